@@ -1,0 +1,204 @@
+"""The typed models: organisation, process versions, instances, the task mirror, evidence, audit."""
+from datetime import date, datetime
+
+from sqlalchemy import (Boolean, Date, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from db.types import JSONDoc, UTCDateTime
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every khumue table."""
+
+
+class Network(Base):
+    """A quality-development network of schools (เครือข่ายพัฒนาคุณภาพการศึกษา)."""
+
+    __tablename__ = "networks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
+    supervisor: Mapped["User | None"] = relationship(foreign_keys=[supervisor_id])
+
+
+class School(Base):
+    """A school (สถานศึกษา) of the area, in one network."""
+
+    __tablename__ = "schools"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    network_id: Mapped[int] = mapped_column(ForeignKey("networks.id"), index=True)
+    network: Mapped[Network] = relationship()
+
+
+class User(Base):
+    """A person (or a school's shared account) who signs in."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
+    school: Mapped[School | None] = relationship(foreign_keys=[school_id])
+    role_rows: Mapped[list["UserRole"]] = relationship(lazy="selectin", cascade="all, delete-orphan")
+
+    @property
+    def roles(self) -> set[str]:
+        """The role ids this user holds."""
+        return {row.role for row in self.role_rows}
+
+
+class UserRole(Base):
+    """One role (a BPMN lane) held by a user."""
+
+    __tablename__ = "user_roles"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+
+
+class ApiToken(Base):
+    """A bearer token; only its SHA-256 is kept."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    user: Mapped[User] = relationship()
+
+
+class ProcessVersion(Base):
+    """One deployed version of a process; running instances stay pinned to theirs."""
+
+    __tablename__ = "process_versions"
+    __table_args__ = (UniqueConstraint("process_id", "version"),
+                      UniqueConstraint("process_id", "content_hash"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(200))
+    bpmn_xml: Mapped[str] = mapped_column(Text)
+    deployed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ProcessInstance(Base):
+    """A running procedure for one cycle; its SpiffWorkflow state is one JSON document."""
+
+    __tablename__ = "process_instances"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"))
+    process_id: Mapped[str] = mapped_column(String(64), index=True)
+    cycle_year: Mapped[int] = mapped_column(Integer, index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    document: Mapped[str] = mapped_column(Text)
+    data: Mapped[dict] = mapped_column(JSONDoc, default=dict)
+    lock_version: Mapped[int] = mapped_column(Integer)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    parent_task_id: Mapped[str | None] = mapped_column(String(36))
+    open_children: Mapped[int] = mapped_column(Integer, default=0)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    process_version: Mapped[ProcessVersion] = relationship()
+    school: Mapped[School | None] = relationship()
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+
+    # A stale write (another completion got there first) raises StaleDataError: the API's 409.
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class HumanTask(Base):
+    """A ready user task mirrored out of the workflow document, so an inbox is one query."""
+
+    __tablename__ = "human_tasks"
+    __table_args__ = (
+        UniqueConstraint("instance_id", "spiff_task_id"),
+        Index("ix_task_assignee_open", "status", "assignee_id", "due_at"),
+        Index("ix_task_role_open", "status", "role", "due_at"),
+        Index("ix_task_instance", "instance_id", "status"),
+        Index("ix_task_school", "school_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"))
+    root_instance_id: Mapped[int] = mapped_column(Integer, index=True)
+    process_id: Mapped[str] = mapped_column(String(64))
+    spiff_task_id: Mapped[str] = mapped_column(String(36))
+    step_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(32))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
+    network_id: Mapped[int | None] = mapped_column(ForeignKey("networks.id"), index=True)
+    cycle_year: Mapped[int] = mapped_column(Integer)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    data: Mapped[dict | None] = mapped_column(JSONDoc)
+    instance: Mapped[ProcessInstance] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
+    school: Mapped[School | None] = relationship()
+
+
+class Evidence(Base):
+    """What shows a step was done: a file stored by SHA-256, a link or a note."""
+
+    __tablename__ = "evidence"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("human_tasks.id"), index=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    filename: Mapped[str | None] = mapped_column(String(255))
+    content_type: Mapped[str | None] = mapped_column(String(100))
+    size: Mapped[int | None] = mapped_column(Integer)
+    url: Mapped[str | None] = mapped_column(String(2000))
+    note: Mapped[str | None] = mapped_column(Text)
+    added_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    added_by: Mapped[User] = relationship()
+
+
+class AuditEvent(Base):
+    """An append-only, hash-chained record of one change."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    actor: Mapped[str] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    process_id: Mapped[str | None] = mapped_column(String(64))
+    instance_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    task_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[dict] = mapped_column(JSONDoc, default=dict)
+    # Unique: two writers that read the same chain tail cannot both append after it.
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class Holiday(Base):
+    """A day off the cabinet adds on top of the public holidays."""
+
+    __tablename__ = "holidays"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Setting(Base):
+    """A key/value setting of this installation (e.g. whether it holds the demo office)."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(500))
