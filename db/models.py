@@ -109,6 +109,7 @@ class ProcessInstance(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     process_version: Mapped[ProcessVersion] = relationship()
+    parent: Mapped["ProcessInstance | None"] = relationship(remote_side=[id])
     school: Mapped[School | None] = relationship()
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
 
@@ -185,6 +186,15 @@ class AuditEvent(Base):
     detail: Mapped[dict] = mapped_column(JSONDoc, default=dict)
     # Unique: two writers that read the same chain tail cannot both append after it.
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The chain's newest hash; updating this one row is what orders appends on every database."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    events: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
 
 

@@ -16,6 +16,13 @@ depends_on = None
 
 
 def upgrade() -> None:
+    audit_head = op.create_table('audit_head',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('events', sa.Integer(), nullable=False),
+    sa.Column('hash', sa.String(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.bulk_insert(audit_head, [{'id': 1, 'events': 0, 'hash': '0' * 64}])
     op.create_table('audit_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', db.types.UTCDateTime(timezone=True), nullable=False),
@@ -259,3 +266,4 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_audit_events_action'))
 
     op.drop_table('audit_events')
+    op.drop_table('audit_head')

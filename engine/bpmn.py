@@ -1,0 +1,192 @@
+"""Reading BPMN: SpiffWorkflow specs plus the manual's rules each step carries (lane, timing, form, evidence)."""
+import json
+from dataclasses import dataclass, field
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.util import full_tag
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from SpiffWorkflow.spiff.parser.task_spec import CallActivityParser
+from SpiffWorkflow.spiff.specs.defaults import CallActivity, ManualTask, UserTask
+
+from engine.forms import FormDef, parse_form
+from engine.roles import role_for_lane
+from engine.timing import Timing, TimingError, parse_timing
+
+ASSIGN_RULES = ("role", "owner", "school", "network_supervisor")
+
+
+class SchoolFanOut(ManualTask):
+    """A call activity run once per school as child instances; the engine completes it when all end."""
+
+    def __init__(self, wf_spec, bpmn_id, called_element, per_school, **kwargs):
+        super().__init__(wf_spec, bpmn_id, **kwargs)
+        self.called_element = called_element
+        self.per_school = per_school
+
+
+class KhumueCallActivityParser(CallActivityParser):
+    """Parses `per_school` call activities as SchoolFanOut; the rest as ordinary call activities."""
+
+    def _per_school(self):
+        return self.parse_extensions().get("properties", {}).get("per_school")
+
+    def create_task(self):
+        per_school = self._per_school()
+        if not per_school:
+            return super().create_task()
+        return SchoolFanOut(self.spec, self.bpmn_id, called_element=self.node.get("calledElement"),
+                            per_school=per_school, **self.bpmn_attributes)
+
+    def _add_multiinstance_task(self, loop_characteristics):
+        # For a per-school call activity the marker is only drawn: the engine fans out to child instances.
+        if not self._per_school():
+            super()._add_multiinstance_task(loop_characteristics)
+
+
+class KhumueParser(SpiffBpmnParser):
+    """SpiffWorkflow's parser with per-school call activities."""
+
+    OVERRIDE_PARSER_CLASSES = {
+        **SpiffBpmnParser.OVERRIDE_PARSER_CLASSES,
+        full_tag("callActivity"): (KhumueCallActivityParser, CallActivity),
+    }
+
+
+@dataclass(frozen=True)
+class StepDef:
+    """What the manual says of one user task."""
+
+    id: str
+    name: str
+    role: str
+    timing: Timing
+    form: FormDef
+    assign: str = "role"
+    evidence: tuple[str, str] | None = None
+    documentation: str = ""
+
+    def evidence_dict(self) -> dict:
+        """The evidence requirement as the API shows it."""
+        if not self.evidence:
+            return {"required": False, "label": None, "label_en": None}
+        return {"required": True, "label": self.evidence[0], "label_en": self.evidence[1]}
+
+
+@dataclass
+class ProcessModel:
+    """A parsed process: its SpiffWorkflow specs and its steps' rules."""
+
+    process_id: str
+    name: str
+    spec: object
+    subprocess_specs: dict
+    steps: dict[str, StepDef] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a process file: where, and why."""
+
+    file: str
+    element_id: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.element_id}: {self.reason}"
+
+
+def _split_evidence(text: str | None) -> tuple[str, str] | None:
+    if not text:
+        return None
+    th, _, en = text.partition("|")
+    return th.strip(), (en.strip() or th.strip())
+
+
+def read_step(task_spec) -> StepDef:
+    """The StepDef of a user task spec; ValueError names the first rule it breaks."""
+    props = task_spec.extensions.get("properties", {})
+    role = role_for_lane(task_spec.lane)
+    if role is None:
+        raise ValueError(f"lane {task_spec.lane!r} is not a known role" if task_spec.lane
+                         else "the task is in no lane")
+    if "timing" not in props:
+        raise ValueError("no timing property")
+    try:
+        timing = parse_timing(props["timing"])
+    except TimingError as err:
+        raise ValueError(f"timing: {err}") from None
+    try:
+        form = parse_form(task_spec.extensions.get("form"))
+    except (ValueError, KeyError, json.JSONDecodeError) as err:
+        raise ValueError(f"form: {err}") from None
+    assign = props.get("assign", "role")
+    if assign not in ASSIGN_RULES:
+        raise ValueError(f"assign {assign!r} is not one of {', '.join(ASSIGN_RULES)}")
+    return StepDef(id=task_spec.bpmn_id, name=task_spec.bpmn_name or task_spec.bpmn_id, role=role,
+                   timing=timing, form=form, assign=assign,
+                   evidence=_split_evidence(props.get("evidence")),
+                   documentation=(task_spec.documentation or "").strip())
+
+
+def _user_tasks(spec, subprocess_specs):
+    for process_spec in [spec, *subprocess_specs.values()]:
+        for task_spec in process_spec.task_specs.values():
+            if isinstance(task_spec, UserTask):
+                yield task_spec
+
+
+def executable_process_ids(xml: bytes) -> list[str]:
+    """The ids of the executable processes a BPMN document holds, in document order."""
+    root = etree.fromstring(xml)
+    ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
+    return [p.get("id") for p in root.xpath("//bpmn:process[@isExecutable='true']", namespaces=ns)]
+
+
+def _parser_for(xml: bytes, filename: str) -> KhumueParser:
+    parser = KhumueParser()
+    parser.add_bpmn_str(xml, filename=filename)
+    return parser
+
+
+def load_model(xml: bytes, filename: str, process_id: str) -> ProcessModel:
+    """Parse one process of a BPMN document into a ProcessModel (raises on any problem)."""
+    parser = _parser_for(xml, filename)
+    spec = parser.get_spec(process_id)
+    subprocess_specs = parser.get_subprocess_specs(process_id)
+    steps = {ts.bpmn_id: read_step(ts) for ts in _user_tasks(spec, subprocess_specs)}
+    return ProcessModel(process_id, spec.description or process_id, spec, subprocess_specs, steps)
+
+
+def check_document(xml: bytes, filename: str, known_ids: set[str] | None = None) -> list[Problem]:
+    """Every problem of one BPMN document: unparsable, or a user task without lane, timing or form."""
+    try:
+        parser = _parser_for(xml, filename)
+        ids = executable_process_ids(xml)
+    except (ValidationException, etree.XMLSyntaxError) as err:
+        element = getattr(err, "id", None) or getattr(err, "lineno", "-")
+        return [Problem(filename, str(element), str(err).splitlines()[0])]
+    problems = []
+    for process_id in ids:
+        if known_ids is not None and process_id not in known_ids:
+            problems.append(Problem(filename, process_id, "process is not in processes/catalog.json"))
+        try:
+            spec = parser.get_spec(process_id)
+            subs = parser.get_subprocess_specs(process_id)
+        except ValidationException as err:
+            problems.append(Problem(filename, str(getattr(err, "id", process_id)), str(err).splitlines()[0]))
+            continue
+        for task_spec in _user_tasks(spec, {}):
+            try:
+                read_step(task_spec)
+            except ValueError as err:
+                problems.append(Problem(filename, task_spec.bpmn_id, str(err)))
+        problems.extend(_check_fan_outs(spec, ids, filename))
+        del subs
+    return problems
+
+
+def _check_fan_outs(spec, ids, filename) -> list[Problem]:
+    return [Problem(filename, ts.bpmn_id, f"per-school call activity calls unknown process {ts.called_element!r}")
+            for ts in spec.task_specs.values()
+            if isinstance(ts, SchoolFanOut) and ts.called_element not in ids]

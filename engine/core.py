@@ -1,0 +1,44 @@
+"""The engine object: built from the parts passed in; no globals, no side effects at import."""
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Holiday, ProcessVersion
+from engine.bpmn import ProcessModel, load_model
+from engine.calendar import BANGKOK, WorkCalendar
+from engine.catalog import CatalogEntry, load_catalog
+from engine.document import DocumentCodec
+from engine.evidence import EvidenceStore
+
+
+@dataclass
+class Engine:
+    """What every engine function needs besides the session, the user and `now`."""
+
+    processes_dir: Path
+    evidence: EvidenceStore
+    tz: object = BANGKOK
+    codec: DocumentCodec = field(default_factory=DocumentCodec)
+    catalog: dict[str, CatalogEntry] = field(default_factory=dict)
+    _models: dict[int, ProcessModel] = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.catalog = load_catalog(self.processes_dir)
+
+    def model(self, version: ProcessVersion) -> ProcessModel:
+        """The parsed model of a deployed version, parsed once per process lifetime."""
+        model = self._models.get(version.id)
+        if model is None:
+            model = load_model(version.bpmn_xml.encode("utf-8"), version.filename, version.process_id)
+            self._models[version.id] = model
+        return model
+
+    def entry(self, process_id: str) -> CatalogEntry:
+        """The catalog entry of a process."""
+        return self.catalog[process_id]
+
+    def work_calendar(self, session: Session) -> WorkCalendar:
+        """Thai public holidays plus the days admins added."""
+        return WorkCalendar(extra_holidays=session.scalars(select(Holiday.day)).all())

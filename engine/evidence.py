@@ -1,0 +1,107 @@
+"""Evidence files stored by SHA-256, with size and type limits; links and notes beside them."""
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import filetype
+
+from engine.errors import Invalid, TooLarge
+
+DEFAULT_MAX_BYTES = 25 * 1024 * 1024
+# Extension → the content types its bytes may sniff as; None: plain text (must decode as UTF-8).
+ALLOWED = {
+    "pdf": {"application/pdf"},
+    "png": {"image/png"},
+    "jpg": {"image/jpeg"},
+    "jpeg": {"image/jpeg"},
+    "docx": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "application/zip"},
+    "xlsx": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/zip"},
+    "pptx": {"application/vnd.openxmlformats-officedocument.presentationml.presentation", "application/zip"},
+    "odt": {"application/vnd.oasis.opendocument.text", "application/zip"},
+    "ods": {"application/vnd.oasis.opendocument.spreadsheet", "application/zip"},
+    "txt": None,
+    "csv": None,
+}
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file kept in the store."""
+
+    sha256: str
+    size: int
+    filename: str
+    content_type: str
+
+
+def clean_filename(name: str) -> str:
+    """The last path part of a name, without control or path characters; Thai letters kept."""
+    name = unicodedata.normalize("NFC", name or "").replace("\\", "/").split("/")[-1]
+    name = _UNSAFE.sub("_", name).strip(" .")
+    return name[-200:] or "file"
+
+
+def _sniff(head: bytes, extension: str) -> str:
+    allowed = ALLOWED.get(extension, set())
+    if extension not in ALLOWED:
+        raise Invalid("ไม่รับไฟล์ชนิดนี้ / File type not allowed.",
+                      fields={"file": [f"อนุญาต / allowed: {', '.join(sorted(ALLOWED))}"]})
+    if allowed is None:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as err:
+            if err.start < len(head) - 4:  # a multibyte letter cut at the end of the sample is fine
+                raise Invalid("ไฟล์ข้อความต้องเป็น UTF-8 / A text file must be UTF-8.",
+                              fields={"file": ["not UTF-8 text"]}) from None
+        return "text/csv" if extension == "csv" else "text/plain"
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in allowed:
+        raise Invalid("เนื้อไฟล์ไม่ตรงกับนามสกุล / The file's content does not match its extension.",
+                      fields={"file": [f"expected .{extension}, content looks like {kind.mime if kind else 'unknown'}"]})
+    return next(iter(sorted(allowed - {"application/zip"})), kind.mime)
+
+
+class EvidenceStore:
+    """A folder of files named by their SHA-256."""
+
+    def __init__(self, root: Path, max_bytes: int = DEFAULT_MAX_BYTES):
+        self.root = Path(root)
+        self.max_bytes = max_bytes
+
+    def path_for(self, sha256: str) -> Path:
+        """Where the file with this hash lives."""
+        return self.root / sha256[:2] / sha256
+
+    def save(self, stream: BinaryIO, filename: str) -> StoredFile:
+        """Store a stream: refused when too large or of a disallowed type; nothing is left behind."""
+        name = clean_filename(filename)
+        extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        self.root.mkdir(parents=True, exist_ok=True)
+        digest, size, head = hashlib.sha256(), 0, b""
+        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".upload-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                while chunk := stream.read(1024 * 1024):
+                    size += len(chunk)
+                    if size > self.max_bytes:
+                        raise TooLarge(f"ไฟล์ใหญ่เกิน {self.max_bytes // (1024 * 1024)} MB / File too large.",
+                                       fields={"file": [f"max {self.max_bytes} bytes"]})
+                    head = head if len(head) >= 8192 else (head + chunk)[:8192]
+                    digest.update(chunk)
+                    out.write(chunk)
+            if size == 0:
+                raise Invalid("ไฟล์ว่างเปล่า / The file is empty.", fields={"file": ["empty"]})
+            content_type = _sniff(head, extension)
+            target = self.path_for(digest.hexdigest())
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, target)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        return StoredFile(digest.hexdigest(), size, name, content_type)

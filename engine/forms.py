@@ -1,0 +1,115 @@
+"""Task forms: field definitions from the BPMN, validated with marshmallow, errors in Thai and English."""
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from engine.errors import Invalid
+
+FIELD_TYPES = ("text", "textarea", "date", "number", "choice", "multichoice", "boolean")
+
+MESSAGES = {
+    "required": "กรุณากรอกข้อมูลนี้ / This field is required.",
+    "null": "ห้ามเว้นว่าง / This field may not be empty.",
+    "invalid": "รูปแบบข้อมูลไม่ถูกต้อง / Not a valid value.",
+    "unknown": "ไม่มีช่องนี้ในแบบฟอร์ม / Unknown field.",
+    "choice": "ต้องเลือกจาก: {choices} / Must be one of: {choices}.",
+    "length": "ยาวเกิน {max} ตัวอักษร / Longer than {max} characters.",
+}
+
+
+@dataclass(frozen=True)
+class FieldDef:
+    """One field of a step's form."""
+
+    name: str
+    type: str
+    label: str
+    required: bool = False
+    label_en: str | None = None
+    help: str | None = None
+    choices: tuple[tuple[str, str], ...] = ()
+
+    def to_dict(self) -> dict:
+        """The field as the API shows it."""
+        out = {"name": self.name, "type": self.type, "required": self.required,
+               "label": self.label, "label_en": self.label_en}
+        if self.help:
+            out["help"] = self.help
+        if self.choices:
+            out["choices"] = [{"value": v, "label": lbl} for v, lbl in self.choices]
+        return out
+
+
+@dataclass(frozen=True)
+class FormDef:
+    """A step's form: its fields, in order."""
+
+    fields: tuple[FieldDef, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict:
+        """The form as the API shows it."""
+        return {"fields": [f.to_dict() for f in self.fields]}
+
+
+def parse_form(text: str | None) -> FormDef:
+    """Read a form's JSON text; raise ValueError saying what is wrong."""
+    if not text or not text.strip():
+        raise ValueError("the step has no form")
+    raw = json.loads(text)
+    defs = []
+    for item in raw.get("fields", []):
+        if item.get("type") not in FIELD_TYPES:
+            raise ValueError(f"field {item.get('name')!r} has unknown type {item.get('type')!r}")
+        choices = tuple((c["value"], c["label"]) for c in item.get("choices", []))
+        if item["type"] in ("choice", "multichoice") and not choices:
+            raise ValueError(f"field {item['name']!r} needs choices")
+        defs.append(FieldDef(name=item["name"], type=item["type"], label=item["label"],
+                             required=bool(item.get("required")), label_en=item.get("label_en"),
+                             help=item.get("help"), choices=choices))
+    if not defs:
+        raise ValueError("the form has no fields")
+    return FormDef(tuple(defs))
+
+
+def _choice_validator(definition: FieldDef):
+    values = [v for v, _ in definition.choices]
+    return validate.OneOf(values, error=MESSAGES["choice"].format(choices=", ".join(values)))
+
+
+def _text(max_len: int):
+    return lambda d, kw: fields.String(validate=validate.Length(max=max_len, error=MESSAGES["length"]), **kw)
+
+
+_BUILDERS = {
+    "text": _text(2000),
+    "textarea": _text(50000),
+    "date": lambda d, kw: fields.Date(**kw),
+    "number": lambda d, kw: fields.Float(allow_nan=False, **kw),
+    "boolean": lambda d, kw: fields.Boolean(**kw),
+    "choice": lambda d, kw: fields.String(validate=_choice_validator(d), **kw),
+    "multichoice": lambda d, kw: fields.List(fields.String(validate=_choice_validator(d)), **kw),
+}
+
+
+def _field(definition: FieldDef):
+    messages = {"required": MESSAGES["required"], "null": MESSAGES["null"], "invalid": MESSAGES["invalid"]}
+    kwargs = {"required": definition.required, "allow_none": not definition.required,
+              "error_messages": messages}
+    return _BUILDERS[definition.type](definition, kwargs)
+
+
+class _FormSchema(Schema):
+    error_messages = {"unknown": MESSAGES["unknown"], "type": MESSAGES["invalid"]}
+
+
+def validate_form(form: FormDef, data) -> dict:
+    """Validate submitted data against the form; return it JSON-ready or raise Invalid."""
+    schema = _FormSchema.from_dict({f.name: _field(f) for f in form.fields})()
+    try:
+        loaded = schema.load(data if data is not None else {})
+    except ValidationError as err:
+        errors = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
+        raise Invalid("แบบฟอร์มไม่ถูกต้อง / The form has errors.", fields=errors) from None
+    return {key: value.isoformat() if isinstance(value, date) else value for key, value in loaded.items()}

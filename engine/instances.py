@@ -1,0 +1,100 @@
+"""Starting, listing and reading instances: status, open tasks, progress and history."""
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import AuditEvent, HumanTask, Network, ProcessInstance, User
+from engine.core import Engine
+from engine.errors import Forbidden, Invalid, NotFound
+from engine.permissions import visible_instances_clause
+from engine.runtime import new_instance
+from engine.status import TaskStatus
+
+
+def start(engine: Engine, session: Session, user: User, process_id: str, data: dict, now: datetime) -> ProcessInstance:
+    """Start a process for a cycle (data.cycle_year in พ.ศ., default the current one) and scope."""
+    entry = engine.catalog.get(process_id)
+    if entry is None or entry.child_of is not None:
+        raise NotFound(f"ไม่พบกระบวนงาน / No process {process_id!r}")
+    if not set(entry.starters) & user.roles:
+        raise Forbidden("บทบาทของท่านเริ่มกระบวนงานนี้ไม่ได้ / Your roles cannot start this process.")
+    data = dict(data or {})
+    cycle_year = data.pop("cycle_year", None) or entry.start_rule.current_cycle(now)
+    scope = _scope(session, data.pop("scope", None))
+    owner = _owner(session, user, data.pop("owner", None))
+    clean = {**data, "scope": scope} if scope else data
+    return new_instance(engine, session, process_id, cycle_year, now, data=clean, actor=user,
+                        owner_id=owner.id if owner else None)
+
+
+def _scope(session, scope: dict | None) -> dict | None:
+    if not scope or not scope.get("network"):
+        return None
+    if session.scalar(select(Network.id).where(Network.code == scope["network"])) is None:
+        raise Invalid("ไม่พบเครือข่าย / Unknown network.", fields={"scope": [f"no network {scope['network']!r}"]})
+    return {"network": scope["network"]}
+
+
+def _owner(session, user: User, username: str | None) -> User | None:
+    if username is None:
+        return user if "supervisor" in user.roles else None
+    owner = session.scalar(select(User).where(User.username == username, User.active))
+    if owner is None or "supervisor" not in owner.roles:
+        raise Invalid("ผู้รับผิดชอบต้องเป็นศึกษานิเทศก์ / The owner must be a supervisor.",
+                      fields={"owner": [f"{username!r} is not an active supervisor"]})
+    return owner
+
+
+def get_instance(session: Session, user: User, instance_id: int) -> ProcessInstance:
+    """An instance the user may read."""
+    instance = session.get(ProcessInstance, instance_id)
+    if instance is None:
+        raise NotFound(f"ไม่พบกระบวนงาน / No instance {instance_id}")
+    visible = visible_instances_clause(user)
+    if visible is not None and instance.school_id != user.school_id:
+        raise Forbidden("ท่านดูกระบวนงานนี้ไม่ได้ / You may not see this instance.")
+    return instance
+
+
+def list_instances(session: Session, user: User, process_id: str | None, status: str | None,
+                   limit: int, offset: int) -> tuple[list[ProcessInstance], int]:
+    """Top-level instances (not the per-school children) the user may read, newest first."""
+    query = select(ProcessInstance).where(ProcessInstance.parent_id.is_(None))
+    visible = visible_instances_clause(user)
+    if visible is not None:
+        query = select(ProcessInstance).where(visible)
+    if process_id:
+        query = query.where(ProcessInstance.process_id == process_id)
+    if status:
+        query = query.where(ProcessInstance.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = session.scalars(query.order_by(ProcessInstance.id.desc()).limit(limit).offset(offset))
+    return list(rows), total
+
+
+def open_tasks(session: Session, instance: ProcessInstance) -> list[HumanTask]:
+    """The instance's own open tasks (not its schools')."""
+    return list(session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.OPEN).order_by(HumanTask.due_at)))
+
+
+def progress(engine: Engine, session: Session, instance: ProcessInstance) -> dict:
+    """Steps done out of the process's steps, and schools finished out of those started."""
+    steps_total = len(engine.model(instance.process_version).steps)
+    done = session.scalar(select(func.count(func.distinct(HumanTask.step_id))).where(
+        HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.DONE))
+    children = dict(session.execute(select(ProcessInstance.status, func.count()).where(
+        ProcessInstance.parent_id == instance.id).group_by(ProcessInstance.status)).all())
+    out = {"steps_total": steps_total, "steps_done": done,
+           "percent": round(100 * done / steps_total) if steps_total else 100}
+    if children:
+        out["schools_total"] = sum(children.values())
+        out["schools_completed"] = children.get("completed", 0)
+    return out
+
+
+def history(session: Session, instance: ProcessInstance) -> list[AuditEvent]:
+    """The audit events of the instance and its per-school children, oldest first."""
+    ids = [instance.id, *session.scalars(select(ProcessInstance.id).where(ProcessInstance.parent_id == instance.id))]
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.instance_id.in_(ids)).order_by(AuditEvent.id)))

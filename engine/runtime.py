@@ -1,0 +1,173 @@
+"""Running instances: start a cycle, step the workflow, mirror its ready user tasks, fan out per school."""
+from datetime import datetime
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.spiff.specs.defaults import UserTask
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from db.models import HumanTask, Network, ProcessInstance, School, User
+from engine import audit
+from engine.bpmn import ProcessModel, SchoolFanOut
+from engine.core import Engine
+from engine.errors import EngineError
+from engine.processes import latest_version
+from engine.status import InstanceStatus, instance_status
+
+
+class ProcessError(EngineError):
+    """The process could not continue (a broken condition or script in the model)."""
+
+    status = 422
+
+
+def run_engine_steps(workflow: BpmnWorkflow) -> None:
+    """Run every automatic step; a model error becomes a clear ProcessError and nothing is saved."""
+    try:
+        workflow.do_engine_steps()
+    except WorkflowException as err:
+        raise ProcessError(f"กระบวนงานดำเนินต่อไม่ได้ / The process cannot continue: {err}") from err
+
+
+def new_instance(engine: Engine, session: Session, process_id: str, cycle_year: int, now: datetime, *,
+                 data: dict, actor: User | None, owner_id: int | None = None, school: School | None = None,
+                 parent: ProcessInstance | None = None, parent_task_id: str | None = None) -> ProcessInstance:
+    """Create an instance of the newest version and run it up to its first waiting steps."""
+    version = latest_version(session, process_id)
+    model = engine.model(version)
+    workflow = BpmnWorkflow(model.spec, model.subprocess_specs)
+    workflow.task_tree.data.update({"cycle_year": cycle_year, **data})
+    instance = ProcessInstance(process_version=version, process_id=process_id, cycle_year=cycle_year,
+                               status=InstanceStatus.RUNNING, document="{}", data=data, parent=parent,
+                               parent_task_id=parent_task_id, school=school, owner_id=owner_id,
+                               started_by_id=actor.id if actor else None, started_at=now)
+    session.add(instance)
+    session.flush()
+    audit.record(session, now, actor.username if actor else "system", "instance.start",
+                 process_id=process_id, instance_id=instance.id,
+                 detail={"cycle_year": cycle_year, "version": version.version, "data": data,
+                         "parent_id": parent.id if parent else None, "school": school.code if school else None})
+    advance(engine, session, instance, workflow, model, now)
+    return instance
+
+
+def load_workflow(engine: Engine, instance: ProcessInstance) -> tuple[BpmnWorkflow, ProcessModel]:
+    """The instance's workflow, restored onto its pinned version's spec."""
+    model = engine.model(instance.process_version)
+    return engine.codec.loads(instance.document, model), model
+
+
+def advance(engine: Engine, session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
+            model: ProcessModel, now: datetime) -> None:
+    """Step the workflow until it waits on people; mirror its tasks; save its document."""
+    run_engine_steps(workflow)
+    while _fan_out(engine, session, instance, workflow, now):
+        run_engine_steps(workflow)
+    _mirror_tasks(engine, session, instance, workflow, model, now)
+    instance.document = engine.codec.dumps(workflow)
+    instance.status = instance_status(workflow.completed, cancelled=False)
+    if workflow.completed and instance.completed_at is None:
+        _finish(engine, session, instance, workflow, now)
+
+
+def _finish(engine, session, instance, workflow, now) -> None:
+    instance.completed_at = now
+    audit.record(session, now, "system", "instance.complete", process_id=instance.process_id,
+                 instance_id=instance.id)
+    if instance.parent_id is not None:
+        _child_finished(engine, session, instance, now)
+
+
+def _mirror_tasks(engine, session, instance, workflow, model, now) -> None:
+    ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY)
+             if isinstance(t.task_spec, UserTask)}
+    open_rows = session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == instance.id, HumanTask.status == "open")).all()
+    for row in open_rows:
+        if row.spiff_task_id not in ready:
+            row.status = "cancelled"
+    known = {row.spiff_task_id for row in open_rows}
+    calendar = None
+    for task_id, task in ready.items():
+        if task_id not in known:
+            calendar = calendar or engine.work_calendar(session)
+            _create_task(engine, session, instance, task, model.steps[task.task_spec.bpmn_id], calendar, now)
+
+
+def _assignee_id(session, instance, rule: str) -> int | None:
+    if rule == "owner":
+        return instance.owner_id
+    if rule == "school" and instance.school_id is not None:
+        return session.scalar(select(User.id).where(User.school_id == instance.school_id, User.active)
+                              .order_by(User.id).limit(1))
+    if rule == "network_supervisor" and instance.school is not None:
+        return instance.school.network.supervisor_id
+    return None
+
+
+def _create_task(engine, session, instance, task, step, calendar, now) -> HumanTask:
+    starts_at, due_at = step.timing.resolve(instance.cycle_year, now, calendar, engine.tz)
+    school = instance.school
+    row = HumanTask(instance_id=instance.id, root_instance_id=instance.parent_id or instance.id,
+                    process_id=instance.process_id, spiff_task_id=str(task.id), step_id=step.id,
+                    name=step.name, role=step.role, assignee_id=_assignee_id(session, instance, step.assign),
+                    school_id=school.id if school else None, network_id=school.network_id if school else None,
+                    cycle_year=instance.cycle_year, starts_at=starts_at, due_at=due_at, status="open",
+                    created_at=now)
+    session.add(row)
+    session.flush()
+    audit.record(session, now, "system", "task.create", process_id=instance.process_id,
+                 instance_id=instance.id, task_id=row.id,
+                 detail={"step": step.id, "role": step.role, "assignee_id": row.assignee_id,
+                         "due_at": due_at.isoformat()})
+    return row
+
+
+def schools_in_scope(session: Session, scope: dict | None) -> list[School]:
+    """The schools of an instance's scope: one network, or every school of the area."""
+    query = select(School).order_by(School.code)
+    if scope and scope.get("network"):
+        query = query.join(Network).where(Network.code == scope["network"])
+    return list(session.scalars(query))
+
+
+def _fan_out(engine, session, instance, workflow, now) -> bool:
+    """Start one child instance per school for each newly ready per-school step; True if one ended at once."""
+    ended = False
+    for task in workflow.get_tasks(state=TaskState.READY):
+        if not isinstance(task.task_spec, SchoolFanOut) or task.internal_data.get("fanned_out"):
+            continue
+        schools = schools_in_scope(session, instance.data.get("scope"))
+        task.internal_data["fanned_out"] = len(schools)
+        instance.open_children += len(schools)
+        session.flush()
+        for school in schools:
+            new_instance(engine, session, task.task_spec.called_element, instance.cycle_year, now,
+                         data={"school_code": school.code, "school_name": school.name}, actor=None,
+                         owner_id=instance.owner_id, school=school, parent=instance,
+                         parent_task_id=str(task.id))
+        if not schools:
+            task.data["schools_completed"] = 0
+            task.run()
+            ended = True
+    return ended
+
+
+def _child_finished(engine, session, child, now) -> None:
+    """Count a school's child instance done; the last one lets the parent go on."""
+    remaining = session.execute(
+        update(ProcessInstance).where(ProcessInstance.id == child.parent_id)
+        .values(open_children=ProcessInstance.open_children - 1)
+        .returning(ProcessInstance.open_children)
+        .execution_options(synchronize_session=False)).scalar_one()
+    if remaining > 0:
+        return
+    parent = session.get(ProcessInstance, child.parent_id, populate_existing=True)
+    workflow, model = load_workflow(engine, parent)
+    task = workflow.get_task_from_id(UUID(child.parent_task_id))
+    task.data["schools_completed"] = task.internal_data.get("fanned_out", 0)
+    task.run()
+    advance(engine, session, parent, workflow, model, now)

@@ -1,0 +1,146 @@
+"""People's work on tasks: inboxes, claim, release, assign, complete."""
+from datetime import datetime
+from uuid import UUID
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from db.models import Evidence, HumanTask, User
+from engine import audit
+from engine.bpmn import StepDef
+from engine.core import Engine
+from engine.errors import Conflict, Forbidden, Invalid, NotFound
+from engine.forms import validate_form
+from engine.permissions import can_act, can_see_task, candidate_clause, is_candidate, oversees, visible_tasks_clause
+from engine.runtime import advance, load_workflow
+from engine.status import TaskStatus
+
+SCOPES = ("mine", "group", "all")
+
+
+def inbox_query(user: User, scope: str, status: str, filters: dict | None = None):
+    """SQL for an inbox: mine, claimable by my roles (group), or all I may see; soonest due first."""
+    query = select(HumanTask)
+    if scope == "mine":
+        who = HumanTask.assignee_id if status == "open" else HumanTask.completed_by_id
+        query = query.where(who == user.id)
+    elif scope == "group":
+        query = query.where(candidate_clause(user))
+    else:
+        visible = visible_tasks_clause(user)
+        query = query if visible is None else query.where(visible)
+    query = query.where(HumanTask.status == status)
+    for column, value in (filters or {}).items():
+        query = query.where(getattr(HumanTask, column) == value)
+    order = HumanTask.due_at.asc() if status == "open" else HumanTask.completed_at.desc()
+    return query.order_by(order, HumanTask.id)
+
+
+def inbox(session: Session, user: User, scope: str, status: str, limit: int, offset: int,
+          filters: dict | None = None) -> tuple[list[HumanTask], int]:
+    """One page of an inbox and its total."""
+    query = inbox_query(user, scope, status, filters)
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return list(session.scalars(query.limit(limit).offset(offset))), total
+
+
+def get_task(session: Session, user: User, task_id: int) -> HumanTask:
+    """A task the user may read: 404 if there is none, 403 if it is not theirs to see."""
+    task = session.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound(f"ไม่พบงาน / No task {task_id}")
+    if not can_see_task(user, task):
+        raise Forbidden("งานนี้ไม่ใช่ของท่าน / This task is not yours.")
+    return task
+
+
+def step_of(engine: Engine, task: HumanTask) -> StepDef:
+    """What the manual says of this task's step."""
+    return engine.model(task.instance.process_version).steps[task.step_id]
+
+
+def _open_task(session, user, task_id) -> HumanTask:
+    task = get_task(session, user, task_id)
+    if task.status != TaskStatus.OPEN:
+        raise Conflict("งานนี้ไม่ได้เปิดอยู่แล้ว / The task is no longer open.")
+    return task
+
+
+def claim(session: Session, user: User, task_id: int, now: datetime) -> HumanTask:
+    """Take an unassigned task my role may do."""
+    task = _open_task(session, user, task_id)
+    if task.assignee_id == user.id:
+        return task
+    if task.assignee_id is not None:
+        raise Conflict("มีผู้รับงานนี้แล้ว / Someone else has claimed this task.")
+    if not is_candidate(user, task):
+        raise Forbidden("บทบาทของท่านรับงานนี้ไม่ได้ / Your roles cannot claim this task.")
+    task.assignee_id = user.id
+    audit.record(session, now, user.username, "task.claim", process_id=task.process_id,
+                 instance_id=task.instance_id, task_id=task.id)
+    return task
+
+
+def release(session: Session, user: User, task_id: int, now: datetime) -> HumanTask:
+    """Give a task I hold back to its role's pool."""
+    task = _open_task(session, user, task_id)
+    if task.assignee_id != user.id and not oversees(user):
+        raise Forbidden("ท่านไม่ได้ถืองานนี้ / You do not hold this task.")
+    audit.record(session, now, user.username, "task.release", process_id=task.process_id,
+                 instance_id=task.instance_id, task_id=task.id, detail={"from": task.assignee_id})
+    task.assignee_id = None
+    return task
+
+
+def assign(session: Session, user: User, task_id: int, username: str, now: datetime) -> HumanTask:
+    """A group head or admin gives a task to someone who holds its role."""
+    task = _open_task(session, user, task_id)
+    if not user.roles & {"group_head", "admin"}:
+        raise Forbidden("เฉพาะผู้อำนวยการกลุ่มหรือผู้ดูแลระบบ / Only a group head or admin may assign.")
+    target = session.scalar(select(User).where(User.username == username, User.active))
+    if target is None or not is_candidate(target, task):
+        raise Invalid("มอบหมายให้ผู้นี้ไม่ได้ / Cannot assign to this user.",
+                      fields={"user": [f"ต้องเป็นผู้มีบทบาท {task.role} / must hold role {task.role}"]})
+    audit.record(session, now, user.username, "task.assign", process_id=task.process_id,
+                 instance_id=task.instance_id, task_id=task.id,
+                 detail={"from": task.assignee_id, "to": target.username})
+    task.assignee_id = target.id
+    return task
+
+
+def _require_evidence(session, task, step) -> list[int]:
+    ids = list(session.scalars(select(Evidence.id).where(Evidence.task_id == task.id)))
+    if step.evidence and not ids:
+        raise Invalid("ต้องแนบหลักฐานก่อน / Evidence is required first.",
+                      fields={"evidence": [f"ต้องแนบ: {step.evidence[0]} / Required: {step.evidence[1]}"]})
+    return ids
+
+
+def complete(engine: Engine, session: Session, user: User, task_id: int, data, now: datetime) -> HumanTask:
+    """Finish a task with its form data; the workflow moves on. Stale: 409, and nothing changes."""
+    task = _open_task(session, user, task_id)
+    if not can_act(user, task):
+        raise Forbidden("งานนี้ไม่ใช่ของท่าน / This task is not yours.")
+    step = step_of(engine, task)
+    cleaned = validate_form(step.form, data)
+    evidence_ids = _require_evidence(session, task, step)
+    instance = task.instance
+    workflow, model = load_workflow(engine, instance)
+    spiff_task = workflow.get_task_from_id(UUID(task.spiff_task_id))
+    if spiff_task is None or spiff_task.state != TaskState.READY:
+        raise Conflict("งานนี้ถูกดำเนินการไปแล้ว / The task was already done.")
+    spiff_task.data.update(cleaned)
+    spiff_task.run()
+    task.status, task.completed_at, task.completed_by_id, task.data = TaskStatus.DONE, now, user.id, cleaned
+    task.assignee_id = task.assignee_id or user.id
+    audit.record(session, now, user.username, "task.complete", process_id=task.process_id,
+                 instance_id=instance.id, task_id=task.id,
+                 detail={"step": task.step_id, "name": task.name, "data": cleaned, "evidence": evidence_ids})
+    advance(engine, session, instance, workflow, model, now)
+    try:
+        session.flush()
+    except StaleDataError:
+        raise Conflict("มีผู้อื่นแก้ไขกระบวนงานนี้ก่อน / Someone else changed this process first.") from None
+    return task

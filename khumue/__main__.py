@@ -1,0 +1,3 @@
+from khumue.cli import main
+
+main()

@@ -1,0 +1,20 @@
+"""The web app: HTML pages and the JSON API under /api/v1."""
+from flask import Flask
+
+from web import auth, config, errors, services
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app from the environment, overridden by `test_config`."""
+    app = Flask(__name__)
+    app.config.from_mapping(config.from_env())
+    if test_config:
+        app.config.update(test_config)
+    app.json.ensure_ascii = False
+    services.init_app(app)
+    auth.init_app(app)
+    errors.init_app(app)
+    from web import api, pages
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+    return app

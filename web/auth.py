@@ -1,0 +1,99 @@
+"""Who is asking: a session cookie (Flask-Login), or a Bearer token from `khumue token USER`."""
+import base64
+import binascii
+
+from flask import Flask, request
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
+from sqlalchemy import select
+
+from db.models import User
+from engine import audit
+from engine.accounts import authenticate, user_for_token
+from engine.errors import EngineError, Forbidden
+from web.services import commit, db_session, now
+
+
+class Unauthorized(EngineError):
+    """No valid credentials."""
+
+    status = 401
+
+
+class Actor(UserMixin):
+    """The signed-in person, holding their database row for this request."""
+
+    def __init__(self, user: User):
+        self.user = user
+        self.id = user.id
+
+
+def _from_header() -> User | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value:
+        return user_for_token(db_session(), value.strip())
+    if scheme.lower() == "basic" and value:
+        try:
+            username, _, password = base64.b64decode(value).decode("utf-8").partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        return authenticate(db_session(), username, password)
+    return None
+
+
+def init_app(app: Flask) -> None:
+    """Set up Flask-Login with a cookie loader and a header loader."""
+    manager = LoginManager(app)
+    manager.login_view = "pages.login"
+
+    @manager.user_loader
+    def load_user(user_id: str):
+        user = db_session().get(User, int(user_id))
+        return Actor(user) if user is not None and user.active else None
+
+    @manager.request_loader
+    def load_from_header(_request):
+        user = _from_header()
+        return Actor(user) if user is not None else None
+
+
+def me() -> User:
+    """The signed-in user, or 401."""
+    if not current_user.is_authenticated:
+        raise Unauthorized("กรุณาเข้าสู่ระบบ / Please sign in.")
+    return current_user.user
+
+
+def require_roles(*roles: str) -> User:
+    """The signed-in user if they hold one of the roles, else 403."""
+    user = me()
+    if not user.roles & set(roles):
+        raise Forbidden("บทบาทของท่านทำสิ่งนี้ไม่ได้ / Your roles do not allow this.")
+    return user
+
+
+def sign_in(username: str, password: str) -> User:
+    """Check the password, start a session, audit the attempt either way."""
+    session = db_session()
+    user = authenticate(session, username, password)
+    if user is None:
+        audit.record(session, now(), username[:64] or "-", "user.login_failed", detail={"ip": request.remote_addr})
+        commit()
+        raise Unauthorized("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง / Wrong username or password.")
+    login_user(Actor(user))
+    audit.record(session, now(), user.username, "user.login", detail={"ip": request.remote_addr})
+    commit()
+    return user
+
+
+def sign_out() -> None:
+    """End the session."""
+    if current_user.is_authenticated:
+        audit.record(db_session(), now(), current_user.user.username, "user.logout")
+        commit()
+    logout_user()
+
+
+def find_user(username: str) -> User | None:
+    """An active user by name."""
+    return db_session().scalar(select(User).where(User.username == username, User.active))

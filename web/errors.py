@@ -1,0 +1,54 @@
+"""Errors as JSON `{"error", "fields"}` for the API, as a page for people."""
+from flask import jsonify, render_template, request
+from marshmallow import ValidationError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from engine.errors import EngineError
+from web.services import db_session
+
+CONFLICT = "มีผู้อื่นแก้ไขก่อน กรุณาลองใหม่ / Someone else changed this first; try again."
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, message: str, fields: dict | None = None):
+    """The one shape of every error."""
+    db_session().rollback()
+    if _wants_json():
+        return jsonify({"error": message, "fields": fields or {}}), status
+    return render_template("error.html", status=status, message=message, fields=fields or {}), status
+
+
+def init_app(app) -> None:
+    """Register the handlers."""
+
+    @app.errorhandler(EngineError)
+    def engine_error(err: EngineError):
+        return error_response(err.status, err.message, err.fields)
+
+    @app.errorhandler(ValidationError)
+    def validation_error(err: ValidationError):
+        fields = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
+        return error_response(422, "ข้อมูลไม่ถูกต้อง / Invalid input.", fields)
+
+    @app.errorhandler(StaleDataError)
+    def stale(_err):
+        return error_response(409, CONFLICT)
+
+    @app.errorhandler(OperationalError)
+    def operational(err: OperationalError):
+        if "locked" in str(err):
+            return error_response(409, CONFLICT)
+        raise err
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(_err):
+        return error_response(413, "ไฟล์ใหญ่เกินกำหนด / Upload too large.", {"file": ["too large"]})
+
+    @app.errorhandler(HTTPException)
+    def http_error(err: HTTPException):
+        return error_response(err.code or 500, err.description or err.name)

@@ -1,0 +1,58 @@
+"""The OpenAPI document, generated from the same marshmallow schemas the views use."""
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from web import schemas as s
+
+# (path, method, summary, query schema, body schema, response schema, success status, list?)
+ROUTES = [
+    ("/login", "post", "Start a session", None, s.LoginIn, s.UserOut, 200, False),
+    ("/logout", "post", "End the session", None, None, None, 200, False),
+    ("/me", "get", "The signed-in user", None, None, s.UserOut, 200, False),
+    ("/processes", "get", "Deployed processes", None, None, s.ProcessOut, 200, True),
+    ("/instances", "post", "Start a process", None, s.InstanceCreateIn, s.InstanceOut, 201, False),
+    ("/instances", "get", "List instances", s.InstanceQuery, None, s.InstanceOut, 200, False),
+    ("/instances/{id}", "get", "One instance", None, None, s.InstanceOut, 200, False),
+    ("/instances/{id}/history", "get", "An instance's audit events", None, None, s.AuditEventOut, 200, True),
+    ("/tasks", "get", "An inbox", s.TaskQuery, None, s.TaskOut, 200, False),
+    ("/tasks/{id}", "get", "One task with its form", None, None, s.TaskDetailOut, 200, False),
+    ("/tasks/{id}/claim", "post", "Claim a task", None, None, s.TaskDetailOut, 200, False),
+    ("/tasks/{id}/release", "post", "Release a task", None, None, s.TaskDetailOut, 200, False),
+    ("/tasks/{id}/assign", "post", "Assign a task", None, s.AssignIn, s.TaskDetailOut, 200, False),
+    ("/tasks/{id}/complete", "post", "Complete a task", None, s.CompleteIn, s.TaskDetailOut, 200, False),
+    ("/tasks/{id}/evidence", "post", "Attach evidence (multipart file, or url/note)", None, s.EvidenceJsonIn,
+     s.EvidenceOut, 201, False),
+    ("/audit", "get", "Search audit events", s.AuditQuery, None, s.AuditEventOut, 200, False),
+    ("/audit/verify", "get", "Verify the audit chain", None, None, s.ChainReportOut, 200, False),
+]
+ERRORS = {"401": "Not signed in", "403": "Not allowed", "404": "Not found", "409": "Stale or conflicting",
+          "422": "Invalid input"}
+
+
+def _operation(summary, query, body, response, status, many) -> dict:
+    op = {"summary": summary, "responses": {str(status): {"description": "OK"}}}
+    if response is not None:
+        schema = {"type": "array", "items": response} if many else response
+        op["responses"][str(status)]["content"] = {"application/json": {"schema": schema}}
+    for code, text in ERRORS.items():
+        op["responses"][code] = {"description": text, "content": {"application/json": {"schema": s.ErrorOut}}}
+    if query is not None:
+        op["parameters"] = [{"in": "query", "schema": query}]
+    if body is not None:
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    return op
+
+
+def build_spec() -> dict:
+    """The whole document as a dict."""
+    spec = APISpec(title="khumue API", version="1", openapi_version="3.0.3", plugins=[MarshmallowPlugin()],
+                   servers=[{"url": "/api/v1"}],
+                   components={"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+                   security=[{"bearer": []}])
+    paths: dict[str, dict] = {}
+    for path, method, *rest in ROUTES:
+        paths.setdefault(path, {})[method] = _operation(*rest)
+    for path, operations in paths.items():
+        params = [{"in": "path", "name": "id", "required": True, "schema": {"type": "integer"}}] if "{id}" in path else None
+        spec.path(path=path, operations=operations, parameters=params)
+    return spec.to_dict()

@@ -1,0 +1,211 @@
+"""marshmallow schemas: every API input is loaded by one, every output dumped by one."""
+from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+
+from engine.calendar import format_thai_date
+from web.services import services
+
+
+class LocalDateTime(fields.DateTime):
+    """An aware datetime shown in the office's time zone with its offset."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else value.astimezone(services().engine.tz).isoformat()
+
+
+class ThaiDate(fields.Field):
+    """A datetime shown as a Thai date in พ.ศ. (read only)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else format_thai_date(value.astimezone(services().engine.tz))
+
+
+class Strict(Schema):
+    """Inputs refuse unknown fields."""
+
+    class Meta:
+        unknown = RAISE
+
+
+# ---- inputs
+
+class LoginIn(Strict):
+    username = fields.String(required=True, validate=validate.Length(1, 64))
+    password = fields.String(required=True, validate=validate.Length(1, 200))
+
+
+class ScopeIn(Strict):
+    network = fields.String(validate=validate.Length(1, 32))
+
+
+class InstanceDataIn(Schema):
+    """Start data: the cycle, the scope, the owner; other keys pass to the workflow."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    cycle_year = fields.Integer(validate=validate.Range(2500, 2700, error="ปี พ.ศ. 2500–2700 / a B.E. year"))
+    scope = fields.Nested(ScopeIn, allow_none=True)
+    owner = fields.String(validate=validate.Length(1, 64))
+
+
+class InstanceCreateIn(Strict):
+    process_id = fields.String(required=True, validate=validate.Length(1, 64))
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class InstanceQuery(Strict):
+    process_id = fields.String()
+    status = fields.String(validate=validate.OneOf(["running", "completed", "cancelled", "error"]))
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0))
+
+
+class TaskQuery(Strict):
+    scope = fields.String(load_default="mine", validate=validate.OneOf(["mine", "group", "all"]))
+    status = fields.String(load_default="open", validate=validate.OneOf(["open", "done"]))
+    process_id = fields.String()
+    instance_id = fields.Integer()
+    cycle_year = fields.Integer()
+    school = fields.String()
+    network = fields.String()
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0))
+
+
+class CompleteIn(Strict):
+    data = fields.Dict(keys=fields.String(), required=True)
+
+
+class AssignIn(Strict):
+    user = fields.String(required=True, validate=validate.Length(1, 64))
+
+
+class EvidenceJsonIn(Strict):
+    url = fields.String(validate=validate.Length(1, 2000))
+    note = fields.String(validate=validate.Length(1, 20000))
+
+
+class AuditQuery(Strict):
+    instance_id = fields.Integer()
+    user = fields.String()
+    action = fields.String()
+    process_id = fields.String()
+    since = fields.AwareDateTime(default_timezone=None)
+    until = fields.AwareDateTime(default_timezone=None)
+    limit = fields.Integer(load_default=200, validate=validate.Range(1, 5000))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0))
+
+
+# ---- outputs
+
+class UserOut(Schema):
+    username = fields.String()
+    full_name = fields.String()
+    email = fields.String()
+    roles = fields.Function(lambda u: sorted(u.roles))
+    school = fields.Function(lambda u: u.school.code if u.school else None)
+
+
+class ProcessOut(Schema):
+    id = fields.String()
+    name = fields.String()
+    name_en = fields.String()
+    version = fields.Integer()
+    cycle_kind = fields.String()
+    source = fields.String()
+    starters = fields.List(fields.String())
+
+
+class TaskOut(Schema):
+    id = fields.Integer()
+    instance_id = fields.Integer()
+    root_instance_id = fields.Integer()
+    process_id = fields.String()
+    step_id = fields.String()
+    name = fields.String()
+    role = fields.String()
+    assignee = fields.Function(lambda t: t.assignee.username if t.assignee else None)
+    school = fields.Function(lambda t: t.school.code if t.school else None)
+    school_name = fields.Function(lambda t: t.school.name if t.school else None)
+    cycle_year = fields.Integer()
+    starts_at = LocalDateTime()
+    due_at = LocalDateTime()
+    due_th = ThaiDate(attribute="due_at", dump_only=True)
+    status = fields.String()
+    completed_at = LocalDateTime()
+    completed_by = fields.Function(lambda t: t.completed_by.username if t.completed_by else None)
+
+
+class FormOut(Schema):
+    fields_ = fields.List(fields.Dict(), data_key="fields", attribute="fields")
+
+
+class EvidenceOut(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    filename = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+    url = fields.String()
+    note = fields.String()
+    added_by = fields.Function(lambda e: e.added_by.username)
+    added_at = LocalDateTime()
+
+
+class TaskDetailOut(TaskOut):
+    form = fields.Dict()
+    evidence = fields.Dict()
+    documentation = fields.String()
+    timing = fields.String()
+    data = fields.Dict(allow_none=True)
+    can_act = fields.Boolean()
+
+
+class InstanceOut(Schema):
+    id = fields.Integer()
+    process_id = fields.String()
+    process_name = fields.String()
+    version = fields.Integer()
+    cycle = fields.Integer()
+    cycle_label = fields.String()
+    status = fields.String()
+    parent_id = fields.Integer(allow_none=True)
+    school = fields.String(allow_none=True)
+    owner = fields.String(allow_none=True)
+    data = fields.Dict()
+    started_at = LocalDateTime()
+    completed_at = LocalDateTime(allow_none=True)
+    open_tasks = fields.List(fields.Nested(TaskOut))
+    progress = fields.Dict()
+
+
+class AuditEventOut(Schema):
+    id = fields.Integer()
+    at = LocalDateTime()
+    actor = fields.String()
+    action = fields.String()
+    process_id = fields.String(allow_none=True)
+    instance_id = fields.Integer(allow_none=True)
+    task_id = fields.Integer(allow_none=True)
+    detail = fields.Dict()
+    prev_hash = fields.String()
+    hash = fields.String()
+
+
+class ChainReportOut(Schema):
+    ok = fields.Boolean()
+    events = fields.Integer()
+    first_bad_id = fields.Integer(allow_none=True)
+    reason = fields.String(allow_none=True)
+    last_hash = fields.String(allow_none=True)
+
+
+class ErrorOut(Schema):
+    error = fields.String()
+    fields_ = fields.Dict(data_key="fields", attribute="fields")
+
+
+def page(schema: Schema, items, total: int) -> dict:
+    """A list with its total."""
+    return {"items": schema.dump(items, many=True), "total": total}

@@ -1,0 +1,82 @@
+"""The parts every request uses: database, engine, clock, and the request's own session."""
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from flask import current_app, g
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from db.session import Database
+from engine import audit
+from engine.core import Engine
+from engine.errors import Conflict
+from engine.evidence import EvidenceStore
+
+
+@dataclass
+class Services:
+    """What create_app builds once and every view shares."""
+
+    db: Database
+    engine: Engine
+    clock: Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """The real time, aware."""
+    return datetime.now(timezone.utc)
+
+
+def build_services(config: dict) -> Services:
+    """A database and an engine from the app's config."""
+    db = Database(config["DATABASE_URL"])
+    audit.install(db.sessions)
+    engine = Engine(processes_dir=Path(config["PROCESSES_DIR"]),
+                    evidence=EvidenceStore(Path(config["EVIDENCE_DIR"]), config["MAX_UPLOAD_BYTES"]),
+                    tz=ZoneInfo(config["TIMEZONE"]))
+    return Services(db, engine, config.get("CLOCK") or system_clock)
+
+
+def init_app(app) -> None:
+    """Attach the services and close each request's session at teardown."""
+    app.extensions["khumue"] = build_services(app.config)
+    app.teardown_appcontext(_close_session)
+
+
+def services() -> Services:
+    """The current app's services."""
+    return current_app.extensions["khumue"]
+
+
+def db_session() -> Session:
+    """This request's session, opened on first use."""
+    if "db_session" not in g:
+        g.db_session = services().db.session()
+    return g.db_session
+
+
+def now() -> datetime:
+    """The current time from the app's clock (tests fix it)."""
+    return services().clock()
+
+
+def _close_session(_exc=None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+def commit() -> None:
+    """Commit the request's work; a lost race becomes 409 and nothing is kept."""
+    session = db_session()
+    try:
+        session.commit()
+    except (StaleDataError, IntegrityError, OperationalError) as err:
+        session.rollback()
+        if isinstance(err, OperationalError) and "locked" not in str(err):
+            raise
+        raise Conflict("มีผู้อื่นแก้ไขก่อน กรุณาลองใหม่ / Someone else changed this first; try again.") from None
