@@ -88,6 +88,7 @@ def _empty(session) -> None:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     else:
+        session.execute(text("UPDATE networks SET supervisor_id = NULL"))
         for table in tables:
             session.execute(text(f"DELETE FROM {table}"))
     session.execute(text("INSERT INTO audit_head (id, events, hash) VALUES (1, 0, :h)"), {"h": "0" * 64})

@@ -1,22 +1,21 @@
 """Regenerate the BPMNDiagram (DI) section of BPMN files from their semantic model.
 
 Usage: python tools/layout_bpmn.py FILE.bpmn [...]   (rewrites each file in place)
-
-One pool per participant of the collaboration (a bare plane for a lone process), one row per
-lane in document order, flow nodes in columns by their longest-path distance from the start
-(loop back-edges ignored), orthogonal edges; back-edges run through a channel at the bottom (or
-top) of the target's lane. Subprocesses are drawn collapsed, each with a diagram of its own.
-The semantic XML is kept byte for byte; only the BPMNDiagram elements at the end are replaced.
+A pool per participant (a bare plane for a lone process), a row per lane in document order, nodes
+in columns by longest-path distance from the start (loops ignored), orthogonal edges, loops routed
+below/above the target's lane, collapsed subprocesses with a diagram each. The semantic XML is
+kept byte for byte; only the trailing BPMNDiagram elements are replaced.
 """
 import re
 import sys
 from collections import Counter
+from pathlib import Path
 from lxml import etree
 
 BPMN = 'http://www.omg.org/spec/BPMN/20100524/MODEL'
 NS = {'bpmn': BPMN, 'bpmndi': 'http://www.omg.org/spec/BPMN/20100524/DI',
       'dc': 'http://www.omg.org/spec/DD/20100524/DC', 'di': 'http://www.omg.org/spec/DD/20100524/DI'}
-COL_W, ROW_H, CHANNEL = 180, 120, 30     # column pitch, row pitch in a lane, back-edge channel
+COL_W, ROW_H, CHANNEL = 180, 120, 30     # column pitch, row pitch in a lane, loop channel height
 LABEL_W, POOL_GAP, ORIGIN = 30, 40, (160, 80)
 ACTIVITIES = ('task', 'callActivity', 'subProcess', 'transaction', 'adHocSubProcess')
 SUBPROCESSES = ACTIVITIES[2:]
@@ -72,6 +71,22 @@ def columns(nodes, edges):
     return col
 
 
+def slots(nodes, preds, col, lane, attached):
+    """Row of each node inside its lane: its first predecessor's row when free, else the first free."""
+    taken, slot = set(), {}
+    for n in sorted(nodes, key=lambda n: (col[n], n in attached, nodes.index(n))):
+        if n in attached:                        # its flows leave below the host
+            slot[n] = slot[attached[n]] + 1
+            continue
+        wanted = [slot[p] for p in preds[n] if p in slot and lane[p] == lane[n]]
+        s = wanted[0] if wanted and (lane[n], col[n], wanted[0]) not in taken else 0
+        while (lane[n], col[n], s) in taken:
+            s += 1
+        taken.add((lane[n], col[n], s))
+        slot[n] = s
+    return slot
+
+
 def lanes_of(container, nodes):
     """Leaf lanes in document order and each node's lane index (0 when it has none)."""
     lanes = [ln for ln in container.iterfind('bpmn:laneSet//bpmn:lane', NS)
@@ -81,7 +96,7 @@ def lanes_of(container, nodes):
 
 
 class Layout:
-    """Places the nodes of containers (processes, subprocesses) on one plane."""
+    """Lays out containers (processes, subprocesses) on one BPMNPlane."""
 
     def __init__(self, plane):
         self.plane, self.box = plane, {}
@@ -99,21 +114,20 @@ class Layout:
     def place(self, container, x0, y0, pool_id=None):
         """Lay out a container with its top-left corner at (x0, y0); return its height."""
         elements = {el.get('id'): el for el in flow_nodes(container)}
-        nodes = list(elements)
+        nodes, self.kind = list(elements), {n: local(el) for n, el in elements.items()}
         flows = [(f.get('id'), f.get('sourceRef'), f.get('targetRef'))
                  for f in container.iterfind('bpmn:sequenceFlow', NS)]
         attached = {n: el.get('attachedToRef') for n, el in elements.items() if local(el) == 'boundaryEvent'}
         back = back_edges(nodes, flows + [(None, h, ev) for ev, h in attached.items()]) - {None}
-        col = columns(nodes, [(s, t, 1) for f, s, t in flows if f not in back]
-                      + [(h, ev, 0) for ev, h in attached.items()])
-        lanes, lane = lanes_of(container, nodes)
-        slot = self.slots(nodes, flows, back, col, lane, attached)
-        rows = [1 + max([slot[n] for n in nodes if lane[n] == i] or [0]) for i in range(max(len(lanes), 1))]
-        lane_h = [r * ROW_H + 2 * CHANNEL for r in rows]
-        lane_y = [y0 + sum(lane_h[:i]) for i in range(len(rows))]
+        forward = [(s, t) for f, s, t in flows if f not in back]
+        col = columns(nodes, [(s, t, 1) for s, t in forward] + [(h, ev, 0) for ev, h in attached.items()])
+        lanes, self.lane = lanes_of(container, nodes)
+        slot = slots(nodes, {n: [s for s, t in forward if t == n] for n in nodes}, col, self.lane, attached)
+        rows = [1 + max([slot[n] for n in nodes if self.lane[n] == i] or [0]) for i in range(max(len(lanes), 1))]
+        self.lane_h = [r * ROW_H + 2 * CHANNEL for r in rows]
+        self.lane_y = [y0 + sum(self.lane_h[:i]) for i in range(len(rows))]
         pool_x = x0 + (LABEL_W if pool_id else 0)
         left = pool_x + (LABEL_W if lanes else 0) + 30
-        width = left - x0 + (max(col.values(), default=0) + 1) * COL_W
         for n in sorted(nodes, key=lambda n: n in attached):   # hosts before their boundary events
             w, h = size(elements[n])
             if n in attached:                    # on the host's lower border, from the right
@@ -121,43 +135,30 @@ class Layout:
                 k = sorted(e for e in attached if attached[e] == attached[n]).index(n)
                 self.box[n] = (hx + hw - 46 - 40 * k, hy + hh - 18, w, h)
             else:
-                cy = lane_y[lane[n]] + CHANNEL + slot[n] * ROW_H + ROW_H / 2
+                cy = self.lane_y[self.lane[n]] + CHANNEL + slot[n] * ROW_H + ROW_H / 2
                 self.box[n] = (left + col[n] * COL_W + 60 - w / 2, cy - h / 2, w, h)
+        width = left - x0 + (max(col.values(), default=0) + 1) * COL_W
         if pool_id:
-            self.box[pool_id] = (x0, y0, width, sum(lane_h))
+            self.box[pool_id] = (x0, y0, width, sum(self.lane_h))
             self.shape(pool_id, *self.box[pool_id], isHorizontal='true')
-        for i, ln in enumerate(lanes):
-            self.shape(ln.get('id'), pool_x, lane_y[i], width - (pool_x - x0), lane_h[i], isHorizontal='true')
+        for ln, y, h in zip(lanes, self.lane_y, self.lane_h):
+            self.shape(ln.get('id'), pool_x, y, width - (pool_x - x0), h, isHorizontal='true')
+        self.draw(elements, flows, back, forward)
+        return sum(self.lane_h)
+
+    def draw(self, elements, flows, back, forward):
+        """Shapes of the placed nodes and edges of their sequence flows."""
         for n, el in elements.items():
             self.shape(n, *self.box[n], **({'isMarkerVisible': 'true'} if local(el) == 'exclusiveGateway' else
                                            {'isExpanded': 'false'} if local(el) in SUBPROCESSES else {}))
-        self.kind = {n: local(el) for n, el in elements.items()}
-        self.lane, self.lane_y, self.lane_h, self.channels = lane, lane_y, lane_h, Counter()
-        self.fan = Counter(x for f, s, t in flows if f not in back for x in ((s, 'out'), (t, 'in')))
+        self.channels = Counter()
+        self.fan = Counter(x for s, t in forward for x in ((s, 'out'), (t, 'in')))
         for fid, s, t in flows:
             self.edge(fid, self.route(s, t, fid in back))
-        return sum(lane_h)
-
-    @staticmethod
-    def slots(nodes, flows, back, col, lane, attached):
-        """Row of each node inside its lane: its first predecessor's row when free, else the first free."""
-        preds = {n: [s for f, s, t in flows if t == n and f not in back] for n in nodes}
-        taken, slot = set(), {}
-        for n in sorted(nodes, key=lambda n: (col[n], n in attached, nodes.index(n))):
-            if n in attached:                    # its flows leave below the host
-                slot[n] = slot[attached[n]] + 1
-                continue
-            wanted = [slot[p] for p in preds[n] if p in slot and lane[p] == lane[n]]
-            s = wanted[0] if wanted and (lane[n], col[n], wanted[0]) not in taken else 0
-            while (lane[n], col[n], s) in taken:
-                s += 1
-            taken.add((lane[n], col[n], s))
-            slot[n] = s
-        return slot
 
     def route(self, s, t, is_back):
         """Orthogonal waypoints from node s to node t of the container being placed."""
-        lane, lane_y, lane_h, kind = self.lane, self.lane_y, self.lane_h, self.kind
+        lane, kind = self.lane, self.kind
         sx, sy, sw, sh = self.box[s]
         tx, ty, tw, th = self.box[t]
         scx, scy, tcx, tcy = sx + sw / 2, sy + sh / 2, tx + tw / 2, ty + th / 2
@@ -165,10 +166,10 @@ class Layout:
             above = lane[s] < lane[t]
             self.channels[lane[t], above] += 1
             offset = 8 * self.channels[lane[t], above]
-            yc = lane_y[lane[t]] + (CHANNEL - offset if above else lane_h[lane[t]] - CHANNEL + offset)
+            yc = self.lane_y[lane[t]] + (CHANNEL - offset if above else self.lane_h[lane[t]] - CHANNEL + offset)
             ys = sy if lane[s] > lane[t] else sy + sh
             return [(scx, ys), (scx, yc), (tcx, yc), (tcx, ty if above else ty + th)]
-        if kind[s] == 'boundaryEvent':   # leave downwards, then go round
+        if kind[s] == 'boundaryEvent':           # leave downwards, then go round
             if tcy > sy + sh:
                 return [(scx, sy + sh), (scx, tcy), (tx, tcy)]
             return [(scx, sy + sh), (scx, sy + sh + 20), (tcx, sy + sh + 20), (tcx, ty + th)]
@@ -189,10 +190,9 @@ def new_plane(root, element_id):
 
 
 def layout(root):
-    """Append fresh BPMNDiagram elements for every collaboration/process/subprocess of <definitions>."""
+    """Append fresh BPMNDiagram elements for the collaboration (or processes) and subprocesses."""
     processes = {p.get('id'): p for p in root.iterfind('bpmn:process', NS)}
-    collab = root.find('bpmn:collaboration', NS)
-    containers = []
+    collab, containers = root.find('bpmn:collaboration', NS), []
     if collab is not None:
         lay, (x, y) = Layout(new_plane(root, collab.get('id'))), ORIGIN
         for part in collab.iterfind('bpmn:participant', NS):
@@ -200,10 +200,9 @@ def layout(root):
             if proc is None:                     # black-box pool
                 lay.box[part.get('id')] = (x, y, 600, 100)
                 lay.shape(part.get('id'), x, y, 600, 100, isHorizontal='true')
-                y += 100 + POOL_GAP
-                continue
-            y += lay.place(proc, x, y, pool_id=part.get('id')) + POOL_GAP
-            containers.append(proc)
+            else:
+                containers.append(proc)
+            y += (100 if proc is None else lay.place(proc, x, y, pool_id=part.get('id'))) + POOL_GAP
         for mf in collab.iterfind('bpmn:messageFlow', NS):   # vertical, with a jog half-way
             (sx, sy, sw, sh), (tx, ty, tw, th) = lay.box[mf.get('sourceRef')], lay.box[mf.get('targetRef')]
             y1, y2 = (sy + sh, ty) if ty > sy else (sy, ty + th)
@@ -225,12 +224,10 @@ def relayout(text):
     old = re.search(r'<(\w+:)?BPMNDiagram\b', text)
     close = text.rindex('</')                    # the closing tag of <definitions>
     head = text[:old.start()] if old else text[:close].rstrip() + '\n  '
+    tag = re.search(r'<(\w+:)?definitions\b', head)   # declare missing DI prefixes once, there
+    head = head[:tag.end()] + ''.join(f' xmlns:{p}="{NS[p]}"' for p in ('bpmndi', 'dc', 'di')
+                                      if f'"{NS[p]}"' not in head) + head[tag.end():]
     root = etree.fromstring((head + text[close:]).encode('utf-8'))
-    missing = ''.join(f' xmlns:{p}="{NS[p]}"' for p in ('bpmndi', 'dc', 'di') if NS[p] not in root.nsmap.values())
-    if missing:                                  # declare the DI prefixes once, on <definitions>
-        tag = re.search(r'<(\w+:)?definitions\b', head)
-        head = head[:tag.end()] + missing + head[tag.end():]
-        root = etree.fromstring((head + text[close:]).encode('utf-8'))
     root.append(etree.Comment('layout'))
     layout(root)
     for d in root.findall('bpmndi:BPMNDiagram', NS):
@@ -242,13 +239,11 @@ def relayout(text):
 
 
 def main(paths):
-    for path in paths or sys.exit(__doc__):
-        with open(path, encoding='utf-8') as f:
-            text = relayout(f.read())
-        with open(path, 'w', encoding='utf-8') as f:
-            f.write(text)
+    for path in paths:
+        text = relayout(Path(path).read_text(encoding='utf-8'))
+        Path(path).write_text(text, encoding='utf-8')
         print(f'{path}: {text.count("BPMNShape id=")} shapes, {text.count("BPMNEdge id=")} edges')
 
 
 if __name__ == '__main__':
-    main(sys.argv[1:])
+    main(sys.argv[1:] or sys.exit(__doc__))

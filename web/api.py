@@ -102,7 +102,7 @@ def instance_history(instance_id: int):
 
 
 def _task_filters(q: dict) -> dict:
-    filters = {k: q[k] for k in ("process_id", "instance_id", "cycle_year") if k in q}
+    filters = {k: q[k] for k in ("process_id", "instance_id", "step_id", "cycle_year") if k in q}
     if "school" in q:
         filters["school_id"] = db_session().scalar(select(School.id).where(School.code == q["school"])) or -1
     if "network" in q:

@@ -65,6 +65,7 @@ class TaskQuery(Strict):
     status = fields.String(load_default="open", validate=validate.OneOf(["open", "done"]))
     process_id = fields.String()
     instance_id = fields.Integer()
+    step_id = fields.String()
     cycle_year = fields.Integer()
     school = fields.String()
     network = fields.String()
