@@ -1,0 +1,44 @@
+"""A throwaway office for a benchmark: migrated database, demo data, deployed processes."""
+import tempfile
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import psycopg
+
+from db.migrate import upgrade
+from engine import processes
+from engine.demo import load_demo
+from web.services import build_services
+from web.config import REPO
+
+PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=test"
+START = datetime(2027, 4, 1, 2, 0, tzinfo=timezone.utc)
+
+
+def database(kind: str) -> tuple[str, callable]:
+    """A fresh database URL of this kind and a function that drops it."""
+    if kind == "sqlite":
+        folder = tempfile.mkdtemp(prefix="khumue-bench-")
+        return f"sqlite:///{folder}/bench.db", lambda: None
+    name = f"khumue_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", drop
+
+
+def office(url: str, evidence_dir: Path):
+    """Services on a migrated database with the demo office and processes deployed."""
+    upgrade(url)
+    svc = build_services({"DATABASE_URL": url, "PROCESSES_DIR": str(REPO / "processes"),
+                          "EVIDENCE_DIR": str(evidence_dir), "MAX_UPLOAD_BYTES": 1 << 20,
+                          "TIMEZONE": "Asia/Bangkok", "CLOCK": lambda: START})
+    with svc.db.session() as session:
+        load_demo(session, START)
+        processes.deploy_all(svc.engine, session, "bench", START)
+        session.commit()
+    return svc
