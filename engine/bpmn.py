@@ -16,8 +16,12 @@ from engine.timing import Timing, TimingError, parse_timing
 ASSIGN_RULES = ("role", "owner", "school", "network_supervisor")
 
 
-class SchoolFanOut(ManualTask):
-    """A call activity run once per school as child instances; the engine completes it when all end."""
+class ChildInstances(ManualTask):
+    """A call activity run as separate child instances (one per school, or one of another file's process).
+
+    The parent document stays small however many schools work; the engine completes this task
+    when the last child ends.
+    """
 
     def __init__(self, wf_spec, bpmn_id, called_element, per_school, **kwargs):
         super().__init__(wf_spec, bpmn_id, **kwargs)
@@ -26,21 +30,24 @@ class SchoolFanOut(ManualTask):
 
 
 class KhumueCallActivityParser(CallActivityParser):
-    """Parses `per_school` call activities as SchoolFanOut; the rest as ordinary call activities."""
+    """`per_school` call activities, and calls to processes of other files, become ChildInstances."""
 
     def _per_school(self):
         return self.parse_extensions().get("properties", {}).get("per_school")
 
+    def _as_children(self) -> bool:
+        called = self.node.get("calledElement")
+        return bool(self._per_school()) or called not in self.process_parser.parser.process_parsers
+
     def create_task(self):
-        per_school = self._per_school()
-        if not per_school:
+        if not self._as_children():
             return super().create_task()
-        return SchoolFanOut(self.spec, self.bpmn_id, called_element=self.node.get("calledElement"),
-                            per_school=per_school, **self.bpmn_attributes)
+        return ChildInstances(self.spec, self.bpmn_id, called_element=self.node.get("calledElement"),
+                              per_school=self._per_school(), **self.bpmn_attributes)
 
     def _add_multiinstance_task(self, loop_characteristics):
-        # For a per-school call activity the marker is only drawn: the engine fans out to child instances.
-        if not self._per_school():
+        # For child instances the marker is only drawn: the engine starts the children.
+        if not self._as_children():
             super()._add_multiinstance_task(loop_characteristics)
 
 
@@ -181,12 +188,19 @@ def check_document(xml: bytes, filename: str, known_ids: set[str] | None = None)
                 read_step(task_spec)
             except ValueError as err:
                 problems.append(Problem(filename, task_spec.bpmn_id, str(err)))
-        problems.extend(_check_fan_outs(spec, ids, filename))
+        problems.extend(_check_fan_outs(spec, ids, known_ids, filename))
         del subs
     return problems
 
 
-def _check_fan_outs(spec, ids, filename) -> list[Problem]:
-    return [Problem(filename, ts.bpmn_id, f"per-school call activity calls unknown process {ts.called_element!r}")
-            for ts in spec.task_specs.values()
-            if isinstance(ts, SchoolFanOut) and ts.called_element not in ids]
+def _check_fan_outs(spec, ids, known_ids, filename) -> list[Problem]:
+    known = set(ids) | set(known_ids or ())
+    problems = []
+    for ts in spec.task_specs.values():
+        if not isinstance(ts, ChildInstances):
+            continue
+        if ts.called_element not in known:
+            problems.append(Problem(filename, ts.bpmn_id, f"calls unknown process {ts.called_element!r}"))
+        if ts.per_school and ts.per_school != "scope" and not ts.per_school.startswith("var:"):
+            problems.append(Problem(filename, ts.bpmn_id, "per_school must be 'scope' or 'var:NAME'"))
+    return problems

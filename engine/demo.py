@@ -22,7 +22,7 @@ _FAMILY = ["ใจดีงาม", "สุขสมบูรณ์ทอง", "
 STAFF = [  # (username, roles, Thai title)
     ("admin1", ["admin"], "ผู้ดูแลระบบ"),
     ("head1", ["group_head"], "ผู้อำนวยการกลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษา"),
-    *[(f"supervisor{i}", ["supervisor"], f"ศึกษานิเทศก์ เครือข่าย {NETWORKS[i - 1][1]}") for i in range(1, 9)],
+    *[(f"supervisor{i}", ["supervisor"], f"ศึกษานิเทศก์ {NETWORKS[i - 1][1]}") for i in range(1, 9)],
     ("clerk1", ["clerk"], "เจ้าพนักงานธุรการ"),
     ("policyhead1", ["group_head"], "ผู้อำนวยการกลุ่มนโยบายและแผน"),
     ("monitoring1", ["monitoring_head"], "หัวหน้างานติดตามประเมินผลและรายงาน"),

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from db.models import HumanTask, Network, ProcessInstance, School, User
 from engine import audit
-from engine.bpmn import ProcessModel, SchoolFanOut
+from engine.bpmn import ChildInstances, ProcessModel
 from engine.core import Engine
 from engine.errors import EngineError
 from engine.processes import latest_version
@@ -78,7 +78,7 @@ def _finish(engine, session, instance, workflow, now) -> None:
     audit.record(session, now, "system", "instance.complete", process_id=instance.process_id,
                  instance_id=instance.id)
     if instance.parent_id is not None:
-        _child_finished(engine, session, instance, now)
+        _child_finished(engine, session, instance, workflow.last_task.data if workflow.last_task else {}, now)
 
 
 def _mirror_tasks(engine, session, instance, workflow, model, now) -> None:
@@ -126,37 +126,49 @@ def _create_task(engine, session, instance, task, step, calendar, now) -> HumanT
     return row
 
 
-def schools_in_scope(session: Session, scope: dict | None) -> list[School]:
-    """The schools of an instance's scope: one network, or every school of the area."""
+def schools_in_scope(session: Session, scope: dict | None, codes: list[str] | None = None) -> list[School]:
+    """The schools of an instance's scope (one network, or the whole area), optionally only `codes`."""
     query = select(School).order_by(School.code)
     if scope and scope.get("network"):
         query = query.join(Network).where(Network.code == scope["network"])
+    if codes is not None:
+        query = query.where(School.code.in_([str(code) for code in codes]))
     return list(session.scalars(query))
 
 
+def _children_for(session, instance, task) -> list[School | None]:
+    """One child per school in scope (or per school the data names), or a single child."""
+    rule = task.task_spec.per_school
+    if not rule:
+        return [None]
+    codes = task.data.get(rule.removeprefix("var:"), []) if rule.startswith("var:") else None
+    return schools_in_scope(session, instance.data.get("scope"), codes)
+
+
 def _fan_out(engine, session, instance, workflow, now) -> bool:
-    """Start one child instance per school for each newly ready per-school step; True if one ended at once."""
+    """Start the child instances of each newly ready call; True if one ended at once (no schools)."""
     ended = False
     for task in workflow.get_tasks(state=TaskState.READY):
-        if not isinstance(task.task_spec, SchoolFanOut) or task.internal_data.get("fanned_out"):
+        if not isinstance(task.task_spec, ChildInstances) or task.internal_data.get("fanned_out") is not None:
             continue
-        schools = schools_in_scope(session, instance.data.get("scope"))
-        task.internal_data["fanned_out"] = len(schools)
-        instance.open_children += len(schools)
+        targets = _children_for(session, instance, task)
+        task.internal_data["fanned_out"] = len(targets)
+        instance.open_children += len(targets)
         session.flush()
-        for school in schools:
+        for school in targets:
+            data = ({"school_code": school.code, "school_name": school.name} if school
+                    else {k: v for k, v in task.data.items() if k != "cycle_year"})
             new_instance(engine, session, task.task_spec.called_element, instance.cycle_year, now,
-                         data={"school_code": school.code, "school_name": school.name}, actor=None,
-                         owner_id=instance.owner_id, school=school, parent=instance,
+                         data=data, actor=None, owner_id=instance.owner_id, school=school, parent=instance,
                          parent_task_id=str(task.id))
-        if not schools:
+        if not targets:
             task.data["schools_completed"] = 0
             task.run()
             ended = True
     return ended
 
 
-def _child_finished(engine, session, child, now) -> None:
+def _child_finished(engine, session, child, child_results: dict, now) -> None:
     """Count a school's child instance done; the last one lets the parent go on."""
     remaining = session.execute(
         update(ProcessInstance).where(ProcessInstance.id == child.parent_id)
@@ -168,6 +180,9 @@ def _child_finished(engine, session, child, now) -> None:
     parent = session.get(ProcessInstance, child.parent_id, populate_existing=True)
     workflow, model = load_workflow(engine, parent)
     task = workflow.get_task_from_id(UUID(child.parent_task_id))
-    task.data["schools_completed"] = task.internal_data.get("fanned_out", 0)
+    if task.task_spec.per_school:
+        task.data["schools_completed"] = task.internal_data.get("fanned_out", 0)
+    else:  # a single called process hands its results back, as a call activity would
+        task.data.update({k: v for k, v in child_results.items() if k != "cycle_year"})
     task.run()
     advance(engine, session, parent, workflow, model, now)
