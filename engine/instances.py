@@ -25,7 +25,7 @@ def start(engine: Engine, session: Session, user: User, process_id: str, data: d
     owner = _owner(session, user, data.pop("owner", None))
     clean = {**data, "scope": scope} if scope else data
     return new_instance(engine, session, process_id, cycle_year, now, data=clean, actor=user,
-                        owner_id=owner.id if owner else None)
+                        owner_id=owner.id)
 
 
 def _scope(session, scope: dict | None) -> dict | None:
@@ -36,13 +36,14 @@ def _scope(session, scope: dict | None) -> dict | None:
     return {"network": scope["network"]}
 
 
-def _owner(session, user: User, username: str | None) -> User | None:
+def _owner(session, user: User, username: str | None) -> User:
+    """Who owns the instance: steps marked `assign=owner` go to them when they hold the step's role."""
     if username is None:
-        return user if "supervisor" in user.roles else None
+        return user
     owner = session.scalar(select(User).where(User.username == username, User.active))
-    if owner is None or "supervisor" not in owner.roles:
-        raise Invalid("ผู้รับผิดชอบต้องเป็นศึกษานิเทศก์ / The owner must be a supervisor.",
-                      fields={"owner": [f"{username!r} is not an active supervisor"]})
+    if owner is None or owner.school_id is not None:
+        raise Invalid("ไม่พบผู้รับผิดชอบ / Unknown owner.",
+                      fields={"owner": [f"{username!r} is not an active office account"]})
     return owner
 
 

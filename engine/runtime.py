@@ -97,9 +97,11 @@ def _mirror_tasks(engine, session, instance, workflow, model, now) -> None:
             _create_task(engine, session, instance, task, model.steps[task.task_spec.bpmn_id], calendar, now)
 
 
-def _assignee_id(session, instance, rule: str) -> int | None:
-    if rule == "owner":
-        return instance.owner_id
+def _assignee_id(session, instance, step) -> int | None:
+    rule = step.assign
+    if rule == "owner":  # the instance's owner, when they hold the step's role; else the role's pool
+        owner = instance.owner
+        return owner.id if owner is not None and step.role in owner.roles else None
     if rule == "school" and instance.school_id is not None:
         return session.scalar(select(User.id).where(User.school_id == instance.school_id, User.active)
                               .order_by(User.id).limit(1))
@@ -113,7 +115,7 @@ def _create_task(engine, session, instance, task, step, calendar, now) -> HumanT
     school = instance.school
     row = HumanTask(instance_id=instance.id, root_instance_id=instance.parent_id or instance.id,
                     process_id=instance.process_id, spiff_task_id=str(task.id), step_id=step.id,
-                    name=step.name, role=step.role, assignee_id=_assignee_id(session, instance, step.assign),
+                    name=step.name, role=step.role, assignee_id=_assignee_id(session, instance, step),
                     school_id=school.id if school else None, network_id=school.network_id if school else None,
                     cycle_year=instance.cycle_year, starts_at=starts_at, due_at=due_at, status="open",
                     created_at=now)

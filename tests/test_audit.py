@@ -3,7 +3,7 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from khumue.cli import main
-from tests.p1_helpers import do_step, open_tasks
+from tests.walk import do_step, open_tasks
 
 
 def some_history(api):

@@ -4,7 +4,7 @@ import io
 from sqlalchemy import func, select
 
 from db.models import AuditEvent, Evidence, HumanTask, ProcessInstance
-from tests.p1_helpers import fill, open_tasks
+from tests.walk import fill, open_tasks
 
 
 def snapshot(services):
@@ -107,7 +107,7 @@ def test_a_file_is_stored_by_its_sha256(api, services):
 
 
 def test_bad_instance_data(api):
-    for data in ({"cycle_year": 12}, {"cycle_year": "soon"}, {"scope": {"network": "N99"}}, {"owner": "clerk1"}):
+    for data in ({"cycle_year": 12}, {"cycle_year": "soon"}, {"scope": {"network": "N99"}}, {"owner": "nobody"}, {"owner": "school001"}):
         response = api.post("head1", "/instances", json={"process_id": "qa_annual_cycle", "data": data})
         assert response.status_code == 422, (data, response.get_json())
     assert api.post("school001", "/instances", json={"process_id": "qa_annual_cycle"}).status_code == 403

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from db.models import AuditEvent, HumanTask, ProcessInstance, User
 from engine import instances, tasks
 from engine.errors import Conflict
-from tests.p1_helpers import fill, open_tasks
+from tests.walk import fill, open_tasks
 
 
 def start_with_note(api):

@@ -3,7 +3,7 @@
 Every call loads the instance from the database and stores it back, so each step here also runs
 after a save/restore round trip of the SpiffWorkflow document.
 """
-from tests.p1_helpers import do_step, open_tasks
+from tests.walk import do_step, open_tasks
 
 SUPERVISOR = "supervisor1"  # owner of the QA work group in this cycle
 EXPECTED_DUE = {  # cycle 2570: the manual's months, moved to the working day before a day off

@@ -7,7 +7,7 @@ from engine import processes
 from engine.core import Engine
 from engine.evidence import EvidenceStore
 from khumue.cli import main
-from tests.p1_helpers import do_step, open_tasks
+from tests.walk import do_step, open_tasks
 
 BROKEN_TASK = '''<bpmn:userTask id="unruly_step" name="ขั้นตอนที่ไม่มีรายละเอียด">
       <bpmn:incoming>Flow_x</bpmn:incoming>
