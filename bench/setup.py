@@ -36,7 +36,9 @@ def office(url: str, evidence_dir: Path):
     upgrade(url)
     svc = build_services({"DATABASE_URL": url, "PROCESSES_DIR": str(REPO / "processes"),
                           "EVIDENCE_DIR": str(evidence_dir), "MAX_UPLOAD_BYTES": 1 << 20,
-                          "TIMEZONE": "Asia/Bangkok", "CLOCK": lambda: START})
+                          "TIMEZONE": "Asia/Bangkok", "CLOCK": lambda: START,
+                          "BASE_URL": "http://127.0.0.1:5000", "MAIL_FROM": "khumue@localhost",
+                          "MAIL_DIR": str(evidence_dir / "mail")})
     with svc.db.session() as session:
         load_demo(session, START)
         processes.deploy_all(svc.engine, session, "bench", START)

@@ -44,6 +44,8 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    group_code: Mapped[str | None] = mapped_column(String(32))
+    mail_digest: Mapped[bool] = mapped_column(Boolean, default=False)
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
     school: Mapped[School | None] = relationship(foreign_keys=[school_id])
     role_rows: Mapped[list["UserRole"]] = relationship(lazy="selectin", cascade="all, delete-orphan")
@@ -108,6 +110,7 @@ class ProcessInstance(Base):
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     process_version: Mapped[ProcessVersion] = relationship()
     parent: Mapped["ProcessInstance | None"] = relationship(remote_side=[id])
     school: Mapped[School | None] = relationship()
@@ -127,6 +130,7 @@ class HumanTask(Base):
         Index("ix_task_role_open", "status", "role", "due_at"),
         Index("ix_task_instance", "instance_id", "status"),
         Index("ix_task_school", "school_id", "status"),
+        Index("ix_task_reminder", "status", "next_reminder_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"))
@@ -147,6 +151,7 @@ class HumanTask(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     data: Mapped[dict | None] = mapped_column(JSONDoc)
+    next_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     instance: Mapped[ProcessInstance] = relationship()
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
@@ -212,3 +217,39 @@ class Setting(Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(500))
+
+
+class OutboxMail(Base):
+    """An e-mail queued in the same transaction as its cause; the scheduler sends it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "send_after"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # At most one mail per task, kind and day (or per digest, user and day): the database refuses a second.
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    to_addr: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(500))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    task_id: Mapped[int | None] = mapped_column(Integer)
+    digest: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    send_after: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    message_id: Mapped[str | None] = mapped_column(String(200))
+
+
+class CycleStart(Base):
+    """The one instance the scheduler started for a process's cycle."""
+
+    __tablename__ = "cycle_starts"
+    process_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    cycle_year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+

@@ -72,6 +72,8 @@ class StepDef:
     assign: str = "role"
     evidence: tuple[str, str] | None = None
     documentation: str = ""
+    reminders: str | None = None
+    escalate_every: int | None = None
 
     def evidence_dict(self) -> dict:
         """The evidence requirement as the API shows it."""
@@ -110,6 +112,10 @@ def _split_evidence(text: str | None) -> tuple[str, str] | None:
     return th.strip(), (en.strip() or th.strip())
 
 
+def _int_or_none(text: str | None) -> int | None:
+    return None if text in (None, "") else int(text)
+
+
 def read_step(task_spec) -> StepDef:
     """The StepDef of a user task spec; ValueError names the first rule it breaks."""
     props = task_spec.extensions.get("properties", {})
@@ -127,13 +133,20 @@ def read_step(task_spec) -> StepDef:
         form = parse_form(task_spec.extensions.get("form"))
     except (ValueError, KeyError, json.JSONDecodeError) as err:
         raise ValueError(f"form: {err}") from None
+    try:
+        if props.get("reminders"):
+            [int(day) for day in props["reminders"].split(",")]
+        _int_or_none(props.get("escalate_every"))
+    except ValueError:
+        raise ValueError("reminders must be days like '7,1,0' and escalate_every a number of days") from None
     assign = props.get("assign", "role")
     if assign not in ASSIGN_RULES:
         raise ValueError(f"assign {assign!r} is not one of {', '.join(ASSIGN_RULES)}")
     return StepDef(id=task_spec.bpmn_id, name=task_spec.bpmn_name or task_spec.bpmn_id, role=role,
                    timing=timing, form=form, assign=assign,
                    evidence=_split_evidence(props.get("evidence")),
-                   documentation=(task_spec.documentation or "").strip())
+                   documentation=(task_spec.documentation or "").strip(),
+                   reminders=props.get("reminders"), escalate_every=_int_or_none(props.get("escalate_every")))
 
 
 def _user_tasks(spec, subprocess_specs):

@@ -20,6 +20,8 @@ class Engine:
     processes_dir: Path
     evidence: EvidenceStore
     tz: object = BANGKOK
+    base_url: str = "http://127.0.0.1:5000"
+    mail_from: str = "khumue@localhost"
     codec: DocumentCodec = field(default_factory=DocumentCodec)
     catalog: dict[str, CatalogEntry] = field(default_factory=dict)
     _models: dict[int, ProcessModel] = field(default_factory=dict)

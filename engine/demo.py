@@ -19,17 +19,18 @@ _GIVEN = ["กานดา", "ชยพล", "ธิดารัตน์", "ป
 _FAMILY = ["ใจดีงาม", "สุขสมบูรณ์ทอง", "แสงอรุณรุ่ง", "พึ่งบุญมา", "ศรีสวัสดิ์วงศ์", "รักษ์ถิ่นไทย",
            "มั่นคงดีเลิศ", "บุญประเสริฐสุข", "ทองคำแท้", "เย็นใจยิ่ง"]
 
-STAFF = [  # (username, roles, Thai title)
-    ("admin1", ["admin"], "ผู้ดูแลระบบ"),
-    ("head1", ["group_head"], "ผู้อำนวยการกลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษา"),
-    *[(f"supervisor{i}", ["supervisor"], f"ศึกษานิเทศก์ {NETWORKS[i - 1][1]}") for i in range(1, 9)],
-    ("clerk1", ["clerk"], "เจ้าพนักงานธุรการ"),
-    ("policyhead1", ["group_head"], "ผู้อำนวยการกลุ่มนโยบายและแผน"),
-    ("monitoring1", ["monitoring_head"], "หัวหน้างานติดตามประเมินผลและรายงาน"),
-    ("director1", ["area_director"], "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา"),
-    ("secretary1", ["committee_secretary"], "เลขานุการ ก.ต.ป.น. / กพท."),
-    ("auditor1", ["auditor"], "ผู้ตรวจสอบ"),
+STAFF = [  # (username, roles, group, Thai title)
+    ("admin1", ["admin"], None, "ผู้ดูแลระบบ"),
+    ("head1", ["group_head"], "supervision", "ผู้อำนวยการกลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษา"),
+    *[(f"supervisor{i}", ["supervisor"], "supervision", f"ศึกษานิเทศก์ {NETWORKS[i - 1][1]}") for i in range(1, 9)],
+    ("clerk1", ["clerk"], "supervision", "เจ้าพนักงานธุรการ"),
+    ("policyhead1", ["group_head"], "policy_plan", "ผู้อำนวยการกลุ่มนโยบายและแผน"),
+    ("monitoring1", ["monitoring_head"], "policy_plan", "หัวหน้างานติดตามประเมินผลและรายงาน"),
+    ("director1", ["area_director"], None, "ผู้อำนวยการสำนักงานเขตพื้นที่การศึกษา"),
+    ("secretary1", ["committee_secretary"], None, "เลขานุการ ก.ต.ป.น. / กพท."),
+    ("auditor1", ["auditor"], None, "ผู้ตรวจสอบ"),
 ]
+OWNERS = {"qa_annual_cycle": "supervisor1"}  # who owns each yearly instance the scheduler starts
 
 
 def _person(index: int) -> str:
@@ -55,9 +56,11 @@ def load_demo(session: Session, now: datetime) -> None:
         return
     password_hash = hash_password(DEMO_PASSWORD)  # one hash for all: scrypt is slow on purpose
     staff = {}
-    for i, (username, roles, title) in enumerate(STAFF):
+    for i, (username, roles, group, title) in enumerate(STAFF):
         staff[username] = _user(username, f"{_person(i)} ({title})", roles, password_hash)
+        staff[username].group_code = group
         session.add(staff[username])
+    session.add_all(Setting(key=f"owner.{pid}", value=name) for pid, name in OWNERS.items())
     names = _school_names()
     number = 0
     for n, (code, name, count) in enumerate(NETWORKS, start=1):

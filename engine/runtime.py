@@ -10,8 +10,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, Network, ProcessInstance, School, User
-from engine import audit
+from engine import audit, notify
 from engine.bpmn import ChildInstances, ProcessModel
+from engine.clock import workflow_clock
 from engine.core import Engine
 from engine.errors import EngineError
 from engine.processes import latest_version
@@ -24,10 +25,12 @@ class ProcessError(EngineError):
     status = 422
 
 
-def run_engine_steps(workflow: BpmnWorkflow) -> None:
-    """Run every automatic step; a model error becomes a clear ProcessError and nothing is saved."""
+def run_engine_steps(workflow: BpmnWorkflow, now: datetime) -> None:
+    """Run every automatic step as of `now`; a model error becomes a clear ProcessError and nothing is saved."""
     try:
-        workflow.do_engine_steps()
+        with workflow_clock(now):
+            workflow.refresh_timers()
+            workflow.do_engine_steps()
     except WorkflowException as err:
         raise ProcessError(f"กระบวนงานดำเนินต่อไม่ได้ / The process cannot continue: {err}") from err
 
@@ -63,14 +66,26 @@ def load_workflow(engine: Engine, instance: ProcessInstance) -> tuple[BpmnWorkfl
 def advance(engine: Engine, session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
             model: ProcessModel, now: datetime) -> None:
     """Step the workflow until it waits on people; mirror its tasks; save its document."""
-    run_engine_steps(workflow)
+    run_engine_steps(workflow, now)
     while _fan_out(engine, session, instance, workflow, now):
-        run_engine_steps(workflow)
+        run_engine_steps(workflow, now)
     _mirror_tasks(engine, session, instance, workflow, model, now)
     instance.document = engine.codec.dumps(workflow)
+    instance.next_timer_at = next_timer_at(workflow)
     instance.status = instance_status(workflow.completed, cancelled=False)
     if workflow.completed and instance.completed_at is None:
         _finish(engine, session, instance, workflow, now)
+
+
+def next_timer_at(workflow: BpmnWorkflow) -> datetime | None:
+    """When the workflow's earliest waiting timer fires (None: no timer waits)."""
+    moments = []
+    for event in workflow.waiting_events():
+        value = event.value.get("next") if isinstance(event.value, dict) else event.value
+        if "Timer" in event.event_type or "TimeDate" in event.event_type or "Duration" in event.event_type:
+            if isinstance(value, str):
+                moments.append(datetime.fromisoformat(value))
+    return min(moments) if moments else None
 
 
 def _finish(engine, session, instance, workflow, now) -> None:
@@ -121,6 +136,7 @@ def _create_task(engine, session, instance, task, step, calendar, now) -> HumanT
                     created_at=now)
     session.add(row)
     session.flush()
+    notify.task_ready(engine, session, row, now)
     audit.record(session, now, "system", "task.create", process_id=instance.process_id,
                  instance_id=instance.id, task_id=row.id,
                  detail={"step": step.id, "role": step.role, "assignee_id": row.assignee_id,

@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.models import Evidence, HumanTask, User
-from engine import audit
+from engine import audit, notify
+from engine.clock import workflow_clock
 from engine.bpmn import StepDef
 from engine.core import Engine
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
@@ -83,7 +84,7 @@ def claim(session: Session, user: User, task_id: int, now: datetime) -> HumanTas
     return task
 
 
-def release(session: Session, user: User, task_id: int, now: datetime) -> HumanTask:
+def release(engine: Engine, session: Session, user: User, task_id: int, now: datetime) -> HumanTask:
     """Give a task I hold back to its role's pool."""
     task = _open_task(session, user, task_id)
     if task.assignee_id != user.id and not oversees(user):
@@ -91,10 +92,11 @@ def release(session: Session, user: User, task_id: int, now: datetime) -> HumanT
     audit.record(session, now, user.username, "task.release", process_id=task.process_id,
                  instance_id=task.instance_id, task_id=task.id, detail={"from": task.assignee_id})
     task.assignee_id = None
+    notify.task_ready(engine, session, task, now)
     return task
 
 
-def assign(session: Session, user: User, task_id: int, username: str, now: datetime) -> HumanTask:
+def assign(engine: Engine, session: Session, user: User, task_id: int, username: str, now: datetime) -> HumanTask:
     """A group head or admin gives a task to someone who holds its role."""
     task = _open_task(session, user, task_id)
     if not user.roles & {"group_head", "admin"}:
@@ -107,6 +109,7 @@ def assign(session: Session, user: User, task_id: int, username: str, now: datet
                  instance_id=task.instance_id, task_id=task.id,
                  detail={"from": task.assignee_id, "to": target.username})
     task.assignee_id = target.id
+    notify.task_ready(engine, session, task, now)
     return task
 
 
@@ -132,7 +135,8 @@ def complete(engine: Engine, session: Session, user: User, task_id: int, data, n
     if spiff_task is None or spiff_task.state != TaskState.READY:
         raise Conflict("งานนี้ถูกดำเนินการไปแล้ว / The task was already done.")
     spiff_task.data.update(cleaned)
-    spiff_task.run()
+    with workflow_clock(now):
+        spiff_task.run()
     task.status, task.completed_at, task.completed_by_id, task.data = TaskStatus.DONE, now, user.id, cleaned
     task.assignee_id = task.assignee_id or user.id
     audit.record(session, now, user.username, "task.complete", process_id=task.process_id,

@@ -53,10 +53,16 @@ def main():
 def up(demo, host, port):
     """Create or migrate the database, deploy processes, and serve (one process)."""
     from waitress import serve
+    from engine.scheduler import build_scheduler
     app = _app()
     prepare(app, demo)
-    click.echo(f"khumue: http://{host}:{port}/  (database {app.config['DATABASE_URL']})")
-    serve(app, host=host, port=port, threads=8)
+    scheduler = build_scheduler(_services(app).tick, background=True)
+    scheduler.start()
+    click.echo(f"khumue: http://{host}:{port}/  (database {app.config['DATABASE_URL']}; scheduler running)")
+    try:
+        serve(app, host=host, port=port, threads=8)
+    finally:
+        scheduler.shutdown(wait=False)
 
 
 @main.command("serve")
@@ -77,6 +83,30 @@ def serve_cmd(host, port, workers):
             return _app()
 
     _Gunicorn().run()
+
+
+@main.command("scheduler")
+@click.option("--interval", default=60, show_default=True, type=int, help="seconds between ticks")
+def scheduler_cmd(interval):
+    """Run the scheduler: yearly starts, timers, reminders, e-mail (never inside web workers)."""
+    from engine.scheduler import build_scheduler
+    app = _app()
+    upgrade(app.config["DATABASE_URL"])
+    click.echo(f"khumue scheduler: every {interval}s on {app.config['DATABASE_URL']}")
+    build_scheduler(_services(app).tick, background=False, interval_seconds=interval).start()
+
+
+@main.command("tick")
+@click.option("--now", "at", default=None, help="ISO-8601 moment with offset (default: now)")
+def tick_cmd(at):
+    """Run every scheduler job due at that moment once, then exit."""
+    moment = datetime.fromisoformat(at) if at else _now()
+    if moment.tzinfo is None:
+        raise click.BadParameter("give an offset, e.g. 2027-05-24T08:30:00+07:00", param_hint="--now")
+    app = _app()
+    upgrade(app.config["DATABASE_URL"])
+    report = _services(app).tick(moment)
+    click.echo(json.dumps({"now": moment.isoformat(), **report}, ensure_ascii=False))
 
 
 @main.group("processes")

@@ -106,7 +106,7 @@ def app(database_url, clock, tmp_path):
     from web import create_app
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test",
                       "EVIDENCE_DIR": str(tmp_path / "evidence"), "CLOCK": clock,
-                      "MAX_UPLOAD_BYTES": 1024 * 1024})
+                      "MAX_UPLOAD_BYTES": 1024 * 1024, "MAIL_DIR": str(tmp_path / "mail")})
     svc = app.extensions["khumue"]
     with svc.db.session() as session:
         _empty(session)

@@ -136,7 +136,7 @@ def claim(task_id: int):
 @bp.post("/tasks/<int:task_id>/release")
 def release(task_id: int):
     """Give a task back to the pool."""
-    task = tasks.release(db_session(), me(), task_id, now())
+    task = tasks.release(_engine(), db_session(), me(), task_id, now())
     commit()
     return task_detail(task)
 
@@ -145,7 +145,7 @@ def release(task_id: int):
 def assign(task_id: int):
     """Give a task to someone (group head, admin)."""
     body = s.AssignIn().load(request.get_json(silent=True) or {})
-    task = tasks.assign(db_session(), me(), task_id, body["user"], now())
+    task = tasks.assign(_engine(), db_session(), me(), task_id, body["user"], now())
     commit()
     return task_detail(task)
 

@@ -6,6 +6,7 @@ from engine import tasks
 from engine.calendar import format_thai_date, relative_hint
 from engine.errors import EngineError
 from web.auth import sign_in, sign_out
+from web.queries import outbox_for
 from web.services import db_session, now, services
 
 bp = Blueprint("pages", __name__)
@@ -57,3 +58,20 @@ def inbox():
     scope = request.args.get("scope", "mine") if request.args.get("scope") in tasks.SCOPES else "mine"
     rows, total = tasks.inbox(db_session(), user, scope, "open", 100, 0)
     return render_template("inbox.html", user=user, rows=rows, total=total, scope=scope, now=now())
+
+
+@bp.get("/tasks/<int:task_id>")
+@login_required
+def task_page(task_id: int):
+    """One task: the manual's instructions, due date, form and evidence (the link in every e-mail)."""
+    task = tasks.get_task(db_session(), current_user.user, task_id)
+    step = tasks.step_of(services().engine, task)
+    return render_template("task.html", task=task, step=step, now=now())
+
+
+@bp.get("/mail")
+@login_required
+def mail():
+    """Mail the system sent or will send: everyone's for an admin, one's own otherwise."""
+    rows = outbox_for(db_session(), current_user.user)
+    return render_template("mail.html", rows=rows)

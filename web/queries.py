@@ -2,7 +2,7 @@
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import AuditEvent
+from db.models import AuditEvent, OutboxMail, User
 
 _AUDIT_FILTERS = {
     "instance_id": lambda v: AuditEvent.instance_id == v,
@@ -23,3 +23,11 @@ def audit_events(session: Session, q: dict) -> tuple[list[AuditEvent], int]:
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     rows = session.scalars(query.order_by(AuditEvent.id).limit(q["limit"]).offset(q["offset"]))
     return list(rows), total
+
+
+def outbox_for(session: Session, user: User, limit: int = 200) -> list[OutboxMail]:
+    """The newest mails: all of them for an admin, else the user's own."""
+    query = select(OutboxMail).order_by(OutboxMail.id.desc()).limit(limit)
+    if "admin" not in user.roles:
+        query = query.where(OutboxMail.user_id == user.id)
+    return list(session.scalars(query))

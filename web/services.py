@@ -15,6 +15,8 @@ from engine import audit
 from engine.core import Engine
 from engine.errors import Conflict
 from engine.evidence import EvidenceStore
+from engine.scheduler import tick
+from engine.transport import transport_for
 
 
 @dataclass
@@ -24,6 +26,11 @@ class Services:
     db: Database
     engine: Engine
     clock: Callable[[], datetime]
+    transport: object
+
+    def tick(self, at: datetime | None = None) -> dict:
+        """Run every scheduler job due at `at` (default: the clock's now) once."""
+        return tick(self.engine, self.db.session, self.transport, at or self.clock())
 
 
 def system_clock() -> datetime:
@@ -37,8 +44,10 @@ def build_services(config: dict) -> Services:
     audit.install(db.sessions)
     engine = Engine(processes_dir=Path(config["PROCESSES_DIR"]),
                     evidence=EvidenceStore(Path(config["EVIDENCE_DIR"]), config["MAX_UPLOAD_BYTES"]),
-                    tz=ZoneInfo(config["TIMEZONE"]))
-    return Services(db, engine, config.get("CLOCK") or system_clock)
+                    tz=ZoneInfo(config["TIMEZONE"]), base_url=config["BASE_URL"].rstrip("/"),
+                    mail_from=config["MAIL_FROM"])
+    transport = config.get("TRANSPORT") or transport_for(config.get("SMTP_URL"), Path(config["MAIL_DIR"]))
+    return Services(db, engine, config.get("CLOCK") or system_clock, transport)
 
 
 def init_app(app) -> None:

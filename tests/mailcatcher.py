@@ -1,0 +1,46 @@
+"""A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it receives."""
+import email
+import socket
+from email.policy import default
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Catcher:
+    """Collects messages; `start()`/`stop()` bring the server up and down on a fixed port."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.messages: list[email.message.EmailMessage] = []
+        self.controller = None
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(email.message_from_bytes(envelope.content, policy=default))
+        return "250 OK"
+
+    def start(self):
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller:
+            self.controller.stop()
+            self.controller = None
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def to(self, address: str) -> list:
+        """Messages sent to one address."""
+        return [m for m in self.messages if m["To"] == address]
+
+    def summary(self) -> list[tuple[str, str]]:
+        """(recipient user, subject kind) of every message, in order."""
+        return [(m["To"].split("@")[0], m["Subject"].split(":")[0]) for m in self.messages]
