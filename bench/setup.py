@@ -1,4 +1,5 @@
 """A throwaway office for a benchmark: migrated database, demo data, deployed processes."""
+import os
 import tempfile
 import uuid
 from datetime import datetime, timezone
@@ -34,7 +35,7 @@ def database(kind: str) -> tuple[str, callable]:
 def office(url: str, evidence_dir: Path):
     """Services on a migrated database with the demo office and processes deployed."""
     upgrade(url)
-    svc = build_services({"DATABASE_URL": url, "PROCESSES_DIR": str(REPO / "processes"),
+    svc = build_services({"DATABASE_URL": url, "PROCESSES_DIR": os.environ.get("KHUMUE_PROCESSES_DIR", str(REPO / "processes")),
                           "EVIDENCE_DIR": str(evidence_dir), "MAX_UPLOAD_BYTES": 1 << 20,
                           "TIMEZONE": "Asia/Bangkok", "CLOCK": lambda: START,
                           "BASE_URL": "http://127.0.0.1:5000", "MAIL_FROM": "khumue@localhost",

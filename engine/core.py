@@ -25,6 +25,7 @@ class Engine:
     codec: DocumentCodec = field(default_factory=DocumentCodec)
     catalog: dict[str, CatalogEntry] = field(default_factory=dict)
     _models: dict[int, ProcessModel] = field(default_factory=dict)
+    _calendars: dict[tuple, WorkCalendar] = field(default_factory=dict)
 
     def __post_init__(self):
         self.catalog = load_catalog(self.processes_dir)
@@ -42,5 +43,9 @@ class Engine:
         return self.catalog[process_id]
 
     def work_calendar(self, session: Session) -> WorkCalendar:
-        """Thai public holidays plus the days admins added."""
-        return WorkCalendar(extra_holidays=session.scalars(select(Holiday.day)).all())
+        """Thai public holidays plus the days admins added (built once per set of added days: it is slow)."""
+        extra = tuple(session.scalars(select(Holiday.day).order_by(Holiday.day)))
+        if extra not in self._calendars:
+            self._calendars.clear()
+            self._calendars[extra] = WorkCalendar(extra_holidays=extra)
+        return self._calendars[extra]

@@ -30,7 +30,12 @@ STAFF = [  # (username, roles, group, Thai title)
     ("secretary1", ["committee_secretary"], None, "เลขานุการ ก.ต.ป.น. / กพท."),
     ("auditor1", ["auditor"], None, "ผู้ตรวจสอบ"),
 ]
-OWNERS = {"qa_annual_cycle": "supervisor1"}  # who owns each yearly instance the scheduler starts
+OWNERS = {  # who owns each yearly instance the scheduler starts
+    **dict.fromkeys(["qa_annual_cycle", "ktpn_secretariat", "internal_quality_inspection", "external_qa_coordination",
+                     "qa_research", "quality_tambon_school"], "supervisor1"),
+    **dict.fromkeys(["policy_monitoring", "inspection_report", "strategy_evaluation", "edu_plan_evaluation",
+                     "action_plan_evaluation"], "monitoring1"),
+}
 
 
 def _person(index: int) -> str:

@@ -2,9 +2,11 @@
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from db.models import AuditEvent, HumanTask, Network, ProcessInstance, User
+from db.models import AuditEvent, CycleStart, HumanTask, Network, ProcessInstance, User
 from engine.core import Engine
 from engine.errors import Forbidden, Invalid, NotFound
 from engine.permissions import visible_instances_clause
@@ -24,8 +26,18 @@ def start(engine: Engine, session: Session, user: User, process_id: str, data: d
     scope = _scope(session, data.pop("scope", None))
     owner = _owner(session, user, data.pop("owner", None))
     clean = {**data, "scope": scope} if scope else data
-    return new_instance(engine, session, process_id, cycle_year, now, data=clean, actor=user,
-                        owner_id=owner.id)
+    instance = new_instance(engine, session, process_id, cycle_year, now, data=clean, actor=user,
+                            owner_id=owner.id)
+    claim_cycle(session, instance, now)
+    return instance
+
+
+def claim_cycle(session: Session, instance: ProcessInstance, now: datetime) -> None:
+    """A cycle started by hand is the cycle: the scheduler will not start another for it."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(CycleStart).values(process_id=instance.process_id, cycle_year=instance.cycle_year,
+                                              instance_id=instance.id, started_at=now)
+                    .on_conflict_do_nothing(index_elements=["process_id", "cycle_year"]))
 
 
 def _scope(session, scope: dict | None) -> dict | None:

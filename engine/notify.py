@@ -49,10 +49,12 @@ def current_stage(engine: Engine, task: HumanTask, now: datetime, tz) -> tuple[s
     return (passed[-1][1] if passed else None), (upcoming[0][0] if upcoming else None)
 
 
-def recipients(session: Session, task: HumanTask) -> list[User]:
-    """The assignee, or everyone who may claim the task."""
+def recipients(engine: Engine, session: Session, task: HumanTask) -> list[User]:
+    """The assignee, or everyone who may claim the task (a group head's step: the heads of its group)."""
     if task.assignee is not None:
         return [task.assignee] if task.assignee.active else []
+    if task.role == "group_head":
+        return group_heads(session, engine, task)
     query = select(User).join(UserRole).where(UserRole.role == task.role, User.active)
     if task.role == "school":
         query = query.where(User.school_id == task.school_id)
@@ -98,7 +100,7 @@ def task_ready(engine: Engine, session: Session, task: HumanTask, now: datetime)
     kind = "assigned" if task.assignee_id else "claimable"
     session.flush()
     session.refresh(task, ["assignee"])
-    tell(engine, session, task, kind, recipients(session, task), now, next_office_time(now, calendar, engine.tz))
+    tell(engine, session, task, kind, recipients(engine, session, task), now, next_office_time(now, calendar, engine.tz))
     moments = [m for m in stages(engine, task, engine.tz) if m[0] > now]
     task.next_reminder_at = moments[0][0] if moments else now
 
@@ -110,8 +112,10 @@ def queue_reminders(engine: Engine, session: Session, now: datetime) -> int:
     batch = session.scalars(due.order_by(HumanTask.next_reminder_at).limit(SWEEP_BATCH)).all()
     for task in batch:
         kind, upcoming = current_stage(engine, task, now, engine.tz)
-        if kind is not None:
-            users = group_heads(session, engine, task) if kind.startswith("late") else recipients(session, task)
-            tell(engine, session, task, kind, users, now, next_office_time(now, calendar, engine.tz), day_key=False)
+        send_at = next_office_time(now, calendar, engine.tz)
+        # A reminder that could only go out after the next one is due is skipped: the next one says more.
+        if kind is not None and (upcoming is None or upcoming > send_at):
+            users = group_heads(session, engine, task) if kind.startswith("late") else recipients(engine, session, task)
+            tell(engine, session, task, kind, users, now, send_at, day_key=False)
         task.next_reminder_at = upcoming
     return len(batch)

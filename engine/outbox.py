@@ -8,7 +8,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from db.models import OutboxMail, User
+from db.models import HumanTask, OutboxMail, User
 from engine.mailtext import MailText, digest_mail
 
 MAX_ATTEMPTS = 8
@@ -68,6 +68,18 @@ def _failed(rows: list[OutboxMail], error: Exception, now) -> None:
         row.sent_at = None
 
 
+def _drop_finished(session, rows: list[OutboxMail]) -> list[OutboxMail]:
+    """A mail about a task finished (or cancelled) since it was queued is not sent: nothing for finished tasks."""
+    task_ids = {row.task_id for row in rows if row.task_id is not None}
+    open_ids = set(session.scalars(select(HumanTask.id).where(HumanTask.id.in_(task_ids),
+                                                              HumanTask.status == "open"))) if task_ids else set()
+    for row in rows:
+        if row.task_id is not None and row.task_id not in open_ids:
+            row.status = "dropped"
+    session.commit()
+    return [row for row in rows if row.status != "dropped"]
+
+
 def _batches(rows: list[OutboxMail]) -> list[list[OutboxMail]]:
     """Single mails one by one; a digest user's mails together, one message."""
     singles = [[row] for row in rows if not row.digest]
@@ -85,7 +97,8 @@ def send_outbox(session: Session, transport, mail_from: str, now: datetime, limi
                                                            OutboxMail.send_after <= now)
                                .order_by(OutboxMail.id).limit(limit)))
     counts = {"sent": 0, "failed": 0}
-    for rows in _batches(_claim(session, ids, now)):
+    claimed = _drop_finished(session, _claim(session, ids, now))
+    for rows in _batches(claimed):
         text = (digest_mail([(r.subject, r.body_text) for r in rows], now.date()) if rows[0].digest
                 else MailText(rows[0].subject, rows[0].body_text, rows[0].body_html))
         try:

@@ -1,7 +1,10 @@
 """Fixtures: every test that touches the database runs on SQLite and on PostgreSQL, with a fixed clock."""
+import json
 import os
+import shutil
 import uuid
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -100,13 +103,34 @@ def clock():
     return Clock(datetime(2027, 4, 1, 2, 0, tzinfo=timezone.utc))
 
 
+def only_processes(folder: Path, *process_ids: str) -> Path:
+    """A processes folder holding just these processes (and their children): an office that runs only them."""
+    from web.config import REPO
+    catalog = json.loads((REPO / "processes" / "catalog.json").read_text(encoding="utf-8"))["processes"]
+    keep = {pid: e for pid, e in catalog.items() if pid in process_ids or e.get("child_of") in process_ids}
+    folder.mkdir(parents=True, exist_ok=True)
+    for entry in keep.values():
+        shutil.copy(REPO / "processes" / entry["file"], folder / entry["file"])
+    (folder / "catalog.json").write_text(json.dumps({"processes": keep}, ensure_ascii=False), encoding="utf-8")
+    return folder
+
+
 @pytest.fixture
-def app(database_url, clock, tmp_path):
+def processes_dir():
+    """The processes the office runs (None: every process of the repository)."""
+    return None
+
+
+@pytest.fixture
+def app(database_url, clock, tmp_path, processes_dir):
     """The app on a freshly emptied database holding the demo office and the deployed processes."""
     from web import create_app
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test",
-                      "EVIDENCE_DIR": str(tmp_path / "evidence"), "CLOCK": clock,
-                      "MAX_UPLOAD_BYTES": 1024 * 1024, "MAIL_DIR": str(tmp_path / "mail")})
+    config = {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test",
+              "EVIDENCE_DIR": str(tmp_path / "evidence"), "CLOCK": clock,
+              "MAX_UPLOAD_BYTES": 1024 * 1024, "MAIL_DIR": str(tmp_path / "mail")}
+    if processes_dir is not None:
+        config["PROCESSES_DIR"] = str(processes_dir)
+    app = create_app(config)
     svc = app.extensions["khumue"]
     with svc.db.session() as session:
         _empty(session)

@@ -3,8 +3,15 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import CycleStart, OutboxMail, User
+from tests.conftest import only_processes
 from tests.mailcatcher import Catcher
 from tests.walk import do_step, open_tasks
+
+
+@pytest.fixture
+def processes_dir(tmp_path):
+    """An office that runs only P1, so every mail here is P1's."""
+    return only_processes(tmp_path / "processes", "qa_annual_cycle")
 
 
 @pytest.fixture

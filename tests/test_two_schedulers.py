@@ -8,9 +8,16 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import CycleStart, OutboxMail
+from tests.conftest import only_processes
 from tests.mailcatcher import Catcher
 
 MOMENT = "2027-04-01T09:00:00+07:00"
+
+
+@pytest.fixture
+def processes_dir(tmp_path):
+    """An office that runs only P1, so every mail here is P1's."""
+    return only_processes(tmp_path / "processes", "qa_annual_cycle")
 
 
 @pytest.fixture
@@ -24,8 +31,9 @@ def smtp():
 def test_two_scheduler_processes_send_each_mail_once(app, services, api, smtp, database_url, tmp_path):
     if not database_url.startswith("postgresql"):
         return  # SQLite is the one-process default; the parallel case is PostgreSQL's
-    for n in range(1, 9):  # eight instances, each telling its owner about a new task
-        api.ok("POST", f"supervisor{n}", "/instances", 201, json={"process_id": "qa_annual_cycle"})
+    for n in range(1, 9):  # eight instances of last year's cycle, each telling its owner of a new task
+        api.ok("POST", f"supervisor{n}", "/instances", 201,
+               json={"process_id": "qa_annual_cycle", "data": {"cycle_year": 2569}})
     env = {**os.environ, "KHUMUE_DATABASE_URL": database_url, "KHUMUE_SMTP_URL": smtp.url,
            "KHUMUE_VAR_DIR": str(tmp_path / "var"), "KHUMUE_PROCESSES_DIR": str(services.engine.processes_dir)}
     khumue = str(Path(sys.executable).parent / "khumue")
@@ -37,7 +45,8 @@ def test_two_scheduler_processes_send_each_mail_once(app, services, api, smtp, d
         queued = s.scalar(select(func.count(OutboxMail.id)))
         sent = s.scalar(select(func.count(OutboxMail.id)).where(OutboxMail.status == "sent"))
         cycles = s.scalar(select(func.count()).select_from(CycleStart))
-    assert cycles == 1                        # the yearly start of cycle 2570, once
-    assert queued == sent == 9                # 8 by hand + 1 by the yearly start
-    assert len(smtp.messages) == 9
-    assert len({m["Message-ID"] for m in smtp.messages}) == 9
+    assert cycles == 2                        # 2569 by hand; 2570 by the yearly start, once
+    # 8 notices + 8 escalations (last year's step 1 is long late) + 1 notice of the new cycle
+    assert queued == sent == 17
+    assert len(smtp.messages) == 17
+    assert len({m["Message-ID"] for m in smtp.messages}) == 17

@@ -1,0 +1,77 @@
+"""P9, the area's inspection of schools' internal quality (004 เรื่องที่ 1 หัวข้อ 2, 002 ข้อ 7.2), through the API.
+
+Network N8 (14 schools, S114–S127, supervisor8). Steps 1–7 are the office's; step 3 names the schools
+below standard, and step 8 supervises each of them, again and again until it meets the standard.
+The manuals give no months: each step takes the phase of the QA group's timeline it belongs to.
+"""
+from tests.walk import do_step, open_tasks
+
+SUPERVISOR = "supervisor8"  # owner of the work and supervisor of network N8
+EXPECTED_DUE = {  # academic year 2570
+    "setup_inspection_system": "2027-05-31",           # May Y
+    "supervise_self_assessment": "2028-03-31",         # Nov Y – Mar Y+1
+    "analyse_results_with_schools": "2028-04-28",      # Apr Y+1: 30 Apr 2028 is a Sunday
+    "form_support_team": "2028-04-28",
+    "form_area_committee": "2028-04-28",
+    "build_results_information_system": "2028-04-28",
+    "publish_passing_examples": "2028-04-28",
+    "supervise_to_standard": "2028-09-29",             # Jun–Sep Y+1: 30 Sep 2028 is a Saturday
+}
+OFFICE_STEPS = ["setup_inspection_system", "supervise_self_assessment", "analyse_results_with_schools",
+                "form_support_team", "form_area_committee", "build_results_information_system",
+                "publish_passing_examples"]
+
+
+def only(tasks, step_id):
+    matching = [t for t in tasks if t["step_id"] == step_id]
+    assert len(matching) == 1, [t["step_id"] for t in tasks]
+    return matching[0]
+
+
+def assert_due(task):
+    assert task["due_at"] == f"{EXPECTED_DUE[task['step_id']]}T23:59:59+07:00", task
+
+
+def start(api):
+    return api.ok("POST", SUPERVISOR, "/instances", 201, json={
+        "process_id": "internal_quality_inspection", "data": {"cycle_year": 2570, "scope": {"network": "N8"}}})
+
+
+def office_steps(api, below_standard_codes):
+    for step_id in OFFICE_STEPS:
+        task = only(open_tasks(api, SUPERVISOR), step_id)
+        assert_due(task)
+        chosen = {"below_standard_codes": below_standard_codes} if step_id == "analyse_results_with_schools" else {}
+        do_step(api, SUPERVISOR, task["id"], **chosen)
+
+
+def supervise(api, school, result):
+    task = only(open_tasks(api, SUPERVISOR, school=school), "supervise_to_standard")
+    assert_due(task)
+    do_step(api, SUPERVISOR, task["id"], standard_result=result)
+
+
+def test_p9_supervises_each_school_below_standard_until_it_meets_it(api):
+    instance = start(api)
+    office_steps(api, "S115, s120\n")
+
+    step8 = open_tasks(api, "head1", scope="all", step_id="supervise_to_standard")
+    assert sorted(t["school"] for t in step8) == ["S115", "S120"]
+    assert {t["assignee"] for t in step8} == {SUPERVISOR}
+
+    supervise(api, "S115", "below")   # not yet: supervised again
+    supervise(api, "S120", "meets")
+    assert api.ok("GET", SUPERVISOR, f"/instances/{instance['id']}")["status"] == "running"
+    supervise(api, "S115", "meets")
+
+    done = api.ok("GET", SUPERVISOR, f"/instances/{instance['id']}")
+    assert done["status"] == "completed" and done["open_tasks"] == []
+    assert done["progress"]["schools_total"] == 2 and done["progress"]["schools_completed"] == 2
+    assert api.ok("GET", "auditor1", "/audit/verify")["ok"] is True
+
+
+def test_p9_with_no_school_below_standard_ends_after_step_7(api):
+    instance = start(api)
+    office_steps(api, "-")
+    assert open_tasks(api, "head1", scope="all", step_id="supervise_to_standard") == []
+    assert api.ok("GET", SUPERVISOR, f"/instances/{instance['id']}")["status"] == "completed"

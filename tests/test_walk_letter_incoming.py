@@ -1,0 +1,72 @@
+"""P15, incoming official letters (manual 002 ภารกิจในงานธุรการ ข้อ 3), through the API.
+
+One instance per letter, started by the clerk. The manual gives no times: registering and routing take
+one working day (P1D); the owner's action follows the letter's speed class (ด่วนที่สุด P1D, ด่วนมาก P3D,
+ด่วน P7D, ปกติ P15D). Due days fall back to the working day before a weekend or holiday.
+"""
+import pytest
+
+from tests.walk import do_step, open_tasks
+
+OWNER = "supervisor3"  # the owner the group head chooses for each letter
+
+
+def only(tasks, step_id):
+    matching = [t for t in tasks if t["step_id"] == step_id]
+    assert len(matching) == 1, [t["step_id"] for t in tasks]
+    return matching[0]
+
+
+def due(day):
+    return f"{day}T23:59:59+07:00"
+
+
+def register(api, urgency, source, due_day):
+    """The clerk starts the letter's instance and registers it (its own step: the clerk owns it)."""
+    letter = api.ok("POST", "clerk1", "/instances", 201,
+                    json={"process_id": "letter_incoming", "data": {"cycle_year": 2570}})
+    task = only(open_tasks(api, "clerk1"), "register_incoming")
+    assert task["due_at"] == due(due_day), task
+    form = api.ok("GET", "clerk1", f"/tasks/{task['id']}")["form"]
+    assert "register_number" not in {f["name"] for f in form["fields"]}  # the system numbers the register
+    do_step(api, "clerk1", task["id"], letter_urgency=urgency, letter_source=source, letter_secrecy="normal",
+            letter_number="ศธ 04010/ว1234", letter_subject="แจ้งการติดตามผลการดำเนินงาน")
+    return letter
+
+
+def route_to_owner(api, due_day, owner_step):
+    """The group head routes the letter, then assigns the owner's step to the owner they chose."""
+    task = only(open_tasks(api, "head1", scope="group"), "route_letter")
+    assert task["due_at"] == due(due_day), task
+    api.ok("POST", "head1", f"/tasks/{task['id']}/claim")
+    do_step(api, "head1", task["id"], route_purpose="reply")
+    owner_task = only(open_tasks(api, "head1", scope="all", status="open"), owner_step)
+    assert owner_task["assignee"] is None and owner_task["role"] == "supervisor"
+    api.ok("POST", "head1", f"/tasks/{owner_task['id']}/assign", json={"user": OWNER})
+    return owner_task
+
+
+@pytest.mark.parametrize("urgency, source, ready, register_due, act_step, act_due", [
+    # Thu 1 Apr 2027; + P1D = Fri 2 Apr.
+    ("most_urgent", "obec", "2027-04-01", "2027-04-02", "act_most_urgent", "2027-04-02"),
+    # Fri 2 Apr; + P1D = Sat 3 Apr, moved back to Fri 2 Apr; + P3D = Mon 5 Apr.
+    ("very_urgent", "school_eoffice", "2027-04-02", "2027-04-02", "act_very_urgent", "2027-04-05"),
+    # Mon 5 Apr; + P1D = Tue 6 Apr (Chakri Day), moved back to Mon 5 Apr; + P7D = Mon 12 Apr.
+    ("urgent", "other_agency", "2027-04-05", "2027-04-05", "act_urgent", "2027-04-12"),
+    # Wed 31 Mar; + P1D = Thu 1 Apr; + P15D = Thu 15 Apr (Songkran 13–15 Apr), moved back to Mon 12 Apr.
+    ("normal", "other_agency", "2027-03-31", "2027-04-01", "act_normal", "2027-04-12"),
+])
+def test_a_letter_is_registered_routed_and_acted_on_in_its_speed_class(
+        api, clock, urgency, source, ready, register_due, act_step, act_due):
+    clock.set(f"{ready}T09:00:00+07:00")
+    letter = register(api, urgency, source, register_due)
+    owner_task = route_to_owner(api, register_due, act_step)
+    assert owner_task["due_at"] == due(act_due), owner_task
+
+    other = api.post("supervisor1", f"/tasks/{owner_task['id']}/complete", json={"data": {}})
+    assert other.status_code == 403  # only the owner the group head chose may act on it
+    do_step(api, OWNER, only(open_tasks(api, OWNER), act_step)["id"])
+
+    done = api.ok("GET", "clerk1", f"/instances/{letter['id']}")
+    assert done["status"] == "completed" and done["open_tasks"] == []
+    assert done["progress"]["steps_done"] == 3
