@@ -17,4 +17,4 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str) -> None:
     """Create or migrate the schema at `url` to head."""
-    command.upgrade(alembic_config(url), "head")
+    command.upgrade(alembic_config(url), "heads")  # features may add migrations side by side

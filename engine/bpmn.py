@@ -192,17 +192,18 @@ def check_document(xml: bytes, filename: str, known_ids: set[str] | None = None)
             problems.append(Problem(filename, process_id, "process is not in processes/catalog.json"))
         try:
             spec = parser.get_spec(process_id)
-            subs = parser.get_subprocess_specs(process_id)
+            subs = parser.get_subprocess_specs(process_id, require_call_activity_specs=False)
         except ValidationException as err:
             problems.append(Problem(filename, str(getattr(err, "id", process_id)), str(err).splitlines()[0]))
             continue
-        for task_spec in _user_tasks(spec, {}):
+        local = {name: sub for name, sub in subs.items() if sub is not None and name not in ids}
+        for task_spec in _user_tasks(spec, local):  # embedded sub-processes too, not calls to other processes
             try:
                 read_step(task_spec)
             except ValueError as err:
                 problems.append(Problem(filename, task_spec.bpmn_id, str(err)))
-        problems.extend(_check_fan_outs(spec, ids, known_ids, filename))
-        del subs
+        for process_spec in [spec, *local.values()]:
+            problems.extend(_check_fan_outs(process_spec, ids, known_ids, filename))
     return problems
 
 

@@ -65,3 +65,11 @@ def test_a_changed_file_is_a_new_version_and_running_instances_keep_theirs(api, 
     assert api.ok("GET", "head1", f"/instances/{running['id']}")["open_tasks"][0]["due_at"].startswith("2027-04-30")
     do_step(api, "supervisor1", open_tasks(api, "supervisor1")[0]["id"])
     assert api.ok("GET", "head1", f"/instances/{running['id']}")["version"] == 1
+
+
+def test_check_looks_inside_embedded_sub_processes(services, tmp_path):
+    folder = copy_processes(services, tmp_path)
+    path = folder / "ktpn_secretariat.bpmn"
+    path.write_text(path.read_text(encoding="utf-8").replace('value="Y-1/10"', 'value="Y/13"', 1), encoding="utf-8")
+    problems = [str(p) for p in processes.check_all(Engine(folder, EvidenceStore(tmp_path / "e")))]
+    assert problems == ["ktpn_secretariat.bpmn: define_data_scope: timing: 'Y/13': month 13 is not between 1 and 12"]
