@@ -7,11 +7,18 @@ from engine.calendar import format_thai_date
 KINDS = {  # kind → (Thai subject prefix, English, one-line reason)
     "assigned": ("งานใหม่ถึงท่าน", "New task for you", "มีงานตามคู่มือมอบหมายให้ท่าน"),
     "claimable": ("มีงานรอผู้รับ", "A task your role can take", "มีงานที่บทบาทของท่านรับดำเนินการได้"),
-    "due7": ("อีก 7 วันถึงกำหนด", "Due in 7 days", "งานนี้จะถึงกำหนดในอีก 7 วัน"),
     "due1": ("พรุ่งนี้ถึงกำหนด", "Due tomorrow", "งานนี้จะถึงกำหนดพรุ่งนี้"),
     "due0": ("ถึงกำหนดวันนี้", "Due today", "งานนี้ถึงกำหนดวันนี้"),
     "late": ("งานเลยกำหนด", "Task overdue", "งานต่อไปนี้เลยกำหนดแล้ว ขอให้ติดตาม"),
 }
+
+
+def _words(kind: str) -> tuple[str, str, str]:
+    """The words of a kind; `dueN` for any N days before the due day."""
+    if kind in KINDS:
+        return KINDS[kind]
+    days = int(kind.removeprefix("due"))
+    return f"อีก {days} วันถึงกำหนด", f"Due in {days} days", f"งานนี้จะถึงกำหนดในอีก {days} วัน"
 
 
 @dataclass(frozen=True)
@@ -26,7 +33,7 @@ class MailText:
 def task_mail(kind: str, *, step: str, process: str, cycle: str, school: str | None, due_at, link: str,
               assignee: str | None, days_late: int = 0, tz=None) -> MailText:
     """One task's mail of a given kind."""
-    th, en, reason = KINDS[kind]
+    th, en, reason = _words(kind)
     due = format_thai_date(due_at.astimezone(tz) if tz else due_at)
     late = f" (เลยกำหนด {days_late} วัน)" if kind == "late" else ""
     rows = [("ขั้นตอน / Step", step), ("กระบวนงาน / Process", f"{process} · {cycle}"),
