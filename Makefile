@@ -2,13 +2,20 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# The pages' front-end files (bpmn-js, the Sarabun font), pinned in package-lock.json and served locally.
+VENDOR := web/static/vendor
+# Debian packages the report PDFs need (Pango for WeasyPrint, a Thai font; poppler to test them), installed
+# only when missing; CI runs as root, elsewhere through sudo.
+APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: run test check bench clean
+.PHONY: run test check bench clean translations
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed $(VENDOR)/node_modules/.installed
 	$(BIN)/khumue up --demo
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(VENDOR)/node_modules/.installed
+	test -x /usr/bin/chromium || ($(APT) update -qq && $(APT) install -y -qq chromium)
+	command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || ($(APT) update -qq && $(APT) install -y -qq poppler-utils)
 	$(BIN)/python -m pytest
 
 check: $(VENV)/.installed
@@ -21,6 +28,8 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: $(VENV)/bin/python setup.cfg
+	command -v fc-list >/dev/null && fc-list | grep -qi laksaman || ($(APT) update -qq && $(APT) install -y -qq fontconfig fonts-thai-tlwg)
+	$(PYTHON) -c "import ctypes.util as u, sys; sys.exit(not u.find_library('pangoft2-1.0'))" || ($(APT) update -qq && $(APT) install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
 	touch $@
 
@@ -28,5 +37,15 @@ $(VENV)/.installed-test: $(VENV)/.installed setup.cfg
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
+$(VENDOR)/node_modules/.installed: $(VENDOR)/package.json $(VENDOR)/package-lock.json
+	npm ci --prefix $(VENDOR) --no-audit --no-fund --ignore-scripts
+	touch $@
+
+# After changing a page's text: extract the messages, merge them into the English catalog, compile it.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F web/translations/babel.cfg --no-location --sort-output --project khumue -o $(VENV)/messages.pot .
+	$(BIN)/pybabel update -i $(VENV)/messages.pot -d web/translations -l en --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d web/translations -l en
+
 clean:
-	rm -rf $(VENV) var *.egg-info
+	rm -rf $(VENV) var *.egg-info $(VENDOR)/node_modules

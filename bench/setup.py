@@ -32,10 +32,11 @@ def database(kind: str) -> tuple[str, callable]:
     return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", drop
 
 
-def office(url: str, evidence_dir: Path):
+def office(url: str, evidence_dir: Path, processes_dir: Path | None = None):
     """Services on a migrated database with the demo office and processes deployed."""
     upgrade(url)
-    svc = build_services({"DATABASE_URL": url, "PROCESSES_DIR": os.environ.get("KHUMUE_PROCESSES_DIR", str(REPO / "processes")),
+    folder = processes_dir or Path(os.environ.get("KHUMUE_PROCESSES_DIR", str(REPO / "processes")))
+    svc = build_services({"DATABASE_URL": url, "PROCESSES_DIR": str(folder),
                           "EVIDENCE_DIR": str(evidence_dir), "MAX_UPLOAD_BYTES": 1 << 20,
                           "TIMEZONE": "Asia/Bangkok", "CLOCK": lambda: START,
                           "BASE_URL": "http://127.0.0.1:5000", "MAIL_FROM": "khumue@localhost",

@@ -10,7 +10,7 @@ from db.models import Evidence, HumanTask, User
 from engine import audit
 from engine.core import Engine
 from engine.errors import Conflict, Forbidden, Invalid
-from engine.permissions import can_act
+from engine.permissions import behalf, can_act
 from engine.status import TaskStatus
 from engine.tasks import get_task
 
@@ -30,7 +30,8 @@ def _add(session, user, task, now, **fields) -> Evidence:
     session.flush()
     audit.record(session, now, user.username, "evidence.add", process_id=task.process_id,
                  instance_id=task.instance_id, task_id=task.id,
-                 detail={"evidence_id": row.id, **{k: v for k, v in fields.items() if v is not None}})
+                 detail={"evidence_id": row.id, **{k: v for k, v in fields.items() if v is not None},
+                         **behalf(user, task)})
     return row
 
 

@@ -14,6 +14,12 @@ from engine.roles import role_for_lane
 from engine.timing import Timing, TimingError, parse_timing
 
 ASSIGN_RULES = ("role", "owner", "school", "network_supervisor")
+ASSIGN_RULES_WITH_ARG = ("performer", "var")  # performer:<step id>, var:<form field holding a username>
+
+
+def _valid_assign(text: str) -> bool:
+    rule, colon, arg = text.partition(":")
+    return rule in ASSIGN_RULES if not colon else (rule in ASSIGN_RULES_WITH_ARG and bool(arg))
 
 
 class ChildInstances(ManualTask):
@@ -140,8 +146,8 @@ def read_step(task_spec) -> StepDef:
     except ValueError:
         raise ValueError("reminders must be days like '7,1,0' and escalate_every a number of days") from None
     assign = props.get("assign", "role")
-    if assign not in ASSIGN_RULES:
-        raise ValueError(f"assign {assign!r} is not one of {', '.join(ASSIGN_RULES)}")
+    if not _valid_assign(assign):
+        raise ValueError(f"assign {assign!r} is not one of {', '.join(ASSIGN_RULES)}, performer:STEP, var:FIELD")
     return StepDef(id=task_spec.bpmn_id, name=task_spec.bpmn_name or task_spec.bpmn_id, role=role,
                    timing=timing, form=form, assign=assign,
                    evidence=_split_evidence(props.get("evidence")),

@@ -66,6 +66,7 @@ def load_demo(session: Session, now: datetime) -> None:
         staff[username].group_code = group
         session.add(staff[username])
     session.add_all(Setting(key=f"owner.{pid}", value=name) for pid, name in OWNERS.items())
+    session.add(Setting(key="registry.prefix", value="ศธ 04123"))  # the invented office's letter code
     names = _school_names()
     number = 0
     for n, (code, name, count) in enumerate(NETWORKS, start=1):

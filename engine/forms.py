@@ -1,6 +1,6 @@
 """Task forms: field definitions from the BPMN, validated with marshmallow, errors in Thai and English."""
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, validate
@@ -30,6 +30,7 @@ class FieldDef:
     label_en: str | None = None
     help: str | None = None
     choices: tuple[tuple[str, str], ...] = ()
+    choices_from: str | None = None  # "schools": the schools of the instance's scope, filled in when shown
 
     def to_dict(self) -> dict:
         """The field as the API shows it."""
@@ -52,6 +53,11 @@ class FormDef:
         """The form as the API shows it."""
         return {"fields": [f.to_dict() for f in self.fields]}
 
+    def with_choices(self, source: str, choices: list[tuple[str, str]]) -> "FormDef":
+        """The form with the fields whose choices come from `source` given these choices."""
+        return FormDef(tuple(replace(f, choices=tuple(choices)) if f.choices_from == source else f
+                             for f in self.fields))
+
 
 def parse_form(text: str | None) -> FormDef:
     """Read a form's JSON text; raise ValueError saying what is wrong."""
@@ -63,11 +69,14 @@ def parse_form(text: str | None) -> FormDef:
         if item.get("type") not in FIELD_TYPES:
             raise ValueError(f"field {item.get('name')!r} has unknown type {item.get('type')!r}")
         choices = tuple((c["value"], c["label"]) for c in item.get("choices", []))
-        if item["type"] in ("choice", "multichoice") and not choices:
+        choices_from = item.get("choices_from")
+        if choices_from not in (None, "schools"):
+            raise ValueError(f"field {item['name']!r}: choices_from must be 'schools'")
+        if item["type"] in ("choice", "multichoice") and not choices and not choices_from:
             raise ValueError(f"field {item['name']!r} needs choices")
         defs.append(FieldDef(name=item["name"], type=item["type"], label=item["label"],
                              required=bool(item.get("required")), label_en=item.get("label_en"),
-                             help=item.get("help"), choices=choices))
+                             help=item.get("help"), choices=choices, choices_from=choices_from))
     if not defs:
         raise ValueError("the form has no fields")
     return FormDef(tuple(defs))

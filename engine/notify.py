@@ -4,11 +4,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from db.models import HumanTask, User, UserRole
+from db.models import HumanTask, ProcessInstance, User, UserRole
 from engine.core import Engine
 from engine.mailtext import task_mail
 from engine.officehours import next_office_time, office_morning
 from engine.outbox import queue
+from engine.status import InstanceStatus
 
 DEFAULT_REMINDER_DAYS = (7, 1, 0)
 DEFAULT_ESCALATE_EVERY = 7
@@ -109,6 +110,9 @@ def queue_reminders(engine: Engine, session: Session, now: datetime) -> int:
     """Queue the reminder or escalation each open task is due for now (stale ones skipped); returns tasks seen."""
     calendar = engine.work_calendar(session)
     due = select(HumanTask).where(and_(HumanTask.status == "open", HumanTask.next_reminder_at <= now))
+    # A suspended instance's tasks wait: their reminders are looked at again once it resumes.
+    due = due.join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id).where(
+        ProcessInstance.status != InstanceStatus.SUSPENDED)
     batch = session.scalars(due.order_by(HumanTask.next_reminder_at).limit(SWEEP_BATCH)).all()
     for task in batch:
         kind, upcoming = current_stage(engine, task, now, engine.tz)

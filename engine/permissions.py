@@ -18,16 +18,33 @@ def is_candidate(user: User, task: HumanTask) -> bool:
     return task.role != "school" or user.school_id == task.school_id
 
 
+def acting_for(user: User) -> frozenset[int]:
+    """Ids of the people this user stands in for now (set by engine.delegation.stand_in; none by default)."""
+    return getattr(user, "stands_in_for", frozenset())
+
+
+def principal_ids(user: User) -> list[int]:
+    """This user's id and the ids of the people they stand in for now."""
+    return sorted({user.id, *acting_for(user)})
+
+
+def behalf(user: User, task: HumanTask) -> dict:
+    """Audit detail naming the person a substitute acted for (empty when the user acts for themselves)."""
+    if task.assignee_id is None or task.assignee_id == user.id:
+        return {}
+    return {"on_behalf_of": task.assignee.username}
+
+
 def can_act(user: User, task: HumanTask) -> bool:
-    """The user may claim, complete or add evidence to the task."""
+    """The user may claim, complete or add evidence to the task (their own, or one of whom they stand in for)."""
     if task.assignee_id is not None:
-        return task.assignee_id == user.id
+        return task.assignee_id in principal_ids(user)
     return is_candidate(user, task)
 
 
 def can_see_task(user: User, task: HumanTask) -> bool:
     """The user may read the task."""
-    if oversees(user) or task.assignee_id == user.id or task.completed_by_id == user.id:
+    if oversees(user) or task.assignee_id in principal_ids(user) or task.completed_by_id == user.id:
         return True
     if user.school_id is not None:
         return task.school_id == user.school_id
@@ -49,7 +66,8 @@ def visible_tasks_clause(user: User) -> ColumnElement[bool] | None:
     """SQL: every task the user may read (None: no restriction)."""
     if oversees(user):
         return None
-    clauses = [HumanTask.assignee_id == user.id, HumanTask.completed_by_id == user.id, candidate_clause(user)]
+    clauses = [HumanTask.assignee_id.in_(principal_ids(user)), HumanTask.completed_by_id == user.id,
+               candidate_clause(user)]
     if user.school_id is not None:
         clauses.append(HumanTask.school_id == user.school_id)
     return or_(*clauses)

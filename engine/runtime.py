@@ -112,17 +112,45 @@ def _mirror_tasks(engine, session, instance, workflow, model, now) -> None:
             _create_task(engine, session, instance, task, model.steps[task.task_spec.bpmn_id], calendar, now)
 
 
-def _assignee_id(session, instance, step) -> int | None:
-    rule = step.assign
-    if rule == "owner":  # the instance's owner, when they hold the step's role; else the role's pool
-        owner = instance.owner
-        return owner.id if owner is not None and step.role in owner.roles else None
-    if rule == "school" and instance.school_id is not None:
-        return session.scalar(select(User.id).where(User.school_id == instance.school_id, User.active)
-                              .order_by(User.id).limit(1))
-    if rule == "network_supervisor" and instance.school is not None:
-        return instance.school.network.supervisor_id
-    return None
+def _owner(session, instance, task, arg):
+    return instance.owner
+
+
+def _school_account(session, instance, task, arg):
+    if instance.school_id is None:
+        return None
+    return session.scalar(select(User).where(User.school_id == instance.school_id, User.active)
+                          .order_by(User.id).limit(1))
+
+
+def _network_supervisor(session, instance, task, arg):
+    return instance.school.network.supervisor if instance.school is not None else None
+
+
+def _performer(session, instance, task, step_id):
+    """Whoever last completed `step_id` in this instance (e.g. the clerk who sent the letter files it)."""
+    return session.scalar(select(User).join(HumanTask, HumanTask.completed_by_id == User.id).where(
+        HumanTask.instance_id == instance.id, HumanTask.step_id == step_id, HumanTask.status == "done")
+        .order_by(HumanTask.completed_at.desc()).limit(1))
+
+
+def _named_in_data(session, instance, task, field):
+    """The user whose username an earlier step's form put in `field` (e.g. the owner a head routed to)."""
+    username = task.data.get(field)
+    return session.scalar(select(User).where(User.username == username)) if username else None
+
+
+ASSIGNERS = {"owner": _owner, "school": _school_account, "network_supervisor": _network_supervisor,
+             "performer": _performer, "var": _named_in_data, "role": lambda *args: None}
+
+
+def _assignee_id(session, instance, task, step) -> int | None:
+    """The person a step goes to by its `assign` rule, if they are active and hold its role; else the pool."""
+    rule, _, arg = step.assign.partition(":")
+    user = ASSIGNERS[rule](session, instance, task, arg)
+    if user is None or not user.active or step.role not in user.roles:
+        return None
+    return user.id
 
 
 def _create_task(engine, session, instance, task, step, calendar, now) -> HumanTask:
@@ -130,7 +158,7 @@ def _create_task(engine, session, instance, task, step, calendar, now) -> HumanT
     school = instance.school
     row = HumanTask(instance_id=instance.id, root_instance_id=instance.parent_id or instance.id,
                     process_id=instance.process_id, spiff_task_id=str(task.id), step_id=step.id,
-                    name=step.name, role=step.role, assignee_id=_assignee_id(session, instance, step),
+                    name=step.name, role=step.role, assignee_id=_assignee_id(session, instance, task, step),
                     school_id=school.id if school else None, network_id=school.network_id if school else None,
                     cycle_year=instance.cycle_year, starts_at=starts_at, due_at=due_at, status="open",
                     created_at=now)
@@ -159,8 +187,14 @@ def _children_for(session, instance, task) -> list[School | None]:
     rule = task.task_spec.per_school
     if not rule:
         return [None]
-    codes = task.data.get(rule.removeprefix("var:"), []) if rule.startswith("var:") else None
-    return schools_in_scope(session, instance.data.get("scope"), codes)
+    codes = (task.data.get(rule.removeprefix("var:")) or []) if rule.startswith("var:") else None
+    schools = schools_in_scope(session, instance.data.get("scope"), codes)
+    unknown = sorted({str(c) for c in codes or []} - {s.code for s in schools})
+    if unknown:  # a mistyped code must not silently leave a school unsupervised
+        raise ProcessError(f"ไม่พบสถานศึกษารหัส {', '.join(unknown)} ในขอบเขตของกระบวนงาน / "
+                           f"No school {', '.join(unknown)} in this process's scope",
+                           fields={rule.removeprefix("var:"): [f"unknown school codes: {', '.join(unknown)}"]})
+    return schools
 
 
 def _fan_out(engine, session, instance, workflow, now) -> bool:

@@ -9,6 +9,7 @@ class InstanceStatus(StrEnum):
     COMPLETED = "completed"
     CANCELLED = "cancelled"
     ERROR = "error"
+    SUSPENDED = "suspended"
 
 
 class TaskStatus(StrEnum):
@@ -19,10 +20,13 @@ class TaskStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-def instance_status(workflow_completed: bool, cancelled: bool, error: bool = False) -> InstanceStatus:
+def instance_status(workflow_completed: bool, cancelled: bool, error: bool = False,
+                    suspended: bool = False) -> InstanceStatus:
     """The status of an instance from the facts that decide it."""
     if cancelled:
         return InstanceStatus.CANCELLED
     if error:
         return InstanceStatus.ERROR
-    return InstanceStatus.COMPLETED if workflow_completed else InstanceStatus.RUNNING
+    if workflow_completed:
+        return InstanceStatus.COMPLETED
+    return InstanceStatus.SUSPENDED if suspended else InstanceStatus.RUNNING

@@ -8,15 +8,16 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.models import Evidence, HumanTask, User
-from engine import audit, notify
+from engine import audit, notify, step_hooks
 from engine.clock import workflow_clock
 from engine.bpmn import StepDef
 from engine.core import Engine
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
-from engine.forms import validate_form
-from engine.permissions import can_act, can_see_task, candidate_clause, is_candidate, oversees, visible_tasks_clause
-from engine.runtime import advance, load_workflow
-from engine.status import TaskStatus
+from engine.forms import FormDef, validate_form
+from engine.permissions import (behalf, can_act, can_see_task, candidate_clause, is_candidate, oversees,
+                                principal_ids, visible_tasks_clause)
+from engine.runtime import advance, load_workflow, schools_in_scope
+from engine.status import InstanceStatus, TaskStatus
 
 SCOPES = ("mine", "group", "all")
 
@@ -24,9 +25,9 @@ SCOPES = ("mine", "group", "all")
 def inbox_query(user: User, scope: str, status: str, filters: dict | None = None):
     """SQL for an inbox: mine, claimable by my roles (group), or all I may see; soonest due first."""
     query = select(HumanTask)
-    if scope == "mine":
-        who = HumanTask.assignee_id if status == "open" else HumanTask.completed_by_id
-        query = query.where(who == user.id)
+    if scope == "mine":  # open: mine and those of whom I stand in for; done: what I did
+        query = query.where(HumanTask.assignee_id.in_(principal_ids(user)) if status == "open"
+                            else HumanTask.completed_by_id == user.id)
     elif scope == "group":
         query = query.where(candidate_clause(user))
     else:
@@ -62,6 +63,14 @@ def step_of(engine: Engine, task: HumanTask) -> StepDef:
     return engine.model(task.instance.process_version).steps[task.step_id]
 
 
+def form_of(session: Session, step: StepDef, task: HumanTask) -> FormDef:
+    """The step's form with choices that depend on the instance (its schools) filled in."""
+    if not any(f.choices_from == "schools" for f in step.form.fields):
+        return step.form
+    schools = schools_in_scope(session, task.instance.data.get("scope"))
+    return step.form.with_choices("schools", [(s.code, f"{s.code} {s.name}") for s in schools])
+
+
 def _open_task(session, user, task_id) -> HumanTask:
     task = get_task(session, user, task_id)
     if task.status != TaskStatus.OPEN:
@@ -69,9 +78,16 @@ def _open_task(session, user, task_id) -> HumanTask:
     return task
 
 
+def _not_suspended(task: HumanTask) -> None:
+    if task.instance.status == InstanceStatus.SUSPENDED:
+        raise Conflict("กระบวนงานนี้ถูกพักไว้ ทำงานได้เมื่อดำเนินการต่อ / "
+                       "This process is suspended; its tasks wait until it is resumed.")
+
+
 def claim(session: Session, user: User, task_id: int, now: datetime) -> HumanTask:
     """Take an unassigned task my role may do."""
     task = _open_task(session, user, task_id)
+    _not_suspended(task)
     if task.assignee_id == user.id:
         return task
     if task.assignee_id is not None:
@@ -126,14 +142,16 @@ def complete(engine: Engine, session: Session, user: User, task_id: int, data, n
     task = _open_task(session, user, task_id)
     if not can_act(user, task):
         raise Forbidden("งานนี้ไม่ใช่ของท่าน / This task is not yours.")
+    _not_suspended(task)
     step = step_of(engine, task)
-    cleaned = validate_form(step.form, data)
+    cleaned = validate_form(form_of(session, step, task), data)
     evidence_ids = _require_evidence(session, task, step)
     instance = task.instance
     workflow, model = load_workflow(engine, instance)
     spiff_task = workflow.get_task_from_id(UUID(task.spiff_task_id))
     if spiff_task is None or spiff_task.state != TaskState.READY:
         raise Conflict("งานนี้ถูกดำเนินการไปแล้ว / The task was already done.")
+    cleaned = {**cleaned, **step_hooks.on_complete(engine, session, user, task, {**spiff_task.data, **cleaned}, now)}
     spiff_task.data.update(cleaned)
     with workflow_clock(now):
         spiff_task.run()
@@ -141,7 +159,8 @@ def complete(engine: Engine, session: Session, user: User, task_id: int, data, n
     task.assignee_id = task.assignee_id or user.id
     audit.record(session, now, user.username, "task.complete", process_id=task.process_id,
                  instance_id=instance.id, task_id=task.id,
-                 detail={"step": task.step_id, "name": task.name, "data": cleaned, "evidence": evidence_ids})
+                 detail={"step": task.step_id, "name": task.name, "data": cleaned, "evidence": evidence_ids,
+                         **behalf(user, task)})
     advance(engine, session, instance, workflow, model, now)
     try:
         session.flush()

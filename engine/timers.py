@@ -19,6 +19,8 @@ def fire_due_timers(engine: Engine, session: Session, now: datetime, limit: int 
     fired = 0
     for instance_id in ids:
         instance = session.get(ProcessInstance, instance_id)
+        if instance.status != InstanceStatus.RUNNING:  # suspended or cancelled since the query: leave it be
+            continue
         workflow, model = load_workflow(engine, instance)
         advance(engine, session, instance, workflow, model, now)
         try:

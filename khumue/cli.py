@@ -11,6 +11,7 @@ from db.models import User, UserRole
 from engine import audit, processes
 from engine.accounts import hash_password, issue_token
 from engine.demo import load_demo
+from engine.demo_flight import load_flight
 from engine.errors import EngineError
 from engine.roles import ROLES
 
@@ -37,6 +38,8 @@ def prepare(app, demo: bool) -> None:
             load_demo(session, _now())
         deployed = processes.deploy_all(svc.engine, session, "system", _now())
         session.commit()
+        if demo and load_flight(svc.engine, session, _now()):  # work already in flight in every inbox
+            session.commit()
     for version in deployed:
         click.echo(f"deployed {version.process_id} v{version.version}")
 
@@ -245,3 +248,22 @@ def audit_export(output):
                                      "instance_id": row.instance_id, "task_id": row.task_id,
                                      "detail": row.detail, "prev_hash": row.prev_hash, "hash": row.hash},
                                     ensure_ascii=False) + "\n")
+
+
+@main.command("report")
+@click.argument("kind", type=click.Choice(["emenscr", "emes"]))
+@click.option("--fiscal-year", required=True, type=click.IntRange(2500, 2700), help="ปีงบประมาณ พ.ศ., e.g. 2571")
+@click.option("--quarter", type=click.IntRange(1, 4), help="eMENSCR: fiscal quarter, 1 = Oct–Dec … 4 = Jul–Sep")
+@click.option("--format", "file_format", required=True, type=click.Choice(["xlsx", "pdf"]))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, writable=True))
+def report_cmd(kind, fiscal_year, quarter, file_format, output):
+    """Write the eMENSCR (per quarter, or the year's four) or e-MES (per year) report pack to a file."""
+    from pathlib import Path
+    from engine import report_files, reports
+    if kind == "emes" and quarter:
+        raise click.BadParameter("e-MES is reported once a year; leave out --quarter", param_hint="--quarter")
+    svc = _services(_app())
+    with svc.db.session() as session:
+        pack = reports.build_pack(svc.engine, session, kind, fiscal_year, quarter, _now())
+    Path(output).write_bytes(report_files.render(pack, file_format))
+    click.echo(f"wrote {output}: {len(pack.emenscr)} eMENSCR rows, {len(pack.emes)} e-MES rows")

@@ -45,7 +45,7 @@ def test_the_cycle_starts_on_1_april_and_the_owner_is_told(office, smtp, api):
     task = open_tasks(api, "supervisor1")[0]
     assert f"http://127.0.0.1:5000/tasks/{task['id']}" in body
     client = api.app.test_client()
-    client.post("/login", data={"username": "supervisor1", "password": "demo"})
+    client.post("/api/v1/login", json={"username": "supervisor1", "password": "demo"})
     page = client.get(f"/tasks/{task['id']}")
     assert page.status_code == 200 and task["name"] in page.get_data(as_text=True)
     assert tick(office, "2027-04-01T10:00:00+07:00")["cycles_started"] == 0
@@ -142,5 +142,5 @@ def test_without_smtp_mail_lands_in_var_mail_and_on_the_mail_page(app, services,
     files = list((__import__("pathlib").Path(app.config["MAIL_DIR"])).glob("*.eml"))
     assert len(files) == 1 and "supervisor1@demo.example" in files[0].read_text()
     client = app.test_client()
-    client.post("/login", data={"username": "admin1", "password": "demo"})
+    client.post("/api/v1/login", json={"username": "admin1", "password": "demo"})
     assert "supervisor1@demo.example" in client.get("/mail").get_data(as_text=True)

@@ -37,11 +37,11 @@ def start(api):
         "process_id": "internal_quality_inspection", "data": {"cycle_year": 2570, "scope": {"network": "N8"}}})
 
 
-def office_steps(api, below_standard_codes):
+def office_steps(api, below_standard):
     for step_id in OFFICE_STEPS:
         task = only(open_tasks(api, SUPERVISOR), step_id)
         assert_due(task)
-        chosen = {"below_standard_codes": below_standard_codes} if step_id == "analyse_results_with_schools" else {}
+        chosen = {"below_standard": below_standard} if step_id == "analyse_results_with_schools" else {}
         do_step(api, SUPERVISOR, task["id"], **chosen)
 
 
@@ -53,7 +53,7 @@ def supervise(api, school, result):
 
 def test_p9_supervises_each_school_below_standard_until_it_meets_it(api):
     instance = start(api)
-    office_steps(api, "S115, s120\n")
+    office_steps(api, ["S115", "S120"])
 
     step8 = open_tasks(api, "head1", scope="all", step_id="supervise_to_standard")
     assert sorted(t["school"] for t in step8) == ["S115", "S120"]
@@ -72,6 +72,24 @@ def test_p9_supervises_each_school_below_standard_until_it_meets_it(api):
 
 def test_p9_with_no_school_below_standard_ends_after_step_7(api):
     instance = start(api)
-    office_steps(api, "-")
+    office_steps(api, [])
     assert open_tasks(api, "head1", scope="all", step_id="supervise_to_standard") == []
     assert api.ok("GET", SUPERVISOR, f"/instances/{instance['id']}")["status"] == "completed"
+
+
+def test_only_schools_of_the_scope_can_be_named(api):
+    """Step 3 offers the scope's schools to choose from; a code outside them is refused, nothing changes."""
+    from tests.walk import do_step, fill, open_tasks
+    api.ok("POST", "supervisor8", "/instances", 201, json={
+        "process_id": "internal_quality_inspection", "data": {"cycle_year": 2570, "scope": {"network": "N8"}}})
+    while (task := open_tasks(api, "supervisor8")[0])["step_id"] != "analyse_results_with_schools":
+        do_step(api, "supervisor8", task["id"])
+    detail = api.ok("GET", "supervisor8", f"/tasks/{task['id']}")
+    field = next(f for f in detail["form"]["fields"] if f["name"] == "below_standard")
+    assert field["type"] == "multichoice" and [c["value"] for c in field["choices"]][:2] == ["S114", "S115"]
+    assert len(field["choices"]) == 14
+    api.ok("POST", "supervisor8", f"/tasks/{task['id']}/evidence", 201, json={"note": "ผลการวิเคราะห์"})
+    response = api.post("supervisor8", f"/tasks/{task['id']}/complete",
+                        json={"data": fill(detail["form"], below_standard=["S115", "S001"])})
+    assert response.status_code == 422 and "below_standard" in response.get_json()["fields"]
+    assert api.ok("GET", "supervisor8", f"/tasks/{task['id']}")["status"] == "open"

@@ -53,7 +53,7 @@ def test_p14_each_quality_school_runs_its_three_activities_and_is_followed_up(ap
         "process_id": "quality_tambon_school", "data": {"cycle_year": 2570, "scope": {"network": "N8"}}})
     [listing] = open_tasks(api, SUPERVISOR)
     assert_due(listing)
-    do_step(api, SUPERVISOR, listing["id"], quality_school_codes="S114, s118,S127")
+    do_step(api, SUPERVISOR, listing["id"], quality_schools=QUALITY_SCHOOLS)
 
     assert not open_tasks(api, "school115")  # not in the project
     for code in QUALITY_SCHOOLS:

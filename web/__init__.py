@@ -17,4 +17,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from web import api, pages
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
+    from web import ui
+    ui.init_app(app)  # CSRF, cookies, languages, task and instance pages
+    from web.registers_api import bp as registers_bp
+    app.register_blueprint(registers_bp)
+    from web.admin_api import bp as admin_bp  # users, schools, processes, instance operations, dashboard, audit
+    app.register_blueprint(admin_bp)
+    from web.reports_api import bp as reports_bp  # eMENSCR / e-MES report packs
+    app.register_blueprint(reports_bp)
     return app

@@ -38,7 +38,8 @@ def task_detail(task) -> dict:
     evidence = {**step.evidence_dict(),
                 "items": s.EvidenceOut().dump(attach.evidence_of(db_session(), task.id), many=True)}
     detail = s.TaskOut().dump(task)
-    return {**detail, "form": step.form.to_dict(), "evidence": evidence, "documentation": step.documentation,
+    form = tasks.form_of(db_session(), step, task)
+    return {**detail, "form": form.to_dict(), "evidence": evidence, "documentation": step.documentation,
             "timing": step.timing.text, "data": task.data, "can_act": can_act(me(), task)}
 
 
@@ -73,7 +74,7 @@ def list_processes():
 def create_instance():
     """Start a process for a cycle."""
     body = s.InstanceCreateIn().load(request.get_json(silent=True) or {})
-    data = {**body["data"], **s.InstanceDataIn().load(body["data"])}
+    data = s.InstanceDataIn().load(body["data"])  # only what a start takes: other keys never reach the workflow
     instance = instances.start(_engine(), db_session(), me(), body["process_id"], data, now())
     commit()
     return s.InstanceOut().dump(instance_view(instance)), 201

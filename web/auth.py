@@ -9,6 +9,7 @@ from sqlalchemy import select
 from db.models import User
 from engine import audit
 from engine.accounts import authenticate, user_for_token
+from engine.delegation import stand_in
 from engine.errors import EngineError, Forbidden
 from web.services import commit, db_session, now
 
@@ -23,7 +24,7 @@ class Actor(UserMixin):
     """The signed-in person, holding their database row for this request."""
 
     def __init__(self, user: User):
-        self.user = user
+        self.user = stand_in(db_session(), user, now())  # whose tasks they may do, as of this request
         self.id = user.id
 
 

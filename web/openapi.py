@@ -1,8 +1,13 @@
 """The OpenAPI document, generated from the same marshmallow schemas the views use."""
+import re
+
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
 from web import schemas as s
+from web.admin_schemas import ADMIN_ROUTES
+from web.registers_api import OPENAPI_ROUTES as REGISTER_ROUTES
+from web.reports_api import OPENAPI_ROUTES as REPORT_ROUTES
 
 # (path, method, summary, query schema, body schema, response schema, success status, list?)
 ROUTES = [
@@ -25,6 +30,9 @@ ROUTES = [
     ("/audit", "get", "Search audit events", s.AuditQuery, None, s.AuditEventOut, 200, False),
     ("/audit/verify", "get", "Verify the audit chain", None, None, s.ChainReportOut, 200, False),
 ]
+ROUTES += REGISTER_ROUTES
+ROUTES += ADMIN_ROUTES
+ROUTES += REPORT_ROUTES
 ERRORS = {"401": "Not signed in", "403": "Not allowed", "404": "Not found", "409": "Stale or conflicting",
           "422": "Invalid input"}
 
@@ -43,6 +51,12 @@ def _operation(summary, query, body, response, status, many) -> dict:
     return op
 
 
+def _path_params(path: str) -> list[dict]:
+    """Each {name} of a path: {id} an integer, any other a string."""
+    return [{"in": "path", "name": name, "required": True, "schema": {"type": "integer" if name == "id" else "string"}}
+            for name in re.findall(r"{(\w+)}", path)]
+
+
 def build_spec() -> dict:
     """The whole document as a dict."""
     spec = APISpec(title="khumue API", version="1", openapi_version="3.0.3", plugins=[MarshmallowPlugin()],
@@ -53,6 +67,6 @@ def build_spec() -> dict:
     for path, method, *rest in ROUTES:
         paths.setdefault(path, {})[method] = _operation(*rest)
     for path, operations in paths.items():
-        params = [{"in": "path", "name": "id", "required": True, "schema": {"type": "integer"}}] if "{id}" in path else None
+        params = _path_params(path) or None
         spec.path(path=path, operations=operations, parameters=params)
     return spec.to_dict()

@@ -46,6 +46,8 @@ class InstanceDataIn(Schema):
     cycle_year = fields.Integer(validate=validate.Range(2500, 2700, error="ปี พ.ศ. 2500–2700 / a B.E. year"))
     scope = fields.Nested(ScopeIn, allow_none=True)
     owner = fields.String(validate=validate.Length(1, 64))
+    title = fields.String(validate=validate.Length(1, 200))
+    note = fields.String(validate=validate.Length(1, 2000))
 
 
 class InstanceCreateIn(Strict):
@@ -55,7 +57,7 @@ class InstanceCreateIn(Strict):
 
 class InstanceQuery(Strict):
     process_id = fields.String()
-    status = fields.String(validate=validate.OneOf(["running", "completed", "cancelled", "error"]))
+    status = fields.String(validate=validate.OneOf(["running", "suspended", "completed", "cancelled", "error"]))
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
     offset = fields.Integer(load_default=0, validate=validate.Range(0))
 

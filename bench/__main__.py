@@ -1,0 +1,80 @@
+"""`python -m bench [--quick] [--db sqlite,postgresql]`: every benchmark, a markdown table, bench/RESULTS.md."""
+import argparse
+import os
+import platform
+from datetime import date
+from pathlib import Path
+
+from bench import completion, http_lifecycle, per_school, scale
+
+SPIFFARENA = {"lifecycles_per_s_1_thread": 3.7, "http_completion_median_ms": 48.0}
+GOALS = [  # (what, key path, goal, lower is better)
+    ("lifecycles/s, 1 client thread (HTTP, gunicorn)", ("http", "lifecycles_per_s_1_thread"), 37.0, False),
+    ("lifecycles/s, 4 client threads", ("http", "lifecycles_per_s_4_threads"), None, False),
+    ("completion via HTTP, median ms", ("http", "http_completion_median_ms"), 4.8, True),
+    ("completion via HTTP, p95 ms", ("http", "http_completion_p95_ms"), None, True),
+    ("completion in-process, median ms", ("completion", "completion_median_ms"), None, True),
+    ("raw SpiffWorkflow round trip, median ms", ("completion", "raw_spiff_median_ms"), None, True),
+    ("completion ÷ raw round trip", ("completion", "ratio_to_raw"), 5.0, True),
+    ("127th school ÷ 1st (median of 10)", ("school", "ratio_last10_to_first10"), 1.5, True),
+    ("inbox (supervisor, mine) p95 ms", ("scale", "inbox_mine", "p95_ms"), 20.0, True),
+    ("inbox (supervisor, claimable) p95 ms", ("scale", "inbox_group", "p95_ms"), 20.0, True),
+    ("inbox (school) p95 ms", ("scale", "inbox_school", "p95_ms"), 20.0, True),
+    ("inbox (group head, all) p95 ms", ("scale", "inbox_head_all", "p95_ms"), 20.0, True),
+    ("audit search by user p95 ms", ("scale", "audit_by_user", "p95_ms"), 20.0, True),
+    ("audit search by instance p95 ms", ("scale", "audit_by_instance", "p95_ms"), 20.0, True),
+    ("audit search by date range p95 ms", ("scale", "audit_by_range", "p95_ms"), 20.0, True),
+    ("reminder sweep ms", ("scale", "sweep_ms"), 1000.0, True),
+    ("P1 start ms", ("scale", "p1", "start_ms"), None, True),
+    ("P1 fan-out to 127 schools ms", ("scale", "p1", "fan_out_127_schools_ms"), None, True),
+    ("web worker RSS MB", ("http", "worker_rss_mb"), 150.0, True),
+]
+
+
+def _get(results: dict, path: tuple):
+    value = results
+    for key in path:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def _mark(value, goal, lower) -> str:
+    if goal is None or value is None:
+        return ""
+    return "✅" if (value <= goal if lower else value >= goal) else "❌"
+
+
+def table(by_db: dict[str, dict]) -> str:
+    """One row per measure, one column per database, with the goal and whether it is met."""
+    dbs = list(by_db)
+    lines = [f"| measure | {' | '.join(dbs)} | goal |", "|---|" + "---|" * len(dbs) + "---|"]
+    for label, path, goal, lower in GOALS:
+        cells = [f"{_get(by_db[db], path)} {_mark(_get(by_db[db], path), goal, lower)}".strip() for db in dbs]
+        lines.append(f"| {label} | {' | '.join(cells)} | {'' if goal is None else ('≤ ' if lower else '≥ ') + str(goal)} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Run everything on each database and write the results."""
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--quick", action="store_true", help="small sizes, under a minute or so")
+    parser.add_argument("--db", default="sqlite,postgresql")
+    args = parser.parse_args()
+    by_db = {}
+    for kind in args.db.split(","):
+        by_db[kind] = {"http": http_lifecycle.run(kind, args.quick), "completion": completion.run(kind, args.quick),
+                       "school": per_school.run(kind), "scale": scale.run(kind, args.quick)}
+    header = (f"# Benchmarks\n\n{date.today().isoformat()} · {platform.node()} · {os.cpu_count()} cores · "
+              f"Python {platform.python_version()} · {'quick' if args.quick else 'full'} sizes · "
+              f"scale: {by_db[next(iter(by_db))]['scale'].get('tasks')} open tasks, "
+              f"{by_db[next(iter(by_db))]['scale'].get('events')} audit events, sweep over "
+              f"{by_db[next(iter(by_db))]['scale'].get('sweep_open_tasks')} open tasks\n\n"
+              f"SpiffArena on the same workload (issue #6): {SPIFFARENA['lifecycles_per_s_1_thread']} lifecycles/s, "
+              f"{SPIFFARENA['http_completion_median_ms']} ms median completion.\n\n")
+    text = header + table(by_db) + "\n"
+    print(text)
+    Path(__file__).with_name("RESULTS.md").write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

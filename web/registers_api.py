@@ -1,0 +1,124 @@
+"""The correspondence registers' API under /api/v1/registers (P15): entries, loans, destruction."""
+from flask import Blueprint, jsonify, request
+
+from engine import registers, retention
+from web import registers_schemas as rs
+from web.auth import me
+from web.schemas import page
+from web.services import commit, db_session, now, services
+
+bp = Blueprint("registers_api", __name__, url_prefix="/api/v1/registers")
+
+
+def _body() -> dict:
+    return request.get_json(silent=True) or {}
+
+
+@bp.get("")
+def list_entries():
+    """Register entries, filtered by kind, year, urgency, secrecy, status and text."""
+    q = rs.RegisterQuery().load(request.args.to_dict())
+    rows, total = registers.list_entries(db_session(), me(), q, q["limit"], q["offset"])
+    return page(rs.RegisterEntryOut(), rows, total)
+
+
+@bp.get("/<int:entry_id>")
+def get_entry(entry_id: int):
+    """One register entry with its loans."""
+    return rs.RegisterEntryDetailOut().dump(registers.get_entry(db_session(), me(), entry_id))
+
+
+@bp.post("/<int:entry_id>/loans")
+def lend(entry_id: int):
+    """Record a loan of the letter's file."""
+    body = rs.LoanIn().load(_body())
+    loan = registers.lend(db_session(), me(), entry_id, body["borrower"], now(),
+                          purpose=body.get("purpose"), due_back=body.get("due_back"))
+    commit()
+    return rs.LoanOut().dump(loan), 201
+
+
+@bp.post("/loans/<int:loan_id>/return")
+def return_loan(loan_id: int):
+    """Record that a borrowed file came back."""
+    loan = registers.return_loan(db_session(), me(), loan_id, now())
+    commit()
+    return rs.LoanOut().dump(loan)
+
+
+@bp.get("/due")
+def due():
+    """The entries due for destruction now."""
+    rows = retention.due_for_destruction(services().engine, db_session(), me(), now())
+    return jsonify(rs.RegisterEntryOut().dump(rows, many=True))
+
+
+@bp.post("/destruction-lists")
+def create_destruction_list():
+    """List letters for destruction (the named ones, or every one due); nothing is destroyed yet."""
+    body = rs.DestructionListIn().load(_body())
+    listing = retention.create_list(services().engine, db_session(), me(), body.get("entry_ids"),
+                                    body.get("note"), now())
+    commit()
+    return rs.DestructionListOut().dump(listing), 201
+
+
+@bp.get("/destruction-lists/<int:list_id>")
+def get_destruction_list(list_id: int):
+    """One destruction list with its entries."""
+    return rs.DestructionListOut().dump(retention.get_list(db_session(), me(), list_id))
+
+
+def _decide(list_id: int, decision: str):
+    body = rs.DecisionIn().load(_body())
+    listing = retention.decide(db_session(), me(), list_id, decision, body.get("note"), now())
+    commit()
+    return rs.DestructionListOut().dump(listing)
+
+
+@bp.post("/destruction-lists/<int:list_id>/approve")
+def approve(list_id: int):
+    """Approve a destruction list: its letters are marked destroyed."""
+    return _decide(list_id, "approve")
+
+
+@bp.post("/destruction-lists/<int:list_id>/reject")
+def reject(list_id: int):
+    """Reject a destruction list (with a reason): its letters are kept."""
+    return _decide(list_id, "reject")
+
+
+@bp.get("/settings")
+def get_settings():
+    """The office's letter code, Thai digits and default retention."""
+    return rs.RegisterSettingsOut().dump(registers.read_settings(db_session(), me()))
+
+
+@bp.put("/settings")
+def put_settings():
+    """An admin sets the office's letter code, Thai digits or default retention."""
+    body = rs.RegisterSettingsIn().load(_body())
+    values = registers.update_settings(db_session(), me(), body, now())
+    commit()
+    return rs.RegisterSettingsOut().dump(values)
+
+
+# (path, method, summary, query schema, body schema, response schema, success status, list?) for web/openapi.py
+OPENAPI_ROUTES = [
+    ("/registers", "get", "Register entries (incoming, outgoing)", rs.RegisterQuery, None, rs.RegisterEntryOut,
+     200, False),
+    ("/registers/{id}", "get", "One register entry with its loans", None, None, rs.RegisterEntryDetailOut, 200, False),
+    ("/registers/{id}/loans", "post", "Lend a letter's file", None, rs.LoanIn, rs.LoanOut, 201, False),
+    ("/registers/loans/{id}/return", "post", "Return a borrowed file", None, None, rs.LoanOut, 200, False),
+    ("/registers/due", "get", "Entries due for destruction", None, None, rs.RegisterEntryOut, 200, True),
+    ("/registers/destruction-lists", "post", "List letters for destruction", None, rs.DestructionListIn,
+     rs.DestructionListOut, 201, False),
+    ("/registers/destruction-lists/{id}", "get", "One destruction list", None, None, rs.DestructionListOut, 200, False),
+    ("/registers/destruction-lists/{id}/approve", "post", "Approve a destruction list", None, rs.DecisionIn,
+     rs.DestructionListOut, 200, False),
+    ("/registers/destruction-lists/{id}/reject", "post", "Reject a destruction list", None, rs.DecisionIn,
+     rs.DestructionListOut, 200, False),
+    ("/registers/settings", "get", "Register settings", None, None, rs.RegisterSettingsOut, 200, False),
+    ("/registers/settings", "put", "Set register settings (admin)", None, rs.RegisterSettingsIn,
+     rs.RegisterSettingsOut, 200, False),
+]

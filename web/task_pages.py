@@ -1,0 +1,163 @@
+"""A task's page: the manual's instructions, its form, evidence, claim/release/assign, drafts and history."""
+from flask import Blueprint, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from marshmallow import Schema, fields, validate
+
+from db.models import Evidence
+from engine import attach, taskwork, tasks, timeline
+from engine.errors import EngineError, NotFound
+from engine.evidence import ALLOWED
+from engine.permissions import can_act, is_candidate, oversees
+from engine.status import TaskStatus
+from web.htmlforms import from_data, raw_values, to_data
+from web.i18n import bi
+from web.pages import flash_done
+from web.services import commit, db_session, now, services
+
+bp = Blueprint("taskpages", __name__)
+ACCEPT = ",".join(f".{ext}" for ext in sorted(ALLOWED))
+ASSIGNERS = frozenset({"group_head", "admin"})
+
+
+class AssignForm(Schema):
+    """The assign form: who gets the task."""
+
+    user = fields.String(required=True, validate=validate.Length(1, 64))
+
+
+class EvidenceForm(Schema):
+    """The link and note that may come with the form."""
+
+    url = fields.String(load_default="", validate=validate.Length(max=2000))
+    note = fields.String(load_default="", validate=validate.Length(max=20000))
+    action = fields.String(load_default="draft", validate=validate.OneOf(["draft", "complete"]))
+
+
+def _form(task, step):
+    form_of = getattr(tasks, "form_of", None)  # choices that depend on the instance, where the engine has them
+    return form_of(db_session(), step, task) if form_of else step.form
+
+
+def _values(task, form, user) -> dict:
+    if task.status != TaskStatus.OPEN:
+        return from_data(form, task.data)
+    draft = taskwork.draft_for(db_session(), user, task.id)
+    return draft.values if draft else from_data(form, None)
+
+
+def render_task(task, values: dict | None = None, errors: dict | None = None, status: int = 200):
+    """The task page, with the given answers and errors (else the draft, or what was submitted)."""
+    session, user, engine = db_session(), current_user.user, services().engine
+    step = tasks.step_of(engine, task)
+    form = _form(task, step)
+    is_open = task.status == TaskStatus.OPEN
+    context = {
+        "task": task, "step": step, "form": form, "now": now(), "accept": ACCEPT,
+        "values": values if values is not None else _values(task, form, user), "errors": errors or {},
+        "draft": taskwork.draft_for(session, user, task.id) if is_open else None,
+        "evidence": attach.evidence_of(session, task.id),
+        "history": timeline.events(session, task.instance_id, 100),
+        "can_act": is_open and can_act(user, task),
+        "can_claim": is_open and task.assignee_id is None and is_candidate(user, task),
+        "can_release": is_open and task.assignee_id is not None and (task.assignee_id == user.id or oversees(user)),
+        "can_assign": is_open and bool(user.roles & ASSIGNERS),
+        "acting_for": task.assignee if is_open and task.assignee_id not in (None, user.id) and can_act(user, task)
+        else None,
+    }
+    context["candidates"] = taskwork.candidates(session, task) if context["can_assign"] else []
+    return render_template("task.html", **context), status
+
+
+def _task(task_id: int):
+    return tasks.get_task(db_session(), current_user.user, task_id)
+
+
+@bp.get("/tasks/<int:task_id>")
+@login_required
+def task_page(task_id: int):
+    """One task (the link in every e-mail)."""
+    return render_task(_task(task_id))
+
+
+def _uploads() -> list[taskwork.Upload]:
+    return [taskwork.Upload(f.filename or "", f.stream) for f in request.files.getlist("files") if f.filename]
+
+
+def _keep(task_id: int, values: dict, extra: dict) -> None:
+    """Attach the evidence and keep the answers as a draft, so nothing typed or sent is lost."""
+    engine, session, user = services().engine, db_session(), current_user.user
+    taskwork.attach_all(engine, session, user, task_id, _uploads(), extra["url"].strip() or None,
+                        extra["note"].strip() or None, now())
+    taskwork.save_draft(engine, session, user, task_id, values, now())
+    commit()
+
+
+@bp.post("/tasks/<int:task_id>")
+@login_required
+def submit(task_id: int):
+    """Save the answers as a draft, or finish the task; evidence sent with either is attached first."""
+    task = _task(task_id)
+    form = _form(task, tasks.step_of(services().engine, task))
+    values = raw_values(form, request.form)
+    extra = EvidenceForm().load({k: request.form.get(k, "") for k in ("url", "note", "action")})
+    try:
+        _keep(task_id, values, extra)
+        if extra["action"] == "draft":
+            flash_done(_("บันทึกร่างแล้ว ทำต่อได้ภายหลัง"))
+            return redirect(url_for("taskpages.task_page", task_id=task_id))
+        taskwork.complete(services().engine, db_session(), current_user.user, task_id, to_data(form, values), now())
+        commit()
+    except EngineError as err:
+        db_session().rollback()
+        errors = {**err.fields, "_form": [bi(err.message)]}
+        return render_task(_task(task_id), values, errors, err.status)
+    flash_done(_("ส่งงานแล้ว: %(name)s", name=task.name))
+    return redirect(url_for("pages.inbox"))
+
+
+@bp.post("/tasks/<int:task_id>/claim")
+@login_required
+def claim(task_id: int):
+    """Take the task from the role's pool."""
+    tasks.claim(db_session(), current_user.user, task_id, now())
+    commit()
+    flash_done(_("รับงานแล้ว"))
+    return redirect(url_for("taskpages.task_page", task_id=task_id))
+
+
+@bp.post("/tasks/<int:task_id>/release")
+@login_required
+def release(task_id: int):
+    """Give the task back to the role's pool."""
+    tasks.release(services().engine, db_session(), current_user.user, task_id, now())
+    commit()
+    flash_done(_("คืนงานให้กลุ่มแล้ว"))
+    return redirect(url_for("taskpages.task_page", task_id=task_id))
+
+
+@bp.post("/tasks/<int:task_id>/assign")
+@login_required
+def assign(task_id: int):
+    """A group head or admin gives the task to someone holding its role."""
+    body = AssignForm().load({"user": request.form.get("user", "")})
+    tasks.assign(services().engine, db_session(), current_user.user, task_id, body["user"], now())
+    commit()
+    flash_done(_("มอบหมายงานให้ %(user)s แล้ว", user=body["user"]))
+    return redirect(url_for("taskpages.task_page", task_id=task_id))
+
+
+@bp.get("/evidence/<int:evidence_id>/file")
+@login_required
+def evidence_file(evidence_id: int):
+    """An evidence file, always as a download (never shown inline), to whoever may read its task."""
+    row = db_session().get(Evidence, evidence_id)
+    if row is None or row.kind != "file":
+        raise NotFound(f"ไม่พบไฟล์ / No file {evidence_id}")
+    _task(row.task_id)
+    path = services().engine.evidence.path_for(row.sha256)
+    response = send_file(path, mimetype=row.content_type or "application/octet-stream", as_attachment=True,
+                         download_name=row.filename or "evidence", max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
