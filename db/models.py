@@ -376,3 +376,8 @@ class TaskDraft(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     values: Mapped[dict] = mapped_column(JSONDoc, default=dict)
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# Inbox indexes (revision 0006): a user's done tasks, and every open task soonest due first.
+Index("ix_task_completed_by", HumanTask.completed_by_id, HumanTask.status)
+Index("ix_task_status_due", HumanTask.status, HumanTask.due_at, HumanTask.id)

@@ -18,8 +18,12 @@ SWEEP_BATCH = 2000
 
 def policy(engine: Engine, task: HumanTask) -> tuple[tuple[int, ...], int]:
     """(days before due to remind, days between escalations; 0: none) for a task's step."""
-    step = engine.model(task.instance.process_version).steps[task.step_id]
-    entry = engine.catalog.get(task.process_id)
+    return _policy(engine, task.instance.process_version, task.step_id, task.process_id)
+
+
+def _policy(engine: Engine, version, step_id: str, process_id: str) -> tuple[tuple[int, ...], int]:
+    step = engine.model(version).steps[step_id]
+    entry = engine.catalog.get(process_id)
     extra = entry.extra if entry else {}
     days = step.reminders or extra.get("reminders")
     every = step.escalate_every if step.escalate_every is not None else extra.get("escalate_every")
@@ -29,8 +33,12 @@ def policy(engine: Engine, task: HumanTask) -> tuple[tuple[int, ...], int]:
 
 def stages(engine: Engine, task: HumanTask, tz) -> list[tuple[datetime, str]]:
     """The reminder moments of a task up to its first escalation, oldest first: (when, kind)."""
-    days, every = policy(engine, task)
-    due_day = task.due_at.astimezone(tz).date()
+    return _moments(policy(engine, task), task.due_at, tz)
+
+
+def _moments(rule: tuple[tuple[int, ...], int], due_at: datetime, tz) -> list[tuple[datetime, str]]:
+    days, every = rule
+    due_day = due_at.astimezone(tz).date()
     moments = [(office_morning(due_day - timedelta(days=d), tz), f"due{d}") for d in days]
     if every:
         moments.append((office_morning(due_day + timedelta(days=1), tz), "late0"))
@@ -39,8 +47,11 @@ def stages(engine: Engine, task: HumanTask, tz) -> list[tuple[datetime, str]]:
 
 def current_stage(engine: Engine, task: HumanTask, now: datetime, tz) -> tuple[str | None, datetime | None]:
     """The newest stage that has come (older ones are stale) and when the next one comes."""
-    moments = stages(engine, task, tz)
-    _, every = policy(engine, task)
+    rule = policy(engine, task)
+    return _stage_at(_moments(rule, task.due_at, tz), rule[1], now)
+
+
+def _stage_at(moments, every: int, now: datetime) -> tuple[str | None, datetime | None]:
     passed = [m for m in moments if m[0] <= now]
     upcoming = [m for m in moments if m[0] > now]
     if passed and passed[-1][1].startswith("late"):
@@ -73,6 +84,12 @@ def group_heads(session: Session, engine: Engine, task: HumanTask) -> list[User]
 
 
 def _text(engine, task, kind, when, tz):
+    return _mail_text(engine, task, task.school.name if task.school else None,
+                      task.assignee.full_name if task.assignee else None, kind, when, tz)
+
+
+def _mail_text(engine, task, school, assignee, kind, when, tz):
+    """A task's mail from its plain columns (an ORM row or a sweep row alike)."""
     entry = engine.catalog.get(task.process_id)
     root = entry.child_of if entry and entry.child_of else task.process_id
     root_entry = engine.catalog.get(root, entry)
@@ -80,9 +97,8 @@ def _text(engine, task, kind, when, tz):
     return task_mail("late" if kind.startswith("late") else kind, step=task.name,
                      process=root_entry.name if root_entry else task.process_id,
                      cycle=root_entry.cycle_label(task.cycle_year) if root_entry else str(task.cycle_year),
-                     school=task.school.name if task.school else None, due_at=task.due_at,
-                     link=f"{engine.base_url}/tasks/{task.id}",
-                     assignee=task.assignee.full_name if task.assignee else None, days_late=days_late, tz=tz)
+                     school=school, due_at=task.due_at, link=f"{engine.base_url}/tasks/{task.id}",
+                     assignee=assignee, days_late=days_late, tz=tz)
 
 
 def tell(engine: Engine, session: Session, task: HumanTask, kind: str, users: list[User], now: datetime,
@@ -95,12 +111,13 @@ def tell(engine: Engine, session: Session, task: HumanTask, kind: str, users: li
         queue(session, key, kind, user, text, now, send_after, task_id=task.id)
 
 
-def task_ready(engine: Engine, session: Session, task: HumanTask, now: datetime) -> None:
+def task_ready(engine: Engine, session: Session, task: HumanTask, now: datetime, calendar=None) -> None:
     """A new or re-pooled task: tell its assignee, or everyone who may claim it; plan its reminders."""
-    calendar = engine.work_calendar(session)
+    calendar = calendar or engine.work_calendar(session)
     kind = "assigned" if task.assignee_id else "claimable"
     session.flush()
-    session.refresh(task, ["assignee"])
+    # The assignee may have changed since it was loaded: reload it (from the identity map, usually no query).
+    session.expire(task, ["assignee"])
     tell(engine, session, task, kind, recipients(engine, session, task), now, next_office_time(now, calendar, engine.tz))
     moments = [m for m in stages(engine, task, engine.tz) if m[0] > now]
     task.next_reminder_at = moments[0][0] if moments else now
@@ -108,18 +125,5 @@ def task_ready(engine: Engine, session: Session, task: HumanTask, now: datetime)
 
 def queue_reminders(engine: Engine, session: Session, now: datetime) -> int:
     """Queue the reminder or escalation each open task is due for now (stale ones skipped); returns tasks seen."""
-    calendar = engine.work_calendar(session)
-    due = select(HumanTask).where(and_(HumanTask.status == "open", HumanTask.next_reminder_at <= now))
-    # A suspended instance's tasks wait: their reminders are looked at again once it resumes.
-    due = due.join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id).where(
-        ProcessInstance.status != InstanceStatus.SUSPENDED)
-    batch = session.scalars(due.order_by(HumanTask.next_reminder_at).limit(SWEEP_BATCH)).all()
-    for task in batch:
-        kind, upcoming = current_stage(engine, task, now, engine.tz)
-        send_at = next_office_time(now, calendar, engine.tz)
-        # A reminder that could only go out after the next one is due is skipped: the next one says more.
-        if kind is not None and (upcoming is None or upcoming > send_at):
-            users = group_heads(session, engine, task) if kind.startswith("late") else recipients(engine, session, task)
-            tell(engine, session, task, kind, users, now, send_at, day_key=False)
-        task.next_reminder_at = upcoming
-    return len(batch)
+    from engine.reminder_sweep import sweep_batch  # set-based: one read, one insert, one update per batch
+    return sweep_batch(engine, session, now, SWEEP_BATCH)

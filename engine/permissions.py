@@ -1,5 +1,5 @@
 """Who may see and do what with a task or an instance."""
-from sqlalchemy import false, or_, and_
+from sqlalchemy import false, or_, and_, select, union_all
 from sqlalchemy.sql import ColumnElement
 
 from db.models import HumanTask, ProcessInstance, User
@@ -78,3 +78,19 @@ def visible_instances_clause(user: User) -> ColumnElement[bool] | None:
     if user.school_id is not None and not oversees(user):
         return ProcessInstance.school_id == user.school_id
     return None
+
+
+def visible_task_ids(user: User, status: str):
+    """SQL: ids of the tasks of a status the user may read, one indexed SELECT per way of seeing (None: all).
+
+    The same rule as visible_tasks_clause, as a UNION: an OR of these clauses defeats the indexes.
+    """
+    if oversees(user):
+        return None
+    ways = [HumanTask.assignee_id.in_(principal_ids(user)), HumanTask.completed_by_id == user.id]
+    roles = user.roles - {"school"}
+    if roles:
+        ways.append(and_(HumanTask.role.in_(roles), HumanTask.assignee_id.is_(None)))
+    if user.school_id is not None:  # covers the school role's claimable tasks too
+        ways.append(HumanTask.school_id == user.school_id)
+    return union_all(*[select(HumanTask.id).where(HumanTask.status == status, way) for way in ways])

@@ -164,7 +164,7 @@ def _create_task(engine, session, instance, task, step, calendar, now) -> HumanT
                     created_at=now)
     session.add(row)
     session.flush()
-    notify.task_ready(engine, session, row, now)
+    notify.task_ready(engine, session, row, now, calendar)
     audit.record(session, now, "system", "task.create", process_id=instance.process_id,
                  instance_id=instance.id, task_id=row.id,
                  detail={"step": step.id, "role": step.role, "assignee_id": row.assignee_id,

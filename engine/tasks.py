@@ -15,7 +15,7 @@ from engine.core import Engine
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.forms import FormDef, validate_form
 from engine.permissions import (behalf, can_act, can_see_task, candidate_clause, is_candidate, oversees,
-                                principal_ids, visible_tasks_clause)
+                                principal_ids, visible_task_ids)
 from engine.runtime import advance, load_workflow, schools_in_scope
 from engine.status import InstanceStatus, TaskStatus
 
@@ -31,8 +31,8 @@ def inbox_query(user: User, scope: str, status: str, filters: dict | None = None
     elif scope == "group":
         query = query.where(candidate_clause(user))
     else:
-        visible = visible_tasks_clause(user)
-        query = query if visible is None else query.where(visible)
+        visible = visible_task_ids(user, status)
+        query = query if visible is None else query.where(HumanTask.id.in_(visible))
     query = query.where(HumanTask.status == status)
     for column, value in (filters or {}).items():
         query = query.where(getattr(HumanTask, column) == value)
