@@ -25,4 +25,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     from web.reports_api import bp as reports_bp  # eMENSCR / e-MES report packs
     app.register_blueprint(reports_bp)
+    from web.dashboard_pages import bp as dash_bp  # dashboard, audit and admin pages
+    app.register_blueprint(dash_bp)
+    from web.audit_pages import bp as audit_pages_bp
+    app.register_blueprint(audit_pages_bp)
+    from web.admin_pages import bp as admin_pages_bp
+    app.register_blueprint(admin_pages_bp)
+    from web.admin_org_pages import bp as org_pages_bp
+    app.register_blueprint(org_pages_bp)
     return app

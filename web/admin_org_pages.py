@@ -1,0 +1,62 @@
+"""The administrator's organisation pages: the days off the cabinet adds on top of the public holidays."""
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from engine import org_admin
+from engine.errors import EngineError
+from web.i18n import bi
+from web.pages import flash_done
+from web.services import commit, db_session, now
+
+bp = Blueprint("orgpages", __name__)
+
+
+class HolidayForm(Schema):
+    """A day off: its ISO date (the page shows it in พ.ศ.) and its name."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    day = fields.Date(required=True)
+    name = fields.String(load_default="วันหยุดพิเศษ", validate=validate.Length(1, 200))
+
+
+def render_holidays(error: str | None = None, status: int = 200):
+    """The added days off, the form to add one, and the last error if any."""
+    org_admin.require_admin(current_user.user)
+    return render_template("admin_holidays.html", rows=org_admin.list_holidays(db_session()), error=error), status
+
+
+@bp.get("/admin/holidays")
+@login_required
+def holidays():
+    """The days off the cabinet added (administrators)."""
+    return render_holidays()
+
+
+@bp.post("/admin/holidays")
+@login_required
+def add_holiday():
+    """Add a day off; due dates computed from now on avoid it."""
+    body = HolidayForm().load({k: v for k, v in request.form.items() if v.strip()})
+    try:
+        org_admin.add_holiday(db_session(), current_user.user, body["day"], body["name"].strip(), now())
+        commit()
+    except EngineError as err:
+        db_session().rollback()
+        return render_holidays(bi(err.message), err.status)
+    flash_done(_("เพิ่มวันหยุดแล้ว"))
+    return redirect(url_for("orgpages.holidays"))
+
+
+@bp.post("/admin/holidays/<day>/remove")
+@login_required
+def remove_holiday(day: str):
+    """Remove an added day off."""
+    body = HolidayForm().load({"day": day})
+    org_admin.remove_holiday(db_session(), current_user.user, body["day"], now())
+    commit()
+    flash_done(_("ลบวันหยุดแล้ว"))
+    return redirect(url_for("orgpages.holidays"))

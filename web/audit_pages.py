@@ -1,0 +1,58 @@
+"""The auditor's pages: search the audit trail, see whether its hash chain holds, export it as CSV or PDF."""
+from flask import Blueprint, Response, render_template, request, url_for
+from flask_login import current_user, login_required
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from engine import audit, audit_pdf, audit_search, exports
+from web.pages import _top_processes
+from web.report_schemas import DayOrMoment
+from web.services import db_session, now, services
+
+bp = Blueprint("auditpages", __name__)
+PAGE_SIZE = 50
+FILTERS = ("user", "process_id", "instance_id", "action", "since", "until")
+
+
+class AuditForm(Schema):
+    """The search form: who, which process or instance, which action, from and until which day (ISO)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    user = fields.String(validate=validate.Length(1, 64))
+    process_id = fields.String(validate=validate.Length(1, 64))
+    instance_id = fields.Integer(validate=validate.Range(1))
+    action = fields.String(validate=validate.Length(1, 32))
+    since = DayOrMoment()
+    until = DayOrMoment(end=True)
+    page = fields.Integer(load_default=1, validate=validate.Range(1, 100000))
+
+
+def _args() -> dict:
+    """The filled-in filters as they were typed, for the form and the export links."""
+    return {k: request.args[k].strip() for k in FILTERS if request.args.get(k, "").strip()}
+
+
+@bp.get("/audit")
+@login_required
+def audit_page():
+    """The events matching the filters, a page at a time, under the chain's verification result."""
+    args = _args()
+    q = AuditForm().load({**args, "page": request.args.get("page") or 1})
+    session = db_session()
+    rows, total = audit_search.search(services().engine, session, current_user.user, q, PAGE_SIZE,
+                                      (q["page"] - 1) * PAGE_SIZE)
+    return render_template("audit.html", rows=rows, total=total, args=args, q=q, page=q["page"],
+                           pages=max(1, -(-total // PAGE_SIZE)), chain=audit.verify(session),
+                           processes=_top_processes(), csv_url=url_for("admin_api.reports.audit_export", **args),
+                           pdf_url=url_for("auditpages.audit_pdf_export", **args))
+
+
+@bp.get("/audit/export.pdf")
+@login_required
+def audit_pdf_export():
+    """The events matching the filters as a PDF, with the chain's verification result on top."""
+    q = AuditForm().load(_args())
+    data = audit_pdf.to_pdf(services().engine, db_session(), current_user.user, q, now())
+    name = exports.export_name("audit", q.get("process_id"), None, now(), "pdf")
+    return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})
