@@ -33,4 +33,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin_pages_bp)
     from web.admin_org_pages import bp as org_pages_bp
     app.register_blueprint(org_pages_bp)
+    from web.admin_more_pages import bp as more_pages_bp
+    app.register_blueprint(more_pages_bp)
     return app
