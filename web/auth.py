@@ -3,6 +3,7 @@ import base64
 import binascii
 
 from flask import Flask, request
+from flask_babel import gettext
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from sqlalchemy import select
 
@@ -46,6 +47,8 @@ def init_app(app: Flask) -> None:
     """Set up Flask-Login with a cookie loader and a header loader."""
     manager = LoginManager(app)
     manager.login_view = "pages.login"
+    manager.login_message = "กรุณาเข้าสู่ระบบ"  # an existing catalog entry: English readers see "Please sign in"
+    manager.localize_callback = gettext
 
     @manager.user_loader
     def load_user(user_id: str):
