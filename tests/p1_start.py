@@ -1,12 +1,5 @@
 """Bring P1 (qa_annual_cycle, cycle 2570) to its per-school steps through the API, the shortest way."""
-from tests.walk import do_step, open_tasks
-
-
-def only(tasks: list[dict], step_id: str) -> dict:
-    """The one task of a step."""
-    matching = [t for t in tasks if t["step_id"] == step_id]
-    assert len(matching) == 1, [t["step_id"] for t in tasks]
-    return matching[0]
+from tests.walk import do_step, only, open_tasks  # noqa: F401 (only: used by importers)
 
 
 def start_p1(api, network: str | None = None, owner: str = "supervisor1") -> dict:

@@ -1,7 +1,7 @@
 """Helpers for the page tests: a signed-in test client that sends CSRF tokens as a browser would."""
 import re
 
-from tests.walk import do_step, open_tasks
+from tests.walk import do_step, only, open_tasks  # noqa: F401 (only: used by importers)
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -47,13 +47,6 @@ class Person:
 def start_p1(api, **data):
     """Start P1 as supervisor1 (its owner); return the instance."""
     return api.ok("POST", "supervisor1", "/instances", 201, json={"process_id": "qa_annual_cycle", "data": data})
-
-
-def only(tasks: list[dict], step_id: str) -> dict:
-    """The one task of a step among these."""
-    matching = [t for t in tasks if t["step_id"] == step_id]
-    assert len(matching) == 1, [t["step_id"] for t in tasks]
-    return matching[0]
 
 
 def p1_to_the_schools(api) -> None:

@@ -3,7 +3,7 @@
 Every call loads the instance from the database and stores it back, so each step here also runs
 after a save/restore round trip of the SpiffWorkflow document.
 """
-from tests.walk import do_step, open_tasks
+from tests.walk import do_step, only, open_tasks
 
 SUPERVISOR = "supervisor1"  # owner of the QA work group in this cycle
 EXPECTED_DUE = {  # cycle 2570: the manual's months, moved to the working day before a day off
@@ -22,12 +22,6 @@ EXPECTED_DUE = {  # cycle 2570: the manual's months, moved to the working day be
     "summarise_cycle": "2028-04-28",
     "acknowledge_summary": "2028-04-28",
 }
-
-
-def only(tasks, step_id):
-    matching = [t for t in tasks if t["step_id"] == step_id]
-    assert len(matching) == 1, [t["step_id"] for t in tasks]
-    return matching[0]
 
 
 def assert_due(task):

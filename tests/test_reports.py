@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from db.models import Setting
 from engine.bpmn import load_model
 from engine.reports import EMES_STEP, MONITORING, SUMMARY_STEPS
-from tests.walk import do_step, open_tasks
+from tests.walk import do_step, only, open_tasks
 from web.config import REPO
 
 HEAD = "monitoring1"
@@ -30,12 +30,6 @@ Q1 = [  # code, name, status, allocated, spent, progress, problems
 INDICATORS = [("1.1", "ร้อยละของนักเรียนที่ผ่านเกณฑ์การประเมินการอ่าน", "ร้อยละ", 80, 85.5, "achieved"),
               ("1.2", "ระดับความสำเร็จของการนิเทศ ติดตาม ประเมินผล", "ระดับ", 5, 4, "not_achieved")]
 READERS = ["monitoring1", "policyhead1", "director1", "admin1", "auditor1"]
-
-
-def only(tasks, step_id):
-    matching = [t for t in tasks if t["step_id"] == step_id]
-    assert len(matching) == 1, [t["step_id"] for t in tasks]
-    return matching[0]
 
 
 def owner_step(api, step_id, **chosen):

@@ -3,7 +3,7 @@
 Fiscal year 2571 runs 1 Oct 2027 – 30 Sep 2028. The monitoring head (monitoring1) studies the plan in Mar–Apr
 and evaluates it in Sep–Oct; the area director (director1) is the management the evaluation is proposed to.
 """
-from tests.walk import do_step, open_tasks
+from tests.walk import do_step, only, open_tasks
 
 HEAD = "monitoring1"
 EXPECTED_DUE = {  # fiscal year 2571: the manual's months, moved to the working day before a day off
@@ -14,12 +14,6 @@ EXPECTED_DUE = {  # fiscal year 2571: the manual's months, moved to the working 
     "management_action_plan_decision": "2028-10-31",
     "report_action_plan_evaluation": "2028-10-31",
 }
-
-
-def only(tasks, step_id):
-    matching = [t for t in tasks if t["step_id"] == step_id]
-    assert len(matching) == 1, [t["step_id"] for t in tasks]
-    return matching[0]
 
 
 def assert_due(task):

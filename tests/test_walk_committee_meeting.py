@@ -3,15 +3,9 @@
 The manual gives no times: each step is due a duration after it becomes ready (P1W, P2W, P1W, P3D),
 moved back to the working day before a weekend or Thai holiday.
 """
-from tests.walk import do_step, open_tasks
+from tests.walk import do_step, only, open_tasks
 
 REPORTED_TO = ["chair", "members", "area_director"]
-
-
-def only(tasks, step_id):
-    matching = [t for t in tasks if t["step_id"] == step_id]
-    assert len(matching) == 1, [t["step_id"] for t in tasks]
-    return matching[0]
 
 
 def due(day):

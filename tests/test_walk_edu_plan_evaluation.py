@@ -4,7 +4,7 @@ Fiscal year 2571 runs 1 Oct 2027 – 30 Sep 2028. The monitoring head (monitorin
 plan group head (policyhead1), step 1's joint owner, reviews the mid-plan report; the area director (director1)
 is the management the evaluation is proposed to.
 """
-from tests.walk import do_step, open_tasks
+from tests.walk import do_step, only, open_tasks
 
 HEAD = "monitoring1"
 EXPECTED_DUE = {  # fiscal year 2571: the manual's months, moved to the working day before a day off
@@ -16,12 +16,6 @@ EXPECTED_DUE = {  # fiscal year 2571: the manual's months, moved to the working 
     "management_plan_decision": "2028-10-31",
     "report_plan_evaluation": "2028-11-30",         # Nov (Thu)
 }
-
-
-def only(tasks, step_id):
-    matching = [t for t in tasks if t["step_id"] == step_id]
-    assert len(matching) == 1, [t["step_id"] for t in tasks]
-    return matching[0]
 
 
 def assert_due(task):

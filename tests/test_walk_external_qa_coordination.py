@@ -4,7 +4,7 @@ Network N8 (14 schools, S114–S127, supervisor8). Step 2 runs once per school: 
 SAR, the supervisor of its network gives feedback, and the first school is asked to revise once.
 The manuals give no months: each step takes the phase of the QA group's timeline it belongs to.
 """
-from tests.walk import do_step, open_tasks
+from tests.walk import do_step, only, open_tasks
 
 SUPERVISOR = "supervisor8"  # owner of the work and supervisor of network N8
 EXPECTED_DUE = {  # academic year 2570
@@ -16,12 +16,6 @@ EXPECTED_DUE = {  # academic year 2570
     "follow_up_external_results": "2028-09-29",
 }
 N8_SCHOOLS = [f"S{n:03d}" for n in range(114, 128)]
-
-
-def only(tasks, step_id):
-    matching = [t for t in tasks if t["step_id"] == step_id]
-    assert len(matching) == 1, [t["step_id"] for t in tasks]
-    return matching[0]
 
 
 def assert_due(task):

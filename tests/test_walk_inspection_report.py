@@ -4,7 +4,7 @@ Fiscal year 2571 runs 1 Oct 2027 – 30 Sep 2028. The policy & plan group head s
 monitoring head (monitoring1), who does the work; the area director (director1) decides on the analysis of
 the inspectors' recommendations.
 """
-from tests.walk import do_step, open_tasks
+from tests.walk import do_step, only, open_tasks
 
 HEAD = "monitoring1"
 EXPECTED_DUE = {  # fiscal year 2571: the manual's months, moved to the working day before a day off
@@ -16,12 +16,6 @@ EXPECTED_DUE = {  # fiscal year 2571: the manual's months, moved to the working 
     "notify_inspection_improvement": "2028-09-29",
     "report_inspection_results": "2028-09-29",
 }
-
-
-def only(tasks, step_id):
-    matching = [t for t in tasks if t["step_id"] == step_id]
-    assert len(matching) == 1, [t["step_id"] for t in tasks]
-    return matching[0]
 
 
 def assert_due(task):

@@ -4,7 +4,7 @@ Network N8 (14 schools, S114–S127, supervisor8). Steps 1–7 are the office's;
 below standard, and step 8 supervises each of them, again and again until it meets the standard.
 The manuals give no months: each step takes the phase of the QA group's timeline it belongs to.
 """
-from tests.walk import do_step, open_tasks
+from tests.walk import do_step, only, open_tasks
 
 SUPERVISOR = "supervisor8"  # owner of the work and supervisor of network N8
 EXPECTED_DUE = {  # academic year 2570
@@ -20,12 +20,6 @@ EXPECTED_DUE = {  # academic year 2570
 OFFICE_STEPS = ["setup_inspection_system", "supervise_self_assessment", "analyse_results_with_schools",
                 "form_support_team", "form_area_committee", "build_results_information_system",
                 "publish_passing_examples"]
-
-
-def only(tasks, step_id):
-    matching = [t for t in tasks if t["step_id"] == step_id]
-    assert len(matching) == 1, [t["step_id"] for t in tasks]
-    return matching[0]
 
 
 def assert_due(task):

@@ -4,7 +4,7 @@ Fiscal year 2571 runs 1 Oct 2027 – 30 Sep 2028. The manual gives no months; th
 three scopes over the year (A Oct–Nov, B Dec–Mar, C Apr–Sep). At ๒.๔–๒.๕ the committee meeting is P16
 run as a child instance; its resolution comes back, and "revise" sends the plan back to ๒.๒ once.
 """
-from tests.walk import do_step, open_tasks
+from tests.walk import do_step, only, open_tasks
 
 SECRETARY = "supervisor1"  # the supervisor serving as secretary of the committee this year
 EXPECTED_DUE = {  # the model's months for fiscal year 2571, moved to the working day before a day off
@@ -24,12 +24,6 @@ EXPECTED_DUE = {  # the model's months for fiscal year 2571, moved to the workin
     "write_monitoring_report": "2028-09-29",  # Sep Y: 30 Sep 2028 is a Saturday
     "publish_monitoring_report": "2028-09-29",
 }
-
-
-def only(tasks, step_id):
-    matching = [t for t in tasks if t["step_id"] == step_id]
-    assert len(matching) == 1, [t["step_id"] for t in tasks]
-    return matching[0]
 
 
 def due(day):

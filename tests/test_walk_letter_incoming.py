@@ -6,15 +6,9 @@ one working day (P1D); the owner's action follows the letter's speed class (à¸”à
 """
 import pytest
 
-from tests.walk import do_step, open_tasks
+from tests.walk import do_step, only, open_tasks
 
 OWNER = "supervisor3"  # the owner the group head chooses for each letter
-
-
-def only(tasks, step_id):
-    matching = [t for t in tasks if t["step_id"] == step_id]
-    assert len(matching) == 1, [t["step_id"] for t in tasks]
-    return matching[0]
 
 
 def due(day):

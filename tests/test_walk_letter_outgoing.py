@@ -4,16 +4,10 @@ One instance per letter. The owner drafts (P3D), the group head signs or forward
 (P1D), the director signs (P2D), either may send it back; the clerk sends and registers it with its three
 copies (P1D) and files it (P1W). Due days fall back to the working day before a weekend or holiday.
 """
-from tests.walk import do_step, open_tasks
+from tests.walk import do_step, only, open_tasks
 
 OWNER = "supervisor2"
 THREE_COPIES = ["owner_copy", "registry_copy", "original_sent"]
-
-
-def only(tasks, step_id):
-    matching = [t for t in tasks if t["step_id"] == step_id]
-    assert len(matching) == 1, [t["step_id"] for t in tasks]
-    return matching[0]
 
 
 def due(day):

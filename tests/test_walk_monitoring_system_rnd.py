@@ -5,7 +5,7 @@ step's due date is its duration counted from the day it became ready, moved to t
 before a weekend or Thai holiday. In round one each step is finished on its due day, so the next
 one starts then; the evaluation sends the work into a second round, which is done at once.
 """
-from tests.walk import do_step, open_tasks
+from tests.walk import do_step, only, open_tasks
 
 HEAD = "monitoring1"        # หัวหน้างานติดตามประเมินผลและรายงาน: owner of steps 1–6
 DIRECTOR = "policyhead1"    # ผู้อำนวยการกลุ่มนโยบายและแผน: evaluates the system in use
@@ -25,12 +25,6 @@ ROUND_TWO_DUE = {  # all ready on 27 Nov 2028, when the second round starts
     "research_and_develop_system": "2029-05-25",    # 27 May 2029 is a Sunday and Visakha Bucha: moved to Fri
     "disseminate_system": "2029-01-26",             # 27 Jan 2029 is a Saturday: moved to Fri
 }
-
-
-def only(tasks, step_id):
-    matching = [t for t in tasks if t["step_id"] == step_id]
-    assert len(matching) == 1, [t["step_id"] for t in tasks]
-    return matching[0]
 
 
 def due(task):

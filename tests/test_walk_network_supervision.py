@@ -4,7 +4,7 @@ Network N8 (14 schools, S114–S127) led by supervisor8: data and plan, then eac
 semester 1 and followed up in semester 2 by the network's supervisor, then the report. The manual
 gives no months: each step takes the phase of the QA group's timeline it belongs to.
 """
-from tests.walk import do_step, open_tasks
+from tests.walk import do_step, only, open_tasks
 
 SUPERVISOR = "supervisor8"
 EXPECTED_DUE = {  # academic year 2570
@@ -14,12 +14,6 @@ EXPECTED_DUE = {  # academic year 2570
     "follow_up_network_school": "2028-03-31",     # Nov Y – Mar Y+1 (semester 2)
     "report_network_supervision": "2028-04-28",   # Apr Y+1: 30 Apr 2028 is a Sunday
 }
-
-
-def only(tasks, step_id):
-    matching = [t for t in tasks if t["step_id"] == step_id]
-    assert len(matching) == 1, [t["step_id"] for t in tasks]
-    return matching[0]
 
 
 def assert_due(task):

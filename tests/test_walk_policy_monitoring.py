@@ -4,7 +4,7 @@ Fiscal year 2571 runs 1 Oct 2027 – 30 Sep 2028. The monitoring head (monitorin
 the work; the area director (director1) decides on the monitoring data; the policy & plan group head
 (policyhead1) reviews the annual report and presents it to the area education committee.
 """
-from tests.walk import do_step, open_tasks
+from tests.walk import do_step, only, open_tasks
 
 HEAD = "monitoring1"
 EXPECTED_DUE = {  # fiscal year 2571: the manual's months, moved to the working day before a day off
@@ -23,12 +23,6 @@ EXPECTED_DUE = {  # fiscal year 2571: the manual's months, moved to the working 
     "review_annual_report": "2028-09-29",
     "present_annual_report": "2028-09-29",
 }
-
-
-def only(tasks, step_id):
-    matching = [t for t in tasks if t["step_id"] == step_id]
-    assert len(matching) == 1, [t["step_id"] for t in tasks]
-    return matching[0]
 
 
 def assert_due(task):

@@ -4,7 +4,7 @@ Fiscal year 2571 runs 1 Oct 2027 – 30 Sep 2028. The monitoring head (monitorin
 table's two periods (Oct–Feb, Mar–Sep), then designs the tools, evaluates, reports to OBEC's evaluators,
 notifies and reports in Sep–Oct at the turn of the fiscal year. The manual names no approval here.
 """
-from tests.walk import do_step, fill, open_tasks
+from tests.walk import do_step, fill, only, open_tasks
 
 HEAD = "monitoring1"
 EXPECTED_DUE = {  # fiscal year 2571: the manual's months, moved to the working day before a day off
@@ -17,12 +17,6 @@ EXPECTED_DUE = {  # fiscal year 2571: the manual's months, moved to the working 
     "report_strategy_results": "2028-10-31",
 }
 STEPS = list(EXPECTED_DUE)
-
-
-def only(tasks, step_id):
-    matching = [t for t in tasks if t["step_id"] == step_id]
-    assert len(matching) == 1, [t["step_id"] for t in tasks]
-    return matching[0]
 
 
 def owner_step(api, step_id, **chosen):

@@ -4,7 +4,7 @@ supervisor1, responsible for health and physical education, owns the work: every
 supervision comes to them, whatever the school's network. The manual gives no months: each step
 takes the phase of the QA group's timeline it belongs to.
 """
-from tests.walk import do_step, open_tasks
+from tests.walk import do_step, only, open_tasks
 
 SUBJECT_SUPERVISOR = "supervisor1"
 EXPECTED_DUE = {  # academic year 2570
@@ -14,12 +14,6 @@ EXPECTED_DUE = {  # academic year 2570
     "follow_up_subject_teachers": "2028-03-31",    # Nov Y – Mar Y+1 (semester 2)
     "report_subject_supervision": "2028-04-28",    # Apr Y+1: 30 Apr 2028 is a Sunday
 }
-
-
-def only(tasks, step_id):
-    matching = [t for t in tasks if t["step_id"] == step_id]
-    assert len(matching) == 1, [t["step_id"] for t in tasks]
-    return matching[0]
 
 
 def assert_due(task):

@@ -33,3 +33,10 @@ def open_tasks(api, user: str, scope: str = "mine", **filters) -> list[dict]:
     """Every open task of an inbox (all pages)."""
     query = "&".join(f"{k}={v}" for k, v in {"scope": scope, "limit": 500, **filters}.items())
     return api.ok("GET", user, f"/tasks?{query}")["items"]
+
+
+def only(tasks: list[dict], step_id: str) -> dict:
+    """The one task of a step among `tasks` (fails, listing the steps, if there is none or several)."""
+    matching = [t for t in tasks if t["step_id"] == step_id]
+    assert len(matching) == 1, [t["step_id"] for t in tasks]
+    return matching[0]
