@@ -16,6 +16,7 @@ run: $(VENV)/.installed $(VENDOR)/node_modules/.installed
 test: $(VENV)/.installed-test $(VENDOR)/node_modules/.installed
 	test -x /usr/bin/chromium || ($(APT) update -qq && $(APT) install -y -qq chromium)
 	command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || ($(APT) update -qq && $(APT) install -y -qq poppler-utils)
+	command -v pg_dump >/dev/null && command -v pg_restore >/dev/null || ($(APT) update -qq && $(APT) install -y -qq postgresql-client)
 	$(BIN)/python -m pytest
 
 check: $(VENV)/.installed

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import AuditEvent, Evidence, HumanTask, ProcessInstance, School
+from engine.archive import is_purged
 from engine.bpmn import StepDef
 from engine.core import Engine
 from engine.runtime import load_workflow
@@ -50,6 +51,8 @@ def timeline(engine: Engine, session: Session, instance: ProcessInstance, now: d
 
 def markers(engine: Engine, instance: ProcessInstance, lines: list[StepLine]) -> dict[str, str]:
     """BPMN element id → done, current or late, for the diagram (the latest state of a step wins)."""
+    if is_purged(instance):  # moved out to an archive: its tasks still say what was done
+        return {line.step.id: "late" if line.state == "late" else "done" for line in lines}
     workflow, _model = load_workflow(engine, instance)
     out = {t.task_spec.bpmn_id: "done" for t in workflow.get_tasks(state=TaskState.COMPLETED)
            if t.task_spec.bpmn_id}
