@@ -1,10 +1,11 @@
 """The audit trail: append-only, each event carrying the hash of the one before."""
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import event, select, update
+from sqlalchemy import bindparam, event, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import AuditEvent, AuditHead
@@ -40,15 +41,23 @@ def write_pending(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return
-    session.execute(update(AuditHead).where(AuditHead.id == 1)
-                    .values(events=AuditHead.events + len(pending)))
-    prev = session.scalar(select(AuditHead.hash).where(AuditHead.id == 1))
+    session.flush()  # the domain rows are written (and locked) before the head, always in that order
+    prev = session.execute(_BUMP_HEAD, {"count": len(pending)}).scalar_one()
+    rows = []
     for fields in pending:
         digest = event_hash(prev, **fields)
-        session.add(AuditEvent(prev_hash=prev, hash=digest, **fields))
+        rows.append({**fields, "prev_hash": prev, "hash": digest})
         prev = digest
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=prev))
-    session.flush()
+    session.execute(_INSERT_EVENTS, rows)
+    session.execute(_SET_HEAD, {"new_hash": prev})
+
+
+# Core statements, built once: nothing reads these rows back in the transaction that writes them.
+_head = AuditHead.__table__
+_BUMP_HEAD = (update(_head).where(_head.c.id == 1).values(events=_head.c.events + bindparam("count"))
+              .returning(_head.c.hash))
+_SET_HEAD = update(_head).where(_head.c.id == 1).values(hash=bindparam("new_hash"))
+_INSERT_EVENTS = insert(AuditEvent.__table__)
 
 
 def install(sessions: sessionmaker) -> None:
@@ -66,27 +75,95 @@ class ChainReport:
     first_bad_id: int | None = None
     reason: str | None = None
     last_hash: str | None = None
+    last_id: int | None = None
 
     def to_dict(self) -> dict:
-        """The report as JSON."""
+        """The report as JSON; `head` (once the chain is proven) is what `khumue audit head` exports."""
+        head = {"sequence": self.events, "id": self.last_id, "hash": self.last_hash} if self.ok else None
         return {"ok": self.ok, "events": self.events, "first_bad_id": self.first_bad_id,
-                "reason": self.reason, "last_hash": self.last_hash}
+                "reason": self.reason, "last_hash": self.last_hash, "head": head}
 
 
-def verify(session: Session) -> ChainReport:
-    """Walk the chain oldest first; name the first event that was edited, deleted, inserted or reordered."""
-    prev, count = GENESIS, 0
+class _Expected:
+    """An exported head the chain must still hold: its hash at its place (anywhere, if the place is unknown)."""
+
+    def __init__(self, expect: dict | None):
+        self.sequence = None if expect is None else expect.get("sequence")
+        self.hash = None if expect is None else expect["hash"]
+        self.found = expect is None or self.sequence == 0 or (self.sequence is None and self.hash == GENESIS)
+
+    def rewritten(self, count: int, row_hash: str) -> bool:
+        """True if the event at the exported place no longer carries the exported hash."""
+        if self.sequence is None:
+            self.found = self.found or row_hash == self.hash
+            return False
+        if count != self.sequence:
+            return False
+        self.found = row_hash == self.hash
+        return not self.found
+
+    def missing(self) -> str | None:
+        """Why the chain does not reach the exported head (None: it does)."""
+        if self.found:
+            return None
+        if self.sequence is not None:
+            return f"events at the end of the chain were deleted since its head (event {self.sequence}) was exported"
+        return "the exported head is not in the chain: the chain was rewritten or cut since"
+
+
+def verify(session: Session, expect: dict | None = None) -> ChainReport:
+    """Walk the chain oldest first; name the first event that was edited, deleted, inserted or reordered.
+
+    With `expect` (a head exported earlier by `head()`), the chain must also still hold that head.
+    """
+    prev, count, last_id, expected = GENESIS, 0, None, _Expected(expect)
     rows = session.execute(select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=2000))
     for row in rows.scalars():
         count += 1
         if row.prev_hash != prev:
             return ChainReport(False, count, row.id, "the event before it was deleted, inserted or moved")
-        expected = event_hash(prev, row.at, row.actor, row.action, row.process_id,
-                              row.instance_id, row.task_id, row.detail)
-        if row.hash != expected:
+        expected_hash = event_hash(prev, row.at, row.actor, row.action, row.process_id,
+                                   row.instance_id, row.task_id, row.detail)
+        if row.hash != expected_hash:
             return ChainReport(False, count, row.id, "the event was edited after it was written")
-        prev = row.hash
-    head = session.get(AuditHead, 1)
-    if head is not None and (head.hash != prev or head.events != count):
+        if expected.rewritten(count, row.hash):
+            return ChainReport(False, count, row.id, "the chain up to the exported head was rewritten since")
+        prev, last_id = row.hash, row.id
+    head_row = session.get(AuditHead, 1)
+    if head_row is not None and (head_row.hash != prev or head_row.events != count):
         return ChainReport(False, count, None, "events at the end of the chain were deleted", prev)
-    return ChainReport(True, count, last_hash=prev)
+    if expected.missing():
+        return ChainReport(False, count, None, expected.missing(), prev)
+    return ChainReport(True, count, last_hash=prev, last_id=last_id)
+
+
+def head(session: Session) -> dict:
+    """The newest event's place in the chain (1: the first) and hash; kept elsewhere, it reveals a later rewrite."""
+    total = select(func.count(AuditEvent.id)).scalar_subquery()  # in the same statement: one snapshot
+    newest = session.execute(select(AuditEvent.id, AuditEvent.hash, AuditEvent.at, total)
+                             .order_by(AuditEvent.id.desc()).limit(1)).first()
+    if newest is None:
+        return {"sequence": 0, "id": None, "hash": GENESIS, "at": None}
+    return {"sequence": newest[3], "id": newest[0], "hash": newest[1], "at": newest[2].isoformat()}
+
+
+_HASH = re.compile(r"[0-9a-f]{64}")
+
+
+def parse_head(text: str) -> dict:
+    """An exported head: `head()`'s JSON, a backup's manifest.json or audit-head.txt ("events hash"), or a hash."""
+    text = text.strip()
+    if text.startswith("{"):
+        data = json.loads(text)
+        data = data["audit"] if isinstance(data.get("audit"), dict) else data  # a backup's manifest
+        sequence, digest = data.get("sequence", data.get("events")), data.get("hash", data.get("last_hash"))
+    elif " " in text:
+        count, _, digest = text.partition(" ")
+        sequence, digest = int(count) if count.isdigit() else -1, digest.strip()
+    else:
+        sequence, digest = None, text
+    if not isinstance(digest, str) or not _HASH.fullmatch(digest.lower()):
+        raise ValueError(f"not an audit head (a hash of 64 hex digits, its JSON, or 'events hash'): {text[:80]!r}")
+    if sequence is not None and (not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 0):
+        raise ValueError(f"not an event number: {sequence!r}")
+    return {"sequence": sequence, "hash": digest.lower()}

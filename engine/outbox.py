@@ -1,9 +1,9 @@
-"""The outbox: mails queued with their cause, sent later, each exactly once, retried with backoff."""
+"""The outbox: mails queued with their cause, sent later (at least once: see _claim), retried with backoff."""
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -18,11 +18,15 @@ SENDING_TIMEOUT = timedelta(minutes=10)
 def queue(session: Session, key: str, kind: str, user: User, text: MailText, now: datetime,
           send_after: datetime, task_id: int | None = None) -> None:
     """Queue a mail unless one with the same key exists (the database decides, not memory)."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert(OutboxMail).values(
+    session.execute(_QUEUE[session.get_bind().dialect.name], dict(
         key=key, kind=kind, user_id=user.id, to_addr=user.email, subject=text.subject, body_text=text.text,
         body_html=text.html, task_id=task_id, digest=user.mail_digest, created_at=now, send_after=send_after,
-        status="queued", attempts=0).on_conflict_do_nothing(index_elements=["key"]))
+        status="queued", attempts=0))
+
+
+# Queued at every new task: built once per dialect.
+_QUEUE = {name: insert(OutboxMail.__table__).on_conflict_do_nothing(index_elements=["key"])
+          for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
 
 
 def _message(mail_from: str, to: str, subject: str, text: str, html: str, message_id: str, now) -> EmailMessage:
@@ -34,22 +38,32 @@ def _message(mail_from: str, to: str, subject: str, text: str, html: str, messag
     return message
 
 
+# Delivery is at least once and nothing already recorded as sent is sent again. Each message is claimed
+# ('sending', the lease starting at sent_at) in its own commit, handed to the transport, and recorded as
+# 'sent' in its own commit as soon as the server has accepted it. A sender killed in between leaves only
+# the message it was sending claimed; when the lease (SENDING_TIMEOUT) has run out, the next tick sends it
+# again with the same Message-ID, so a crash between the server's "250 OK" and that commit can deliver it
+# twice (mail clients drop the copy by Message-ID). Recording 'sent' before sending would lose that
+# message instead: a reminder lost is worse than one received twice. Claiming one message at a time
+# leaves every unclaimed one to the next tick at once, not after the lease.
 def _claim(session, ids: list[int], now) -> list[OutboxMail]:
-    """Mark rows as being sent; a row another scheduler claimed first is skipped."""
-    claimed = []
-    for mail_id in ids:
-        result = session.execute(update(OutboxMail).where(OutboxMail.id == mail_id, OutboxMail.status == "queued")
-                                 .values(status="sending", sent_at=now))
-        if result.rowcount == 1:
-            claimed.append(mail_id)
+    """Mark rows as being sent and commit; a row another scheduler claimed first is skipped."""
+    claimed = list(session.scalars(update(OutboxMail).where(OutboxMail.id.in_(ids), OutboxMail.status == "queued")
+                                   .values(status="sending", sent_at=now).returning(OutboxMail.id)))
     session.commit()
-    return list(session.scalars(select(OutboxMail).where(OutboxMail.id.in_(claimed)).order_by(OutboxMail.id)))
+    return list(session.scalars(select(OutboxMail).where(OutboxMail.id.in_(claimed)).order_by(OutboxMail.id)
+                                .execution_options(populate_existing=True)))
 
 
 def _requeue_stuck(session, now) -> None:
-    # A scheduler that died mid-send left rows 'sending': give them back (the Message-ID lets receivers dedupe).
+    # A sender that died holding a claim: its lease has run out, so the message goes again (see above);
+    # counted as an attempt, so a message that kills its sender every time ends as failed.
+    attempts = OutboxMail.attempts + 1
     session.execute(update(OutboxMail).where(OutboxMail.status == "sending",
-                                             OutboxMail.sent_at < now - SENDING_TIMEOUT).values(status="queued"))
+                                             OutboxMail.sent_at < now - SENDING_TIMEOUT)
+                    .values(status=case((attempts >= MAX_ATTEMPTS, "failed"), else_="queued"), attempts=attempts,
+                            sent_at=None, last_error="the sender stopped while sending; sent again"))
+    session.commit()
 
 
 def _deliver(transport, mail_from, rows: list[OutboxMail], text: MailText, now) -> None:
@@ -76,36 +90,44 @@ def _drop_finished(session, rows: list[OutboxMail]) -> list[OutboxMail]:
     for row in rows:
         if row.task_id is not None and row.task_id not in open_ids:
             row.status = "dropped"
-    session.commit()
     return [row for row in rows if row.status != "dropped"]
 
 
-def _batches(rows: list[OutboxMail]) -> list[list[OutboxMail]]:
-    """Single mails one by one; a digest user's mails together, one message."""
-    singles = [[row] for row in rows if not row.digest]
-    digests: dict[int, list[OutboxMail]] = {}
-    for row in rows:
-        if row.digest:
-            digests.setdefault(row.user_id, []).append(row)
+def _batches(due: list) -> list[list[int]]:
+    """Ids of each message: single mails one by one; a digest user's mails together, one message."""
+    singles = [[mail_id] for mail_id, _user, digest in due if not digest]
+    digests: dict[int, list[int]] = {}
+    for mail_id, user_id, digest in due:
+        if digest:
+            digests.setdefault(user_id, []).append(mail_id)
     return singles + list(digests.values())
 
 
+def _send(session, transport, mail_from: str, rows: list[OutboxMail], now) -> str:
+    """Hand one message to the transport and record the outcome in its own commit: 'sent' or 'failed'."""
+    text = (digest_mail([(r.subject, r.body_text) for r in rows], now.date()) if rows[0].digest
+            else MailText(rows[0].subject, rows[0].body_text, rows[0].body_html))
+    try:
+        _deliver(transport, mail_from, rows, text, now)
+        outcome = "sent"
+    except Exception as err:  # any transport failure: keep the mail and retry later
+        _failed(rows, err, now)
+        outcome = "failed"
+    session.commit()
+    return outcome
+
+
 def send_outbox(session: Session, transport, mail_from: str, now: datetime, limit: int = 500) -> dict:
-    """Send every queued mail whose time has come; returns counts of sent and failed."""
+    """Send every queued mail whose time has come, claiming one message at a time; counts of sent and failed."""
     _requeue_stuck(session, now)
-    ids = list(session.scalars(select(OutboxMail.id).where(OutboxMail.status == "queued",
-                                                           OutboxMail.send_after <= now)
-                               .order_by(OutboxMail.id).limit(limit)))
+    due = session.execute(select(OutboxMail.id, OutboxMail.user_id, OutboxMail.digest)
+                          .where(OutboxMail.status == "queued", OutboxMail.send_after <= now)
+                          .order_by(OutboxMail.id).limit(limit)).all()
     counts = {"sent": 0, "failed": 0}
-    claimed = _drop_finished(session, _claim(session, ids, now))
-    for rows in _batches(claimed):
-        text = (digest_mail([(r.subject, r.body_text) for r in rows], now.date()) if rows[0].digest
-                else MailText(rows[0].subject, rows[0].body_text, rows[0].body_html))
-        try:
-            _deliver(transport, mail_from, rows, text, now)
-            counts["sent"] += 1
-        except Exception as err:  # any transport failure: keep the mail and retry later
-            _failed(rows, err, now)
-            counts["failed"] += 1
-        session.commit()
+    for ids in _batches(due):
+        rows = _drop_finished(session, _claim(session, ids, now))
+        if rows:
+            counts[_send(session, transport, mail_from, rows, now)] += 1
+        else:
+            session.commit()  # every one of them dropped
     return counts

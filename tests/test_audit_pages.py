@@ -1,8 +1,8 @@
 """The auditor's pages: who may search the trail, the chain's result, the filters, CSV and a PDF in Thai."""
 import pytest
-from sqlalchemy import text
 
 from tests.pages_helpers import Person, p1_to_the_schools, start_p1
+from tests.tamper import tamper
 from tests.test_reports import pdf_text, squeeze
 from tests.walk import do_step, open_tasks
 
@@ -52,8 +52,6 @@ def test_the_auditor_finds_a_completion_and_exports_it(app, api):
 
 def test_a_broken_chain_is_shown_prominently(app, api, services):
     _completed(api)
-    with services.db.session() as session:
-        session.execute(text("UPDATE audit_events SET actor = 'intruder' WHERE id = 5"))
-        session.commit()
+    tamper(services, "UPDATE audit_events SET actor = 'intruder' WHERE id = 5")
     html = Person(app, "auditor1").html("/audit")
     assert 'role="alert"' in html and "ห่วงโซ่บันทึกถูกแก้ไข" in html and "รายการที่ 5" in html
