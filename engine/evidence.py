@@ -28,6 +28,10 @@ ALLOWED = {
     "csv": None,
 }
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"})
+MAX_NAME = 150  # characters; Thai is 3 bytes each in UTF-8, well within the column and any file system's 255
+# What a stored file may be served as; anything else goes out as a plain download of bytes.
+SERVED_TYPES = frozenset(t for types in ALLOWED.values() if types for t in types) | {"text/plain", "text/csv"}
 
 
 @dataclass(frozen=True)
@@ -41,10 +45,18 @@ class StoredFile:
 
 
 def clean_filename(name: str) -> str:
-    """The last path part of a name, without control or path characters; Thai letters kept."""
+    """The last path part of a name, without control, format (e.g. RTL override) or path characters; Thai kept.
+
+    The extension survives a long name, so the type rule still sees what the sender named the file.
+    """
     name = unicodedata.normalize("NFC", name or "").replace("\\", "/").split("/")[-1]
+    # Cc, Cf (bidi overrides like U+202E that make `evil\u202efdp.exe` look like `evilexe.pdf`), Zl, Zp, Co, Cn.
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in _INVISIBLE)
     name = _UNSAFE.sub("_", name).strip(" .")
-    return name[-200:] or "file"
+    stem, dot, extension = name.rpartition(".")
+    if dot and len(extension) <= 10:
+        return (stem[:MAX_NAME - len(extension) - 1].rstrip(" .") or "file") + "." + extension
+    return name[:MAX_NAME] or "file"
 
 
 def _sniff(head: bytes, extension: str) -> str:

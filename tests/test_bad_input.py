@@ -4,6 +4,7 @@ import io
 from sqlalchemy import func, select
 
 from db.models import AuditEvent, Evidence, HumanTask, ProcessInstance
+from engine.evidence import clean_filename
 from tests.walk import fill, open_tasks
 
 
@@ -112,3 +113,56 @@ def test_bad_instance_data(api):
         assert response.status_code == 422, (data, response.get_json())
     assert api.post("school001", "/instances", json={"process_id": "qa_annual_cycle"}).status_code == 403
     assert api.post("head1", "/instances", json={"process": "qa_annual_cycle"}).status_code == 422
+
+
+def upload(api, task_id, content: bytes, name: str):
+    return api.post("supervisor1", f"/tasks/{task_id}/evidence", data={"file": (io.BytesIO(content), name)},
+                    content_type="multipart/form-data")
+
+
+def test_a_request_over_the_whole_cap_is_413_before_it_is_read(app, api, services):
+    from tests.pages_helpers import Person
+    task = first_task(api)
+    person = Person(app, "supervisor1")
+    before = snapshot(services)
+    parts = [(io.BytesIO(b"a" * 900_000), f"part{n}.txt") for n in range(7)]  # each under 1 MB, 6.3 MB in all
+    assert api.post("supervisor1", f"/tasks/{task['id']}/evidence", data={"file": parts},
+                    content_type="multipart/form-data").status_code == 413
+    parts = [(io.BytesIO(b"a" * 900_000), f"part{n}.txt") for n in range(7)]
+    response = person.post(f"/tasks/{task['id']}", {"action": "draft", "files": parts},
+                           content_type="multipart/form-data")
+    assert response.status_code == 413 and "ไฟล์ใหญ่เกินกำหนด" in response.get_data(as_text=True)
+    assert snapshot(services) == before
+    assert not [p for p in services.engine.evidence.root.rglob("*") if p.is_file()]
+
+
+def test_the_type_comes_from_the_content_not_the_name(api, services):
+    task = first_task(api)
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    for content, name in ((png, "scan.pdf"), (pdf, "photo.png"), (b"\xff\xfe<\x00h\x00", "notes.txt"),
+                          (pdf, "report.html"), (pdf, "report"), (b"MZ\x90\x00", "report.exe.pdf")):
+        assert upload(api, task["id"], content, name).status_code == 422, name
+    assert upload(api, task["id"], png, "scan.png").get_json()["content_type"] == "image/png"
+    html = upload(api, task["id"], b"<html><script>alert(1)</script>", "page.txt").get_json()
+    assert html["content_type"] == "text/plain"  # kept as text: served as a text/plain download, never as a page
+
+
+NAMES = [("../../x.txt", "x.txt"), ("/etc/passwd.txt", "passwd.txt"), ("C:/Windows/win.txt", "win.txt"),
+         ("a\x00b.txt", "ab.txt"), ("tab\there\x07\x1b[31m.txt", "tabhere[31m.txt"),
+         ("photo\u202egnp.txt", "photognp.txt"), ("\u200fบันทึก\u2066ลับ\u2069.txt", "บันทึกลับ.txt"),
+         ('<img src=x onerror=alert(1)>.txt', "_img src=x onerror=alert(1)_.txt"),
+         ("report?.txt", "report_.txt"), ("  .hidden name. .txt", "hidden name.txt")]
+
+
+def test_file_names_are_cleaned_of_paths_controls_bidi_and_markup(api):
+    task = first_task(api)
+    for sent, kept in NAMES:
+        response = upload(api, task["id"], b"x\n", sent)
+        assert response.status_code == 201 and response.get_json()["filename"] == kept, (sent, response.get_json())
+    assert clean_filename("..\\..\\windows\\win.txt") == "win.txt"  # the test client cannot send a backslash
+    long = upload(api, task["id"], b"x\n", "ก" * 400 + ".txt").get_json()["filename"]
+    assert long.endswith(".txt") and len(long) <= 150
+    # An RTL override that makes `invoice<U+202E>fdp.exe` look like `invoiceexe.pdf`: the real extension is refused.
+    for sent in ("invoice\u202efdp.exe", "evil.txt\x00.html", "x.txt\n.svg"):
+        assert upload(api, task["id"], b"x\n", sent).status_code == 422, sent

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
-from engine import delegation, org_admin, process_admin
+from engine import delegation, login_guard, org_admin, process_admin
 from engine.errors import EngineError
 from engine.roles import ROLES
 from web import admin_schemas as a
@@ -53,7 +53,8 @@ def render_users(error: str | None = None, status: int = 200, password: tuple | 
     user = current_user.user
     org_admin.require_admin(user)
     return render_template("admin_users.html", rows=org_admin.list_users(db_session(), user), roles=ROLES,
-                           schools=org_admin.list_schools(db_session()), error=error, password=password), status
+                           schools=org_admin.list_schools(db_session()), error=error, password=password,
+                           locked=login_guard.locked(db_session(), now())), status
 
 
 @bp.get("/admin/users")
@@ -110,6 +111,17 @@ def reset_password(name: str):
         db_session().rollback()
         return render_users(bi(err.message), err.status)
     return render_users(password=(name, generated))
+
+
+@bp.post("/admin/users/<name>/unlock")
+@login_required
+def unlock(name: str):
+    """Lift a sign-in lockout (audited)."""
+    def call():
+        org_admin.require_admin(current_user.user)
+        user = org_admin.find_user(db_session(), name)
+        login_guard.unlock(db_session(), current_user.user.username, user.username, now())
+    return _act(render_users, call, _("ปลดล็อกการเข้าสู่ระบบของ %(name)s แล้ว", name=name), "morepages.users")
 
 
 # ---- schools and networks

@@ -2,13 +2,13 @@
 import base64
 import binascii
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_babel import gettext
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from sqlalchemy import select
 
 from db.models import User
-from engine import audit
+from engine import audit, login_guard
 from engine.accounts import authenticate, user_for_token
 from engine.delegation import stand_in
 from engine.errors import EngineError, Forbidden
@@ -39,7 +39,7 @@ def _from_header() -> User | None:
             username, _, password = base64.b64decode(value).decode("utf-8").partition(":")
         except (binascii.Error, UnicodeDecodeError):
             return None
-        return authenticate(db_session(), username, password)
+        return checked_password(username, password)
     return None
 
 
@@ -57,14 +57,18 @@ def init_app(app: Flask) -> None:
 
     @manager.request_loader
     def load_from_header(_request):
-        user = _from_header()
+        try:
+            user = _from_header()
+        except EngineError as err:  # a wrong or locked Basic password: kept for me(), the page sees nobody
+            g.login_refusal = err
+            return None
         return Actor(user) if user is not None else None
 
 
 def me() -> User:
     """The signed-in user, or 401."""
     if not current_user.is_authenticated:
-        raise Unauthorized("กรุณาเข้าสู่ระบบ / Please sign in.")
+        raise g.get("login_refusal") or Unauthorized("กรุณาเข้าสู่ระบบ / Please sign in.")
     return current_user.user
 
 
@@ -76,16 +80,31 @@ def require_roles(*roles: str) -> User:
     return user
 
 
-def sign_in(username: str, password: str) -> User:
-    """Check the password, start a session, audit the attempt either way."""
-    session = db_session()
+def _ip() -> str:
+    return request.remote_addr or "-"
+
+
+def checked_password(username: str, password: str) -> User:
+    """The user with that password, through the lockout and throttle; each refusal and failure audited and kept."""
+    session, at = db_session(), now()
+    refused = login_guard.refusal(session, username, _ip(), at)  # checked first: while locked, no password works
+    if refused is not None:
+        commit()
+        raise refused
     user = authenticate(session, username, password)
     if user is None:
-        audit.record(session, now(), username[:64] or "-", "user.login_failed", detail={"ip": request.remote_addr})
+        refused = login_guard.failed(session, username, _ip(), at)
         commit()
-        raise Unauthorized("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง / Wrong username or password.")
+        raise refused or Unauthorized("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง / Wrong username or password.")
+    login_guard.succeeded(session, username, _ip(), at)
+    return user
+
+
+def sign_in(username: str, password: str) -> User:
+    """Check the password, start a session, audit the attempt either way."""
+    user = checked_password(username, password)
     login_user(Actor(user))
-    audit.record(session, now(), user.username, "user.login", detail={"ip": request.remote_addr})
+    audit.record(db_session(), now(), user.username, "user.login", detail={"ip": _ip()})
     commit()
     return user
 

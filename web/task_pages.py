@@ -7,8 +7,8 @@ from marshmallow import Schema, fields, validate
 from db.models import Evidence
 from engine import attach, taskwork, tasks, timeline
 from engine.errors import EngineError, NotFound
-from engine.evidence import ALLOWED
-from engine.permissions import can_act, is_candidate, oversees
+from engine.evidence import ALLOWED, SERVED_TYPES, clean_filename
+from engine.permissions import can_act, groups_of, may_release, may_take
 from engine.status import TaskStatus
 from web.htmlforms import from_data, raw_values, to_data
 from web.i18n import bi
@@ -52,18 +52,19 @@ def render_task(task, values: dict | None = None, errors: dict | None = None, st
     step = tasks.step_of(engine, task)
     form = _form(task, step)
     is_open = task.status == TaskStatus.OPEN
+    groups = groups_of(engine.catalog)
     context = {
         "task": task, "step": step, "form": form, "now": now(), "accept": ACCEPT,
         "values": values if values is not None else _values(task, form, user), "errors": errors or {},
         "draft": taskwork.draft_for(session, user, task.id) if is_open else None,
         "evidence": attach.evidence_of(session, task.id),
         "history": timeline.events(session, task.instance_id, 100),
-        "can_act": is_open and can_act(user, task),
-        "can_claim": is_open and task.assignee_id is None and is_candidate(user, task),
-        "can_release": is_open and task.assignee_id is not None and (task.assignee_id == user.id or oversees(user)),
+        "can_act": is_open and can_act(user, task, groups),
+        "can_claim": is_open and task.assignee_id is None and may_take(user, task, groups),
+        "can_release": is_open and task.assignee_id is not None and may_release(user, task),
         "can_assign": is_open and bool(user.roles & ASSIGNERS),
-        "acting_for": task.assignee if is_open and task.assignee_id not in (None, user.id) and can_act(user, task)
-        else None,
+        "acting_for": task.assignee
+        if is_open and task.assignee_id not in (None, user.id) and can_act(user, task, groups) else None,
     }
     context["candidates"] = taskwork.candidates(session, task) if context["can_assign"] else []
     return render_template("task.html", **context), status
@@ -120,7 +121,7 @@ def submit(task_id: int):
 @login_required
 def claim(task_id: int):
     """Take the task from the role's pool."""
-    tasks.claim(db_session(), current_user.user, task_id, now())
+    tasks.claim(services().engine, db_session(), current_user.user, task_id, now())
     commit()
     flash_done(_("รับงานแล้ว"))
     return redirect(url_for("taskpages.task_page", task_id=task_id))
@@ -156,8 +157,17 @@ def evidence_file(evidence_id: int):
         raise NotFound(f"ไม่พบไฟล์ / No file {evidence_id}")
     _task(row.task_id)
     path = services().engine.evidence.path_for(row.sha256)
-    response = send_file(path, mimetype=row.content_type or "application/octet-stream", as_attachment=True,
-                         download_name=row.filename or "evidence", max_age=0)
+    if not path.is_file():  # purged into an archive (engine/archive.py): no longer in the live store
+        raise NotFound(f"ไฟล์ถูกย้ายไปเก็บในคลังเอกสารแล้ว / File {evidence_id} was moved to an archive")
+    response = send_file(path, mimetype=served_type(row.content_type), as_attachment=True,
+                         download_name=clean_filename(row.filename or "evidence"), max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def served_type(content_type: str | None) -> str:
+    """The stored type if it is one uploads may have (send_file adds UTF-8 to text); never HTML or anything run."""
+    kind = (content_type or "").split(";")[0].strip().lower()
+    return kind if kind in SERVED_TYPES else "application/octet-stream"

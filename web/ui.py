@@ -1,5 +1,7 @@
 """What the pages need around them: CSRF on every form, secure cookies, languages, security headers."""
-from flask import Flask, jsonify, request
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
@@ -10,6 +12,12 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # Scripts only from this server; bpmn-js sets inline styles on the diagram, so styles may be inline.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "font-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+# The API answers JSON and files: nothing in it may load, run or be framed.
+API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin",
+           "Cross-Origin-Opener-Policy": "same-origin",
+           "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()"}
+FILES_PER_REQUEST = 4  # a task page may send several files at once, each within MAX_UPLOAD_BYTES
 csrf = CSRFProtect()
 
 
@@ -34,12 +42,19 @@ def _check_csrf():
 
 
 def _headers(response):
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    if not request.path.startswith("/api/"):
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
+    """Every response, page or API, says: no sniffing, no framing, no referrer to other sites, no inline script."""
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    response.headers.setdefault("Content-Security-Policy", API_CSP if request.path.startswith("/api/") else CSP)
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     return response
+
+
+def web_link(url) -> bool:
+    """Whether a stored link may be an <a href>: http or https with a host (never javascript:, data:, ...)."""
+    parts = urlsplit(str(url or "").strip())
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 def _secure_cookies(app: Flask) -> None:
@@ -51,12 +66,16 @@ def _secure_cookies(app: Flask) -> None:
 def init_app(app: Flask) -> None:
     """Wire CSRF, cookies, languages and the task and instance pages into the app."""
     _secure_cookies(app)
+    # The whole request is capped too (413 before anything is parsed), so no upload fills the disk in temp files.
+    if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no cap at all
+        app.config["MAX_CONTENT_LENGTH"] = FILES_PER_REQUEST * app.config["MAX_UPLOAD_BYTES"] + 1024 * 1024
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked below, for pages only: the API has its own rule
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # a form left open all day on a phone still sends
     csrf.init_app(app)
     app.before_request(_check_csrf)
     app.after_request(_headers)
     i18n.init_app(app)
+    app.jinja_env.tests["web_link"] = web_link  # only http(s) links are made clickable, whatever is stored
 
     @app.errorhandler(CSRFError)
     def csrf_refused(_err):
