@@ -1,7 +1,7 @@
 """Out-of-office windows: while one is open, the substitute sees and does the absent person's tasks."""
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Delegation, User
@@ -13,11 +13,16 @@ READERS = MANAGERS | {"auditor"}
 
 
 def stand_in(session: Session, user: User, now: datetime) -> User:
-    """Mark on the user whose tasks they may do at `now` (read by engine.permissions); returns the user."""
-    user.stands_in_for = frozenset(session.scalars(select(Delegation.user_id).where(
-        Delegation.substitute_id == user.id, Delegation.starts_at <= now, Delegation.ends_at > now,
-        Delegation.revoked_at.is_(None))))
+    """Mark on the user how to read whose tasks they may do at `now` (engine.permissions reads it on first use)."""
+    user.stands_in_for = None
+    user.read_stands_in_for = lambda: frozenset(session.scalars(_STANDING_IN, {"user_id": user.id, "now": now}))
     return user
+
+
+# Run on every request: built once.
+_STANDING_IN = select(Delegation.user_id).where(
+    Delegation.substitute_id == bindparam("user_id"), Delegation.starts_at <= bindparam("now"),
+    Delegation.ends_at > bindparam("now"), Delegation.revoked_at.is_(None))
 
 
 def window(starts_on: date, ends_on: date, tz) -> tuple[datetime, datetime]:
@@ -41,6 +46,8 @@ def _may_manage(actor: User, user: User) -> None:
         return
     if actor.id != user.id or "auditor" in actor.roles:  # the auditor reads and changes nothing
         raise Forbidden("ตั้งผู้รักษาการแทนได้เฉพาะของตนเอง / You may set a substitute only for yourself.")
+    if actor.school_id is not None:  # a school's account is shared by its staff: it is never away
+        raise Forbidden("บัญชีของสถานศึกษาตั้งผู้รักษาการแทนไม่ได้ / A school's account cannot name a substitute.")
 
 
 def add(session: Session, actor: User, username: str, substitute: str, starts_on: date, ends_on: date,
@@ -52,6 +59,9 @@ def add(session: Session, actor: User, username: str, substitute: str, starts_on
     if sub.id == user.id:
         raise Invalid("ผู้รักษาการแทนต้องเป็นคนอื่น / The substitute must be someone else.",
                       fields={"substitute": ["same as user"]})
+    if sub.school_id is not None and sub.school_id != user.school_id:  # a school never acts for others
+        raise Invalid("สถานศึกษารักษาการแทนผู้อื่นไม่ได้ / A school's account cannot stand in for someone else.",
+                      fields={"substitute": ["a school account"]})
     starts_at, ends_at = window(starts_on, ends_on, tz)
     row = Delegation(user=user, substitute=sub, starts_at=starts_at, ends_at=ends_at, note=note,
                      created_by_id=actor.id, created_at=now)

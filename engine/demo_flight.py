@@ -52,7 +52,7 @@ class Flight:
         """Claim if need be, attach the evidence the step asks for, fill the form and complete the task."""
         user, when = self.people[username], self.at(when)
         if task.assignee_id is None:
-            tasks.claim(self.session, user, task.id, when)
+            tasks.claim(self.engine, self.session, user, task.id, when)
         step = tasks.step_of(self.engine, task)
         if step.evidence:
             self.evidence(user, task, step.evidence[0], evidence, when)
@@ -63,9 +63,10 @@ class Flight:
         if kind == "pdf":
             attach.add_file(self.engine, self.session, user, task.id, BytesIO(PDF), f"{label[:60]}.pdf", when)
         elif kind == "link":
-            attach.add_link(self.session, user, task.id, "https://drive.demo.example/khumue/evidence", when)
+            attach.add_link(self.engine, self.session, user, task.id, "https://drive.demo.example/khumue/evidence",
+                            when)
         else:
-            attach.add_note(self.session, user, task.id, f"หลักฐาน: {label}", when)
+            attach.add_note(self.engine, self.session, user, task.id, f"หลักฐาน: {label}", when)
 
 
 def sample(form, when: datetime, chosen: dict) -> dict:

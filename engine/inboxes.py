@@ -42,18 +42,19 @@ def process_family(engine: Engine, process_id: str) -> tuple[str, ...]:
     return (process_id, *sorted(pid for pid, e in engine.catalog.items() if e.child_of == process_id))
 
 
-def page(session: Session, user: User, tab: str, filters: Filters, limit: int, offset: int):
+def page(session: Session, user: User, tab: str, filters: Filters, limit: int, offset: int,
+         groups: dict | None = None):
     """One page of a tab, soonest due first (latest done first on the done tab), and its total."""
-    query = filters.apply(inbox_query(user, *TABS[tab]))
+    query = filters.apply(inbox_query(user, *TABS[tab], groups=groups))
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     return list(session.scalars(query.limit(limit).offset(offset))), total
 
 
-def counts(session: Session, user: User, filters: Filters) -> dict[str, int]:
+def counts(session: Session, user: User, filters: Filters, groups: dict | None = None) -> dict[str, int]:
     """How many tasks each of the user's tabs holds under the same filters."""
     out = {}
     for tab in tabs_for(user):
-        query = filters.apply(inbox_query(user, *TABS[tab])).order_by(None)
+        query = filters.apply(inbox_query(user, *TABS[tab], groups=groups)).order_by(None)
         out[tab] = session.scalar(select(func.count()).select_from(query.subquery()))
     return out
 

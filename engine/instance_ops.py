@@ -14,7 +14,7 @@ from engine import audit, notify
 from engine.core import Engine
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.org_admin import find_user
-from engine.permissions import is_candidate
+from engine.permissions import groups_of, is_candidate, operates
 from engine.status import InstanceStatus, TaskStatus, instance_status
 
 OPERATORS = frozenset({"admin", "group_head"})
@@ -36,10 +36,16 @@ def family_ids(session: Session, root_id: int) -> list[int]:
     return ids
 
 
-def _top_level(session: Session, instance_id: int) -> ProcessInstance:
+def _top_level(engine: Engine, session: Session, actor: User, instance_id: int) -> ProcessInstance:
+    """The instance an operator of its process's group acts on (its schools' instances follow it)."""
+    require_operator(actor)
     instance = session.get(ProcessInstance, instance_id)
     if instance is None:
         raise NotFound(f"ไม่พบกระบวนงาน / No instance {instance_id}")
+    entry = engine.catalog.get(instance.process_id)
+    root_process = entry.child_of if entry is not None and entry.child_of else instance.process_id
+    if not operates(actor, root_process, groups_of(engine.catalog)):
+        raise Forbidden("กระบวนงานนี้เป็นของกลุ่มอื่น / This process belongs to another group.")
     if instance.parent_id is not None:
         raise Conflict("ทำได้ที่กระบวนงานหลักเท่านั้น งานของโรงเรียนจะตามไปด้วย / "
                        f"Act on the main instance {instance.parent_id}; its schools' instances follow it.")
@@ -76,12 +82,13 @@ def _record_each(session, now, actor: User, action: str, moved: dict[int, str], 
                      detail={**detail, **extra, "tasks": own})
 
 
-def cancel(session: Session, actor: User, instance_id: int, reason: str, now: datetime) -> ProcessInstance:
+def cancel(engine: Engine, session: Session, actor: User, instance_id: int, reason: str,
+           now: datetime) -> ProcessInstance:
     """Cancel an instance and its schools' instances; their open tasks leave every inbox."""
     require_operator(actor)
     if not (reason or "").strip():
         raise Invalid("ต้องระบุเหตุผล / A reason is required.", fields={"reason": ["required"]})
-    root = _top_level(session, instance_id)
+    root = _top_level(engine, session, actor, instance_id)
     if root.status not in (*LIVE, InstanceStatus.ERROR):
         raise Conflict(f"กระบวนงานนี้สิ้นสุดแล้ว / The instance is already {root.status}.")
     moved = _set_status(session, family_ids(session, root.id), (*LIVE, InstanceStatus.ERROR),
@@ -92,10 +99,10 @@ def cancel(session: Session, actor: User, instance_id: int, reason: str, now: da
     return root
 
 
-def suspend(session: Session, actor: User, instance_id: int, reason: str | None, now: datetime) -> ProcessInstance:
+def suspend(engine: Engine, session: Session, actor: User, instance_id: int, reason: str | None,
+            now: datetime) -> ProcessInstance:
     """Pause an instance and its schools' instances: no claims, completions, timers or reminders until resumed."""
-    require_operator(actor)
-    root = _top_level(session, instance_id)
+    root = _top_level(engine, session, actor, instance_id)
     if root.status != InstanceStatus.RUNNING:
         raise Conflict("พักได้เฉพาะกระบวนงานที่กำลังดำเนินการ / "
                        f"Only a running instance can be suspended (it is {root.status}).")
@@ -110,10 +117,10 @@ def suspend(session: Session, actor: User, instance_id: int, reason: str | None,
     return root
 
 
-def resume(session: Session, actor: User, instance_id: int, reason: str | None, now: datetime) -> ProcessInstance:
+def resume(engine: Engine, session: Session, actor: User, instance_id: int, reason: str | None,
+           now: datetime) -> ProcessInstance:
     """Let a suspended instance and its schools' instances go on; the next sweep sends what is due (once each)."""
-    require_operator(actor)
-    root = _top_level(session, instance_id)
+    root = _top_level(engine, session, actor, instance_id)
     if root.status != InstanceStatus.SUSPENDED:
         raise Conflict(f"กระบวนงานนี้ไม่ได้ถูกพักไว้ / The instance is not suspended (it is {root.status}).")
     moved = _set_status(session, family_ids(session, root.id), (InstanceStatus.SUSPENDED,),

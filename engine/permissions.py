@@ -1,9 +1,13 @@
 """Who may see and do what with a task or an instance."""
+from collections.abc import Mapping
+
 from sqlalchemy import false, or_, and_, select, union_all
 from sqlalchemy.sql import ColumnElement
 
 from db.models import HumanTask, ProcessInstance, User
 from engine.roles import OVERSEERS
+
+ASSIGNERS = frozenset({"group_head", "admin"})  # give tasks to people and take them back
 
 
 def oversees(user: User) -> bool:
@@ -18,9 +22,46 @@ def is_candidate(user: User, task: HumanTask) -> bool:
     return task.role != "school" or user.school_id == task.school_id
 
 
+def groups_of(catalog: Mapping) -> dict[str, str | None]:
+    """Each process's owning group (the catalog's `group`; None: every group head's)."""
+    return {pid: entry.extra.get("group") or None for pid, entry in catalog.items()}
+
+
+def in_group(user: User, task: HumanTask, groups: Mapping[str, str | None]) -> bool:
+    """A group head's step is for the heads of the group that owns the process (and heads of no group).
+
+    The same rule as engine.notify.group_heads, so the heads who are told of a step are the ones who may take it.
+    """
+    if task.role != "group_head" or user.group_code is None:
+        return True
+    return groups.get(task.process_id) in (None, user.group_code)
+
+
+def operates(user: User, process_id: str, groups: Mapping[str, str | None]) -> bool:
+    """An admin operates every process; a group head those of their own group (or of no group)."""
+    if "admin" in user.roles or user.group_code is None:
+        return True
+    return groups.get(process_id) in (None, user.group_code)
+
+
+def may_take(user: User, task: HumanTask, groups: Mapping[str, str | None]) -> bool:
+    """The user may claim the unassigned task, or be given it: a candidate, of the owning group."""
+    return is_candidate(user, task) and in_group(user, task, groups)
+
+
 def acting_for(user: User) -> frozenset[int]:
-    """Ids of the people this user stands in for now (set by engine.delegation.stand_in; none by default)."""
-    return getattr(user, "stands_in_for", frozenset())
+    """Ids of the people this user stands in for now (engine.delegation.stand_in says how to read them; none
+    by default). Read on first use: most requests are about one's own tasks and never ask."""
+    ids = getattr(user, "stands_in_for", None)
+    if ids is None:
+        read = getattr(user, "read_stands_in_for", None)
+        ids = user.stands_in_for = read() if read else frozenset()
+    return ids
+
+
+def holds(user: User, task: HumanTask) -> bool:
+    """The task is assigned to the user, or to someone they stand in for now."""
+    return task.assignee_id is not None and (task.assignee_id == user.id or task.assignee_id in acting_for(user))
 
 
 def principal_ids(user: User) -> list[int]:
@@ -35,26 +76,35 @@ def behalf(user: User, task: HumanTask) -> dict:
     return {"on_behalf_of": task.assignee.username}
 
 
-def can_act(user: User, task: HumanTask) -> bool:
+def can_act(user: User, task: HumanTask, groups: Mapping[str, str | None]) -> bool:
     """The user may claim, complete or add evidence to the task (their own, or one of whom they stand in for)."""
     if task.assignee_id is not None:
-        return task.assignee_id in principal_ids(user)
-    return is_candidate(user, task)
+        return holds(user, task)
+    return may_take(user, task, groups)
+
+
+def may_release(user: User, task: HumanTask) -> bool:
+    """The holder gives a task back; a group head or admin may take it from anyone (not who only watches)."""
+    return holds(user, task) or bool(user.roles & ASSIGNERS)
 
 
 def can_see_task(user: User, task: HumanTask) -> bool:
     """The user may read the task."""
-    if oversees(user) or task.assignee_id in principal_ids(user) or task.completed_by_id == user.id:
+    if oversees(user) or holds(user, task) or task.completed_by_id == user.id:
         return True
     if user.school_id is not None:
         return task.school_id == user.school_id
     return is_candidate(user, task)
 
 
-def candidate_clause(user: User) -> ColumnElement[bool]:
-    """SQL: unassigned tasks this user's roles may claim."""
+def candidate_clause(user: User, groups: Mapping[str, str | None] | None = None) -> ColumnElement[bool]:
+    """SQL: unassigned tasks this user's roles may claim (with `groups`: a head's only of their group)."""
     roles = user.roles - {"school"}
     clauses = [HumanTask.role.in_(roles)] if roles else []
+    others = sorted(pid for pid, group in (groups or {}).items() if group not in (None, user.group_code))
+    if "group_head" in roles and user.group_code is not None and others:
+        clauses.append(~and_(HumanTask.role == "group_head", HumanTask.process_id.in_(others)))
+        clauses = [and_(*clauses)]
     if "school" in user.roles and user.school_id is not None:
         clauses.append(and_(HumanTask.role == "school", HumanTask.school_id == user.school_id))
     if not clauses:

@@ -11,7 +11,7 @@ from db.models import Evidence, TaskDraft, User, UserRole
 from engine import attach, audit, tasks
 from engine.core import Engine
 from engine.errors import Conflict, Forbidden, Invalid
-from engine.permissions import can_act
+from engine.permissions import can_act, groups_of
 from engine.status import TaskStatus
 
 MAX_VALUE_CHARS = 50000
@@ -44,7 +44,7 @@ def save_draft(engine: Engine, session: Session, user: User, task_id: int, value
     task = tasks.get_task(session, user, task_id)
     if task.status != TaskStatus.OPEN:
         raise Conflict("งานนี้ปิดแล้ว / The task is closed.")
-    if not can_act(user, task):
+    if not can_act(user, task, groups_of(engine.catalog)):
         raise Forbidden("งานนี้ไม่ใช่ของท่าน / This task is not yours.")
     names = {f.name for f in tasks.step_of(engine, task).form.fields}
     clean = _clean_values(values, names)
@@ -68,9 +68,9 @@ def attach_all(engine: Engine, session: Session, user: User, task_id: int, uploa
     """Attach every file, the link and the note given (any of them may be missing)."""
     rows = [attach.add_file(engine, session, user, task_id, u.stream, u.filename, now) for u in uploads]
     if url:
-        rows.append(attach.add_link(session, user, task_id, url, now))
+        rows.append(attach.add_link(engine, session, user, task_id, url, now))
     if note:
-        rows.append(attach.add_note(session, user, task_id, note, now))
+        rows.append(attach.add_note(engine, session, user, task_id, note, now))
     return rows
 
 

@@ -61,6 +61,9 @@ def test_who_may_set_a_window_and_what_is_refused(api):
     assert api.post("head1", "/delegations", json={**WINDOW, "substitute": "supervisor1"}).status_code == 422
     assert api.post("head1", "/delegations", json={**WINDOW, "substitute": "nobody"}).status_code == 422
     assert api.post("head1", "/delegations", json={**WINDOW, "from": "5/4/2570"}).status_code == 422
+    # A school's shared account is never away, and a school never acts for another school or the office.
+    assert api.post("school001", "/delegations", json={**WINDOW, "user": "school001"}).status_code == 403
+    assert api.post("head1", "/delegations", json={**WINDOW, "substitute": "school002"}).status_code == 422
     api.ok("POST", "head1", "/delegations", 201, json=WINDOW)
     assert len(api.ok("GET", "auditor1", "/delegations")) == 1
     assert len(api.ok("GET", "supervisor2", "/delegations")) == 1  # the substitute sees it

@@ -64,7 +64,7 @@ def operate(instance_id: int, op: str):
     reason = (body["reason"] or "").strip()
     try:  # a cancel without a reason is the engine's to refuse; suspend and resume take none as none
         given = reason if op == "cancel" else reason or None
-        OPERATIONS[op](db_session(), current_user.user, instance_id, given, now())
+        OPERATIONS[op](services().engine, db_session(), current_user.user, instance_id, given, now())
         commit()
     except EngineError as err:
         return _refused(err)

@@ -1,7 +1,7 @@
 """The pages people start from: sign in and out, the language, the inbox and the mail page."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from marshmallow import EXCLUDE, Schema, fields, validate
 from sqlalchemy import select
@@ -9,6 +9,7 @@ from sqlalchemy import select
 from db.models import Network, School
 from engine import inboxes
 from engine.errors import EngineError
+from engine.permissions import groups_of
 from web.auth import sign_in, sign_out
 from web.i18n import COOKIE, LANGS
 from web.queries import outbox_for
@@ -38,15 +39,15 @@ def index():
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Sign in with a username and password; then go where the link (e.g. in an e-mail) pointed."""
-    error = None
+    error, status = None, 200
     target = local_path(request.values.get("next"), url_for("pages.inbox"))
     if request.method == "POST":
         try:
             sign_in(request.form.get("username", ""), request.form.get("password", ""))
             return redirect(target)
         except EngineError as err:
-            error = err.message
-    return render_template("login.html", error=error, next=target), 401 if error else 200
+            error, status = err.message, err.status  # 401 wrong password, 429 locked or throttled
+    return render_template("login.html", error=error, next=target), status
 
 
 @bp.post("/logout")
@@ -62,8 +63,8 @@ def set_language():
     choice = request.form.get("lang", "th")
     response = redirect(local_path(request.form.get("next"), url_for("pages.index")))
     if choice in LANGS:
-        response.set_cookie(COOKIE, choice, max_age=ONE_YEAR, httponly=True, samesite="Lax",
-                            secure=request.is_secure)
+        response.set_cookie(COOKIE, choice, max_age=ONE_YEAR, httponly=True, samesite="Lax",  # Secure as the session's:
+                            secure=request.is_secure or current_app.config["SESSION_COOKIE_SECURE"])  # TLS may end at a proxy
     return response
 
 
@@ -105,11 +106,12 @@ def inbox():
     tabs = inboxes.tabs_for(user)
     tab = q["tab"] if q["tab"] in tabs else "mine"
     filters = _filters(q)
-    rows, total = inboxes.page(session, user, tab, filters, PAGE_SIZE, (q["page"] - 1) * PAGE_SIZE)
+    groups = groups_of(services().engine.catalog)  # a head's claimable steps are their group's
+    rows, total = inboxes.page(session, user, tab, filters, PAGE_SIZE, (q["page"] - 1) * PAGE_SIZE, groups)
     pages = max(1, -(-total // PAGE_SIZE))
     args = {k: v for k, v in request.args.items() if k not in ("page", "tab") and v}
     return render_template("inbox.html", user=user, rows=rows, total=total, tab=tab, tabs=tabs, q=q, args=args,
-                           counts=inboxes.counts(session, user, filters), page=q["page"], pages=pages,
+                           counts=inboxes.counts(session, user, filters, groups), page=q["page"], pages=pages,
                            choices=inboxes.choices(session), processes=_top_processes(), now=now(),
                            office_user=user.school_id is None)
 
