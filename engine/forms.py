@@ -2,6 +2,7 @@
 import json
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 
 from marshmallow import Schema, ValidationError, fields, validate
 
@@ -16,7 +17,11 @@ MESSAGES = {
     "unknown": "ไม่มีช่องนี้ในแบบฟอร์ม / Unknown field.",
     "choice": "ต้องเลือกจาก: {choices} / Must be one of: {choices}.",
     "length": "ยาวเกิน {max} ตัวอักษร / Longer than {max} characters.",
+    "number": "ต้องเป็นตัวเลขที่มีค่าจำกัด / Must be a finite number.",
+    "nul": "ห้ามมีอักขระ NUL / NUL characters are not allowed.",
 }
+# A multichoice's items speak Thai and English too (marshmallow's own messages are English only).
+_ITEM_MESSAGES = {"null": MESSAGES["null"], "invalid": MESSAGES["invalid"]}
 
 
 @dataclass(frozen=True)
@@ -87,18 +92,31 @@ def _choice_validator(definition: FieldDef):
     return validate.OneOf(values, error=MESSAGES["choice"].format(choices=", ".join(values)))
 
 
+def _no_nul(value: str) -> None:
+    # PostgreSQL stores no NUL in text or JSONB: refused here, both databases answer alike.
+    if "\x00" in value:
+        raise ValidationError(MESSAGES["nul"])
+
+
 def _text(max_len: int):
-    return lambda d, kw: fields.String(validate=validate.Length(max=max_len, error=MESSAGES["length"]), **kw)
+    return lambda d, kw: fields.String(validate=[validate.Length(max=max_len, error=MESSAGES["length"]), _no_nul],
+                                       **kw)
+
+
+def _number(d, kw):
+    messages = {**kw["error_messages"], "too_large": MESSAGES["number"], "special": MESSAGES["number"]}
+    return fields.Float(allow_nan=False, **{**kw, "error_messages": messages})
 
 
 _BUILDERS = {
     "text": _text(2000),
     "textarea": _text(50000),
     "date": lambda d, kw: fields.Date(**kw),
-    "number": lambda d, kw: fields.Float(allow_nan=False, **kw),
+    "number": _number,
     "boolean": lambda d, kw: fields.Boolean(**kw),
     "choice": lambda d, kw: fields.String(validate=_choice_validator(d), **kw),
-    "multichoice": lambda d, kw: fields.List(fields.String(validate=_choice_validator(d)), **kw),
+    "multichoice": lambda d, kw: fields.List(fields.String(validate=_choice_validator(d),
+                                                           error_messages=_ITEM_MESSAGES), **kw),
 }
 
 
@@ -113,9 +131,15 @@ class _FormSchema(Schema):
     error_messages = {"unknown": MESSAGES["unknown"], "type": MESSAGES["invalid"]}
 
 
+@lru_cache(maxsize=256)
+def _schema_for(form: FormDef) -> Schema:
+    # Building a schema costs more than loading with it; forms are immutable, so one serves every load.
+    return _FormSchema.from_dict({f.name: _field(f) for f in form.fields})()
+
+
 def validate_form(form: FormDef, data) -> dict:
     """Validate submitted data against the form; return it JSON-ready or raise Invalid."""
-    schema = _FormSchema.from_dict({f.name: _field(f) for f in form.fields})()
+    schema = _schema_for(form)
     try:
         loaded = schema.load(data if data is not None else {})
     except ValidationError as err:

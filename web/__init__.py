@@ -15,6 +15,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     errors.init_app(app)
     from web import api, pages
+    app.url_map.converters["int"] = api.DatabaseId  # before any route: an id beyond every column is 404
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)
     from web import ui

@@ -2,7 +2,7 @@
 instance operations, handovers and out-of-office windows. Dashboard and audit routes: web/report_api.py."""
 from flask import Blueprint, jsonify, request
 
-from engine import delegation, instance_ops, org_admin, process_admin
+from engine import delegation, instance_ops, login_guard, org_admin, process_admin
 from web import admin_schemas as a
 from web import schemas as s
 from web import report_api
@@ -62,6 +62,17 @@ def handover(name: str):
     result = instance_ops.handover(services().engine, db_session(), me(), name, body["to"], now())
     commit()
     return a.HandoverOut().dump(result)
+
+
+@bp.post("/users/<name>/unlock")
+def unlock_user(name: str):
+    """Lift a sign-in lockout after too many failures (admin; audited)."""
+    actor = me()
+    org_admin.require_admin(actor)
+    user = org_admin.find_user(db_session(), name)
+    was_locked = login_guard.unlock(db_session(), actor.username, user.username, now())
+    commit()
+    return _user_out(user, a.UnlockedUserOut, was_locked=was_locked)
 
 
 @bp.get("/networks")
@@ -169,7 +180,7 @@ def deploy_processes():
 def cancel_instance(instance_id: int):
     """Cancel an instance and its schools' instances, with a reason."""
     body = _body(a.CancelIn())
-    instance = instance_ops.cancel(db_session(), me(), instance_id, body["reason"], now())
+    instance = instance_ops.cancel(services().engine, db_session(), me(), instance_id, body["reason"], now())
     commit()
     return s.InstanceOut().dump(instance_view(instance))
 
@@ -178,7 +189,7 @@ def cancel_instance(instance_id: int):
 def suspend_instance(instance_id: int):
     """Suspend an instance and its schools' instances."""
     body = _body(a.ReasonIn())
-    instance = instance_ops.suspend(db_session(), me(), instance_id, body["reason"], now())
+    instance = instance_ops.suspend(services().engine, db_session(), me(), instance_id, body["reason"], now())
     commit()
     return s.InstanceOut().dump(instance_view(instance))
 
@@ -187,7 +198,7 @@ def suspend_instance(instance_id: int):
 def resume_instance(instance_id: int):
     """Resume a suspended instance."""
     body = _body(a.ReasonIn())
-    instance = instance_ops.resume(db_session(), me(), instance_id, body["reason"], now())
+    instance = instance_ops.resume(services().engine, db_session(), me(), instance_id, body["reason"], now())
     commit()
     return s.InstanceOut().dump(instance_view(instance))
 

@@ -75,7 +75,7 @@ class SchoolEditIn(s.Strict):
 
 
 class HolidayIn(s.Strict):
-    day = fields.Date(required=True)
+    day = fields.Date(required=True, validate=s.DAY)
     name = fields.String(load_default="วันหยุดพิเศษ", validate=validate.Length(1, 200))
 
 
@@ -94,8 +94,8 @@ class HandoverIn(s.Strict):
 class DelegationIn(s.Strict):
     user = fields.String(required=True, validate=validate.Length(1, 64))
     substitute = fields.String(required=True, validate=validate.Length(1, 64))
-    starts_on = fields.Date(required=True, data_key="from")
-    ends_on = fields.Date(required=True, data_key="until")
+    starts_on = fields.Date(required=True, data_key="from", validate=s.DAY)
+    ends_on = fields.Date(required=True, data_key="until", validate=s.DAY)
     note = fields.String(allow_none=True, load_default=None, validate=validate.Length(1, 500))
 
 
@@ -114,6 +114,10 @@ class UserAdminOut(s.UserOut):
 
 class CreatedUserOut(UserAdminOut):
     password = fields.String(allow_none=True, metadata={"description": "the generated password, shown once"})
+
+
+class UnlockedUserOut(UserAdminOut):
+    was_locked = fields.Boolean(metadata={"description": "whether a sign-in lockout was lifted"})
 
 
 class NetworkOut(Schema):
@@ -197,7 +201,10 @@ class DelegationOut(Schema):
     revoked_at = s.LocalDateTime(allow_none=True)
 
 
-# (path, method, summary, query schema, body schema, response schema, success status, list?) for web/openapi.py
+# The files a table route answers with for format=csv|xlsx (web/report_api.py).
+TABLE_FILES = ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+# (path, method, summary, query schema, body schema, response schema, success status, list?[, files]) for web/openapi.py
 ADMIN_ROUTES = [
     ("/users", "get", "Accounts (admin)", UserQuery, None, UserAdminOut, 200, True),
     ("/users", "post", "Add an account (admin)", None, UserCreateIn, CreatedUserOut, 201, False),
@@ -205,6 +212,7 @@ ADMIN_ROUTES = [
     ("/users/{name}/password", "post", "Reset a password (admin)", None, PasswordIn, CreatedUserOut, 200, False),
     ("/users/{name}/handover", "post", "Hand every open task to another person", None, HandoverIn, HandoverOut,
      200, False),
+    ("/users/{name}/unlock", "post", "Lift a sign-in lockout (admin)", None, None, UnlockedUserOut, 200, False),
     ("/networks", "get", "Networks", None, None, NetworkOut, 200, True),
     ("/networks", "post", "Add a network (admin)", None, NetworkIn, NetworkOut, 201, False),
     ("/networks/{code}", "patch", "Rename a network or set its supervisor (admin)", None, NetworkEditIn, NetworkOut,
@@ -227,9 +235,11 @@ ADMIN_ROUTES = [
     ("/delegations", "post", "Open an out-of-office window", None, DelegationIn, DelegationOut, 201, False),
     ("/delegations/{id}", "delete", "Revoke an out-of-office window", None, None, DelegationOut, 200, False),
     ("/dashboard", "get", "Instances by status, late steps, workload", DashboardQuery, None, DashboardOut, 200, False),
-    ("/dashboard/matrix", "get", "Schools × steps (json, csv or xlsx)", MatrixQuery, None, MatrixOut, 200, False),
-    ("/dashboard/late", "get", "Late steps (json, csv or xlsx)", LateQuery, None, LateTaskOut, 200, True),
+    ("/dashboard/matrix", "get", "Schools × steps (json, csv or xlsx)", MatrixQuery, None, MatrixOut, 200, False,
+     TABLE_FILES),
+    ("/dashboard/late", "get", "Late steps (json, csv or xlsx)", LateQuery, None, LateTaskOut, 200, True,
+     TABLE_FILES),
     ("/audit/search", "get", "Search events (process and instance include their schools')", AuditSearchQuery, None,
-     s.AuditEventOut, 200, False),
-    ("/audit/export", "get", "Export a search as CSV", AuditExportQuery, None, None, 200, False),
+     s.AuditEventOut, 200, s.PAGE),
+    ("/audit/export", "get", "Export a search as CSV", AuditExportQuery, None, None, 200, False, ("text/csv",)),
 ]

@@ -1,7 +1,7 @@
 """Errors as JSON `{"error", "fields"}` for the API, as a page for people."""
 from flask import jsonify, render_template, request
 from marshmallow import ValidationError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
@@ -44,6 +44,11 @@ def init_app(app) -> None:
         if "locked" in str(err):
             return error_response(409, CONFLICT)
         raise err
+
+    @app.errorhandler(DataError)
+    def bad_data(_err):
+        # The database refused a value (a NUL in a path, a number beyond its column): bad input, not a crash.
+        return error_response(422, "ข้อมูลไม่ถูกต้อง / Invalid input.")
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(_err):

@@ -4,7 +4,7 @@ from flask import Blueprint, jsonify, request
 from engine import registers, retention
 from web import registers_schemas as rs
 from web.auth import me
-from web.schemas import page
+from web.schemas import PAGE, page
 from web.services import commit, db_session, now, services
 
 bp = Blueprint("registers_api", __name__, url_prefix="/api/v1/registers")
@@ -106,7 +106,7 @@ def put_settings():
 # (path, method, summary, query schema, body schema, response schema, success status, list?) for web/openapi.py
 OPENAPI_ROUTES = [
     ("/registers", "get", "Register entries (incoming, outgoing)", rs.RegisterQuery, None, rs.RegisterEntryOut,
-     200, False),
+     200, PAGE),
     ("/registers/{id}", "get", "One register entry with its loans", None, None, rs.RegisterEntryDetailOut, 200, False),
     ("/registers/{id}/loans", "post", "Lend a letter's file", None, rs.LoanIn, rs.LoanOut, 201, False),
     ("/registers/loans/{id}/return", "post", "Return a borrowed file", None, None, rs.LoanOut, 200, False),

@@ -4,7 +4,7 @@ from marshmallow import Schema, fields, validate
 from engine.calendar import format_thai_date
 from engine.registers import COPIES, KINDS, MAX_RETENTION_YEARS, SECRECY, URGENCY, EntryStatus
 from engine.retention import ListStatus
-from web.schemas import LocalDateTime, Strict, ThaiDate
+from web.schemas import DAY, ID, LocalDateTime, Strict, ThaiDate
 
 
 class ThaiDay(fields.Field):
@@ -28,17 +28,17 @@ class RegisterQuery(Strict):
     status = fields.String(validate=validate.OneOf([s.value for s in EntryStatus]))
     q = fields.String(validate=validate.Length(1, 200))
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(0))
+    offset = fields.Integer(load_default=0, validate=ID)
 
 
 class LoanIn(Strict):
     borrower = fields.String(required=True, validate=validate.Length(1, 200))
     purpose = fields.String(validate=validate.Length(1, 2000))
-    due_back = fields.Date()
+    due_back = fields.Date(validate=DAY)
 
 
 class DestructionListIn(Strict):
-    entry_ids = fields.List(fields.Integer(), validate=validate.Length(max=5000))
+    entry_ids = fields.List(fields.Integer(validate=ID), validate=validate.Length(max=5000))
     note = fields.String(validate=validate.Length(1, 5000))
 
 

@@ -15,7 +15,9 @@ MIMETYPES = {"csv": "text/csv; charset=utf-8",
 
 
 def _download(data, ext: str, name: str) -> Response:
-    return Response(data, mimetype=MIMETYPES[ext], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    # content_type, not mimetype: Flask would add a second "; charset=utf-8" to text/csv.
+    return Response(data, content_type=MIMETYPES[ext],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def _table(kind: str, q: dict, headers, rows, fills=None) -> Response:

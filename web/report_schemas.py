@@ -22,7 +22,7 @@ class DayOrMoment(fields.Field):
                 day = date.fromisoformat(value) + timedelta(days=1 if self.end else 0)
                 return datetime.combine(day, time(), services().engine.tz)
             moment = datetime.fromisoformat(str(value))
-        except ValueError:
+        except (ValueError, OverflowError):  # 9999-12-31 as `until` has no midnight after it
             raise ValidationError("วันที่หรือเวลา ISO-8601 / an ISO-8601 day or moment") from None
         if moment.tzinfo is None:
             raise ValidationError("ต้องมีเขตเวลา / give an offset, e.g. +07:00")
@@ -51,12 +51,12 @@ class LateQuery(DashboardQuery):
 class AuditSearchQuery(s.Strict):
     user = fields.String(validate=validate.Length(1, 64))
     process_id = fields.String(validate=validate.Length(1, 64))
-    instance_id = fields.Integer()
+    instance_id = fields.Integer(validate=s.ID)
     action = fields.String(validate=validate.Length(1, 32))
-    since = DayOrMoment()
-    until = DayOrMoment(end=True)
+    since = DayOrMoment(validate=s.MOMENT)
+    until = DayOrMoment(end=True, validate=s.MOMENT)
     limit = fields.Integer(load_default=200, validate=validate.Range(1, 5000))
-    offset = fields.Integer(load_default=0, validate=validate.Range(0))
+    offset = fields.Integer(load_default=0, validate=s.ID)
 
 
 class AuditExportQuery(AuditSearchQuery):

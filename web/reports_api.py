@@ -119,7 +119,7 @@ def emes():
 
 OPENAPI_ROUTES = [
     ("/reports/emenscr", "get", "eMENSCR pack of a fiscal quarter (format=json|xlsx|pdf; files as attachments)",
-     EmenscrQuery, None, ReportPackOut, 200, False),
+     EmenscrQuery, None, ReportPackOut, 200, False, tuple(f.media_type for f in report_files.FORMATS.values())),
     ("/reports/emes", "get", "Yearly e-MES pack with the evaluation summaries (format=json|xlsx|pdf)",
-     EmesQuery, None, ReportPackOut, 200, False),
+     EmesQuery, None, ReportPackOut, 200, False, tuple(f.media_type for f in report_files.FORMATS.values())),
 ]
