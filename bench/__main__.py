@@ -24,11 +24,18 @@ GOALS = [  # (what, key path, goal, lower is better)
     ("audit search by user p95 ms", ("scale", "audit_by_user", "p95_ms"), 20.0, True),
     ("audit search by instance p95 ms", ("scale", "audit_by_instance", "p95_ms"), 20.0, True),
     ("audit search by date range p95 ms", ("scale", "audit_by_range", "p95_ms"), 20.0, True),
-    ("reminder sweep ms", ("scale", "sweep_ms"), 1000.0, True),
+    ("reminder sweep, nothing due, ms", ("scale", "sweep_idle_ms"), None, True),
+    ("reminder sweep, catch-up morning, ms", ("scale", "sweep_ms"), 1000.0, True),
+    ("… tasks reminded in it", ("scale", "sweep_due_tasks"), None, True),
+    ("… ms per 1,000 tasks reminded", ("scale", "sweep_ms_per_1000_due"), None, True),
     ("P1 start ms", ("scale", "p1", "start_ms"), None, True),
     ("P1 fan-out to 127 schools ms", ("scale", "p1", "fan_out_127_schools_ms"), None, True),
     ("web worker RSS MB", ("http", "worker_rss_mb"), 150.0, True),
 ]
+
+
+PARTS = {"http": http_lifecycle.run, "completion": completion.run,
+         "school": lambda kind, _quick: per_school.run(kind), "scale": scale.run}
 
 
 def _get(results: dict, path: tuple):
@@ -54,21 +61,26 @@ def table(by_db: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+def _sizes(by_db: dict) -> str:
+    first = by_db[next(iter(by_db))].get("scale")
+    if not first:
+        return "scale: not run"
+    return (f"scale: {first.get('tasks')} open tasks, {first.get('events')} audit events, sweep over "
+            f"{first.get('sweep_open_tasks')} open tasks")
+
+
 def main() -> None:
     """Run everything on each database and write the results."""
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="small sizes, under a minute or so")
     parser.add_argument("--db", default="sqlite,postgresql")
+    parser.add_argument("--only", default=",".join(PARTS), help=f"some of {','.join(PARTS)}")
     args = parser.parse_args()
-    by_db = {}
-    for kind in args.db.split(","):
-        by_db[kind] = {"http": http_lifecycle.run(kind, args.quick), "completion": completion.run(kind, args.quick),
-                       "school": per_school.run(kind), "scale": scale.run(kind, args.quick)}
+    by_db = {kind: {part: PARTS[part](kind, args.quick) for part in args.only.split(",")}
+             for kind in args.db.split(",")}
     header = (f"# Benchmarks\n\n{date.today().isoformat()} · {platform.node()} · {os.cpu_count()} cores · "
               f"Python {platform.python_version()} · {'quick' if args.quick else 'full'} sizes · "
-              f"scale: {by_db[next(iter(by_db))]['scale'].get('tasks')} open tasks, "
-              f"{by_db[next(iter(by_db))]['scale'].get('events')} audit events, sweep over "
-              f"{by_db[next(iter(by_db))]['scale'].get('sweep_open_tasks')} open tasks\n\n"
+              f"{_sizes(by_db)}\n\n"
               f"SpiffArena on the same workload (issue #6): {SPIFFARENA['lifecycles_per_s_1_thread']} lifecycles/s, "
               f"{SPIFFARENA['http_completion_median_ms']} ms median completion.\n\n")
     text = header + table(by_db) + "\n"

@@ -31,7 +31,7 @@ def finish(svc, session, task: HumanTask, chosen: dict | None = None) -> None:
         User.role_rows.any(role=task.role)).limit(1))
     step = tasks.step_of(svc.engine, task)
     if step.evidence:
-        attach.add_note(session, user, task.id, "หลักฐาน", START)
+        attach.add_note(svc.engine, session, user, task.id, "หลักฐาน", START)
     data = {f.name: sample(f.to_dict()) for f in step.form.fields}
     tasks.complete(svc.engine, session, user, task.id, {**data, **(chosen or {})}, START)
     session.commit()

@@ -86,7 +86,7 @@ class ProcessVersion(Base):
     version: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
     filename: Mapped[str] = mapped_column(String(200))
-    bpmn_xml: Mapped[str] = mapped_column(Text)
+    bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)  # large; read only to parse or draw it
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -112,7 +112,8 @@ class ProcessInstance(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     process_version: Mapped[ProcessVersion] = relationship()
-    parent: Mapped["ProcessInstance | None"] = relationship(remote_side=[id])
+    # Read-only: a self-referential relationship that is written makes every flush sort rows one by one.
+    parent: Mapped["ProcessInstance | None"] = relationship(remote_side=[id], viewonly=True)
     school: Mapped[School | None] = relationship()
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
 
@@ -381,3 +382,16 @@ class TaskDraft(Base):
 # Inbox indexes (revision 0006): a user's done tasks, and every open task soonest due first.
 Index("ix_task_completed_by", HumanTask.completed_by_id, HumanTask.status)
 Index("ix_task_status_due", HumanTask.status, HumanTask.due_at, HumanTask.id)
+
+
+class LoginAttempt(Base):
+    """One sign-in outcome for a username and an address; kept in the database so every worker counts the same."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempt_username", "username", "at"), Index("ix_login_attempt_ip", "ip", "at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    username: Mapped[str] = mapped_column(String(64))
+    ip: Mapped[str] = mapped_column(String(64))
+    # failed | locked | refused | unlocked | cleared (a success after failures: the count starts again)
+    outcome: Mapped[str] = mapped_column(String(16))

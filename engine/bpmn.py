@@ -1,6 +1,7 @@
 """Reading BPMN: SpiffWorkflow specs plus the manual's rules each step carries (lane, timing, form, evidence)."""
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.util import full_tag
@@ -97,6 +98,12 @@ class ProcessModel:
     spec: object
     subprocess_specs: dict
     steps: dict[str, StepDef] = field(default_factory=dict)
+
+    @cached_property
+    def starts_children(self) -> bool:
+        """Whether an instance of it can have child instances (a per-school or cross-file call)."""
+        specs = [self.spec, *self.subprocess_specs.values()]
+        return any(isinstance(t, ChildInstances) for s in specs for t in s.task_specs.values())
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,9 @@ from engine.document import DocumentCodec
 from engine.evidence import EvidenceStore
 
 
+_ADDED_DAYS = select(Holiday.day).order_by(Holiday.day)  # read at every new task: built once
+
+
 @dataclass
 class Engine:
     """What every engine function needs besides the session, the user and `now`."""
@@ -38,13 +41,18 @@ class Engine:
             self._models[version.id] = model
         return model
 
+    def model_of(self, session: Session, version_id: int) -> ProcessModel:
+        """The parsed model by version id; once parsed, no query (a deployed version never changes)."""
+        model = self._models.get(version_id)
+        return model if model is not None else self.model(session.get(ProcessVersion, version_id))
+
     def entry(self, process_id: str) -> CatalogEntry:
         """The catalog entry of a process."""
         return self.catalog[process_id]
 
     def work_calendar(self, session: Session) -> WorkCalendar:
         """Thai public holidays plus the days admins added (built once per set of added days: it is slow)."""
-        extra = tuple(session.scalars(select(Holiday.day).order_by(Holiday.day)))
+        extra = tuple(session.scalars(_ADDED_DAYS))
         if extra not in self._calendars:
             self._calendars.clear()
             self._calendars[extra] = WorkCalendar(extra_holidays=extra)

@@ -1,7 +1,7 @@
 """Starting, listing and reading instances: status, open tasks, progress and history."""
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -19,7 +19,7 @@ def start(engine: Engine, session: Session, user: User, process_id: str, data: d
     entry = engine.catalog.get(process_id)
     if entry is None or entry.child_of is not None:
         raise NotFound(f"ไม่พบกระบวนงาน / No process {process_id!r}")
-    if not set(entry.starters) & user.roles:
+    if not may_start(user, entry):
         raise Forbidden("บทบาทของท่านเริ่มกระบวนงานนี้ไม่ได้ / Your roles cannot start this process.")
     data = dict(data or {})
     cycle_year = data.pop("cycle_year", None) or entry.start_rule.current_cycle(now)
@@ -32,12 +32,24 @@ def start(engine: Engine, session: Session, user: User, process_id: str, data: d
     return instance
 
 
+def may_start(user: User, entry) -> bool:
+    """A starter's role; a group head starts as such only the processes of their own group (or of none)."""
+    roles = set(entry.starters) & user.roles
+    group = entry.extra.get("group") or None
+    if roles == {"group_head"} and user.group_code is not None and group not in (None, user.group_code):
+        return False
+    return bool(roles)
+
+
 def claim_cycle(session: Session, instance: ProcessInstance, now: datetime) -> None:
     """A cycle started by hand is the cycle: the scheduler will not start another for it."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert(CycleStart).values(process_id=instance.process_id, cycle_year=instance.cycle_year,
-                                              instance_id=instance.id, started_at=now)
-                    .on_conflict_do_nothing(index_elements=["process_id", "cycle_year"]))
+    session.execute(_CLAIM_CYCLE[session.get_bind().dialect.name],
+                    dict(process_id=instance.process_id, cycle_year=instance.cycle_year,
+                         instance_id=instance.id, started_at=now))
+
+
+_CLAIM_CYCLE = {name: insert(CycleStart.__table__).on_conflict_do_nothing(index_elements=["process_id", "cycle_year"])
+                for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
 
 
 def _scope(session, scope: dict | None) -> dict | None:
@@ -72,11 +84,9 @@ def get_instance(session: Session, user: User, instance_id: int) -> ProcessInsta
 
 def list_instances(session: Session, user: User, process_id: str | None, status: str | None,
                    limit: int, offset: int) -> tuple[list[ProcessInstance], int]:
-    """Top-level instances (not the per-school children) the user may read, newest first."""
-    query = select(ProcessInstance).where(ProcessInstance.parent_id.is_(None))
-    visible = visible_instances_clause(user)
-    if visible is not None:
-        query = select(ProcessInstance).where(visible)
+    """Newest first: for the office the top-level instances (not the per-school children), for a school its own."""
+    visible = visible_instances_clause(user)  # a school's own instances are per-school children: no top-level filter
+    query = select(ProcessInstance).where(ProcessInstance.parent_id.is_(None) if visible is None else visible)
     if process_id:
         query = query.where(ProcessInstance.process_id == process_id)
     if status:
@@ -88,17 +98,28 @@ def list_instances(session: Session, user: User, process_id: str | None, status:
 
 def open_tasks(session: Session, instance: ProcessInstance) -> list[HumanTask]:
     """The instance's own open tasks (not its schools')."""
-    return list(session.scalars(select(HumanTask).where(
-        HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.OPEN).order_by(HumanTask.due_at)))
+    return list(session.scalars(_OPEN_TASKS, {"instance_id": instance.id}))
+
+
+# Read after every start and completion: built once.
+_OPEN_TASKS = select(HumanTask).where(HumanTask.instance_id == bindparam("instance_id"),
+                                      HumanTask.status == TaskStatus.OPEN).order_by(HumanTask.due_at, HumanTask.id)
+
+
+# Shown with every instance: built once.
+_STEPS_DONE = select(func.count(func.distinct(HumanTask.step_id))).where(
+    HumanTask.instance_id == bindparam("instance_id"), HumanTask.status == TaskStatus.DONE)
+_CHILDREN_BY_STATUS = select(ProcessInstance.status, func.count()).where(
+    ProcessInstance.parent_id == bindparam("instance_id")).group_by(ProcessInstance.status)
 
 
 def progress(engine: Engine, session: Session, instance: ProcessInstance) -> dict:
     """Steps done out of the process's steps, and schools finished out of those started."""
-    steps_total = len(engine.model(instance.process_version).steps)
-    done = session.scalar(select(func.count(func.distinct(HumanTask.step_id))).where(
-        HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.DONE))
-    children = dict(session.execute(select(ProcessInstance.status, func.count()).where(
-        ProcessInstance.parent_id == instance.id).group_by(ProcessInstance.status)).all())
+    model = engine.model_of(session, instance.process_version_id)
+    steps_total = len(model.steps)
+    done = session.scalar(_STEPS_DONE, {"instance_id": instance.id})
+    children = (dict(session.execute(_CHILDREN_BY_STATUS, {"instance_id": instance.id}).all())
+                if model.starts_children else {})
     out = {"steps_total": steps_total, "steps_done": done,
            "percent": round(100 * done / steps_total) if steps_total else 100}
     if children:

@@ -1,6 +1,7 @@
 """The words of each e-mail, in Thai first and English second, with dates in พ.ศ."""
 from dataclasses import dataclass
-from html import escape
+from functools import lru_cache
+from html import escape as _escape
 
 from engine.calendar import format_thai_date
 
@@ -11,6 +12,10 @@ KINDS = {  # kind → (Thai subject prefix, English, one-line reason)
     "due0": ("ถึงกำหนดวันนี้", "Due today", "งานนี้ถึงกำหนดวันนี้"),
     "late": ("งานเลยกำหนด", "Task overdue", "งานต่อไปนี้เลยกำหนดแล้ว ขอให้ติดตาม"),
 }
+
+
+# The reminder sweep writes thousands of mails whose labels, steps, processes and schools repeat.
+escape = lru_cache(maxsize=8192)(_escape)
 
 
 def _words(kind: str) -> tuple[str, str, str]:

@@ -1,15 +1,14 @@
 """Who is told what about a task, and when: notices on assignment, reminders before due, escalation after."""
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, object_session
 
-from db.models import HumanTask, ProcessInstance, User, UserRole
+from db.models import HumanTask, User, UserRole
 from engine.core import Engine
 from engine.mailtext import task_mail
 from engine.officehours import next_office_time, office_morning
 from engine.outbox import queue
-from engine.status import InstanceStatus
 
 DEFAULT_REMINDER_DAYS = (7, 1, 0)
 DEFAULT_ESCALATE_EVERY = 7
@@ -18,11 +17,12 @@ SWEEP_BATCH = 2000
 
 def policy(engine: Engine, task: HumanTask) -> tuple[tuple[int, ...], int]:
     """(days before due to remind, days between escalations; 0: none) for a task's step."""
-    return _policy(engine, task.instance.process_version, task.step_id, task.process_id)
+    model = engine.model_of(object_session(task), task.instance.process_version_id)
+    return _policy(engine, model, task.step_id, task.process_id)
 
 
-def _policy(engine: Engine, version, step_id: str, process_id: str) -> tuple[tuple[int, ...], int]:
-    step = engine.model(version).steps[step_id]
+def _policy(engine: Engine, model, step_id: str, process_id: str) -> tuple[tuple[int, ...], int]:
+    step = model.steps[step_id]
     entry = engine.catalog.get(process_id)
     extra = entry.extra if entry else {}
     days = step.reminders or extra.get("reminders")
@@ -114,13 +114,23 @@ def tell(engine: Engine, session: Session, task: HumanTask, kind: str, users: li
 def task_ready(engine: Engine, session: Session, task: HumanTask, now: datetime, calendar=None) -> None:
     """A new or re-pooled task: tell its assignee, or everyone who may claim it; plan its reminders."""
     calendar = calendar or engine.work_calendar(session)
-    kind = "assigned" if task.assignee_id else "claimable"
+    plan_reminders(engine, task, now)
     session.flush()
+    announce(engine, session, task, now, calendar)
+
+
+def plan_reminders(engine: Engine, task: HumanTask, now: datetime) -> None:
+    """When the task's first reminder is due (set before a new task is written: one INSERT, no UPDATE)."""
+    moments = [m for m in stages(engine, task, engine.tz) if m[0] > now]
+    task.next_reminder_at = moments[0][0] if moments else now
+
+
+def announce(engine: Engine, session: Session, task: HumanTask, now: datetime, calendar) -> None:
+    """Tell a written task's assignee, or everyone who may claim it, that it is ready."""
+    kind = "assigned" if task.assignee_id else "claimable"
     # The assignee may have changed since it was loaded: reload it (from the identity map, usually no query).
     session.expire(task, ["assignee"])
     tell(engine, session, task, kind, recipients(engine, session, task), now, next_office_time(now, calendar, engine.tz))
-    moments = [m for m in stages(engine, task, engine.tz) if m[0] > now]
-    task.next_reminder_at = moments[0][0] if moments else now
 
 
 def queue_reminders(engine: Engine, session: Session, now: datetime) -> int:

@@ -3,7 +3,7 @@ import hashlib
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from db.models import ProcessVersion
@@ -63,10 +63,13 @@ def _deploy_one(session, process_id, filename, xml, digest, now) -> ProcessVersi
     return version
 
 
+_LATEST = (select(ProcessVersion).where(ProcessVersion.process_id == bindparam("process_id"))
+           .order_by(ProcessVersion.version.desc()).limit(1))  # read at every start: built once
+
+
 def latest_version(session: Session, process_id: str) -> ProcessVersion:
     """The newest deployed version of a process."""
-    version = session.scalar(select(ProcessVersion).where(ProcessVersion.process_id == process_id)
-                             .order_by(ProcessVersion.version.desc()).limit(1))
+    version = session.scalar(_LATEST, {"process_id": process_id})
     if version is None:
         raise NotFound(f"ไม่พบกระบวนงาน / No deployed process {process_id!r}")
     return version

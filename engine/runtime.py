@@ -6,8 +6,8 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.defaults import UserTask
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session, object_session
 
 from db.models import HumanTask, Network, ProcessInstance, School, User
 from engine import audit, notify
@@ -44,7 +44,8 @@ def new_instance(engine: Engine, session: Session, process_id: str, cycle_year: 
     workflow = BpmnWorkflow(model.spec, model.subprocess_specs)
     workflow.task_tree.data.update({"cycle_year": cycle_year, **data})
     instance = ProcessInstance(process_version=version, process_id=process_id, cycle_year=cycle_year,
-                               status=InstanceStatus.RUNNING, document="{}", data=data, parent=parent,
+                               status=InstanceStatus.RUNNING, document="{}", data=data,
+                               parent_id=parent.id if parent else None,
                                parent_task_id=parent_task_id, school=school, owner_id=owner_id,
                                started_by_id=actor.id if actor else None, started_at=now)
     session.add(instance)
@@ -53,27 +54,33 @@ def new_instance(engine: Engine, session: Session, process_id: str, cycle_year: 
                  process_id=process_id, instance_id=instance.id,
                  detail={"cycle_year": cycle_year, "version": version.version, "data": data,
                          "parent_id": parent.id if parent else None, "school": school.code if school else None})
-    advance(engine, session, instance, workflow, model, now)
+    advance(engine, session, instance, workflow, model, now, fresh=True)
     return instance
 
 
 def load_workflow(engine: Engine, instance: ProcessInstance) -> tuple[BpmnWorkflow, ProcessModel]:
     """The instance's workflow, restored onto its pinned version's spec."""
-    model = engine.model(instance.process_version)
+    model = engine.model_of(object_session(instance), instance.process_version_id)
     return engine.codec.loads(instance.document, model), model
 
 
 def advance(engine: Engine, session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
-            model: ProcessModel, now: datetime) -> None:
-    """Step the workflow until it waits on people; mirror its tasks; save its document."""
+            model: ProcessModel, now: datetime, fresh: bool = False) -> None:
+    """Step the workflow until it waits on people; mirror its tasks; save its document (fresh: it has no rows yet)."""
     run_engine_steps(workflow, now)
     while _fan_out(engine, session, instance, workflow, now):
         run_engine_steps(workflow, now)
-    _mirror_tasks(engine, session, instance, workflow, model, now)
+    with session.no_autoflush:  # everything the step changed is written by the one flush below
+        created, calendar = _mirror_tasks(engine, session, instance, workflow, model, now, fresh)
     instance.document = engine.codec.dumps(workflow)
     instance.next_timer_at = next_timer_at(workflow)
     instance.status = instance_status(workflow.completed, cancelled=False)
-    if workflow.completed and instance.completed_at is None:
+    finished = workflow.completed and instance.completed_at is None
+    if finished:
+        instance.completed_at = now
+    session.flush()  # the done task, the new tasks and the document (its version checked): StaleDataError if raced
+    _announce(engine, session, instance, created, calendar, now)
+    if finished:
         _finish(engine, session, instance, workflow, now)
 
 
@@ -89,27 +96,45 @@ def next_timer_at(workflow: BpmnWorkflow) -> datetime | None:
 
 
 def _finish(engine, session, instance, workflow, now) -> None:
-    instance.completed_at = now
     audit.record(session, now, "system", "instance.complete", process_id=instance.process_id,
                  instance_id=instance.id)
     if instance.parent_id is not None:
         _child_finished(engine, session, instance, workflow.last_task.data if workflow.last_task else {}, now)
 
 
-def _mirror_tasks(engine, session, instance, workflow, model, now) -> None:
+# Run at every step of every instance: built once.
+_OPEN_ROWS = select(HumanTask).where(HumanTask.instance_id == bindparam("instance_id"), HumanTask.status == "open")
+
+
+def _mirror_tasks(engine, session, instance, workflow, model, now, fresh) -> tuple[list[HumanTask], object]:
+    """Open a row for each newly ready user task, cancel rows whose task is gone; the new rows and calendar."""
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY)
              if isinstance(t.task_spec, UserTask)}
-    open_rows = session.scalars(select(HumanTask).where(
-        HumanTask.instance_id == instance.id, HumanTask.status == "open")).all()
+    # Not flushed yet: a task just completed in memory still reads 'open' from the table, so check again.
+    rows = [] if fresh else session.scalars(_OPEN_ROWS, {"instance_id": instance.id})
+    open_rows = [row for row in rows if row.status == "open"]
     for row in open_rows:
         if row.spiff_task_id not in ready:
             row.status = "cancelled"
     known = {row.spiff_task_id for row in open_rows}
     calendar = None
+    created = []
     for task_id, task in ready.items():
         if task_id not in known:
             calendar = calendar or engine.work_calendar(session)
-            _create_task(engine, session, instance, task, model.steps[task.task_spec.bpmn_id], calendar, now)
+            created.append(_new_task(engine, session, instance, task, model.steps[task.task_spec.bpmn_id],
+                                     calendar, now))
+    return created, calendar
+
+
+def _announce(engine, session, instance, created: list[HumanTask], calendar, now) -> None:
+    """Mail and audit the new tasks, now that they have ids."""
+    for row in created:
+        notify.announce(engine, session, row, now, calendar)
+        audit.record(session, now, "system", "task.create", process_id=instance.process_id,
+                     instance_id=instance.id, task_id=row.id,
+                     detail={"step": row.step_id, "role": row.role, "assignee_id": row.assignee_id,
+                             "due_at": row.due_at.isoformat()})
 
 
 def _owner(session, instance, task, arg):
@@ -153,22 +178,17 @@ def _assignee_id(session, instance, task, step) -> int | None:
     return user.id
 
 
-def _create_task(engine, session, instance, task, step, calendar, now) -> HumanTask:
+def _new_task(engine, session, instance, task, step, calendar, now) -> HumanTask:
     starts_at, due_at = step.timing.resolve(instance.cycle_year, now, calendar, engine.tz)
     school = instance.school
-    row = HumanTask(instance_id=instance.id, root_instance_id=instance.parent_id or instance.id,
+    row = HumanTask(instance=instance, root_instance_id=instance.parent_id or instance.id,
                     process_id=instance.process_id, spiff_task_id=str(task.id), step_id=step.id,
                     name=step.name, role=step.role, assignee_id=_assignee_id(session, instance, task, step),
                     school_id=school.id if school else None, network_id=school.network_id if school else None,
                     cycle_year=instance.cycle_year, starts_at=starts_at, due_at=due_at, status="open",
                     created_at=now)
     session.add(row)
-    session.flush()
-    notify.task_ready(engine, session, row, now, calendar)
-    audit.record(session, now, "system", "task.create", process_id=instance.process_id,
-                 instance_id=instance.id, task_id=row.id,
-                 detail={"step": step.id, "role": step.role, "assignee_id": row.assignee_id,
-                         "due_at": due_at.isoformat()})
+    notify.plan_reminders(engine, row, now)
     return row
 
 

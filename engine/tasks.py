@@ -3,8 +3,8 @@ from datetime import datetime
 from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session, joinedload, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.models import Evidence, HumanTask, User
@@ -14,7 +14,7 @@ from engine.bpmn import StepDef
 from engine.core import Engine
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.forms import FormDef, validate_form
-from engine.permissions import (behalf, can_act, can_see_task, candidate_clause, is_candidate, oversees,
+from engine.permissions import (behalf, can_act, can_see_task, candidate_clause, groups_of, may_release, may_take,
                                 principal_ids, visible_task_ids)
 from engine.runtime import advance, load_workflow, schools_in_scope
 from engine.status import InstanceStatus, TaskStatus
@@ -22,14 +22,14 @@ from engine.status import InstanceStatus, TaskStatus
 SCOPES = ("mine", "group", "all")
 
 
-def inbox_query(user: User, scope: str, status: str, filters: dict | None = None):
-    """SQL for an inbox: mine, claimable by my roles (group), or all I may see; soonest due first."""
+def inbox_query(user: User, scope: str, status: str, filters: dict | None = None, groups: dict | None = None):
+    """SQL for an inbox: mine, claimable by my roles (group; a head's of their group), or all I may see."""
     query = select(HumanTask)
     if scope == "mine":  # open: mine and those of whom I stand in for; done: what I did
         query = query.where(HumanTask.assignee_id.in_(principal_ids(user)) if status == "open"
                             else HumanTask.completed_by_id == user.id)
     elif scope == "group":
-        query = query.where(candidate_clause(user))
+        query = query.where(candidate_clause(user, groups))
     else:
         visible = visible_task_ids(user, status)
         query = query if visible is None else query.where(HumanTask.id.in_(visible))
@@ -41,16 +41,21 @@ def inbox_query(user: User, scope: str, status: str, filters: dict | None = None
 
 
 def inbox(session: Session, user: User, scope: str, status: str, limit: int, offset: int,
-          filters: dict | None = None) -> tuple[list[HumanTask], int]:
+          filters: dict | None = None, groups: dict | None = None) -> tuple[list[HumanTask], int]:
     """One page of an inbox and its total."""
-    query = inbox_query(user, scope, status, filters)
+    query = inbox_query(user, scope, status, filters, groups)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     return list(session.scalars(query.limit(limit).offset(offset))), total
 
 
+# Whoever reads a task reads its instance next (its step, its status): one round trip, built once.
+_TASK_WITH_INSTANCE = (select(HumanTask).where(HumanTask.id == bindparam("task_id"))
+                       .options(joinedload(HumanTask.instance)))
+
+
 def get_task(session: Session, user: User, task_id: int) -> HumanTask:
     """A task the user may read: 404 if there is none, 403 if it is not theirs to see."""
-    task = session.get(HumanTask, task_id)
+    task = session.scalars(_TASK_WITH_INSTANCE, {"task_id": task_id}).unique().one_or_none()
     if task is None:
         raise NotFound(f"ไม่พบงาน / No task {task_id}")
     if not can_see_task(user, task):
@@ -60,7 +65,7 @@ def get_task(session: Session, user: User, task_id: int) -> HumanTask:
 
 def step_of(engine: Engine, task: HumanTask) -> StepDef:
     """What the manual says of this task's step."""
-    return engine.model(task.instance.process_version).steps[task.step_id]
+    return engine.model_of(object_session(task), task.instance.process_version_id).steps[task.step_id]
 
 
 def form_of(session: Session, step: StepDef, task: HumanTask) -> FormDef:
@@ -84,16 +89,16 @@ def _not_suspended(task: HumanTask) -> None:
                        "This process is suspended; its tasks wait until it is resumed.")
 
 
-def claim(session: Session, user: User, task_id: int, now: datetime) -> HumanTask:
-    """Take an unassigned task my role may do."""
+def claim(engine: Engine, session: Session, user: User, task_id: int, now: datetime) -> HumanTask:
+    """Take an unassigned task my role (and, for a head's step, my group) may do."""
     task = _open_task(session, user, task_id)
+    if task.assignee_id != user.id and not may_take(user, task, groups_of(engine.catalog)):
+        raise Forbidden("บทบาทของท่านรับงานนี้ไม่ได้ / Your roles cannot claim this task.")  # before any 409
     _not_suspended(task)
     if task.assignee_id == user.id:
         return task
     if task.assignee_id is not None:
         raise Conflict("มีผู้รับงานนี้แล้ว / Someone else has claimed this task.")
-    if not is_candidate(user, task):
-        raise Forbidden("บทบาทของท่านรับงานนี้ไม่ได้ / Your roles cannot claim this task.")
     task.assignee_id = user.id
     audit.record(session, now, user.username, "task.claim", process_id=task.process_id,
                  instance_id=task.instance_id, task_id=task.id)
@@ -103,7 +108,7 @@ def claim(session: Session, user: User, task_id: int, now: datetime) -> HumanTas
 def release(engine: Engine, session: Session, user: User, task_id: int, now: datetime) -> HumanTask:
     """Give a task I hold back to its role's pool."""
     task = _open_task(session, user, task_id)
-    if task.assignee_id != user.id and not oversees(user):
+    if not may_release(user, task):  # an auditor or director watches every task but takes none back
         raise Forbidden("ท่านไม่ได้ถืองานนี้ / You do not hold this task.")
     audit.record(session, now, user.username, "task.release", process_id=task.process_id,
                  instance_id=task.instance_id, task_id=task.id, detail={"from": task.assignee_id})
@@ -118,7 +123,7 @@ def assign(engine: Engine, session: Session, user: User, task_id: int, username:
     if not user.roles & {"group_head", "admin"}:
         raise Forbidden("เฉพาะผู้อำนวยการกลุ่มหรือผู้ดูแลระบบ / Only a group head or admin may assign.")
     target = session.scalar(select(User).where(User.username == username, User.active))
-    if target is None or not is_candidate(target, task):
+    if target is None or not may_take(target, task, groups_of(engine.catalog)):
         raise Invalid("มอบหมายให้ผู้นี้ไม่ได้ / Cannot assign to this user.",
                       fields={"user": [f"ต้องเป็นผู้มีบทบาท {task.role} / must hold role {task.role}"]})
     audit.record(session, now, user.username, "task.assign", process_id=task.process_id,
@@ -129,8 +134,11 @@ def assign(engine: Engine, session: Session, user: User, task_id: int, username:
     return task
 
 
+_EVIDENCE_IDS = select(Evidence.id).where(Evidence.task_id == bindparam("task_id")).order_by(Evidence.id)
+
+
 def _require_evidence(session, task, step) -> list[int]:
-    ids = list(session.scalars(select(Evidence.id).where(Evidence.task_id == task.id)))
+    ids = list(session.scalars(_EVIDENCE_IDS, {"task_id": task.id}))
     if step.evidence and not ids:
         raise Invalid("ต้องแนบหลักฐานก่อน / Evidence is required first.",
                       fields={"evidence": [f"ต้องแนบ: {step.evidence[0]} / Required: {step.evidence[1]}"]})
@@ -140,7 +148,7 @@ def _require_evidence(session, task, step) -> list[int]:
 def complete(engine: Engine, session: Session, user: User, task_id: int, data, now: datetime) -> HumanTask:
     """Finish a task with its form data; the workflow moves on. Stale: 409, and nothing changes."""
     task = _open_task(session, user, task_id)
-    if not can_act(user, task):
+    if not can_act(user, task, groups_of(engine.catalog)):
         raise Forbidden("งานนี้ไม่ใช่ของท่าน / This task is not yours.")
     _not_suspended(task)
     step = step_of(engine, task)
@@ -161,9 +169,8 @@ def complete(engine: Engine, session: Session, user: User, task_id: int, data, n
                  instance_id=instance.id, task_id=task.id,
                  detail={"step": task.step_id, "name": task.name, "data": cleaned, "evidence": evidence_ids,
                          **behalf(user, task)})
-    advance(engine, session, instance, workflow, model, now)
     try:
-        session.flush()
+        advance(engine, session, instance, workflow, model, now)  # flushes, checking the instance's version
     except StaleDataError:
         raise Conflict("มีผู้อื่นแก้ไขกระบวนงานนี้ก่อน / Someone else changed this process first.") from None
     return task

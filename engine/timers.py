@@ -22,8 +22,8 @@ def fire_due_timers(engine: Engine, session: Session, now: datetime, limit: int 
         if instance.status != InstanceStatus.RUNNING:  # suspended or cancelled since the query: leave it be
             continue
         workflow, model = load_workflow(engine, instance)
-        advance(engine, session, instance, workflow, model, now)
         try:
+            advance(engine, session, instance, workflow, model, now)
             session.commit()
             fired += 1
         except StaleDataError:  # a person or another scheduler moved it first; its next sweep sees the new state

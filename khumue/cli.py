@@ -72,7 +72,8 @@ def up(demo, host, port):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=0, type=int, help="gunicorn workers (default: one per core)")
-def serve_cmd(host, port, workers):
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="threads per worker")
+def serve_cmd(host, port, workers, threads):
     """Serve the web app with gunicorn (several stateless workers)."""
     import os
     from gunicorn.app.base import BaseApplication
@@ -81,6 +82,10 @@ def serve_cmd(host, port, workers):
         def load_config(self):
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers or os.cpu_count() or 2)
+            # Threaded workers keep connections alive: a client's next request skips a new TCP handshake
+            # and a worker wake-up (the sync worker closes every connection), twice the lifecycles per second.
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", threads)
 
         def load(self):
             return _app()
@@ -203,18 +208,101 @@ def token(username):
 @main.command("backup")
 @click.argument("path", type=click.Path(file_okay=False))
 def backup_cmd(path):
-    """Copy the database (online) and the evidence files into the folder PATH, with the audit chain's head."""
+    """Copy the database (online) and the evidence files into the folder PATH, with a manifest restore checks."""
     from pathlib import Path
-    from db.backup import backup_database, backup_evidence
+    from db.backup import BackupError, backup_all
     app = _app()
-    target = Path(path)
-    written = backup_database(app.config["DATABASE_URL"], target)
-    files = backup_evidence(Path(app.config["EVIDENCE_DIR"]), target)
+    try:
+        manifest = backup_all(app.config["DATABASE_URL"], Path(app.config["EVIDENCE_DIR"]), Path(path), _now())
+    except BackupError as err:
+        raise click.ClickException(str(err)) from None
+    chain, evidence = manifest["audit"], manifest["evidence"]
     with _services(app).db.session() as session:
-        report = audit.verify(session)
-    (target / "audit-head.txt").write_text(f"{report.events} {report.last_hash}\n")
-    click.echo(f"backup: {written} and {files} evidence files; audit chain {'OK' if report.ok else 'BROKEN'}, "
-               f"{report.events} events, last hash {report.last_hash}")
+        audit.record(session, _now(), "cli", "backup.create", detail={
+            "path": str(Path(path).resolve()), "database_sha256": manifest["database_sha256"],
+            "audit_events": chain["events"], "audit_hash": chain["hash"], "evidence_files": evidence["count"]})
+        session.commit()
+    click.echo(f"backup: {Path(path) / manifest['database_file']} and {evidence['count']} evidence files; "
+               f"audit chain {'OK' if chain['verified'] else 'BROKEN'}, {chain['events']} events, "
+               f"last hash {chain['hash']}")
+    for label, shas in (("missing", evidence["missing"]), ("corrupt", evidence["corrupt"])):
+        if shas:
+            click.echo(f"warning: {len(shas)} evidence files {label} in the live store: {', '.join(shas[:5])}",
+                       err=True)
+
+
+@main.command("restore")
+@click.argument("path", type=click.Path(file_okay=False, exists=True))
+@click.option("--force", is_flag=True, help="Overwrite a database that is not empty.")
+def restore_cmd(path, force):
+    """Restore a backup folder into the (empty) database of KHUMUE_DATABASE_URL and KHUMUE_EVIDENCE_DIR."""
+    from pathlib import Path
+    from db.backup import BackupError
+    from db.restore import restore_all
+    from web.config import from_env
+    config = from_env()
+    try:
+        manifest = restore_all(Path(path), config["DATABASE_URL"], Path(config["EVIDENCE_DIR"]), force)
+    except BackupError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"restored the backup of {manifest['created_at']}: {manifest['evidence']['count']} evidence files; "
+               f"audit chain OK, {manifest['audit']['events']} events, last hash {manifest['audit']['hash']}")
+
+
+class _ArchiveGroup(click.Group):
+    """`khumue archive --cycle …  PATH` writes an archive; `khumue archive verify PATH` checks one."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["create", *args]
+        return super().parse_args(ctx, args)
+
+
+@main.group("archive", cls=_ArchiveGroup)
+def archive_group():
+    """Archive a closed cycle (instances, history, evidence, audit segment) and verify archives."""
+
+
+@archive_group.command("create")
+@click.option("--cycle", "cycle_year", required=True, type=click.IntRange(2500, 2700), help="รอบปี พ.ศ., e.g. 2570")
+@click.option("--process", "process_id", default=None, help="only this process and its per-school children")
+@click.option("--purge", is_flag=True, help="then remove their documents and evidence files from the live system")
+@click.argument("path", type=click.Path(file_okay=False))
+def archive_create(cycle_year, process_id, purge, path):
+    """Write the cycle's closed instances to the folder PATH (refused while one is still open)."""
+    from pathlib import Path
+    from engine.archive import archive_cycle, delete_purged_files
+    svc = _services(_app())
+    with svc.db.session() as session:
+        try:
+            result = archive_cycle(svc.engine, session, "cli", cycle_year, process_id, Path(path), _now(), purge)
+        except EngineError as err:
+            session.rollback()  # a refused run is on the record too
+            audit.record(session, _now(), "cli", "archive.refuse", process_id=process_id,
+                         detail={"cycle_year": cycle_year, "path": path, "reason": err.message})
+            session.commit()
+            raise click.ClickException(err.message) from None
+        session.commit()
+        removed = delete_purged_files(svc.engine, session)
+    seg = result.manifest["segment"]
+    click.echo(f"archived {len(result.manifest['instances'])} instances of cycle {cycle_year} to {path}: "
+               f"{len(result.manifest['evidence'])} evidence files, audit events {seg['first_id']}–{seg['last_id']}; "
+               f"manifest sha256 {result.manifest_sha256}")
+    if purge:
+        click.echo(f"purged {len(result.purged)} instances and {removed} evidence files from the live system")
+
+
+@archive_group.command("verify")
+@click.argument("path", type=click.Path(file_okay=False, exists=True))
+def archive_verify(path):
+    """Check an archive's files and its audit segment on their own; exit 1 naming each problem."""
+    from engine.archive import verify_archive
+    problems = verify_archive(path)
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        sys.exit(1)
+    click.echo("archive OK")
 
 
 @main.group("audit")
@@ -222,17 +310,42 @@ def audit_group():
     """Verify and export the audit trail."""
 
 
+def _expected_head(value: str | None) -> dict | None:
+    """--expect: a hash, or a file holding `khumue audit head`'s JSON or a backup's audit-head.txt."""
+    from pathlib import Path
+    if value is None:
+        return None
+    text = Path(value).read_text(encoding="utf-8") if Path(value).is_file() else value
+    try:
+        return audit.parse_head(text)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--expect") from None
+
+
 @audit_group.command("verify")
-def audit_verify():
+@click.option("--expect", "expect", default=None, metavar="HASH_OR_FILE",
+              help="A head exported earlier (`khumue audit head`): the chain must still hold it.")
+def audit_verify(expect):
     """Prove the hash chain; exit 1 naming the first bad event."""
+    expected = _expected_head(expect)
     svc = _services(_app())
     with svc.db.session() as session:
-        report = audit.verify(session)
+        report = audit.verify(session, expected)
     if not report.ok:
         where = f"event {report.first_bad_id}" if report.first_bad_id else "the chain's end"
         click.echo(f"audit chain BROKEN at {where}: {report.reason}", err=True)
         sys.exit(1)
     click.echo(f"audit chain OK: {report.events} events, last hash {report.last_hash}")
+    if expected is not None:
+        click.echo(f"the chain holds the exported head {expected['hash']}")
+
+
+@audit_group.command("head")
+def audit_head():
+    """Print the newest event's place in the chain and its hash as JSON; keep it elsewhere for verify --expect."""
+    svc = _services(_app())
+    with svc.db.session() as session:
+        click.echo(json.dumps(audit.head(session)))
 
 
 @audit_group.command("export")

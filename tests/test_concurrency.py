@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEvent, HumanTask, ProcessInstance, User
-from engine import instances, tasks
+from engine import tasks
 from engine.errors import Conflict
 from tests.walk import fill, open_tasks
 

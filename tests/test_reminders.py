@@ -1,6 +1,6 @@
 """Deadlines enforce themselves: notices, reminders before due, escalation when late, each once, by e-mail."""
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from db.models import CycleStart, OutboxMail, User
 from tests.conftest import only_processes

@@ -1,11 +1,12 @@
 """The JSON API under /api/v1 (DESIGN §4): load with a schema, one engine call, dump with a schema."""
 from flask import Blueprint, jsonify, request
 from sqlalchemy import select
+from werkzeug.routing import IntegerConverter
 
 from db.models import Network, School
 from engine import attach, audit, instances, processes, tasks
 from engine.errors import Invalid
-from engine.permissions import can_act
+from engine.permissions import can_act, groups_of
 from engine.roles import OVERSEERS
 from web import schemas as s
 from web.auth import me, require_roles, sign_in, sign_out
@@ -13,6 +14,14 @@ from web.queries import audit_events
 from web.services import commit, db_session, now, services
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:...>` that no column could hold is no route (404), not an overflow in the query (500)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", s.MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _engine():
@@ -36,18 +45,19 @@ def task_detail(task) -> dict:
     """A task with its form, evidence requirement and the manual's text."""
     step = tasks.step_of(_engine(), task)
     evidence = {**step.evidence_dict(),
-                "items": s.EvidenceOut().dump(attach.evidence_of(db_session(), task.id), many=True)}
-    detail = s.TaskOut().dump(task)
+                "items": s.shared(s.EvidenceOut).dump(attach.evidence_of(db_session(), task.id), many=True)}
+    detail = s.shared(s.TaskOut).dump(task)
     form = tasks.form_of(db_session(), step, task)
     return {**detail, "form": form.to_dict(), "evidence": evidence, "documentation": step.documentation,
-            "timing": step.timing.text, "data": task.data, "can_act": can_act(me(), task)}
+            "timing": step.timing.text, "data": task.data,
+            "can_act": can_act(me(), task, groups_of(_engine().catalog))}
 
 
 @bp.post("/login")
 def login():
     """Start a session (cookie) with a username and password."""
-    body = s.LoginIn().load(request.get_json(silent=True) or request.form.to_dict())
-    return s.UserOut().dump(sign_in(body["username"], body["password"]))
+    body = s.shared(s.LoginIn).load(request.get_json(silent=True) or request.form.to_dict())
+    return s.shared(s.UserOut).dump(sign_in(body["username"], body["password"]))
 
 
 @bp.post("/logout")
@@ -60,46 +70,46 @@ def logout():
 @bp.get("/me")
 def whoami():
     """The signed-in user."""
-    return s.UserOut().dump(me())
+    return s.shared(s.UserOut).dump(me())
 
 
 @bp.get("/processes")
 def list_processes():
     """The deployed processes one may start."""
     me()
-    return jsonify(s.ProcessOut().dump(processes.list_deployed(_engine(), db_session()), many=True))
+    return jsonify(s.shared(s.ProcessOut).dump(processes.list_deployed(_engine(), db_session()), many=True))
 
 
 @bp.post("/instances")
 def create_instance():
     """Start a process for a cycle."""
-    body = s.InstanceCreateIn().load(request.get_json(silent=True) or {})
-    data = s.InstanceDataIn().load(body["data"])  # only what a start takes: other keys never reach the workflow
+    body = s.shared(s.InstanceCreateIn).load(request.get_json(silent=True) or {})
+    data = s.shared(s.InstanceDataIn).load(body["data"])  # only what a start takes: other keys never reach the workflow
     instance = instances.start(_engine(), db_session(), me(), body["process_id"], data, now())
     commit()
-    return s.InstanceOut().dump(instance_view(instance)), 201
+    return s.shared(s.InstanceOut).dump(instance_view(instance)), 201
 
 
 @bp.get("/instances")
 def list_instances():
     """Instances, filtered by process and status."""
-    q = s.InstanceQuery().load(request.args.to_dict())
+    q = s.shared(s.InstanceQuery).load(request.args.to_dict())
     rows, total = instances.list_instances(db_session(), me(), q.get("process_id"), q.get("status"),
                                            q["limit"], q["offset"])
-    return {"items": [s.InstanceOut().dump(instance_view(r)) for r in rows], "total": total}
+    return {"items": [s.shared(s.InstanceOut).dump(instance_view(r)) for r in rows], "total": total}
 
 
 @bp.get("/instances/<int:instance_id>")
 def get_instance(instance_id: int):
     """One instance: status, open tasks, progress."""
-    return s.InstanceOut().dump(instance_view(instances.get_instance(db_session(), me(), instance_id)))
+    return s.shared(s.InstanceOut).dump(instance_view(instances.get_instance(db_session(), me(), instance_id)))
 
 
 @bp.get("/instances/<int:instance_id>/history")
 def instance_history(instance_id: int):
     """The instance's audit events, oldest first."""
     instance = instances.get_instance(db_session(), me(), instance_id)
-    return jsonify(s.AuditEventOut().dump(instances.history(db_session(), instance), many=True))
+    return jsonify(s.shared(s.AuditEventOut).dump(instances.history(db_session(), instance), many=True))
 
 
 def _task_filters(q: dict) -> dict:
@@ -114,9 +124,9 @@ def _task_filters(q: dict) -> dict:
 @bp.get("/tasks")
 def list_tasks():
     """An inbox: mine, my roles' pool (group), or all I may see."""
-    q = s.TaskQuery().load(request.args.to_dict())
+    q = s.shared(s.TaskQuery).load(request.args.to_dict())
     rows, total = tasks.inbox(db_session(), me(), q["scope"], q["status"], q["limit"], q["offset"],
-                              _task_filters(q))
+                              _task_filters(q), groups_of(_engine().catalog))
     return s.page(s.TaskOut(), rows, total)
 
 
@@ -129,7 +139,7 @@ def get_task(task_id: int):
 @bp.post("/tasks/<int:task_id>/claim")
 def claim(task_id: int):
     """Take a task from the pool."""
-    task = tasks.claim(db_session(), me(), task_id, now())
+    task = tasks.claim(_engine(), db_session(), me(), task_id, now())
     commit()
     return task_detail(task)
 
@@ -145,7 +155,7 @@ def release(task_id: int):
 @bp.post("/tasks/<int:task_id>/assign")
 def assign(task_id: int):
     """Give a task to someone (group head, admin)."""
-    body = s.AssignIn().load(request.get_json(silent=True) or {})
+    body = s.shared(s.AssignIn).load(request.get_json(silent=True) or {})
     task = tasks.assign(_engine(), db_session(), me(), task_id, body["user"], now())
     commit()
     return task_detail(task)
@@ -154,10 +164,11 @@ def assign(task_id: int):
 @bp.post("/tasks/<int:task_id>/complete")
 def complete(task_id: int):
     """Finish a task with its form data."""
-    body = s.CompleteIn().load(request.get_json(silent=True) or {})
+    body = s.shared(s.CompleteIn).load(request.get_json(silent=True) or {})
     task = tasks.complete(_engine(), db_session(), me(), task_id, body["data"], now())
     commit()
-    return task_detail(task)
+    following = instances.open_tasks(db_session(), task.instance)
+    return {**task_detail(task), "next_tasks": s.shared(s.TaskOut).dump(following, many=True)}
 
 
 @bp.post("/tasks/<int:task_id>/evidence")
@@ -168,23 +179,23 @@ def add_evidence(task_id: int):
         upload = request.files["file"]
         row = attach.add_file(_engine(), session, user, task_id, upload.stream, upload.filename or "", now())
     else:
-        body = s.EvidenceJsonIn().load(request.get_json(silent=True) or request.form.to_dict())
+        body = s.shared(s.EvidenceJsonIn).load(request.get_json(silent=True) or request.form.to_dict())
         if "url" in body:
-            row = attach.add_link(session, user, task_id, body["url"], now())
+            row = attach.add_link(_engine(), session, user, task_id, body["url"], now())
         elif "note" in body:
-            row = attach.add_note(session, user, task_id, body["note"], now())
+            row = attach.add_note(_engine(), session, user, task_id, body["note"], now())
         else:
             raise Invalid("ต้องมีไฟล์ ลิงก์ หรือบันทึก / A file, url or note is required.",
                           fields={"file": ["missing"]})
     commit()
-    return s.EvidenceOut().dump(row), 201
+    return s.shared(s.EvidenceOut).dump(row), 201
 
 
 @bp.get("/audit")
 def search_audit():
     """Audit events filtered by instance, user, action and time."""
     require_roles(*OVERSEERS)
-    q = s.AuditQuery().load(request.args.to_dict())
+    q = s.shared(s.AuditQuery).load(request.args.to_dict())
     rows, total = audit_events(db_session(), q)
     return s.page(s.AuditEventOut(), rows, total)
 
@@ -193,7 +204,7 @@ def search_audit():
 def verify_audit():
     """Verify the hash chain."""
     require_roles(*OVERSEERS)
-    return s.ChainReportOut().dump(audit.verify(db_session()).to_dict())
+    return s.shared(s.ChainReportOut).dump(audit.verify(db_session()).to_dict())
 
 
 @bp.get("/openapi.json")

@@ -1,8 +1,17 @@
 """marshmallow schemas: every API input is loaded by one, every output dumped by one."""
-from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+from datetime import date, datetime, timezone
+from functools import cache
+
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, pre_load, validate
 
 from engine.calendar import format_thai_date
 from web.services import services
+
+
+@cache
+def shared(schema: type[Schema]) -> Schema:
+    """One instance per schema class: building one costs ~0.2 ms a request, and dump/load keep no state."""
+    return schema()
 
 
 class LocalDateTime(fields.DateTime):
@@ -19,11 +28,41 @@ class ThaiDate(fields.Field):
         return None if value is None else format_thai_date(value.astimezone(services().engine.tz))
 
 
+NUL = "ห้ามมีอักขระ NUL / NUL characters are not allowed."
+
+
+def has_nul(value) -> bool:
+    """Whether a NUL character hides in a string, a key or a nested value (PostgreSQL refuses it in text)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    return isinstance(value, list) and any(has_nul(v) for v in value)
+
+
 class Strict(Schema):
-    """Inputs refuse unknown fields."""
+    """Inputs refuse unknown fields, and NUL characters (the same answer on SQLite as on PostgreSQL)."""
 
     class Meta:
         unknown = RAISE
+
+    @pre_load
+    def refuse_nul(self, data, **kwargs):
+        """A field holding a NUL anywhere is invalid."""
+        bad = [key for key, value in data.items() if has_nul(key) or has_nul(value)] if isinstance(data, dict) else []
+        if bad:
+            raise ValidationError({key: [NUL] for key in bad})
+        return data
+
+
+# What the database holds: ids (and offsets) of an Integer column (PostgreSQL's int4), and days and moments in
+# the B.E. years 2500–2700 of the cycles; beyond them a query or a time-zone shift overflows (500).
+MAX_ID = 2**31 - 1
+ID = validate.Range(0, MAX_ID)
+DAY = validate.Range(date(1957, 1, 1), date(2157, 12, 31), error="พ.ศ. 2500–2700 / B.E. 2500–2700")
+MOMENT = validate.Range(datetime(1957, 1, 1, tzinfo=timezone.utc), datetime(2157, 12, 31, tzinfo=timezone.utc),
+                        error="พ.ศ. 2500–2700 / B.E. 2500–2700")
+CYCLE = validate.Range(2500, 2700, error="ปี พ.ศ. 2500–2700 / a B.E. year")
 
 
 # ---- inputs
@@ -59,20 +98,20 @@ class InstanceQuery(Strict):
     process_id = fields.String()
     status = fields.String(validate=validate.OneOf(["running", "suspended", "completed", "cancelled", "error"]))
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(0))
+    offset = fields.Integer(load_default=0, validate=ID)
 
 
 class TaskQuery(Strict):
     scope = fields.String(load_default="mine", validate=validate.OneOf(["mine", "group", "all"]))
     status = fields.String(load_default="open", validate=validate.OneOf(["open", "done"]))
     process_id = fields.String()
-    instance_id = fields.Integer()
+    instance_id = fields.Integer(validate=ID)
     step_id = fields.String()
-    cycle_year = fields.Integer()
+    cycle_year = fields.Integer(validate=CYCLE)
     school = fields.String()
     network = fields.String()
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(0))
+    offset = fields.Integer(load_default=0, validate=ID)
 
 
 class CompleteIn(Strict):
@@ -89,14 +128,14 @@ class EvidenceJsonIn(Strict):
 
 
 class AuditQuery(Strict):
-    instance_id = fields.Integer()
+    instance_id = fields.Integer(validate=ID)
     user = fields.String()
     action = fields.String()
     process_id = fields.String()
-    since = fields.AwareDateTime(default_timezone=None)
-    until = fields.AwareDateTime(default_timezone=None)
+    since = fields.AwareDateTime(default_timezone=None, validate=MOMENT)
+    until = fields.AwareDateTime(default_timezone=None, validate=MOMENT)
     limit = fields.Integer(load_default=200, validate=validate.Range(1, 5000))
-    offset = fields.Integer(load_default=0, validate=validate.Range(0))
+    offset = fields.Integer(load_default=0, validate=ID)
 
 
 # ---- outputs
@@ -135,7 +174,7 @@ class TaskOut(Schema):
     due_at = LocalDateTime()
     due_th = ThaiDate(attribute="due_at", dump_only=True)
     status = fields.String()
-    completed_at = LocalDateTime()
+    completed_at = LocalDateTime(allow_none=True)
     completed_by = fields.Function(lambda t: t.completed_by.username if t.completed_by else None)
 
 
@@ -146,12 +185,12 @@ class FormOut(Schema):
 class EvidenceOut(Schema):
     id = fields.Integer()
     kind = fields.String()
-    filename = fields.String()
-    content_type = fields.String()
-    size = fields.Integer()
-    sha256 = fields.String()
-    url = fields.String()
-    note = fields.String()
+    filename = fields.String(allow_none=True)
+    content_type = fields.String(allow_none=True)
+    size = fields.Integer(allow_none=True)
+    sha256 = fields.String(allow_none=True)
+    url = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
     added_by = fields.Function(lambda e: e.added_by.username)
     added_at = LocalDateTime()
 
@@ -163,6 +202,11 @@ class TaskDetailOut(TaskOut):
     timing = fields.String()
     data = fields.Dict(allow_none=True)
     can_act = fields.Boolean()
+
+
+class TaskCompletedOut(TaskDetailOut):
+    # What comes next in the same instance, so a client goes on without another request.
+    next_tasks = fields.List(fields.Nested(TaskOut))
 
 
 class InstanceOut(Schema):
@@ -196,17 +240,28 @@ class AuditEventOut(Schema):
     hash = fields.String()
 
 
+class ChainHeadOut(Schema):
+    sequence = fields.Integer()
+    id = fields.Integer(allow_none=True)
+    hash = fields.String()
+
+
 class ChainReportOut(Schema):
     ok = fields.Boolean()
     events = fields.Integer()
     first_bad_id = fields.Integer(allow_none=True)
     reason = fields.String(allow_none=True)
     last_hash = fields.String(allow_none=True)
+    head = fields.Nested(ChainHeadOut, allow_none=True)  # what `khumue audit head` exports
 
 
 class ErrorOut(Schema):
     error = fields.String()
     fields_ = fields.Dict(data_key="fields", attribute="fields")
+
+
+# How web/openapi.py's routes name an answer made by page().
+PAGE = "page"
 
 
 def page(schema: Schema, items, total: int) -> dict:
