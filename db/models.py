@@ -379,9 +379,12 @@ class TaskDraft(Base):
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-# Inbox indexes (revision 0006): a user's done tasks, and every open task soonest due first.
+# Inbox indexes (revision 0006): a user's done tasks, and every open task soonest due first; (0009) the
+# claimable pool by role, and the audit trail by person.
 Index("ix_task_completed_by", HumanTask.completed_by_id, HumanTask.status)
 Index("ix_task_status_due", HumanTask.status, HumanTask.due_at, HumanTask.id)
+Index("ix_task_pool", HumanTask.status, HumanTask.role, HumanTask.assignee_id, HumanTask.due_at, HumanTask.id)
+Index("ix_audit_actor_id", AuditEvent.actor, AuditEvent.id)
 
 
 class LoginAttempt(Base):
