@@ -16,6 +16,7 @@ from engine import processes
 from engine.accounts import issue_token
 from engine.demo import load_demo
 from tests.tamper import guard_lifted
+from tests.mailcatcher import Catcher
 
 PG_ADMIN = os.environ.get("KHUMUE_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=test")
 _PG_STATE = {}
@@ -197,3 +198,12 @@ class Api:
 def api(app):
     """The JSON API as the demo users."""
     return Api(app)
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server (aiosmtpd) on a free port, collecting what is sent to it."""
+    catcher = Catcher()
+    catcher.start()
+    yield catcher
+    catcher.stop()

@@ -6,7 +6,6 @@ import pytest
 
 from engine.transport import SmtpTransport
 from tests.conftest import only_processes
-from tests.mailcatcher import Catcher
 from tests.walk import do_step, open_tasks
 
 # (day, user, step, chosen values): people finish their steps on these days; one step is left late.
@@ -35,14 +34,6 @@ SCHOOLS = [f"school{n:03d}" for n in range(114, 128)]  # network N8
 def processes_dir(tmp_path):
     """An office that runs only P1, so every mail here is P1's."""
     return only_processes(tmp_path / "processes", "qa_annual_cycle")
-
-
-@pytest.fixture
-def smtp():
-    catcher = Catcher()
-    catcher.start()
-    yield catcher
-    catcher.stop()
 
 
 def act(api, user, step, chosen):

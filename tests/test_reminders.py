@@ -4,7 +4,6 @@ from sqlalchemy import select
 
 from db.models import CycleStart, OutboxMail, User
 from tests.conftest import only_processes
-from tests.mailcatcher import Catcher
 from tests.walk import do_step, open_tasks
 
 
@@ -12,14 +11,6 @@ from tests.walk import do_step, open_tasks
 def processes_dir(tmp_path):
     """An office that runs only P1, so every mail here is P1's."""
     return only_processes(tmp_path / "processes", "qa_annual_cycle")
-
-
-@pytest.fixture
-def smtp():
-    catcher = Catcher()
-    catcher.start()
-    yield catcher
-    catcher.stop()
 
 
 @pytest.fixture

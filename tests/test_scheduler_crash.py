@@ -20,7 +20,6 @@ from sqlalchemy import select
 from db.models import OutboxMail
 from engine.outbox import SENDING_TIMEOUT
 from tests.conftest import only_processes
-from tests.mailcatcher import Catcher
 from web.config import REPO
 
 MOMENT = "2027-04-01T09:00:00+07:00"
@@ -32,14 +31,6 @@ SENT_BEFORE_KILL, DUE = 5, 17
 def processes_dir(tmp_path):
     """An office that runs only P1, so every mail here is P1's."""
     return only_processes(tmp_path / "processes", "qa_annual_cycle")
-
-
-@pytest.fixture
-def smtp():
-    catcher = Catcher()
-    catcher.start()
-    yield catcher
-    catcher.stop()
 
 
 def tick(services, database_url, smtp, tmp_path, moment: str, kill: str = "none") -> int:

@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from db.models import CycleStart, OutboxMail
 from tests.conftest import only_processes
-from tests.mailcatcher import Catcher
 
 MOMENT = "2027-04-01T09:00:00+07:00"
 
@@ -18,14 +17,6 @@ MOMENT = "2027-04-01T09:00:00+07:00"
 def processes_dir(tmp_path):
     """An office that runs only P1, so every mail here is P1's."""
     return only_processes(tmp_path / "processes", "qa_annual_cycle")
-
-
-@pytest.fixture
-def smtp():
-    catcher = Catcher()
-    catcher.start()
-    yield catcher
-    catcher.stop()
 
 
 def test_two_scheduler_processes_send_each_mail_once(app, services, api, smtp, database_url, tmp_path):
