@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from bench.setup import START, database, office
 from db.models import HumanTask, User
-from engine import instances, tasks
+from engine.runtime import instances
+from engine.runtime import tasks
 
 BENCH_PROCESSES = Path(__file__).parent / "processes"
 

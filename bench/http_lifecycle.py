@@ -15,7 +15,7 @@ from bench.completion import BENCH_PROCESSES
 from bench.setup import START, database, office
 from bench.stats import pct
 from db.models import User
-from engine.accounts import issue_token
+from engine.access.accounts import issue_token
 from tests.mailcatcher import free_port
 
 

@@ -7,7 +7,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from db.models import HumanTask, User
-from engine import attach, instances, tasks
+from engine.runtime import attach
+from engine.runtime import instances
+from engine.runtime import tasks
 from bench.setup import START, database, office
 
 OFFICE_STEPS = [("study_criteria", {}), ("draft_standards", {}), ("committee_decision", {"committee_decision": "approve"}),

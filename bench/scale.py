@@ -11,8 +11,9 @@ from sqlalchemy import insert, select, text, update
 from bench.setup import START, database, office
 from bench.stats import summary, timed
 from db.models import AuditEvent, HumanTask, ProcessInstance, ProcessVersion, School, User
-from engine import instances, tasks
-from engine.notify import queue_reminders
+from engine.runtime import instances
+from engine.runtime import tasks
+from engine.notify.notices import queue_reminders
 from web.queries import audit_events
 
 ACTIONS = ["task.complete", "task.create", "task.claim", "evidence.add", "instance.start"]

@@ -8,8 +8,8 @@ from pathlib import Path
 import psycopg
 
 from db.migrate import upgrade
-from engine import processes
-from engine.demo import load_demo
+from engine.processes import deployment as processes
+from engine.demo.office import load_demo
 from web.services import build_services
 from web.config import REPO
 

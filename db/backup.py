@@ -21,12 +21,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from db.models import AuditHead, Evidence, ProcessInstance
-from engine import audit
+from engine.trail import audit
 
 MANIFEST = "manifest.json"
 FORMAT = 1
 DB_FILES = {"sqlite": "khumue.db", "postgresql": "khumue.pgdump"}
-# How a workflow document moved out to an archive starts (engine/archive.py): its evidence left the store too.
+# How a workflow document moved out to an archive starts (engine/records/archive.py): its evidence left the store too.
 ARCHIVED_PREFIX = '{"khumue_archived"'
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 

@@ -1,4 +1,5 @@
 """The engine object: built from the parts passed in; no globals, no side effects at import."""
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -6,11 +7,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Holiday, ProcessVersion
-from engine.bpmn import ProcessModel, load_model
-from engine.calendar import BANGKOK, WorkCalendar
-from engine.catalog import CatalogEntry, load_catalog
-from engine.document import DocumentCodec
-from engine.evidence import EvidenceStore
+from engine.model.bpmn import ProcessModel, load_model
+from engine.calendar.thai import BANGKOK, WorkCalendar
+from engine.model.catalog import CatalogEntry, load_catalog
+from engine.model.document import DocumentCodec
+from engine.trail.evidence import EvidenceStore
 
 
 _ADDED_DAYS = select(Holiday.day).order_by(Holiday.day)  # read at every new task: built once
@@ -27,6 +28,9 @@ class Engine:
     mail_from: str = "khumue@localhost"
     codec: DocumentCodec = field(default_factory=DocumentCodec)
     catalog: dict[str, CatalogEntry] = field(default_factory=dict)
+    # (process id, step id) -> what else happens when that step completes (records.step_hooks, wired by
+    # engine.assemble): runtime calls it without importing the rooms above it.
+    step_hooks: Mapping[tuple[str, str], Callable[..., dict]] = field(default_factory=dict)
     _models: dict[int, ProcessModel] = field(default_factory=dict)
     _calendars: dict[tuple, WorkCalendar] = field(default_factory=dict)
 

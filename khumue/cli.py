@@ -8,12 +8,13 @@ from sqlalchemy import select
 
 from db.migrate import upgrade
 from db.models import User, UserRole
-from engine import audit, processes
-from engine.accounts import hash_password, issue_token
-from engine.demo import load_demo
-from engine.demo_flight import load_flight
+from engine.trail import audit
+from engine.processes import deployment as processes
+from engine.access.accounts import hash_password, issue_token
+from engine.demo.office import load_demo
+from engine.demo.flight import load_flight
 from engine.errors import EngineError
-from engine.roles import ROLES
+from engine.model.roles import ROLES
 
 
 def _now() -> datetime:
@@ -56,7 +57,7 @@ def main():
 def up(demo, host, port):
     """Create or migrate the database, deploy processes, and serve (one process)."""
     from waitress import serve
-    from engine.scheduler import build_scheduler
+    from engine.jobs.scheduler import build_scheduler
     app = _app()
     prepare(app, demo)
     scheduler = build_scheduler(_services(app).tick, background=True)
@@ -97,7 +98,7 @@ def serve_cmd(host, port, workers, threads):
 @click.option("--interval", default=60, show_default=True, type=int, help="seconds between ticks")
 def scheduler_cmd(interval):
     """Run the scheduler: yearly starts, timers, reminders, e-mail (never inside web workers)."""
-    from engine.scheduler import build_scheduler
+    from engine.jobs.scheduler import build_scheduler
     app = _app()
     upgrade(app.config["DATABASE_URL"])
     click.echo(f"khumue scheduler: every {interval}s on {app.config['DATABASE_URL']}")
@@ -271,7 +272,7 @@ def archive_group():
 def archive_create(cycle_year, process_id, purge, path):
     """Write the cycle's closed instances to the folder PATH (refused while one is still open)."""
     from pathlib import Path
-    from engine.archive import archive_cycle, delete_purged_files
+    from engine.records.archive import archive_cycle, delete_purged_files
     svc = _services(_app())
     with svc.db.session() as session:
         try:
@@ -296,7 +297,7 @@ def archive_create(cycle_year, process_id, purge, path):
 @click.argument("path", type=click.Path(file_okay=False, exists=True))
 def archive_verify(path):
     """Check an archive's files and its audit segment on their own; exit 1 naming each problem."""
-    from engine.archive import verify_archive
+    from engine.records.archive import verify_archive
     problems = verify_archive(path)
     for problem in problems:
         click.echo(problem, err=True)
@@ -372,11 +373,12 @@ def audit_export(output):
 def report_cmd(kind, fiscal_year, quarter, file_format, output):
     """Write the eMENSCR (per quarter, or the year's four) or e-MES (per year) report pack to a file."""
     from pathlib import Path
-    from engine import report_files, reports
+    from engine.reporting import pack_files
+    from engine.reporting import packs
     if kind == "emes" and quarter:
         raise click.BadParameter("e-MES is reported once a year; leave out --quarter", param_hint="--quarter")
     svc = _services(_app())
     with svc.db.session() as session:
-        pack = reports.build_pack(svc.engine, session, kind, fiscal_year, quarter, _now())
-    Path(output).write_bytes(report_files.render(pack, file_format))
+        pack = packs.build_pack(svc.engine, session, kind, fiscal_year, quarter, _now())
+    Path(output).write_bytes(pack_files.render(pack, file_format))
     click.echo(f"wrote {output}: {len(pack.emenscr)} eMENSCR rows, {len(pack.emes)} e-MES rows")

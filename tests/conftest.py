@@ -12,9 +12,9 @@ from sqlalchemy import text
 
 from db.migrate import upgrade
 from db.models import Base, User
-from engine import processes
-from engine.accounts import issue_token
-from engine.demo import load_demo
+from engine.processes import deployment as processes
+from engine.access.accounts import issue_token
+from engine.demo.office import load_demo
 from tests.tamper import guard_lifted
 from tests.mailcatcher import Catcher
 

@@ -12,7 +12,8 @@ from datetime import datetime
 
 from sqlalchemy import event
 
-from engine import notify, tasks
+from engine.notify import notices as notify
+from engine.runtime import tasks
 
 
 def die(*_args, **_kwargs) -> None:

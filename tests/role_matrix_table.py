@@ -13,11 +13,11 @@ OFFICE = SIGNED_IN - {"school001"}
 NOBODY = frozenset()
 ADMIN = frozenset({"admin1"})
 HEADS = frozenset({"head1", "policyhead1"})
-OPERATORS = ADMIN | HEADS                                        # engine.instance_ops.OPERATORS, assigners
-OVERSEERS = OPERATORS | {"director1", "auditor1"}                 # engine.roles.OVERSEERS: read every task
-AUDIT_READERS = OPERATORS | {"auditor1"}                          # engine.audit_search.AUDIT_READERS
+OPERATORS = ADMIN | HEADS                                        # engine.runtime.operations.OPERATORS, assigners
+OVERSEERS = OPERATORS | {"director1", "auditor1"}                 # engine.model.roles.OVERSEERS: read every task
+AUDIT_READERS = OPERATORS | {"auditor1"}                          # engine.reporting.audit_search.AUDIT_READERS
 REPORT_READERS = OVERSEERS | {"monitoring1"}                      # web.reports_api.READERS
-REGISTER_READERS = OVERSEERS | {"clerk1"}                         # engine.registers.READERS
+REGISTER_READERS = OVERSEERS | {"clerk1"}                         # engine.records.registers.READERS
 REGISTER_MANAGERS = frozenset({"admin1", "clerk1"})
 APPROVERS = HEADS | {"director1"}
 USER_READERS = OPERATORS | {"auditor1"}
@@ -31,7 +31,7 @@ TASK_MANAGE = {"own": OPERATORS, "school002": OPERATORS}
 TASK_RELEASE = {"own": WORKERS, "school002": OPERATORS}
 # Instances: P1's cycle, and the per-school instances of school001 and school002.
 INSTANCE_READ = {"root": OFFICE, "school001": SIGNED_IN, "school002": OFFICE}
-# P1 belongs to the supervision group: head1's, not policyhead1's (engine.permissions.operates).
+# P1 belongs to the supervision group: head1's, not policyhead1's (engine.access.policy.operates).
 INSTANCE_OPERATE = {v: ADMIN | {"head1"} for v in ("root", "school001", "school002")}
 # Evidence files of school visits: at school001 (its own) and at school004.
 SUPERVISION_READ = OVERSEERS | {"supervisor1"}

@@ -10,7 +10,7 @@ import signal
 import smtplib
 import sys
 
-from engine import transport
+from engine.notify import transport
 from khumue.cli import main
 
 

@@ -2,7 +2,11 @@
 instance operations, handovers and out-of-office windows. Dashboard and audit routes: web/report_api.py."""
 from flask import Blueprint, jsonify, request
 
-from engine import delegation, instance_ops, login_guard, org_admin, process_admin
+from engine.access import delegation
+from engine.runtime import operations as instance_ops
+from engine.access import login_guard
+from engine.org import admin as org_admin
+from engine.processes import versions as process_admin
 from web import admin_schemas as a
 from web import schemas as s
 from web import report_api

@@ -6,9 +6,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
-from engine import delegation, login_guard, org_admin, process_admin
+from engine.access import delegation
+from engine.access import login_guard
+from engine.org import admin as org_admin
+from engine.processes import versions as process_admin
 from engine.errors import EngineError
-from engine.roles import ROLES
+from engine.model.roles import ROLES
 from web import admin_schemas as a
 from web.i18n import bi
 from web.pages import flash_done

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from engine import org_admin
+from engine.org import admin as org_admin
 from engine.errors import EngineError
 from web.i18n import bi
 from web.pages import flash_done

@@ -4,9 +4,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from engine import instance_ops, instances
+from engine.runtime import operations as instance_ops
+from engine.runtime import instances
 from engine.errors import EngineError
-from engine.status import InstanceStatus
+from engine.model.status import InstanceStatus
 from web.i18n import bi
 from web.pages import flash_done
 from web.services import commit, db_session, now, services

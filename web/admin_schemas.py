@@ -3,9 +3,9 @@ from datetime import datetime, timedelta
 
 from marshmallow import Schema, fields, validate
 
-from engine.calendar import format_thai_date
-from engine.delegation import state as delegation_state
-from engine.roles import ROLES
+from engine.calendar.thai import format_thai_date
+from engine.access.delegation import state as delegation_state
+from engine.model.roles import ROLES
 from web import schemas as s
 from web.report_schemas import (AuditExportQuery, AuditSearchQuery, DashboardOut, DashboardQuery, LateQuery,
                                  LateTaskOut, MatrixOut, MatrixQuery, TimelineOut)

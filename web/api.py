@@ -4,10 +4,14 @@ from sqlalchemy import select
 from werkzeug.routing import IntegerConverter
 
 from db.models import Network, School
-from engine import attach, audit, instances, processes, tasks
+from engine.runtime import attach
+from engine.trail import audit
+from engine.runtime import instances
+from engine.processes import deployment as processes
+from engine.runtime import tasks
 from engine.errors import Invalid
-from engine.permissions import can_act, groups_of
-from engine.roles import OVERSEERS
+from engine.access.policy import can_act, groups_of
+from engine.model.roles import OVERSEERS
 from web import schemas as s
 from web.auth import me, require_roles, sign_in, sign_out
 from web.queries import audit_events

@@ -3,7 +3,10 @@ from flask import Blueprint, Response, render_template, request, url_for
 from flask_login import current_user, login_required
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from engine import audit, audit_pdf, audit_search, exports
+from engine.trail import audit
+from engine.reporting import audit_pdf
+from engine.reporting import audit_search
+from engine.reporting import tables
 from web.pages import _top_processes
 from web.report_schemas import DayOrMoment
 from web.services import db_session, now, services
@@ -54,5 +57,5 @@ def audit_pdf_export():
     """The events matching the filters as a PDF, with the chain's verification result on top."""
     q = AuditForm().load(_args())
     data = audit_pdf.to_pdf(services().engine, db_session(), current_user.user, q, now())
-    name = exports.export_name("audit", q.get("process_id"), None, now(), "pdf")
+    name = tables.export_name("audit", q.get("process_id"), None, now(), "pdf")
     return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})

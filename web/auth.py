@@ -8,9 +8,10 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from sqlalchemy import select
 
 from db.models import User
-from engine import audit, login_guard
-from engine.accounts import authenticate, user_for_token
-from engine.delegation import stand_in
+from engine.trail import audit
+from engine.access import login_guard
+from engine.access.accounts import authenticate, user_for_token
+from engine.access.delegation import stand_in
 from engine.errors import EngineError, Forbidden
 from web.services import commit, db_session, now
 

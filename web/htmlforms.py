@@ -1,7 +1,7 @@
-"""A step's form in HTML: what the browser sent, as a draft's raw values and as data for engine.forms."""
+"""A step's form in HTML: what the browser sent, as a draft's raw values and as data for engine.model.forms."""
 from werkzeug.datastructures import MultiDict
 
-from engine.forms import FormDef
+from engine.model.forms import FormDef
 
 CHECKED = "1"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 from flask import Flask, request
 from flask_babel import Babel, get_locale
 
-from engine.calendar import be_year, format_thai_date, relative_hint, relative_hint_en
-from engine.roles import ROLES
+from engine.calendar.thai import be_year, format_thai_date, relative_hint, relative_hint_en
+from engine.model.roles import ROLES
 from web.services import now, services
 
 LANGS = ("th", "en")

@@ -7,9 +7,9 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from sqlalchemy import select
 
 from db.models import Network, School
-from engine import inboxes
+from engine.reporting import inboxes
 from engine.errors import EngineError
-from engine.permissions import groups_of
+from engine.access.policy import groups_of
 from web.auth import sign_in, sign_out
 from web.i18n import COOKIE, LANGS
 from web.queries import outbox_for

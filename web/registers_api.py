@@ -1,7 +1,8 @@
 """The correspondence registers' API under /api/v1/registers (P15): entries, loans, destruction."""
 from flask import Blueprint, jsonify, request
 
-from engine import registers, retention
+from engine.records import registers
+from engine.records import retention
 from web import registers_schemas as rs
 from web.auth import me
 from web.schemas import PAGE, page

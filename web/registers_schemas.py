@@ -1,9 +1,9 @@
 """marshmallow schemas of the correspondence registers' API (/api/v1/registers)."""
 from marshmallow import Schema, fields, validate
 
-from engine.calendar import format_thai_date
-from engine.registers import COPIES, KINDS, MAX_RETENTION_YEARS, SECRECY, URGENCY, EntryStatus
-from engine.retention import ListStatus
+from engine.calendar.thai import format_thai_date
+from engine.records.registers import COPIES, KINDS, MAX_RETENTION_YEARS, SECRECY, URGENCY, EntryStatus
+from engine.records.retention import ListStatus
 from web.schemas import DAY, ID, LocalDateTime, Strict, ThaiDate
 
 

@@ -2,7 +2,9 @@
 instances by status, late steps, workload, the schools × steps matrix, audit search, export and timeline."""
 from flask import Blueprint, Response, jsonify, request, stream_with_context
 
-from engine import audit_search, dashboard, exports
+from engine.reporting import audit_search
+from engine.reporting import dashboard
+from engine.reporting import tables
 from web import report_schemas as r
 from web import schemas as s
 from web.auth import me
@@ -21,10 +23,10 @@ def _download(data, ext: str, name: str) -> Response:
 
 
 def _table(kind: str, q: dict, headers, rows, fills=None) -> Response:
-    name = exports.export_name(kind, q.get("process_id"), q.get("cycle"), now(), q["format"])
+    name = tables.export_name(kind, q.get("process_id"), q.get("cycle"), now(), q["format"])
     if q["format"] == "csv":
-        return _download(exports.csv_bytes(headers, rows), "csv", name)
-    return _download(exports.xlsx_bytes(kind, headers, rows, fills), "xlsx", name)
+        return _download(tables.csv_bytes(headers, rows), "csv", name)
+    return _download(tables.xlsx_bytes(kind, headers, rows, fills), "xlsx", name)
 
 
 @bp.get("/dashboard")
@@ -43,7 +45,7 @@ def matrix():
                             q.get("network"))
     if q["format"] == "json":
         return r.MatrixOut().dump(data)
-    return _table("matrix", q, *exports.matrix_table(data))
+    return _table("matrix", q, *tables.matrix_table(data))
 
 
 @bp.get("/dashboard/late")
@@ -55,7 +57,7 @@ def late():
                                 q.get("network"))
     if q["format"] == "json":
         return jsonify(r.LateTaskOut().dump(rows, many=True))
-    return _table("late", q, *exports.late_table(rows, services().engine.tz))
+    return _table("late", q, *tables.late_table(rows, services().engine.tz))
 
 
 @bp.get("/audit/search")
@@ -71,7 +73,7 @@ def audit_export():
     """The events of a search as CSV, streamed (UTF-8 with a BOM for Excel)."""
     q = r.AuditExportQuery().load(request.args.to_dict())
     lines = audit_search.export_csv(services().engine, db_session(), me(), q)
-    name = exports.export_name("audit", q.get("process_id"), None, now(), "csv")
+    name = tables.export_name("audit", q.get("process_id"), None, now(), "csv")
     return _download(stream_with_context(lines), "csv", name)
 
 

@@ -4,7 +4,8 @@ from urllib.parse import quote
 from flask import Blueprint, Response, request
 from marshmallow import Schema, fields, validate
 
-from engine import report_files, reports
+from engine.reporting import pack_files
+from engine.reporting import packs as reports
 from web.auth import require_roles
 from web.schemas import LocalDateTime, Strict
 from web.services import db_session, now, services
@@ -13,7 +14,7 @@ bp = Blueprint("reports_api", __name__, url_prefix="/api/v1/reports")
 
 # Who reads the office's reporting: the monitoring head who keys it in, the heads above, and the auditor.
 READERS = ("monitoring_head", "group_head", "area_director", "admin", "auditor")
-FORMATS = ("json", *report_files.FORMATS)
+FORMATS = ("json", *pack_files.FORMATS)
 
 
 class EmesQuery(Strict):
@@ -93,8 +94,8 @@ def content_disposition(thai_name: str, ascii_name: str) -> str:
 def _respond(pack: reports.ReportPack, file_format: str):
     if file_format == "json":
         return ReportPackOut().dump(pack)
-    thai_name, ascii_name = report_files.file_names(pack, file_format)
-    return Response(report_files.render(pack, file_format), mimetype=report_files.FORMATS[file_format].media_type,
+    thai_name, ascii_name = pack_files.file_names(pack, file_format)
+    return Response(pack_files.render(pack, file_format), mimetype=pack_files.FORMATS[file_format].media_type,
                     headers={"Content-Disposition": content_disposition(thai_name, ascii_name),
                              "Cache-Control": "no-store"})
 
@@ -119,7 +120,7 @@ def emes():
 
 OPENAPI_ROUTES = [
     ("/reports/emenscr", "get", "eMENSCR pack of a fiscal quarter (format=json|xlsx|pdf; files as attachments)",
-     EmenscrQuery, None, ReportPackOut, 200, False, tuple(f.media_type for f in report_files.FORMATS.values())),
+     EmenscrQuery, None, ReportPackOut, 200, False, tuple(f.media_type for f in pack_files.FORMATS.values())),
     ("/reports/emes", "get", "Yearly e-MES pack with the evaluation summaries (format=json|xlsx|pdf)",
-     EmesQuery, None, ReportPackOut, 200, False, tuple(f.media_type for f in report_files.FORMATS.values())),
+     EmesQuery, None, ReportPackOut, 200, False, tuple(f.media_type for f in pack_files.FORMATS.values())),
 ]

@@ -4,7 +4,7 @@ from functools import cache
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, pre_load, validate
 
-from engine.calendar import format_thai_date
+from engine.calendar.thai import format_thai_date
 from web.services import services
 
 

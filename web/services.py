@@ -11,12 +11,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.session import Database
-from engine import audit
+from engine.trail import audit
+from engine.assemble import build_engine
 from engine.core import Engine
 from engine.errors import Conflict
-from engine.evidence import EvidenceStore
-from engine.scheduler import tick
-from engine.transport import transport_for
+from engine.trail.evidence import EvidenceStore
+from engine.jobs.scheduler import tick
+from engine.notify.transport import transport_for
 
 
 @dataclass
@@ -42,10 +43,10 @@ def build_services(config: dict) -> Services:
     """A database and an engine from the app's config."""
     db = Database(config["DATABASE_URL"])
     audit.install(db.sessions)
-    engine = Engine(processes_dir=Path(config["PROCESSES_DIR"]),
-                    evidence=EvidenceStore(Path(config["EVIDENCE_DIR"]), config["MAX_UPLOAD_BYTES"]),
-                    tz=ZoneInfo(config["TIMEZONE"]), base_url=config["BASE_URL"].rstrip("/"),
-                    mail_from=config["MAIL_FROM"])
+    engine = build_engine(processes_dir=Path(config["PROCESSES_DIR"]),
+                          evidence=EvidenceStore(Path(config["EVIDENCE_DIR"]), config["MAX_UPLOAD_BYTES"]),
+                          tz=ZoneInfo(config["TIMEZONE"]), base_url=config["BASE_URL"].rstrip("/"),
+                          mail_from=config["MAIL_FROM"])
     transport = config.get("TRANSPORT") or transport_for(config.get("SMTP_URL"), Path(config["MAIL_DIR"]))
     return Services(db, engine, config.get("CLOCK") or system_clock, transport)
 

@@ -5,11 +5,14 @@ from flask_login import current_user, login_required
 from marshmallow import Schema, fields, validate
 
 from db.models import Evidence
-from engine import attach, taskwork, tasks, timeline
+from engine.runtime import attach
+from engine.runtime import drafts as taskwork
+from engine.runtime import tasks
+from engine.reporting import timeline
 from engine.errors import EngineError, NotFound
-from engine.evidence import ALLOWED, SERVED_TYPES, clean_filename
-from engine.permissions import can_act, groups_of, may_release, may_take
-from engine.status import TaskStatus
+from engine.trail.evidence import ALLOWED, SERVED_TYPES, clean_filename
+from engine.access.policy import can_act, groups_of, may_release, may_take
+from engine.model.status import TaskStatus
 from web.htmlforms import from_data, raw_values, to_data
 from web.i18n import bi
 from web.pages import flash_done
@@ -157,7 +160,7 @@ def evidence_file(evidence_id: int):
         raise NotFound(f"ไม่พบไฟล์ / No file {evidence_id}")
     _task(row.task_id)
     path = services().engine.evidence.path_for(row.sha256)
-    if not path.is_file():  # purged into an archive (engine/archive.py): no longer in the live store
+    if not path.is_file():  # purged into an archive (engine/records/archive.py): no longer in the live store
         raise NotFound(f"ไฟล์ถูกย้ายไปเก็บในคลังเอกสารแล้ว / File {evidence_id} was moved to an archive")
     response = send_file(path, mimetype=served_type(row.content_type), as_attachment=True,
                          download_name=clean_filename(row.filename or "evidence"), max_age=0)

@@ -1,0 +1,106 @@
+"""Out-of-office windows: while one is open, the substitute sees and does the absent person's tasks."""
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import bindparam, or_, select
+from sqlalchemy.orm import Session
+
+from db.models import Delegation, User
+from engine.trail import audit
+from engine.errors import Conflict, Forbidden, Invalid, NotFound
+
+MANAGERS = frozenset({"admin", "group_head"})
+READERS = MANAGERS | {"auditor"}
+
+
+def stand_in(session: Session, user: User, now: datetime) -> User:
+    """Mark on the user how to read whose tasks they may do at `now` (engine.access.policy reads it on first use)."""
+    user.stands_in_for = None
+    user.read_stands_in_for = lambda: frozenset(session.scalars(_STANDING_IN, {"user_id": user.id, "now": now}))
+    return user
+
+
+# Run on every request: built once.
+_STANDING_IN = select(Delegation.user_id).where(
+    Delegation.substitute_id == bindparam("user_id"), Delegation.starts_at <= bindparam("now"),
+    Delegation.ends_at > bindparam("now"), Delegation.revoked_at.is_(None))
+
+
+def window(starts_on: date, ends_on: date, tz) -> tuple[datetime, datetime]:
+    """The moments a window of whole office days opens and closes (the last day included)."""
+    if ends_on < starts_on:
+        raise Invalid("วันสิ้นสุดต้องไม่ก่อนวันเริ่ม / The last day cannot be before the first.",
+                      fields={"until": ["before from"]})
+    return (datetime.combine(starts_on, time(), tz),
+            datetime.combine(ends_on + timedelta(days=1), time(), tz))
+
+
+def _active_user(session, username: str, field: str) -> User:
+    user = session.scalar(select(User).where(User.username == username, User.active))
+    if user is None:
+        raise Invalid("ไม่พบผู้ใช้ / No such active user.", fields={field: [f"no active user {username!r}"]})
+    return user
+
+
+def _may_manage(actor: User, user: User) -> None:
+    if actor.roles & MANAGERS:
+        return
+    if actor.id != user.id or "auditor" in actor.roles:  # the auditor reads and changes nothing
+        raise Forbidden("ตั้งผู้รักษาการแทนได้เฉพาะของตนเอง / You may set a substitute only for yourself.")
+    if actor.school_id is not None:  # a school's account is shared by its staff: it is never away
+        raise Forbidden("บัญชีของสถานศึกษาตั้งผู้รักษาการแทนไม่ได้ / A school's account cannot name a substitute.")
+
+
+def add(session: Session, actor: User, username: str, substitute: str, starts_on: date, ends_on: date,
+        now: datetime, tz, note: str | None = None) -> Delegation:
+    """Open a window from the first to the last day (inclusive) in which `substitute` acts for `username`."""
+    user = _active_user(session, username, "user")
+    _may_manage(actor, user)
+    sub = _active_user(session, substitute, "substitute")
+    if sub.id == user.id:
+        raise Invalid("ผู้รักษาการแทนต้องเป็นคนอื่น / The substitute must be someone else.",
+                      fields={"substitute": ["same as user"]})
+    if sub.school_id is not None and sub.school_id != user.school_id:  # a school never acts for others
+        raise Invalid("สถานศึกษารักษาการแทนผู้อื่นไม่ได้ / A school's account cannot stand in for someone else.",
+                      fields={"substitute": ["a school account"]})
+    starts_at, ends_at = window(starts_on, ends_on, tz)
+    row = Delegation(user=user, substitute=sub, starts_at=starts_at, ends_at=ends_at, note=note,
+                     created_by_id=actor.id, created_at=now)
+    session.add(row)
+    session.flush()
+    audit.record(session, now, actor.username, "delegation.add",
+                 detail={"delegation_id": row.id, "user": user.username, "substitute": sub.username,
+                         "from": starts_on.isoformat(), "until": ends_on.isoformat(), "note": note})
+    return row
+
+
+def revoke(session: Session, actor: User, delegation_id: int, now: datetime) -> Delegation:
+    """Close a window now (a future one never opens); the row stays for the record."""
+    row = session.get(Delegation, delegation_id)
+    if row is None:
+        raise NotFound(f"ไม่พบการมอบหมายแทน / No delegation {delegation_id}")
+    _may_manage(actor, row.user)
+    if row.revoked_at is not None:
+        raise Conflict("ยกเลิกไปแล้ว / This delegation was already revoked.")
+    row.revoked_at = now
+    audit.record(session, now, actor.username, "delegation.revoke",
+                 detail={"delegation_id": row.id, "user": row.user.username, "substitute": row.substitute.username})
+    return row
+
+
+def listing(session: Session, actor: User, now: datetime, current_only: bool = False) -> list[Delegation]:
+    """Windows the actor may read (all for admins, heads and auditors; else their own), newest first."""
+    query = select(Delegation).order_by(Delegation.starts_at.desc(), Delegation.id.desc())
+    if not actor.roles & READERS:
+        query = query.where(or_(Delegation.user_id == actor.id, Delegation.substitute_id == actor.id))
+    if current_only:
+        query = query.where(Delegation.ends_at > now, Delegation.revoked_at.is_(None))
+    return list(session.scalars(query))
+
+
+def state(row: Delegation, now: datetime) -> str:
+    """`upcoming`, `active`, `ended` or `revoked`."""
+    if row.revoked_at is not None:
+        return "revoked"
+    if now < row.starts_at:
+        return "upcoming"
+    return "active" if now < row.ends_at else "ended"

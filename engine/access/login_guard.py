@@ -1,0 +1,132 @@
+"""Sign-in throttling: a username is locked after repeated failures, an address slowed after many; all audited.
+
+Attempts are rows of login_attempts, so every gunicorn worker counts the same tries. A username is counted
+whether or not an account has it, and the answers are the same, so a lockout tells nobody who has an account.
+"""
+import math
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import LoginAttempt
+from engine.trail import audit
+from engine.errors import EngineError
+
+MAX_FAILURES = 5                    # failures of one username within WINDOW that lock it
+MAX_ADDRESS_FAILURES = 20           # failures from one address within WINDOW, any usernames, that throttle it
+WINDOW = timedelta(minutes=15)
+LOCK_FOR = timedelta(minutes=15)
+RESETS = ("locked", "unlocked", "cleared")  # after one of these the username's count starts again
+
+
+class TooManyAttempts(EngineError):
+    """Signing in is refused for a while: too many failures for this username or from this address."""
+
+    status = 429
+
+    def __init__(self, until: datetime, now: datetime):
+        minutes = max(1, math.ceil((until - now).total_seconds() / 60))
+        super().__init__(f"เข้าสู่ระบบผิดหลายครั้งเกินไป กรุณาลองใหม่ในอีก {minutes} นาที / "
+                         f"Too many failed sign-ins; try again in {minutes} minutes.")
+        self.until = until
+
+
+def key(username: str | None) -> str:
+    """The name attempts are counted under: as typed, trimmed, lower case (so `Head1` counts for `head1`)."""
+    return (username or "").strip().lower()[:64] or "-"
+
+
+def _address(ip: str | None) -> str:
+    return (ip or "-")[:64]
+
+
+def _add(session: Session, name: str, ip: str, now: datetime, outcome: str) -> None:
+    session.add(LoginAttempt(at=now, username=name, ip=ip, outcome=outcome))
+    session.flush()
+
+
+def _last_reset(session: Session, name: str) -> LoginAttempt | None:
+    return session.scalar(select(LoginAttempt).where(LoginAttempt.username == name, LoginAttempt.outcome.in_(RESETS))
+                          .order_by(LoginAttempt.id.desc()).limit(1))
+
+
+def _failures(session: Session, name: str, now: datetime) -> int:
+    """The username's failures within WINDOW since its last lock, unlock or success."""
+    reset = _last_reset(session, name)
+    query = select(func.count(LoginAttempt.id)).where(LoginAttempt.username == name, LoginAttempt.outcome == "failed",
+                                                      LoginAttempt.at > now - WINDOW)
+    return session.scalar(query.where(LoginAttempt.id > reset.id) if reset else query)
+
+
+def locked_until(session: Session, username: str, now: datetime) -> datetime | None:
+    """When the username's lock lifts, or None when it is not locked."""
+    reset = _last_reset(session, key(username))
+    if reset is not None and reset.outcome == "locked" and reset.at + LOCK_FOR > now:
+        return reset.at + LOCK_FOR
+    return None
+
+
+def throttled_until(session: Session, ip: str | None, now: datetime) -> datetime | None:
+    """When the address may try again, or None when it may now."""
+    times = session.scalars(select(LoginAttempt.at)
+                            .where(LoginAttempt.ip == _address(ip), LoginAttempt.outcome == "failed",
+                                   LoginAttempt.at > now - WINDOW)
+                            .order_by(LoginAttempt.at.desc()).limit(MAX_ADDRESS_FAILURES)).all()
+    return times[-1] + WINDOW if len(times) >= MAX_ADDRESS_FAILURES else None
+
+
+def refusal(session: Session, username: str, ip: str | None, now: datetime) -> TooManyAttempts | None:
+    """Before the password is checked: the refusal (recorded, audited) if the name is locked or the address slowed."""
+    name, address = key(username), _address(ip)
+    lock, throttle = locked_until(session, name, now), throttled_until(session, address, now)
+    if lock is None and throttle is None:
+        return None
+    until = max(t for t in (lock, throttle) if t is not None)
+    _add(session, name, address, now, "refused")
+    audit.record(session, now, name, "user.login_refused",
+                 detail={"ip": address, "until": until, "reason": "locked" if lock else "throttled"})
+    return TooManyAttempts(until, now)
+
+
+def failed(session: Session, username: str, ip: str | None, now: datetime) -> TooManyAttempts | None:
+    """Record a wrong password (audited); the lock or throttle it starts, if it is the last one allowed."""
+    name, address = key(username), _address(ip)
+    _add(session, name, address, now, "failed")
+    count = _failures(session, name, now)
+    audit.record(session, now, name, "user.login_failed", detail={"ip": address, "failures": count})
+    if count >= MAX_FAILURES:
+        _add(session, name, address, now, "locked")
+        audit.record(session, now, name, "user.locked", detail={"ip": address, "failures": count,
+                                                                "until": now + LOCK_FOR})
+        return TooManyAttempts(now + LOCK_FOR, now)
+    throttle = throttled_until(session, address, now)
+    if throttle is not None:
+        audit.record(session, now, name, "user.login_throttled", detail={"ip": address, "until": throttle})
+        return TooManyAttempts(throttle, now)
+    return None
+
+
+def succeeded(session: Session, username: str, ip: str | None, now: datetime) -> None:
+    """A right password: earlier failures of the name no longer count (one row, only when there were some)."""
+    name = key(username)
+    if _failures(session, name, now):
+        _add(session, name, _address(ip), now, "cleared")
+
+
+def unlock(session: Session, actor: str, username: str, now: datetime) -> bool:
+    """An administrator lifts a username's lock (audited); whether it was locked."""
+    name = key(username)
+    was_locked = locked_until(session, name, now) is not None
+    _add(session, name, "-", now, "unlocked")
+    audit.record(session, now, actor, "user.unlocked", detail={"username": name, "was_locked": was_locked})
+    return was_locked
+
+
+def locked(session: Session, now: datetime) -> dict[str, datetime]:
+    """Every locked username and when its lock lifts (for the administrator's page), in one query."""
+    rows = session.execute(select(LoginAttempt.username, LoginAttempt.outcome, LoginAttempt.at)
+                           .where(LoginAttempt.outcome.in_(RESETS), LoginAttempt.at > now - LOCK_FOR)
+                           .order_by(LoginAttempt.id)).all()
+    last = {name: (outcome, at) for name, outcome, at in rows}  # the newest reset of each name wins
+    return {name: at + LOCK_FOR for name, (outcome, at) in last.items() if outcome == "locked"}

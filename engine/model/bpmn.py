@@ -1,0 +1,233 @@
+"""Reading BPMN: SpiffWorkflow specs plus the manual's rules each step carries (lane, timing, form, evidence)."""
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.util import full_tag
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from SpiffWorkflow.spiff.parser.task_spec import CallActivityParser
+from SpiffWorkflow.spiff.specs.defaults import CallActivity, ManualTask, UserTask
+
+from engine.model.forms import FormDef, parse_form
+from engine.model.roles import role_for_lane
+from engine.model.timing import Timing, TimingError, parse_timing
+
+ASSIGN_RULES = ("role", "owner", "school", "network_supervisor")
+ASSIGN_RULES_WITH_ARG = ("performer", "var")  # performer:<step id>, var:<form field holding a username>
+
+
+def _valid_assign(text: str) -> bool:
+    rule, colon, arg = text.partition(":")
+    return rule in ASSIGN_RULES if not colon else (rule in ASSIGN_RULES_WITH_ARG and bool(arg))
+
+
+class ChildInstances(ManualTask):
+    """A call activity run as separate child instances (one per school, or one of another file's process).
+
+    The parent document stays small however many schools work; the engine completes this task
+    when the last child ends.
+    """
+
+    def __init__(self, wf_spec, bpmn_id, called_element, per_school, **kwargs):
+        super().__init__(wf_spec, bpmn_id, **kwargs)
+        self.called_element = called_element
+        self.per_school = per_school
+
+
+class KhumueCallActivityParser(CallActivityParser):
+    """`per_school` call activities, and calls to processes of other files, become ChildInstances."""
+
+    def _per_school(self):
+        return self.parse_extensions().get("properties", {}).get("per_school")
+
+    def _as_children(self) -> bool:
+        called = self.node.get("calledElement")
+        return bool(self._per_school()) or called not in self.process_parser.parser.process_parsers
+
+    def create_task(self):
+        if not self._as_children():
+            return super().create_task()
+        return ChildInstances(self.spec, self.bpmn_id, called_element=self.node.get("calledElement"),
+                              per_school=self._per_school(), **self.bpmn_attributes)
+
+    def _add_multiinstance_task(self, loop_characteristics):
+        # For child instances the marker is only drawn: the engine starts the children.
+        if not self._as_children():
+            super()._add_multiinstance_task(loop_characteristics)
+
+
+class KhumueParser(SpiffBpmnParser):
+    """SpiffWorkflow's parser with per-school call activities."""
+
+    OVERRIDE_PARSER_CLASSES = {
+        **SpiffBpmnParser.OVERRIDE_PARSER_CLASSES,
+        full_tag("callActivity"): (KhumueCallActivityParser, CallActivity),
+    }
+
+
+@dataclass(frozen=True)
+class StepDef:
+    """What the manual says of one user task."""
+
+    id: str
+    name: str
+    role: str
+    timing: Timing
+    form: FormDef
+    assign: str = "role"
+    evidence: tuple[str, str] | None = None
+    documentation: str = ""
+    reminders: str | None = None
+    escalate_every: int | None = None
+
+    def evidence_dict(self) -> dict:
+        """The evidence requirement as the API shows it."""
+        if not self.evidence:
+            return {"required": False, "label": None, "label_en": None}
+        return {"required": True, "label": self.evidence[0], "label_en": self.evidence[1]}
+
+
+@dataclass
+class ProcessModel:
+    """A parsed process: its SpiffWorkflow specs and its steps' rules."""
+
+    process_id: str
+    name: str
+    spec: object
+    subprocess_specs: dict
+    steps: dict[str, StepDef] = field(default_factory=dict)
+
+    @cached_property
+    def starts_children(self) -> bool:
+        """Whether an instance of it can have child instances (a per-school or cross-file call)."""
+        specs = [self.spec, *self.subprocess_specs.values()]
+        return any(isinstance(t, ChildInstances) for s in specs for t in s.task_specs.values())
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a process file: where, and why."""
+
+    file: str
+    element_id: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.element_id}: {self.reason}"
+
+
+def _split_evidence(text: str | None) -> tuple[str, str] | None:
+    if not text:
+        return None
+    th, _, en = text.partition("|")
+    return th.strip(), (en.strip() or th.strip())
+
+
+def _int_or_none(text: str | None) -> int | None:
+    return None if text in (None, "") else int(text)
+
+
+def read_step(task_spec) -> StepDef:
+    """The StepDef of a user task spec; ValueError names the first rule it breaks."""
+    props = task_spec.extensions.get("properties", {})
+    role = role_for_lane(task_spec.lane)
+    if role is None:
+        raise ValueError(f"lane {task_spec.lane!r} is not a known role" if task_spec.lane
+                         else "the task is in no lane")
+    if "timing" not in props:
+        raise ValueError("no timing property")
+    try:
+        timing = parse_timing(props["timing"])
+    except TimingError as err:
+        raise ValueError(f"timing: {err}") from None
+    try:
+        form = parse_form(task_spec.extensions.get("form"))
+    except (ValueError, KeyError, json.JSONDecodeError) as err:
+        raise ValueError(f"form: {err}") from None
+    try:
+        if props.get("reminders"):
+            [int(day) for day in props["reminders"].split(",")]
+        _int_or_none(props.get("escalate_every"))
+    except ValueError:
+        raise ValueError("reminders must be days like '7,1,0' and escalate_every a number of days") from None
+    assign = props.get("assign", "role")
+    if not _valid_assign(assign):
+        raise ValueError(f"assign {assign!r} is not one of {', '.join(ASSIGN_RULES)}, performer:STEP, var:FIELD")
+    return StepDef(id=task_spec.bpmn_id, name=task_spec.bpmn_name or task_spec.bpmn_id, role=role,
+                   timing=timing, form=form, assign=assign,
+                   evidence=_split_evidence(props.get("evidence")),
+                   documentation=(task_spec.documentation or "").strip(),
+                   reminders=props.get("reminders"), escalate_every=_int_or_none(props.get("escalate_every")))
+
+
+def _user_tasks(spec, subprocess_specs):
+    for process_spec in [spec, *subprocess_specs.values()]:
+        for task_spec in process_spec.task_specs.values():
+            if isinstance(task_spec, UserTask):
+                yield task_spec
+
+
+def executable_process_ids(xml: bytes) -> list[str]:
+    """The ids of the executable processes a BPMN document holds, in document order."""
+    root = etree.fromstring(xml)
+    ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
+    return [p.get("id") for p in root.xpath("//bpmn:process[@isExecutable='true']", namespaces=ns)]
+
+
+def _parser_for(xml: bytes, filename: str) -> KhumueParser:
+    parser = KhumueParser()
+    parser.add_bpmn_str(xml, filename=filename)
+    return parser
+
+
+def load_model(xml: bytes, filename: str, process_id: str) -> ProcessModel:
+    """Parse one process of a BPMN document into a ProcessModel (raises on any problem)."""
+    parser = _parser_for(xml, filename)
+    spec = parser.get_spec(process_id)
+    subprocess_specs = parser.get_subprocess_specs(process_id)
+    steps = {ts.bpmn_id: read_step(ts) for ts in _user_tasks(spec, subprocess_specs)}
+    return ProcessModel(process_id, spec.description or process_id, spec, subprocess_specs, steps)
+
+
+def check_document(xml: bytes, filename: str, known_ids: set[str] | None = None) -> list[Problem]:
+    """Every problem of one BPMN document: unparsable, or a user task without lane, timing or form."""
+    try:
+        parser = _parser_for(xml, filename)
+        ids = executable_process_ids(xml)
+    except (ValidationException, etree.XMLSyntaxError) as err:
+        element = getattr(err, "id", None) or getattr(err, "lineno", "-")
+        return [Problem(filename, str(element), str(err).splitlines()[0])]
+    problems = []
+    for process_id in ids:
+        if known_ids is not None and process_id not in known_ids:
+            problems.append(Problem(filename, process_id, "process is not in processes/catalog.json"))
+        try:
+            spec = parser.get_spec(process_id)
+            subs = parser.get_subprocess_specs(process_id, require_call_activity_specs=False)
+        except ValidationException as err:
+            problems.append(Problem(filename, str(getattr(err, "id", process_id)), str(err).splitlines()[0]))
+            continue
+        local = {name: sub for name, sub in subs.items() if sub is not None and name not in ids}
+        for task_spec in _user_tasks(spec, local):  # embedded sub-processes too, not calls to other processes
+            try:
+                read_step(task_spec)
+            except ValueError as err:
+                problems.append(Problem(filename, task_spec.bpmn_id, str(err)))
+        for process_spec in [spec, *local.values()]:
+            problems.extend(_check_fan_outs(process_spec, ids, known_ids, filename))
+    return problems
+
+
+def _check_fan_outs(spec, ids, known_ids, filename) -> list[Problem]:
+    known = set(ids) | set(known_ids or ())
+    problems = []
+    for ts in spec.task_specs.values():
+        if not isinstance(ts, ChildInstances):
+            continue
+        if ts.called_element not in known:
+            problems.append(Problem(filename, ts.bpmn_id, f"calls unknown process {ts.called_element!r}"))
+        if ts.per_school and ts.per_school != "scope" and not ts.per_school.startswith("var:"):
+            problems.append(Problem(filename, ts.bpmn_id, "per_school must be 'scope' or 'var:NAME'"))
+    return problems

@@ -1,0 +1,133 @@
+"""The outbox: mails queued with their cause, sent later (at least once: see _claim), retried with backoff."""
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from sqlalchemy import case, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from db.models import HumanTask, OutboxMail, User
+from engine.notify.mailtext import MailText, digest_mail
+
+MAX_ATTEMPTS = 8
+SENDING_TIMEOUT = timedelta(minutes=10)
+
+
+def queue(session: Session, key: str, kind: str, user: User, text: MailText, now: datetime,
+          send_after: datetime, task_id: int | None = None) -> None:
+    """Queue a mail unless one with the same key exists (the database decides, not memory)."""
+    session.execute(_QUEUE[session.get_bind().dialect.name], dict(
+        key=key, kind=kind, user_id=user.id, to_addr=user.email, subject=text.subject, body_text=text.text,
+        body_html=text.html, task_id=task_id, digest=user.mail_digest, created_at=now, send_after=send_after,
+        status="queued", attempts=0))
+
+
+# Queued at every new task: built once per dialect.
+_QUEUE = {name: insert(OutboxMail.__table__).on_conflict_do_nothing(index_elements=["key"])
+          for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
+
+
+def _message(mail_from: str, to: str, subject: str, text: str, html: str, message_id: str, now) -> EmailMessage:
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = mail_from, to, subject
+    message["Message-ID"], message["Date"] = message_id, format_datetime(now)
+    message.set_content(text)
+    message.add_alternative(f"<!doctype html><meta charset='utf-8'>{html}", subtype="html")
+    return message
+
+
+# Delivery is at least once and nothing already recorded as sent is sent again. Each message is claimed
+# ('sending', the lease starting at sent_at) in its own commit, handed to the transport, and recorded as
+# 'sent' in its own commit as soon as the server has accepted it. A sender killed in between leaves only
+# the message it was sending claimed; when the lease (SENDING_TIMEOUT) has run out, the next tick sends it
+# again with the same Message-ID, so a crash between the server's "250 OK" and that commit can deliver it
+# twice (mail clients drop the copy by Message-ID). Recording 'sent' before sending would lose that
+# message instead: a reminder lost is worse than one received twice. Claiming one message at a time
+# leaves every unclaimed one to the next tick at once, not after the lease.
+def _claim(session, ids: list[int], now) -> list[OutboxMail]:
+    """Mark rows as being sent and commit; a row another scheduler claimed first is skipped."""
+    claimed = list(session.scalars(update(OutboxMail).where(OutboxMail.id.in_(ids), OutboxMail.status == "queued")
+                                   .values(status="sending", sent_at=now).returning(OutboxMail.id)))
+    session.commit()
+    return list(session.scalars(select(OutboxMail).where(OutboxMail.id.in_(claimed)).order_by(OutboxMail.id)
+                                .execution_options(populate_existing=True)))
+
+
+def _requeue_stuck(session, now) -> None:
+    # A sender that died holding a claim: its lease has run out, so the message goes again (see above);
+    # counted as an attempt, so a message that kills its sender every time ends as failed.
+    attempts = OutboxMail.attempts + 1
+    session.execute(update(OutboxMail).where(OutboxMail.status == "sending",
+                                             OutboxMail.sent_at < now - SENDING_TIMEOUT)
+                    .values(status=case((attempts >= MAX_ATTEMPTS, "failed"), else_="queued"), attempts=attempts,
+                            sent_at=None, last_error="the sender stopped while sending; sent again"))
+    session.commit()
+
+
+def _deliver(transport, mail_from, rows: list[OutboxMail], text: MailText, now) -> None:
+    message_id = f"<outbox-{rows[0].id}@khumue>"
+    transport.send(_message(mail_from, rows[0].to_addr, text.subject, text.text, text.html, message_id, now))
+    for row in rows:
+        row.status, row.sent_at, row.message_id, row.last_error = "sent", now, message_id, None
+
+
+def _failed(rows: list[OutboxMail], error: Exception, now) -> None:
+    for row in rows:
+        row.attempts += 1
+        row.last_error = f"{type(error).__name__}: {error}"[:2000]
+        row.status = "failed" if row.attempts >= MAX_ATTEMPTS else "queued"
+        row.send_after = now + timedelta(minutes=2 ** row.attempts)
+        row.sent_at = None
+
+
+def _drop_finished(session, rows: list[OutboxMail]) -> list[OutboxMail]:
+    """A mail about a task finished (or cancelled) since it was queued is not sent: nothing for finished tasks."""
+    task_ids = {row.task_id for row in rows if row.task_id is not None}
+    open_ids = set(session.scalars(select(HumanTask.id).where(HumanTask.id.in_(task_ids),
+                                                              HumanTask.status == "open"))) if task_ids else set()
+    for row in rows:
+        if row.task_id is not None and row.task_id not in open_ids:
+            row.status = "dropped"
+    return [row for row in rows if row.status != "dropped"]
+
+
+def _batches(due: list) -> list[list[int]]:
+    """Ids of each message: single mails one by one; a digest user's mails together, one message."""
+    singles = [[mail_id] for mail_id, _user, digest in due if not digest]
+    digests: dict[int, list[int]] = {}
+    for mail_id, user_id, digest in due:
+        if digest:
+            digests.setdefault(user_id, []).append(mail_id)
+    return singles + list(digests.values())
+
+
+def _send(session, transport, mail_from: str, rows: list[OutboxMail], now) -> str:
+    """Hand one message to the transport and record the outcome in its own commit: 'sent' or 'failed'."""
+    text = (digest_mail([(r.subject, r.body_text) for r in rows], now.date()) if rows[0].digest
+            else MailText(rows[0].subject, rows[0].body_text, rows[0].body_html))
+    try:
+        _deliver(transport, mail_from, rows, text, now)
+        outcome = "sent"
+    except Exception as err:  # any transport failure: keep the mail and retry later
+        _failed(rows, err, now)
+        outcome = "failed"
+    session.commit()
+    return outcome
+
+
+def send_outbox(session: Session, transport, mail_from: str, now: datetime, limit: int = 500) -> dict:
+    """Send every queued mail whose time has come, claiming one message at a time; counts of sent and failed."""
+    _requeue_stuck(session, now)
+    due = session.execute(select(OutboxMail.id, OutboxMail.user_id, OutboxMail.digest)
+                          .where(OutboxMail.status == "queued", OutboxMail.send_after <= now)
+                          .order_by(OutboxMail.id).limit(limit)).all()
+    counts = {"sent": 0, "failed": 0}
+    for ids in _batches(due):
+        rows = _drop_finished(session, _claim(session, ids, now))
+        if rows:
+            counts[_send(session, transport, mail_from, rows, now)] += 1
+        else:
+            session.commit()  # every one of them dropped
+    return counts

@@ -1,0 +1,248 @@
+"""The administrator's organisation: users and their roles, schools, networks and the cabinet's extra holidays."""
+import secrets
+from datetime import date, datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from db.models import HumanTask, Holiday, Network, School, User, UserRole
+from engine.trail import audit
+from engine.access.accounts import hash_password
+from engine.errors import Conflict, Forbidden, Invalid, NotFound
+from engine.model.roles import ROLES
+from engine.model.status import TaskStatus
+
+MIN_PASSWORD = 8
+USER_READERS = frozenset({"admin", "group_head", "auditor"})  # heads pick receivers; auditors look people up
+USER_FIELDS = ("full_name", "email", "group_code", "mail_digest")
+
+
+def require_admin(user: User) -> None:
+    """Only an administrator changes the organisation."""
+    if "admin" not in user.roles:
+        raise Forbidden("เฉพาะผู้ดูแลระบบ / Only an administrator may do this.")
+
+
+def find_user(session: Session, username: str) -> User:
+    """A user (active or not) by name, or 404."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"ไม่พบผู้ใช้ / No user {username!r}")
+    return user
+
+
+def _school(session, code: str | None) -> School | None:
+    if code is None:
+        return None
+    school = session.scalar(select(School).where(School.code == code))
+    if school is None:
+        raise Invalid("ไม่พบโรงเรียน / Unknown school.", fields={"school": [f"no school {code!r}"]})
+    return school
+
+
+def _check_roles(roles, school: School | None) -> None:
+    unknown = sorted(set(roles) - set(ROLES))
+    if unknown or not roles:
+        raise Invalid("บทบาทไม่ถูกต้อง / Unknown roles.",
+                      fields={"roles": [f"unknown: {unknown}" if unknown else "empty"]})
+    if ("school" in roles) != (school is not None):
+        raise Invalid("บัญชีสถานศึกษาต้องระบุโรงเรียน / A school account needs a school, and only it.",
+                      fields={"school": ["required with role school, and only with it"]})
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise Invalid("รหัสผ่านสั้นเกินไป / The password is too short.",
+                      fields={"password": [f"at least {MIN_PASSWORD} characters"]})
+
+
+def open_task_count(session: Session, user: User) -> int:
+    """How many open tasks the user holds (to hand over before they leave)."""
+    return session.scalar(select(func.count()).where(HumanTask.assignee_id == user.id,
+                                                     HumanTask.status == TaskStatus.OPEN))
+
+
+def list_users(session: Session, actor: User, role: str | None = None, school: str | None = None) -> list[User]:
+    """Every account, by username, optionally of one role or school."""
+    if not actor.roles & USER_READERS:
+        raise Forbidden("บทบาทของท่านดูรายชื่อผู้ใช้ไม่ได้ / Your roles cannot list the accounts.")
+    query = select(User).order_by(User.username)
+    if role:
+        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+    if school:
+        query = query.join(School, User.school_id == School.id).where(School.code == school)
+    return list(session.scalars(query))
+
+
+def add_user(session: Session, actor: User, fields: dict, now: datetime) -> tuple[User, str | None]:
+    """A new account; without a password one is generated and returned once."""
+    require_admin(actor)
+    if session.scalar(select(User.id).where(User.username == fields["username"])):
+        raise Conflict("มีชื่อผู้ใช้นี้แล้ว / That username is taken.")
+    school = _school(session, fields.get("school"))
+    _check_roles(fields["roles"], school)
+    generated = None if fields.get("password") else secrets.token_urlsafe(9)
+    password = fields.get("password") or generated
+    _check_password(password)
+    user = User(username=fields["username"], password_hash=hash_password(password), active=True, school=school,
+                **{k: fields[k] for k in USER_FIELDS if k in fields})
+    user.role_rows = [UserRole(role=role) for role in sorted(set(fields["roles"]))]
+    session.add(user)
+    session.flush()
+    audit.record(session, now, actor.username, "user.add",
+                 detail={"username": user.username, "roles": sorted(user.roles), "school": fields.get("school")})
+    return user, generated
+
+
+def _guard_self(actor: User, user: User, fields: dict) -> None:
+    # An admin cannot lock the office out by deactivating or un-admining themselves.
+    if actor.id == user.id and (fields.get("active") is False or
+                                ("roles" in fields and "admin" not in fields["roles"])):
+        raise Conflict("ท่านปิดบัญชีหรือถอดสิทธิ์ผู้ดูแลของตนเองไม่ได้ / You cannot deactivate or un-admin yourself.")
+
+
+def _change_roles_and_school(session, user: User, fields: dict) -> dict:
+    """Apply new roles and school together (a school account needs both); returns what changed."""
+    changes = {}
+    school = _school(session, fields["school"]) if "school" in fields else user.school
+    roles = set(fields.get("roles", user.roles))
+    _check_roles(roles, school)
+    if roles != user.roles:
+        changes["roles"] = [sorted(user.roles), sorted(roles)]
+        user.role_rows = ([row for row in user.role_rows if row.role in roles]
+                          + [UserRole(role=role) for role in sorted(roles - user.roles)])
+    if school is not user.school:
+        changes["school"] = [user.school.code if user.school else None, school.code if school else None]
+        user.school = school
+    return changes
+
+
+def edit_user(session: Session, actor: User, username: str, fields: dict, now: datetime) -> User:
+    """Change a user's name, e-mail, roles, school, group or active flag; audited with what changed."""
+    require_admin(actor)
+    user = find_user(session, username)
+    _guard_self(actor, user, fields)
+    changes = _change_roles_and_school(session, user, fields) if {"school", "roles"} & set(fields) else {}
+    for key in (*USER_FIELDS, "active"):
+        if key in fields and fields[key] != getattr(user, key):
+            changes[key] = [getattr(user, key), fields[key]]
+            setattr(user, key, fields[key])
+    action = "user.deactivate" if changes.get("active") == [True, False] else "user.edit"
+    if changes:  # nothing changed, nothing to record
+        audit.record(session, now, actor.username, action, detail={"username": user.username, "changes": changes})
+    session.flush()
+    return user
+
+
+def reset_password(session: Session, actor: User, username: str, password: str | None, now: datetime) -> str | None:
+    """Set a new password (or generate one, returned once); the old one stops working."""
+    require_admin(actor)
+    user = find_user(session, username)
+    generated = None if password else secrets.token_urlsafe(9)
+    _check_password(password or generated)
+    user.password_hash = hash_password(password or generated)
+    audit.record(session, now, actor.username, "user.password_reset",
+                 detail={"username": user.username, "generated": generated is not None})
+    return generated
+
+
+def _network(session, code: str) -> Network:
+    network = session.scalar(select(Network).where(Network.code == code))
+    if network is None:
+        raise Invalid("ไม่พบเครือข่าย / Unknown network.", fields={"network": [f"no network {code!r}"]})
+    return network
+
+
+def _supervisor(session, username: str | None) -> User | None:
+    if username is None:
+        return None
+    user = session.scalar(select(User).where(User.username == username, User.active))
+    if user is None or "supervisor" not in user.roles:
+        raise Invalid("ต้องเป็นศึกษานิเทศก์ / The supervisor must be an active supervisor.",
+                      fields={"supervisor": [f"{username!r} is not an active supervisor"]})
+    return user
+
+
+def list_networks(session: Session) -> list[tuple[Network, int]]:
+    """Each network with its number of schools."""
+    counts = dict(session.execute(select(School.network_id, func.count()).group_by(School.network_id)).all())
+    return [(n, counts.get(n.id, 0)) for n in session.scalars(select(Network).order_by(Network.code))]
+
+
+def save_network(session: Session, actor: User, code: str, fields: dict, now: datetime, create: bool) -> Network:
+    """Add a network, or change its name or supervisor (whose steps go to that person from now on)."""
+    require_admin(actor)
+    exists = session.scalar(select(Network).where(Network.code == code))
+    if create and exists is not None:
+        raise Conflict("มีรหัสเครือข่ายนี้แล้ว / That network code exists.")
+    network = exists if not create else Network(code=code, name=fields["name"])
+    if network is None:
+        raise NotFound(f"ไม่พบเครือข่าย / No network {code!r}")
+    if "name" in fields:
+        network.name = fields["name"]
+    if "supervisor" in fields:
+        network.supervisor = _supervisor(session, fields["supervisor"])
+    session.add(network)
+    session.flush()
+    audit.record(session, now, actor.username, "network.add" if create else "network.edit",
+                 detail={"code": code, **{k: fields[k] for k in ("name", "supervisor") if k in fields}})
+    return network
+
+
+def list_schools(session: Session, network: str | None = None) -> list[School]:
+    """Schools by code, optionally of one network."""
+    query = select(School).join(Network).order_by(School.code)
+    if network:
+        query = query.where(Network.code == network)
+    return list(session.scalars(query))
+
+
+def save_school(session: Session, actor: User, code: str, fields: dict, now: datetime, create: bool) -> School:
+    """Add a school, or rename it or move it to another network (its open tasks' network follows)."""
+    require_admin(actor)
+    school = session.scalar(select(School).where(School.code == code))
+    if create and school is not None:
+        raise Conflict("มีรหัสโรงเรียนนี้แล้ว / That school code exists.")
+    if not create and school is None:
+        raise NotFound(f"ไม่พบโรงเรียน / No school {code!r}")
+    school = school or School(code=code)
+    if "name" in fields:
+        school.name = fields["name"]
+    if "network" in fields:
+        school.network = _network(session, fields["network"])
+    session.add(school)
+    session.flush()
+    if "network" in fields and not create:  # the network views follow the school at once
+        session.execute(update(HumanTask).where(HumanTask.school_id == school.id, HumanTask.status == TaskStatus.OPEN)
+                        .values(network_id=school.network_id).execution_options(synchronize_session=False))
+    audit.record(session, now, actor.username, "school.add" if create else "school.edit",
+                 detail={"code": code, **{k: fields[k] for k in ("name", "network") if k in fields}})
+    return school
+
+
+def list_holidays(session: Session) -> list[Holiday]:
+    """The days the cabinet added, oldest first."""
+    return list(session.scalars(select(Holiday).order_by(Holiday.day)))
+
+
+def add_holiday(session: Session, actor: User, day: date, name: str, now: datetime) -> Holiday:
+    """Add a day off; due dates computed from now on avoid it (tasks already open keep theirs)."""
+    require_admin(actor)
+    if session.get(Holiday, day) is not None:
+        raise Conflict("มีวันหยุดนี้แล้ว / That day is already a holiday.")
+    row = Holiday(day=day, name=name)
+    session.add(row)
+    session.flush()
+    audit.record(session, now, actor.username, "holiday.add", detail={"day": day.isoformat(), "name": name})
+    return row
+
+
+def remove_holiday(session: Session, actor: User, day: date, now: datetime) -> None:
+    """Remove a day the cabinet had added."""
+    require_admin(actor)
+    row = session.get(Holiday, day)
+    if row is None:
+        raise NotFound(f"ไม่พบวันหยุด / No added holiday on {day.isoformat()}")
+    audit.record(session, now, actor.username, "holiday.remove", detail={"day": day.isoformat(), "name": row.name})
+    session.delete(row)
+    session.flush()

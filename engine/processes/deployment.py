@@ -1,0 +1,89 @@
+"""Deploying and checking the process files; versions are pinned by content hash."""
+import hashlib
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session
+
+from db.models import ProcessVersion
+from engine.trail import audit
+from engine.model.bpmn import Problem, check_document, executable_process_ids
+from engine.core import Engine
+from engine.errors import Invalid, NotFound
+
+
+def bpmn_files(engine: Engine) -> list[Path]:
+    """The process files of the catalog, in catalog order, each once."""
+    names = dict.fromkeys(entry.file for entry in engine.catalog.values())
+    return [engine.processes_dir / name for name in names]
+
+
+def check_all(engine: Engine) -> list[Problem]:
+    """Every problem of every process file (empty when all is well)."""
+    known = set(engine.catalog)
+    problems = []
+    for path in sorted(engine.processes_dir.glob("*.bpmn")):
+        problems.extend(check_document(path.read_bytes(), path.name, known))
+    for entry in engine.catalog.values():
+        if not (engine.processes_dir / entry.file).exists():
+            problems.append(Problem(entry.file, entry.id, "catalog names a file that does not exist"))
+    return problems
+
+
+def deploy_all(engine: Engine, session: Session, actor: str, now: datetime) -> list[ProcessVersion]:
+    """Deploy every changed process; refuse all of them if any file has a problem."""
+    problems = check_all(engine)
+    if problems:
+        raise Invalid("process files have problems", fields={"processes": [str(p) for p in problems]})
+    deployed = []
+    for path in bpmn_files(engine):
+        xml = path.read_bytes()
+        digest = hashlib.sha256(xml).hexdigest()
+        for process_id in executable_process_ids(xml):
+            version = _deploy_one(session, process_id, path.name, xml, digest, now)
+            if version is not None:
+                deployed.append(version)
+                audit.record(session, now, actor, "process.deploy", process_id=process_id,
+                             detail={"version": version.version, "content_hash": digest, "file": path.name})
+    return deployed
+
+
+def _deploy_one(session, process_id, filename, xml, digest, now) -> ProcessVersion | None:
+    exists = session.scalar(select(ProcessVersion.id).where(
+        ProcessVersion.process_id == process_id, ProcessVersion.content_hash == digest))
+    if exists:
+        return None
+    number = (session.scalar(select(func.max(ProcessVersion.version))
+                             .where(ProcessVersion.process_id == process_id)) or 0) + 1
+    version = ProcessVersion(process_id=process_id, version=number, content_hash=digest, filename=filename,
+                             bpmn_xml=xml.decode("utf-8"), deployed_at=now)
+    session.add(version)
+    session.flush()
+    return version
+
+
+_LATEST = (select(ProcessVersion).where(ProcessVersion.process_id == bindparam("process_id"))
+           .order_by(ProcessVersion.version.desc()).limit(1))  # read at every start: built once
+
+
+def latest_version(session: Session, process_id: str) -> ProcessVersion:
+    """The newest deployed version of a process."""
+    version = session.scalar(_LATEST, {"process_id": process_id})
+    if version is None:
+        raise NotFound(f"ไม่พบกระบวนงาน / No deployed process {process_id!r}")
+    return version
+
+
+def list_deployed(engine: Engine, session: Session) -> list[dict]:
+    """The startable deployed processes with their newest version."""
+    rows = session.execute(select(ProcessVersion.process_id, func.max(ProcessVersion.version))
+                           .group_by(ProcessVersion.process_id)).all()
+    versions = dict(rows)
+    out = []
+    for entry in engine.catalog.values():
+        if entry.id in versions and entry.child_of is None:
+            out.append({"id": entry.id, "name": entry.name, "name_en": entry.name_en,
+                        "version": versions[entry.id], "cycle_kind": entry.cycle,
+                        "source": entry.source, "starters": list(entry.starters)})
+    return out

@@ -1,0 +1,50 @@
+"""The administrator's view of process versions: list them, check the files, deploy the changed ones."""
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import ProcessInstance, ProcessVersion, User
+from engine.trail import audit
+from engine.processes import deployment
+from engine.core import Engine
+from engine.org.admin import require_admin
+from engine.model.status import InstanceStatus
+
+LIVE = (InstanceStatus.RUNNING, InstanceStatus.SUSPENDED)
+
+
+def list_versions(engine: Engine, session: Session) -> list[dict]:
+    """Every deployed version, newest first per process, with how many instances still run on it."""
+    live = dict(session.execute(select(ProcessInstance.process_version_id, func.count())
+                                .where(ProcessInstance.status.in_(LIVE))
+                                .group_by(ProcessInstance.process_version_id)).all())
+    rows = session.execute(select(ProcessVersion.id, ProcessVersion.process_id, ProcessVersion.version,
+                                  ProcessVersion.content_hash, ProcessVersion.filename, ProcessVersion.deployed_at)
+                           .order_by(ProcessVersion.process_id, ProcessVersion.version.desc())).all()
+    newest = {}
+    for row in rows:
+        newest.setdefault(row.process_id, row.version)
+    return [{"process_id": r.process_id, "name": _name(engine, r.process_id), "version": r.version,
+             "content_hash": r.content_hash, "filename": r.filename, "deployed_at": r.deployed_at,
+             "latest": r.version == newest[r.process_id], "live_instances": live.get(r.id, 0)} for r in rows]
+
+
+def _name(engine: Engine, process_id: str) -> str:
+    entry = engine.catalog.get(process_id)
+    return entry.name if entry else process_id
+
+
+def check(engine: Engine, actor: User) -> list[dict]:
+    """Every problem of the process files as {file, element_id, reason} (empty: all valid)."""
+    require_admin(actor)
+    return [{"file": p.file, "element_id": p.element_id, "reason": p.reason} for p in deployment.check_all(engine)]
+
+
+def deploy(engine: Engine, session: Session, actor: User, now: datetime) -> list[ProcessVersion]:
+    """Deploy every changed file (all or none); running instances stay on their versions."""
+    require_admin(actor)
+    deployed = deployment.deploy_all(engine, session, actor.username, now)
+    if not deployed:  # a deploy that changed nothing is still an admin's act worth recording
+        audit.record(session, now, actor.username, "process.deploy", detail={"changed": 0})
+    return deployed

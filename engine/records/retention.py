@@ -1,0 +1,121 @@
+"""Keeping and destroying registered letters (ข้อ 6): what is due, the destruction list, its approval.
+
+A letter is due once the office's calendar day is past its destroy-after date. The clerk lists due
+letters for destruction; a group head or the area director approves the list (its letters become
+`destroyed`, a status carrying the list's id and approver) or rejects it (they are kept). Nothing is
+deleted from the database, and each step is audited.
+"""
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import DestructionList, DestructionListItem, RegisterEntry, User
+from engine.trail import audit
+from engine.errors import Conflict, Invalid, NotFound
+from engine.records.registers import APPROVERS, MANAGERS, READERS, EntryStatus, require
+
+
+class ListStatus(StrEnum):
+    """Where a destruction list stands."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+# decision -> (the list's new status, its entries' new status, the audit action)
+DECISIONS = {
+    "approve": (ListStatus.APPROVED, EntryStatus.DESTROYED, "register.destroy_approve"),
+    "reject": (ListStatus.REJECTED, EntryStatus.KEPT, "register.destroy_reject"),
+}
+
+
+def _today(engine, now: datetime):
+    return now.astimezone(engine.tz).date()
+
+
+def due_query(engine, now: datetime):
+    """SQL: kept entries whose destroy-after date has passed at `now`, oldest first."""
+    return (select(RegisterEntry)
+            .where(RegisterEntry.status == EntryStatus.KEPT, RegisterEntry.destroy_after < _today(engine, now))
+            .order_by(RegisterEntry.destroy_after, RegisterEntry.kind, RegisterEntry.year, RegisterEntry.number))
+
+
+def due_for_destruction(engine, session: Session, user: User, now: datetime) -> list[RegisterEntry]:
+    """The entries due for destruction at `now`."""
+    require(user, READERS)
+    return list(session.scalars(due_query(engine, now)))
+
+
+def _entries_to_list(engine, session: Session, entry_ids: list[int] | None, now: datetime) -> list[RegisterEntry]:
+    """The entries named (each must be kept, due and not on loan), or every due entry."""
+    if not entry_ids:
+        return list(session.scalars(due_query(engine, now).with_for_update()))
+    rows = {e.id: e for e in session.scalars(select(RegisterEntry).where(RegisterEntry.id.in_(entry_ids))
+                                            .with_for_update())}
+    today, errors = _today(engine, now), {}
+    for entry_id in entry_ids:
+        entry = rows.get(entry_id)
+        if entry is None or entry.status != EntryStatus.KEPT or entry.destroy_after >= today:
+            errors[str(entry_id)] = ["ยังไม่ถึงกำหนดทำลาย หรือไม่ได้เก็บรักษาอยู่ / not kept and due for destruction"]
+        elif any(loan.returned_at is None for loan in entry.loans):
+            errors[str(entry_id)] = ["ถูกยืมอยู่ ต้องคืนก่อน / on loan; it must be returned first"]
+    if errors:
+        raise Invalid("มีรายการที่ทำลายไม่ได้ / Some entries cannot be listed.", fields={"entry_ids": errors})
+    return [rows[i] for i in dict.fromkeys(entry_ids)]
+
+
+def create_list(engine, session: Session, user: User, entry_ids: list[int] | None, note: str | None,
+                now: datetime) -> DestructionList:
+    """The clerk lists letters for destruction (บัญชีหนังสือขอทำลาย); nothing is destroyed yet."""
+    require(user, MANAGERS)
+    entries = _entries_to_list(engine, session, entry_ids, now)
+    if not entries:
+        raise Invalid("ไม่มีหนังสือที่ครบกำหนดทำลาย / No letter is due for destruction.",
+                      fields={"entry_ids": ["ว่าง / empty"]})
+    listing = DestructionList(status=ListStatus.PENDING, note=note, created_by_id=user.id, created_at=now)
+    session.add(listing)
+    session.flush()
+    for entry in entries:
+        entry.status, entry.destruction_list_id = EntryStatus.LISTED, listing.id
+        session.add(DestructionListItem(list_id=listing.id, entry_id=entry.id))
+    session.flush()
+    session.refresh(listing, ["items"])
+    audit.record(session, now, user.username, "register.destroy_list",
+                 detail={"list_id": listing.id, "entry_ids": [e.id for e in entries],
+                         "numbers": [e.formatted_number for e in entries], "note": note})
+    return listing
+
+
+def get_list(session: Session, user: User, list_id: int, for_update: bool = False) -> DestructionList:
+    """One destruction list, or 404."""
+    require(user, READERS)
+    listing = session.get(DestructionList, list_id, with_for_update=for_update or None)
+    if listing is None:
+        raise NotFound(f"ไม่พบบัญชีขอทำลาย / No destruction list {list_id}")
+    return listing
+
+
+def decide(session: Session, user: User, list_id: int, decision: str, note: str | None,
+           now: datetime) -> DestructionList:
+    """A group head or the area director approves (the letters are destroyed) or rejects (they are kept)."""
+    require(user, APPROVERS)
+    listing = get_list(session, user, list_id, for_update=True)
+    if listing.status != ListStatus.PENDING:
+        raise Conflict("บัญชีนี้พิจารณาแล้ว / This list was already decided.")
+    if decision == "reject" and not (note or "").strip():
+        raise Invalid("กรุณาระบุเหตุผลที่ไม่อนุมัติ / Say why the list is rejected.",
+                      fields={"note": ["กรุณากรอกข้อมูลนี้ / This field is required."]})
+    list_status, entry_status, action = DECISIONS[decision]
+    listing.status, listing.decided_by_id, listing.decided_at, listing.decision_note = list_status, user.id, now, note
+    for item in listing.items:
+        entry = item.entry
+        entry.status = entry_status
+        entry.destroyed_at = now if entry_status == EntryStatus.DESTROYED else None
+        entry.destruction_list_id = listing.id if entry_status == EntryStatus.DESTROYED else None
+    session.flush()
+    audit.record(session, now, user.username, action,
+                 detail={"list_id": listing.id, "entry_ids": [i.entry_id for i in listing.items], "note": note})
+    return listing

@@ -1,0 +1,124 @@
+"""The auditor's tools: search events by user, process, instance (with its schools'), action and time;
+export a search as CSV, streamed; and an instance's timeline of events and tasks."""
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from db.models import AuditEvent, HumanTask, ProcessInstance, User
+from engine.calendar.thai import format_thai_date
+from engine.core import Engine
+from engine.errors import Forbidden
+from engine.reporting.tables import BOM
+from engine.runtime.operations import family_ids
+from engine.runtime.instances import get_instance
+from engine.model.status import TaskStatus
+
+AUDIT_READERS = frozenset({"auditor", "admin", "group_head"})
+CSV_HEADERS = ["id", "at", "at_th", "actor", "on_behalf_of", "action", "process_id", "instance_id", "task_id",
+               "detail", "prev_hash", "hash"]
+STREAM_BATCH = 2000
+
+
+def require_audit_reader(user: User) -> None:
+    """Auditors, admins and group heads search and export the trail."""
+    if not user.roles & AUDIT_READERS:
+        raise Forbidden("เฉพาะผู้ตรวจสอบ ผู้ดูแลระบบ หรือผู้อำนวยการกลุ่ม / Only auditors, admins or group heads.")
+
+
+def _process_ids(engine: Engine, process_id: str) -> list[str]:
+    """The process and the processes its instances start per school."""
+    return [process_id, *[e.id for e in engine.catalog.values() if e.child_of == process_id]]
+
+
+def _user_clause(username: str):
+    # Also what a substitute did on the user's behalf: both names are in such an event.
+    return or_(AuditEvent.actor == username, AuditEvent.detail["on_behalf_of"].as_string() == username)
+
+
+def search_query(engine: Engine, session: Session, filters: dict):
+    """SQL for the events matching the filters (user, process_id, instance_id, action, since, until)."""
+    query = select(AuditEvent)
+    if filters.get("user"):
+        query = query.where(_user_clause(filters["user"]))
+    if filters.get("process_id"):
+        query = query.where(AuditEvent.process_id.in_(_process_ids(engine, filters["process_id"])))
+    if filters.get("instance_id"):
+        query = query.where(AuditEvent.instance_id.in_(family_ids(session, filters["instance_id"])))
+    action = filters.get("action")
+    if action:  # `task.*` means every task action
+        query = query.where(AuditEvent.action.startswith(action[:-1], autoescape=True) if action.endswith(".*")
+                            else AuditEvent.action == action)
+    if filters.get("since"):
+        query = query.where(AuditEvent.at >= filters["since"])
+    if filters.get("until"):
+        query = query.where(AuditEvent.at < filters["until"])
+    return query
+
+
+def search(engine: Engine, session: Session, user: User, filters: dict, limit: int = 200,
+           offset: int = 0) -> tuple[list[AuditEvent], int]:
+    """One page of matching events, oldest first, and the total."""
+    require_audit_reader(user)
+    query = search_query(engine, session, filters)
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    return list(session.scalars(query.order_by(AuditEvent.id).limit(limit).offset(offset))), total
+
+
+def csv_row(event: AuditEvent, tz) -> list:
+    """One event as a CSV row; the detail as JSON with Thai kept readable."""
+    at = event.at.astimezone(tz)
+    return [event.id, at.isoformat(), format_thai_date(at, with_time=True), event.actor,
+            (event.detail or {}).get("on_behalf_of", ""), event.action, event.process_id or "",
+            event.instance_id or "", event.task_id or "", json.dumps(event.detail, ensure_ascii=False, sort_keys=True),
+            event.prev_hash, event.hash]
+
+
+def _line(row: list) -> str:
+    out = io.StringIO()
+    csv.writer(out).writerow(row)
+    return out.getvalue()
+
+
+def export_csv(engine: Engine, session: Session, user: User, filters: dict) -> Iterator[str]:
+    """The matching events as CSV text, piece by piece (a BOM first, so Excel shows Thai); a read-only session."""
+    require_audit_reader(user)
+    query = search_query(engine, session, filters).order_by(AuditEvent.id).execution_options(yield_per=STREAM_BATCH)
+
+    def lines() -> Iterator[str]:
+        try:
+            yield BOM + _line(CSV_HEADERS)
+            for event in session.scalars(query):
+                yield _line(csv_row(event, engine.tz))
+        finally:  # end the read now: whoever streams it may close the response long after the last row
+            session.rollback()
+    return lines()
+
+
+def _task_entry(task: HumanTask, now: datetime) -> dict:
+    finished = task.completed_at or now
+    return {"id": task.id, "instance_id": task.instance_id, "step_id": task.step_id, "name": task.name,
+            "role": task.role, "school": task.school.code if task.school else None,
+            "assignee": task.assignee.username if task.assignee else None, "status": task.status,
+            "created_at": task.created_at, "starts_at": task.starts_at, "due_at": task.due_at,
+            "completed_at": task.completed_at,
+            "completed_by": task.completed_by.username if task.completed_by else None,
+            "late": task.status != TaskStatus.CANCELLED and finished > task.due_at}
+
+
+def timeline(session: Session, user: User, instance_id: int, now: datetime) -> dict:
+    """An instance and its schools' instances: every audit event and every task with its due date and completion."""
+    instance: ProcessInstance = get_instance(session, user, instance_id)
+    ids = family_ids(session, instance.id)
+    events = list(session.scalars(select(AuditEvent).where(AuditEvent.instance_id.in_(ids)).order_by(AuditEvent.id)))
+    tasks = session.scalars(select(HumanTask).where(HumanTask.instance_id.in_(ids))
+                            .options(selectinload(HumanTask.school), selectinload(HumanTask.assignee),
+                                     selectinload(HumanTask.completed_by))
+                            .order_by(HumanTask.created_at, HumanTask.id))
+    return {"instance_id": instance.id, "process_id": instance.process_id, "cycle": instance.cycle_year,
+            "status": instance.status, "instances": len(ids), "events": events,
+            "tasks": [_task_entry(task, now) for task in tasks]}

@@ -1,0 +1,69 @@
+"""Attaching evidence to a task: a file, a link or a note."""
+from datetime import datetime
+from typing import BinaryIO
+from urllib.parse import urlparse
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from db.models import Evidence, HumanTask, User
+from engine.trail import audit
+from engine.core import Engine
+from engine.errors import Conflict, Forbidden, Invalid
+from engine.access.policy import behalf, can_act, groups_of
+from engine.model.status import TaskStatus
+from engine.runtime.tasks import get_task
+
+
+def _writable_task(engine, session, user, task_id) -> HumanTask:
+    task = get_task(session, user, task_id)
+    if task.status != TaskStatus.OPEN:
+        raise Conflict("งานนี้ปิดแล้ว / The task is closed.")
+    if not can_act(user, task, groups_of(engine.catalog)):
+        raise Forbidden("งานนี้ไม่ใช่ของท่าน / This task is not yours.")
+    return task
+
+
+def _add(session, user, task, now, **fields) -> Evidence:
+    row = Evidence(task_id=task.id, instance_id=task.instance_id, added_by_id=user.id, added_at=now, **fields)
+    session.add(row)
+    session.flush()
+    audit.record(session, now, user.username, "evidence.add", process_id=task.process_id,
+                 instance_id=task.instance_id, task_id=task.id,
+                 detail={"evidence_id": row.id, **{k: v for k, v in fields.items() if v is not None},
+                         **behalf(user, task)})
+    return row
+
+
+def add_file(engine: Engine, session: Session, user: User, task_id: int, stream: BinaryIO, filename: str,
+             now: datetime) -> Evidence:
+    """Store an uploaded file by its SHA-256 and attach it."""
+    task = _writable_task(engine, session, user, task_id)
+    stored = engine.evidence.save(stream, filename)
+    return _add(session, user, task, now, kind="file", sha256=stored.sha256, filename=stored.filename,
+                content_type=stored.content_type, size=stored.size)
+
+
+def add_link(engine: Engine, session: Session, user: User, task_id: int, url: str, now: datetime) -> Evidence:
+    """Attach a link (http or https only)."""
+    task = _writable_task(engine, session, user, task_id)
+    parsed = urlparse(url or "")
+    if parsed.scheme not in ("http", "https") or not parsed.netloc or len(url) > 2000:
+        raise Invalid("ลิงก์ไม่ถูกต้อง / Not a valid link.", fields={"url": ["ต้องขึ้นต้นด้วย http(s):// / must be http(s)"]})
+    return _add(session, user, task, now, kind="url", url=url)
+
+
+def add_note(engine: Engine, session: Session, user: User, task_id: int, note: str, now: datetime) -> Evidence:
+    """Attach a written note."""
+    task = _writable_task(engine, session, user, task_id)
+    if not (note or "").strip() or len(note) > 20000:
+        raise Invalid("บันทึกว่างหรือยาวเกินไป / The note is empty or too long.", fields={"note": ["1–20000 characters"]})
+    return _add(session, user, task, now, kind="note", note=note.strip())
+
+
+def evidence_of(session: Session, task_id: int) -> list[Evidence]:
+    """A task's evidence, oldest first."""
+    return list(session.scalars(_EVIDENCE_OF, {"task_id": task_id}))
+
+
+_EVIDENCE_OF = select(Evidence).where(Evidence.task_id == bindparam("task_id")).order_by(Evidence.id)  # built once

@@ -1,0 +1,134 @@
+"""Starting, listing and reading instances: status, open tasks, progress and history."""
+from datetime import datetime
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from db.models import AuditEvent, CycleStart, HumanTask, Network, ProcessInstance, User
+from engine.core import Engine
+from engine.errors import Forbidden, Invalid, NotFound
+from engine.access.policy import visible_instances_clause
+from engine.runtime.stepping import new_instance
+from engine.model.status import TaskStatus
+
+
+def start(engine: Engine, session: Session, user: User, process_id: str, data: dict, now: datetime) -> ProcessInstance:
+    """Start a process for a cycle (data.cycle_year in พ.ศ., default the current one) and scope."""
+    entry = engine.catalog.get(process_id)
+    if entry is None or entry.child_of is not None:
+        raise NotFound(f"ไม่พบกระบวนงาน / No process {process_id!r}")
+    if not may_start(user, entry):
+        raise Forbidden("บทบาทของท่านเริ่มกระบวนงานนี้ไม่ได้ / Your roles cannot start this process.")
+    data = dict(data or {})
+    cycle_year = data.pop("cycle_year", None) or entry.start_rule.current_cycle(now)
+    scope = _scope(session, data.pop("scope", None))
+    owner = _owner(session, user, data.pop("owner", None))
+    clean = {**data, "scope": scope} if scope else data
+    instance = new_instance(engine, session, process_id, cycle_year, now, data=clean, actor=user,
+                            owner_id=owner.id)
+    claim_cycle(session, instance, now)
+    return instance
+
+
+def may_start(user: User, entry) -> bool:
+    """A starter's role; a group head starts as such only the processes of their own group (or of none)."""
+    roles = set(entry.starters) & user.roles
+    group = entry.extra.get("group") or None
+    if roles == {"group_head"} and user.group_code is not None and group not in (None, user.group_code):
+        return False
+    return bool(roles)
+
+
+def claim_cycle(session: Session, instance: ProcessInstance, now: datetime) -> None:
+    """A cycle started by hand is the cycle: the scheduler will not start another for it."""
+    session.execute(_CLAIM_CYCLE[session.get_bind().dialect.name],
+                    dict(process_id=instance.process_id, cycle_year=instance.cycle_year,
+                         instance_id=instance.id, started_at=now))
+
+
+_CLAIM_CYCLE = {name: insert(CycleStart.__table__).on_conflict_do_nothing(index_elements=["process_id", "cycle_year"])
+                for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
+
+
+def _scope(session, scope: dict | None) -> dict | None:
+    if not scope or not scope.get("network"):
+        return None
+    if session.scalar(select(Network.id).where(Network.code == scope["network"])) is None:
+        raise Invalid("ไม่พบเครือข่าย / Unknown network.", fields={"scope": [f"no network {scope['network']!r}"]})
+    return {"network": scope["network"]}
+
+
+def _owner(session, user: User, username: str | None) -> User:
+    """Who owns the instance: steps marked `assign=owner` go to them when they hold the step's role."""
+    if username is None:
+        return user
+    owner = session.scalar(select(User).where(User.username == username, User.active))
+    if owner is None or owner.school_id is not None:
+        raise Invalid("ไม่พบผู้รับผิดชอบ / Unknown owner.",
+                      fields={"owner": [f"{username!r} is not an active office account"]})
+    return owner
+
+
+def get_instance(session: Session, user: User, instance_id: int) -> ProcessInstance:
+    """An instance the user may read."""
+    instance = session.get(ProcessInstance, instance_id)
+    if instance is None:
+        raise NotFound(f"ไม่พบกระบวนงาน / No instance {instance_id}")
+    visible = visible_instances_clause(user)
+    if visible is not None and instance.school_id != user.school_id:
+        raise Forbidden("ท่านดูกระบวนงานนี้ไม่ได้ / You may not see this instance.")
+    return instance
+
+
+def list_instances(session: Session, user: User, process_id: str | None, status: str | None,
+                   limit: int, offset: int) -> tuple[list[ProcessInstance], int]:
+    """Newest first: for the office the top-level instances (not the per-school children), for a school its own."""
+    visible = visible_instances_clause(user)  # a school's own instances are per-school children: no top-level filter
+    query = select(ProcessInstance).where(ProcessInstance.parent_id.is_(None) if visible is None else visible)
+    if process_id:
+        query = query.where(ProcessInstance.process_id == process_id)
+    if status:
+        query = query.where(ProcessInstance.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = session.scalars(query.order_by(ProcessInstance.id.desc()).limit(limit).offset(offset))
+    return list(rows), total
+
+
+def open_tasks(session: Session, instance: ProcessInstance) -> list[HumanTask]:
+    """The instance's own open tasks (not its schools')."""
+    return list(session.scalars(_OPEN_TASKS, {"instance_id": instance.id}))
+
+
+# Read after every start and completion: built once.
+_OPEN_TASKS = select(HumanTask).where(HumanTask.instance_id == bindparam("instance_id"),
+                                      HumanTask.status == TaskStatus.OPEN).order_by(HumanTask.due_at, HumanTask.id)
+
+
+# Shown with every instance: built once.
+_STEPS_DONE = select(func.count(func.distinct(HumanTask.step_id))).where(
+    HumanTask.instance_id == bindparam("instance_id"), HumanTask.status == TaskStatus.DONE)
+_CHILDREN_BY_STATUS = select(ProcessInstance.status, func.count()).where(
+    ProcessInstance.parent_id == bindparam("instance_id")).group_by(ProcessInstance.status)
+
+
+def progress(engine: Engine, session: Session, instance: ProcessInstance) -> dict:
+    """Steps done out of the process's steps, and schools finished out of those started."""
+    model = engine.model_of(session, instance.process_version_id)
+    steps_total = len(model.steps)
+    done = session.scalar(_STEPS_DONE, {"instance_id": instance.id})
+    children = (dict(session.execute(_CHILDREN_BY_STATUS, {"instance_id": instance.id}).all())
+                if model.starts_children else {})
+    out = {"steps_total": steps_total, "steps_done": done,
+           "percent": round(100 * done / steps_total) if steps_total else 100}
+    if children:
+        out["schools_total"] = sum(children.values())
+        out["schools_completed"] = children.get("completed", 0)
+    return out
+
+
+def history(session: Session, instance: ProcessInstance) -> list[AuditEvent]:
+    """The audit events of the instance and its per-school children, oldest first."""
+    ids = [instance.id, *session.scalars(select(ProcessInstance.id).where(ProcessInstance.parent_id == instance.id))]
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.instance_id.in_(ids)).order_by(AuditEvent.id)))

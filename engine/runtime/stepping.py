@@ -1,0 +1,261 @@
+"""Running instances: start a cycle, step the workflow, mirror its ready user tasks, fan out per school."""
+from datetime import datetime
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.spiff.specs.defaults import UserTask
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session, object_session
+
+from db.models import HumanTask, Network, ProcessInstance, School, User
+from engine.trail import audit
+from engine.notify import notices
+from engine.model.bpmn import ChildInstances, ProcessModel
+from engine.runtime.clock import workflow_clock
+from engine.core import Engine
+from engine.errors import EngineError
+from engine.processes.deployment import latest_version
+from engine.model.status import InstanceStatus, instance_status
+
+
+class ProcessError(EngineError):
+    """The process could not continue (a broken condition or script in the model)."""
+
+    status = 422
+
+
+def run_engine_steps(workflow: BpmnWorkflow, now: datetime) -> None:
+    """Run every automatic step as of `now`; a model error becomes a clear ProcessError and nothing is saved."""
+    try:
+        with workflow_clock(now):
+            workflow.refresh_timers()
+            workflow.do_engine_steps()
+    except WorkflowException as err:
+        raise ProcessError(f"กระบวนงานดำเนินต่อไม่ได้ / The process cannot continue: {err}") from err
+
+
+def new_instance(engine: Engine, session: Session, process_id: str, cycle_year: int, now: datetime, *,
+                 data: dict, actor: User | None, owner_id: int | None = None, school: School | None = None,
+                 parent: ProcessInstance | None = None, parent_task_id: str | None = None) -> ProcessInstance:
+    """Create an instance of the newest version and run it up to its first waiting steps."""
+    version = latest_version(session, process_id)
+    model = engine.model(version)
+    workflow = BpmnWorkflow(model.spec, model.subprocess_specs)
+    workflow.task_tree.data.update({"cycle_year": cycle_year, **data})
+    instance = ProcessInstance(process_version=version, process_id=process_id, cycle_year=cycle_year,
+                               status=InstanceStatus.RUNNING, document="{}", data=data,
+                               parent_id=parent.id if parent else None,
+                               parent_task_id=parent_task_id, school=school, owner_id=owner_id,
+                               started_by_id=actor.id if actor else None, started_at=now)
+    session.add(instance)
+    session.flush()
+    audit.record(session, now, actor.username if actor else "system", "instance.start",
+                 process_id=process_id, instance_id=instance.id,
+                 detail={"cycle_year": cycle_year, "version": version.version, "data": data,
+                         "parent_id": parent.id if parent else None, "school": school.code if school else None})
+    advance(engine, session, instance, workflow, model, now, fresh=True)
+    return instance
+
+
+def load_workflow(engine: Engine, instance: ProcessInstance) -> tuple[BpmnWorkflow, ProcessModel]:
+    """The instance's workflow, restored onto its pinned version's spec."""
+    model = engine.model_of(object_session(instance), instance.process_version_id)
+    return engine.codec.loads(instance.document, model), model
+
+
+def advance(engine: Engine, session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
+            model: ProcessModel, now: datetime, fresh: bool = False) -> None:
+    """Step the workflow until it waits on people; mirror its tasks; save its document (fresh: it has no rows yet)."""
+    run_engine_steps(workflow, now)
+    while _fan_out(engine, session, instance, workflow, now):
+        run_engine_steps(workflow, now)
+    with session.no_autoflush:  # everything the step changed is written by the one flush below
+        created, calendar = _mirror_tasks(engine, session, instance, workflow, model, now, fresh)
+    instance.document = engine.codec.dumps(workflow)
+    instance.next_timer_at = next_timer_at(workflow)
+    instance.status = instance_status(workflow.completed, cancelled=False)
+    finished = workflow.completed and instance.completed_at is None
+    if finished:
+        instance.completed_at = now
+    session.flush()  # the done task, the new tasks and the document (its version checked): StaleDataError if raced
+    _announce(engine, session, instance, created, calendar, now)
+    if finished:
+        _finish(engine, session, instance, workflow, now)
+
+
+def next_timer_at(workflow: BpmnWorkflow) -> datetime | None:
+    """When the workflow's earliest waiting timer fires (None: no timer waits)."""
+    moments = []
+    for event in workflow.waiting_events():
+        value = event.value.get("next") if isinstance(event.value, dict) else event.value
+        if "Timer" in event.event_type or "TimeDate" in event.event_type or "Duration" in event.event_type:
+            if isinstance(value, str):
+                moments.append(datetime.fromisoformat(value))
+    return min(moments) if moments else None
+
+
+def _finish(engine, session, instance, workflow, now) -> None:
+    audit.record(session, now, "system", "instance.complete", process_id=instance.process_id,
+                 instance_id=instance.id)
+    if instance.parent_id is not None:
+        _child_finished(engine, session, instance, workflow.last_task.data if workflow.last_task else {}, now)
+
+
+# Run at every step of every instance: built once.
+_OPEN_ROWS = select(HumanTask).where(HumanTask.instance_id == bindparam("instance_id"), HumanTask.status == "open")
+
+
+def _mirror_tasks(engine, session, instance, workflow, model, now, fresh) -> tuple[list[HumanTask], object]:
+    """Open a row for each newly ready user task, cancel rows whose task is gone; the new rows and calendar."""
+    ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY)
+             if isinstance(t.task_spec, UserTask)}
+    # Not flushed yet: a task just completed in memory still reads 'open' from the table, so check again.
+    rows = [] if fresh else session.scalars(_OPEN_ROWS, {"instance_id": instance.id})
+    open_rows = [row for row in rows if row.status == "open"]
+    for row in open_rows:
+        if row.spiff_task_id not in ready:
+            row.status = "cancelled"
+    known = {row.spiff_task_id for row in open_rows}
+    calendar = None
+    created = []
+    for task_id, task in ready.items():
+        if task_id not in known:
+            calendar = calendar or engine.work_calendar(session)
+            created.append(_new_task(engine, session, instance, task, model.steps[task.task_spec.bpmn_id],
+                                     calendar, now))
+    return created, calendar
+
+
+def _announce(engine, session, instance, created: list[HumanTask], calendar, now) -> None:
+    """Mail and audit the new tasks, now that they have ids."""
+    for row in created:
+        notices.announce(engine, session, row, now, calendar)
+        audit.record(session, now, "system", "task.create", process_id=instance.process_id,
+                     instance_id=instance.id, task_id=row.id,
+                     detail={"step": row.step_id, "role": row.role, "assignee_id": row.assignee_id,
+                             "due_at": row.due_at.isoformat()})
+
+
+def _owner(session, instance, task, arg):
+    return instance.owner
+
+
+def _school_account(session, instance, task, arg):
+    if instance.school_id is None:
+        return None
+    return session.scalar(select(User).where(User.school_id == instance.school_id, User.active)
+                          .order_by(User.id).limit(1))
+
+
+def _network_supervisor(session, instance, task, arg):
+    return instance.school.network.supervisor if instance.school is not None else None
+
+
+def _performer(session, instance, task, step_id):
+    """Whoever last completed `step_id` in this instance (e.g. the clerk who sent the letter files it)."""
+    return session.scalar(select(User).join(HumanTask, HumanTask.completed_by_id == User.id).where(
+        HumanTask.instance_id == instance.id, HumanTask.step_id == step_id, HumanTask.status == "done")
+        .order_by(HumanTask.completed_at.desc()).limit(1))
+
+
+def _named_in_data(session, instance, task, field):
+    """The user whose username an earlier step's form put in `field` (e.g. the owner a head routed to)."""
+    username = task.data.get(field)
+    return session.scalar(select(User).where(User.username == username)) if username else None
+
+
+ASSIGNERS = {"owner": _owner, "school": _school_account, "network_supervisor": _network_supervisor,
+             "performer": _performer, "var": _named_in_data, "role": lambda *args: None}
+
+
+def _assignee_id(session, instance, task, step) -> int | None:
+    """The person a step goes to by its `assign` rule, if they are active and hold its role; else the pool."""
+    rule, _, arg = step.assign.partition(":")
+    user = ASSIGNERS[rule](session, instance, task, arg)
+    if user is None or not user.active or step.role not in user.roles:
+        return None
+    return user.id
+
+
+def _new_task(engine, session, instance, task, step, calendar, now) -> HumanTask:
+    starts_at, due_at = step.timing.resolve(instance.cycle_year, now, calendar, engine.tz)
+    school = instance.school
+    row = HumanTask(instance=instance, root_instance_id=instance.parent_id or instance.id,
+                    process_id=instance.process_id, spiff_task_id=str(task.id), step_id=step.id,
+                    name=step.name, role=step.role, assignee_id=_assignee_id(session, instance, task, step),
+                    school_id=school.id if school else None, network_id=school.network_id if school else None,
+                    cycle_year=instance.cycle_year, starts_at=starts_at, due_at=due_at, status="open",
+                    created_at=now)
+    session.add(row)
+    notices.plan_reminders(engine, row, now)
+    return row
+
+
+def schools_in_scope(session: Session, scope: dict | None, codes: list[str] | None = None) -> list[School]:
+    """The schools of an instance's scope (one network, or the whole area), optionally only `codes`."""
+    query = select(School).order_by(School.code)
+    if scope and scope.get("network"):
+        query = query.join(Network).where(Network.code == scope["network"])
+    if codes is not None:
+        query = query.where(School.code.in_([str(code) for code in codes]))
+    return list(session.scalars(query))
+
+
+def _children_for(session, instance, task) -> list[School | None]:
+    """One child per school in scope (or per school the data names), or a single child."""
+    rule = task.task_spec.per_school
+    if not rule:
+        return [None]
+    codes = (task.data.get(rule.removeprefix("var:")) or []) if rule.startswith("var:") else None
+    schools = schools_in_scope(session, instance.data.get("scope"), codes)
+    unknown = sorted({str(c) for c in codes or []} - {s.code for s in schools})
+    if unknown:  # a mistyped code must not silently leave a school unsupervised
+        raise ProcessError(f"ไม่พบสถานศึกษารหัส {', '.join(unknown)} ในขอบเขตของกระบวนงาน / "
+                           f"No school {', '.join(unknown)} in this process's scope",
+                           fields={rule.removeprefix("var:"): [f"unknown school codes: {', '.join(unknown)}"]})
+    return schools
+
+
+def _fan_out(engine, session, instance, workflow, now) -> bool:
+    """Start the child instances of each newly ready call; True if one ended at once (no schools)."""
+    ended = False
+    for task in workflow.get_tasks(state=TaskState.READY):
+        if not isinstance(task.task_spec, ChildInstances) or task.internal_data.get("fanned_out") is not None:
+            continue
+        targets = _children_for(session, instance, task)
+        task.internal_data["fanned_out"] = len(targets)
+        instance.open_children += len(targets)
+        session.flush()
+        for school in targets:
+            data = ({"school_code": school.code, "school_name": school.name} if school
+                    else {k: v for k, v in task.data.items() if k != "cycle_year"})
+            new_instance(engine, session, task.task_spec.called_element, instance.cycle_year, now,
+                         data=data, actor=None, owner_id=instance.owner_id, school=school, parent=instance,
+                         parent_task_id=str(task.id))
+        if not targets:
+            task.data["schools_completed"] = 0
+            task.run()
+            ended = True
+    return ended
+
+
+def _child_finished(engine, session, child, child_results: dict, now) -> None:
+    """Count a school's child instance done; the last one lets the parent go on."""
+    remaining = session.execute(
+        update(ProcessInstance).where(ProcessInstance.id == child.parent_id)
+        .values(open_children=ProcessInstance.open_children - 1)
+        .returning(ProcessInstance.open_children)
+        .execution_options(synchronize_session=False)).scalar_one()
+    if remaining > 0:
+        return
+    parent = session.get(ProcessInstance, child.parent_id, populate_existing=True)
+    workflow, model = load_workflow(engine, parent)
+    task = workflow.get_task_from_id(UUID(child.parent_task_id))
+    if task.task_spec.per_school:
+        task.data["schools_completed"] = task.internal_data.get("fanned_out", 0)
+    else:  # a single called process hands its results back, as a call activity would
+        task.data.update({k: v for k, v in child_results.items() if k != "cycle_year"})
+    task.run()
+    advance(engine, session, parent, workflow, model, now)

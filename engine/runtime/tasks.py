@@ -1,0 +1,179 @@
+"""People's work on tasks: inboxes, claim, release, assign, complete."""
+from datetime import datetime
+from uuid import UUID
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session, joinedload, object_session
+from sqlalchemy.orm.exc import StaleDataError
+
+from db.models import Evidence, HumanTask, User
+from engine.trail import audit
+from engine.notify import notices
+from engine.runtime.clock import workflow_clock
+from engine.model.bpmn import StepDef
+from engine.core import Engine
+from engine.errors import Conflict, Forbidden, Invalid, NotFound
+from engine.model.forms import FormDef, validate_form
+from engine.access.policy import (behalf, can_act, can_see_task, candidate_clause, groups_of, may_release, may_take,
+                                principal_ids, visible_task_ids)
+from engine.runtime.stepping import advance, load_workflow, schools_in_scope
+from engine.model.status import InstanceStatus, TaskStatus
+
+SCOPES = ("mine", "group", "all")
+
+
+def inbox_query(user: User, scope: str, status: str, filters: dict | None = None, groups: dict | None = None):
+    """SQL for an inbox: mine, claimable by my roles (group; a head's of their group), or all I may see."""
+    query = select(HumanTask)
+    if scope == "mine":  # open: mine and those of whom I stand in for; done: what I did
+        query = query.where(HumanTask.assignee_id.in_(principal_ids(user)) if status == "open"
+                            else HumanTask.completed_by_id == user.id)
+    elif scope == "group":
+        query = query.where(candidate_clause(user, groups))
+    else:
+        visible = visible_task_ids(user, status)
+        query = query if visible is None else query.where(HumanTask.id.in_(visible))
+    query = query.where(HumanTask.status == status)
+    for column, value in (filters or {}).items():
+        query = query.where(getattr(HumanTask, column) == value)
+    order = HumanTask.due_at.asc() if status == "open" else HumanTask.completed_at.desc()
+    return query.order_by(order, HumanTask.id)
+
+
+def inbox(session: Session, user: User, scope: str, status: str, limit: int, offset: int,
+          filters: dict | None = None, groups: dict | None = None) -> tuple[list[HumanTask], int]:
+    """One page of an inbox and its total."""
+    query = inbox_query(user, scope, status, filters, groups)
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return list(session.scalars(query.limit(limit).offset(offset))), total
+
+
+# Whoever reads a task reads its instance next (its step, its status): one round trip, built once.
+_TASK_WITH_INSTANCE = (select(HumanTask).where(HumanTask.id == bindparam("task_id"))
+                       .options(joinedload(HumanTask.instance)))
+
+
+def get_task(session: Session, user: User, task_id: int) -> HumanTask:
+    """A task the user may read: 404 if there is none, 403 if it is not theirs to see."""
+    task = session.scalars(_TASK_WITH_INSTANCE, {"task_id": task_id}).unique().one_or_none()
+    if task is None:
+        raise NotFound(f"ไม่พบงาน / No task {task_id}")
+    if not can_see_task(user, task):
+        raise Forbidden("งานนี้ไม่ใช่ของท่าน / This task is not yours.")
+    return task
+
+
+def step_of(engine: Engine, task: HumanTask) -> StepDef:
+    """What the manual says of this task's step."""
+    return engine.model_of(object_session(task), task.instance.process_version_id).steps[task.step_id]
+
+
+def form_of(session: Session, step: StepDef, task: HumanTask) -> FormDef:
+    """The step's form with choices that depend on the instance (its schools) filled in."""
+    if not any(f.choices_from == "schools" for f in step.form.fields):
+        return step.form
+    schools = schools_in_scope(session, task.instance.data.get("scope"))
+    return step.form.with_choices("schools", [(s.code, f"{s.code} {s.name}") for s in schools])
+
+
+def _open_task(session, user, task_id) -> HumanTask:
+    task = get_task(session, user, task_id)
+    if task.status != TaskStatus.OPEN:
+        raise Conflict("งานนี้ไม่ได้เปิดอยู่แล้ว / The task is no longer open.")
+    return task
+
+
+def _not_suspended(task: HumanTask) -> None:
+    if task.instance.status == InstanceStatus.SUSPENDED:
+        raise Conflict("กระบวนงานนี้ถูกพักไว้ ทำงานได้เมื่อดำเนินการต่อ / "
+                       "This process is suspended; its tasks wait until it is resumed.")
+
+
+def claim(engine: Engine, session: Session, user: User, task_id: int, now: datetime) -> HumanTask:
+    """Take an unassigned task my role (and, for a head's step, my group) may do."""
+    task = _open_task(session, user, task_id)
+    if task.assignee_id != user.id and not may_take(user, task, groups_of(engine.catalog)):
+        raise Forbidden("บทบาทของท่านรับงานนี้ไม่ได้ / Your roles cannot claim this task.")  # before any 409
+    _not_suspended(task)
+    if task.assignee_id == user.id:
+        return task
+    if task.assignee_id is not None:
+        raise Conflict("มีผู้รับงานนี้แล้ว / Someone else has claimed this task.")
+    task.assignee_id = user.id
+    audit.record(session, now, user.username, "task.claim", process_id=task.process_id,
+                 instance_id=task.instance_id, task_id=task.id)
+    return task
+
+
+def release(engine: Engine, session: Session, user: User, task_id: int, now: datetime) -> HumanTask:
+    """Give a task I hold back to its role's pool."""
+    task = _open_task(session, user, task_id)
+    if not may_release(user, task):  # an auditor or director watches every task but takes none back
+        raise Forbidden("ท่านไม่ได้ถืองานนี้ / You do not hold this task.")
+    audit.record(session, now, user.username, "task.release", process_id=task.process_id,
+                 instance_id=task.instance_id, task_id=task.id, detail={"from": task.assignee_id})
+    task.assignee_id = None
+    notices.task_ready(engine, session, task, now)
+    return task
+
+
+def assign(engine: Engine, session: Session, user: User, task_id: int, username: str, now: datetime) -> HumanTask:
+    """A group head or admin gives a task to someone who holds its role."""
+    task = _open_task(session, user, task_id)
+    if not user.roles & {"group_head", "admin"}:
+        raise Forbidden("เฉพาะผู้อำนวยการกลุ่มหรือผู้ดูแลระบบ / Only a group head or admin may assign.")
+    target = session.scalar(select(User).where(User.username == username, User.active))
+    if target is None or not may_take(target, task, groups_of(engine.catalog)):
+        raise Invalid("มอบหมายให้ผู้นี้ไม่ได้ / Cannot assign to this user.",
+                      fields={"user": [f"ต้องเป็นผู้มีบทบาท {task.role} / must hold role {task.role}"]})
+    audit.record(session, now, user.username, "task.assign", process_id=task.process_id,
+                 instance_id=task.instance_id, task_id=task.id,
+                 detail={"from": task.assignee_id, "to": target.username})
+    task.assignee_id = target.id
+    notices.task_ready(engine, session, task, now)
+    return task
+
+
+_EVIDENCE_IDS = select(Evidence.id).where(Evidence.task_id == bindparam("task_id")).order_by(Evidence.id)
+
+
+def _require_evidence(session, task, step) -> list[int]:
+    ids = list(session.scalars(_EVIDENCE_IDS, {"task_id": task.id}))
+    if step.evidence and not ids:
+        raise Invalid("ต้องแนบหลักฐานก่อน / Evidence is required first.",
+                      fields={"evidence": [f"ต้องแนบ: {step.evidence[0]} / Required: {step.evidence[1]}"]})
+    return ids
+
+
+def complete(engine: Engine, session: Session, user: User, task_id: int, data, now: datetime) -> HumanTask:
+    """Finish a task with its form data; the workflow moves on. Stale: 409, and nothing changes."""
+    task = _open_task(session, user, task_id)
+    if not can_act(user, task, groups_of(engine.catalog)):
+        raise Forbidden("งานนี้ไม่ใช่ของท่าน / This task is not yours.")
+    _not_suspended(task)
+    step = step_of(engine, task)
+    cleaned = validate_form(form_of(session, step, task), data)
+    evidence_ids = _require_evidence(session, task, step)
+    instance = task.instance
+    workflow, model = load_workflow(engine, instance)
+    spiff_task = workflow.get_task_from_id(UUID(task.spiff_task_id))
+    if spiff_task is None or spiff_task.state != TaskState.READY:
+        raise Conflict("งานนี้ถูกดำเนินการไปแล้ว / The task was already done.")
+    hook = engine.step_hooks.get((task.process_id, task.step_id))
+    if hook:  # what else the step does (a register entry): inside this transaction, its result in the history
+        cleaned = {**cleaned, **hook(engine, session, user, task, {**spiff_task.data, **cleaned}, now)}
+    spiff_task.data.update(cleaned)
+    with workflow_clock(now):
+        spiff_task.run()
+    task.status, task.completed_at, task.completed_by_id, task.data = TaskStatus.DONE, now, user.id, cleaned
+    task.assignee_id = task.assignee_id or user.id
+    audit.record(session, now, user.username, "task.complete", process_id=task.process_id,
+                 instance_id=instance.id, task_id=task.id,
+                 detail={"step": task.step_id, "name": task.name, "data": cleaned, "evidence": evidence_ids,
+                         **behalf(user, task)})
+    try:
+        advance(engine, session, instance, workflow, model, now)  # flushes, checking the instance's version
+    except StaleDataError:
+        raise Conflict("มีผู้อื่นแก้ไขกระบวนงานนี้ก่อน / Someone else changed this process first.") from None
+    return task

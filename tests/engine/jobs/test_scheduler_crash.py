@@ -1,0 +1,76 @@
+"""The scheduler killed mid-send (SIGKILL of `khumue tick`): nothing already sent is sent again, the rest goes out.
+
+Seventeen mails are due (as in test_two_schedulers). A child `khumue tick` is killed while sending the
+sixth: before handing it to SMTP, inside its SMTP DATA, or right after the server accepted the fifth and
+before the outbox recorded it. A second tick at the same moment sends everything not yet claimed and nothing
+already sent; once the dead sender's lease on its one message has run out, a third tick sends that one.
+Only a kill between the server's acceptance and the commit (a few microseconds) can make one message arrive
+twice, with the same Message-ID: delivery is at least once by design (engine/notify/outbox.py says why).
+"""
+import os
+import signal
+import subprocess
+import sys
+from collections import Counter
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from db.models import OutboxMail
+from engine.notify.outbox import SENDING_TIMEOUT
+from tests.conftest import only_processes
+from web.config import REPO
+
+MOMENT = "2027-04-01T09:00:00+07:00"
+AFTER_LEASE = (datetime.fromisoformat(MOMENT) + SENDING_TIMEOUT + timedelta(minutes=1)).isoformat()
+SENT_BEFORE_KILL, DUE = 5, 17
+
+
+@pytest.fixture
+def processes_dir(tmp_path):
+    """An office that runs only P1, so every mail here is P1's."""
+    return only_processes(tmp_path / "processes", "qa_annual_cycle")
+
+
+def tick(services, database_url, smtp, tmp_path, moment: str, kill: str = "none") -> int:
+    env = {**os.environ, "KHUMUE_DATABASE_URL": database_url, "KHUMUE_SMTP_URL": smtp.url,
+           "KHUMUE_VAR_DIR": str(tmp_path / "var"), "KHUMUE_PROCESSES_DIR": str(services.engine.processes_dir)}
+    run = subprocess.run([sys.executable, "-m", "tests.tick_child", moment, kill, str(SENT_BEFORE_KILL)],
+                         cwd=REPO, env=env, check=False, capture_output=True, text=True, timeout=180)
+    assert run.returncode in (0, -signal.SIGKILL), run.stderr
+    return run.returncode
+
+
+def outbox(services) -> Counter:
+    with services.db.session() as s:
+        return Counter(s.scalars(select(OutboxMail.status)))
+
+
+def received(smtp) -> Counter:
+    """How many times each message (by Message-ID) arrived."""
+    return Counter(m["Message-ID"] for m in smtp.messages)
+
+
+@pytest.mark.parametrize("kill", ["before_send", "in_data", "accepted"])
+def test_a_killed_tick_resends_nothing_already_sent(app, services, api, smtp, database_url, tmp_path, kill):
+    for n in range(1, 9):  # eight of last year's cycles: 8 notices, 8 escalations, and this year's start
+        api.ok("POST", f"supervisor{n}", "/instances", 201,
+               json={"process_id": "qa_annual_cycle", "data": {"cycle_year": 2569}})
+    assert tick(services, database_url, smtp, tmp_path, MOMENT, kill) == -signal.SIGKILL
+    assert len(smtp.messages) == SENT_BEFORE_KILL
+    marked = SENT_BEFORE_KILL - (kill == "accepted")  # accepted by the server, not yet recorded as sent
+    assert outbox(services) == {"sent": marked, "sending": 1, "queued": DUE - marked - 1}
+
+    assert tick(services, database_url, smtp, tmp_path, MOMENT) == 0      # the same moment: the lease holds
+    assert outbox(services) == {"sent": DUE - 1, "sending": 1}
+    assert set(received(smtp).values()) == {1} and len(smtp.messages) == DUE - (kill != "accepted")
+
+    assert tick(services, database_url, smtp, tmp_path, AFTER_LEASE) == 0  # the dead sender's claim expired
+    assert outbox(services) == {"sent": DUE}
+    counts = received(smtp)
+    assert len(counts) == DUE and sorted(counts.values()) == [1] * (DUE - 1) + [1 + (kill == "accepted")]
+    with services.db.session() as s:
+        assert set(counts) == set(s.scalars(select(OutboxMail.message_id)))
+    per_kind = Counter(smtp.summary())
+    assert sum(per_kind.values()) == DUE + (kill == "accepted")

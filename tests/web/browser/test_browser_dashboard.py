@@ -1,0 +1,82 @@
+"""The dashboard and audit pages in a real browser (same harness and SQLite-only rule as tests/test_browser.py)."""
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from tests.pages_helpers import p1_to_the_schools, start_p1
+from tests.web.browser.test_browser import DESKTOP, PHONE, browser, database_url, server, shot, sign_in  # noqa: F401 (fixtures)
+from tests.engine.reporting.test_reports import pdf_text, squeeze
+from tests.walk import do_step, open_tasks
+
+
+def _completed_school_step(api) -> dict:
+    """P1 fanned out to N1's schools, and supervisor1 has just finished one school's supervision."""
+    start_p1(api, scope={"network": "N1"})
+    p1_to_the_schools(api)
+    task = next(t for t in open_tasks(api, "supervisor1") if t["step_id"] == "supervise_school")
+    do_step(api, "supervisor1", task["id"])
+    return task
+
+
+def test_the_group_head_sees_the_supervisors_completion_on_the_dashboard(app, api, server, browser):
+    task = _completed_school_step(api)
+    for name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        page = sign_in(browser, server, "head1", viewport)
+        page.get_by_role("link", name="แดชบอร์ด").click()
+        expect(page.get_by_role("heading", name="กระบวนงานตามสถานะ")).to_be_visible()
+        page.get_by_role("link", name="ดูตารางรายสถานศึกษา").first.click()
+        row = page.get_by_role("row").filter(has_text=task["school"])
+        expect(row.locator('td[data-state="done"]')).to_have_count(1)
+        expect(row.locator('td[data-state="done"]')).to_contain_text("เสร็จแล้ว")
+        expect(page.get_by_role("link", name="XLSX").first).to_be_visible()
+        shot(page, f"dashboard-{name}")
+        page.context.close()
+
+
+def test_the_auditor_finds_the_completion_and_exports_a_thai_pdf(app, api, server, browser):
+    task = _completed_school_step(api)
+    for name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        page = sign_in(browser, server, "auditor1", viewport)
+        page.get_by_role("link", name="บันทึกการตรวจสอบ").click()
+        expect(page.locator("#chain")).to_contain_text("ห่วงโซ่บันทึกถูกต้องครบถ้วน")
+        page.get_by_label("ผู้ใช้").fill("supervisor1")
+        page.get_by_label("การกระทำ").fill("task.complete")
+        page.get_by_label("กระบวนงานเลขที่").fill(str(task["instance_id"]))
+        page.get_by_label("ตั้งแต่วันที่").fill("2027-04-01")
+        page.get_by_role("button", name="ค้นหา").click()
+        expect(page.get_by_text("พบ 1 รายการ")).to_be_visible()
+        expect(page.locator("#a-since-th")).to_have_text("1 เม.ย. 2570")
+        expect(page.locator('tr.event[data-action="task.complete"]')).to_contain_text(task["name"])
+        shot(page, f"audit-{name}")
+        with page.expect_download() as download:
+            page.get_by_role("link", name="ส่งออก PDF").click()
+        pdf = Path(download.value.path()).read_bytes()
+        assert squeeze(task["name"]) in squeeze(pdf_text(pdf))
+        page.context.close()
+
+
+def test_the_group_head_suspends_an_instance_from_a_phone(app, api, server, browser):
+    instance = start_p1(api)
+    for name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        page = sign_in(browser, server, "head1", viewport)
+        page.get_by_role("link", name="จัดการกระบวนงาน").click()
+        card = page.locator(f"#instance-{instance['id']}")
+        card.get_by_label("เหตุผล").fill("รอประกาศหลักเกณฑ์ใหม่")
+        card.get_by_role("button", name="พักไว้" if name == "phone" else "ดำเนินการต่อ").click()
+        expect(page.get_by_role("status")).to_contain_text(f"กระบวนงานเลขที่ {instance['id']}")
+        shot(page, f"admin-instances-{name}")
+        page.context.close()
+    assert api.ok("GET", "head1", f"/instances/{instance['id']}")["status"] == "running"
+
+
+def test_the_admin_adds_a_holiday_from_a_phone(app, server, browser):
+    page = sign_in(browser, server, "admin1", PHONE)
+    page.get_by_role("link", name="จัดการกระบวนงาน").click()
+    page.get_by_role("link", name="วันหยุดเพิ่มเติม").click()
+    page.get_by_label("วันที่").fill("2027-05-14")
+    page.get_by_label("ชื่อวันหยุด").fill("วันหยุดชดเชย")
+    page.get_by_role("button", name="เพิ่มวันหยุด").click()
+    expect(page.get_by_role("status")).to_contain_text("เพิ่มวันหยุดแล้ว")
+    expect(page.locator("#holiday-2027-05-14")).to_contain_text("14 พ.ค. 2570")
+    shot(page, "admin-holidays-phone")
+    page.context.close()

@@ -1,0 +1,57 @@
+"""The auditor's pages: who may search the trail, the chain's result, the filters, CSV and a PDF in Thai."""
+import pytest
+
+from tests.pages_helpers import Person, p1_to_the_schools, start_p1
+from tests.tamper import tamper
+from tests.engine.reporting.test_reports import pdf_text, squeeze
+from tests.walk import do_step, open_tasks
+
+ROLES = {"admin1": 200, "head1": 200, "auditor1": 200, "director1": 403, "supervisor1": 403, "clerk1": 403,
+         "monitoring1": 403, "secretary1": 403, "school001": 403}
+
+
+@pytest.mark.parametrize("username,status", ROLES.items())
+def test_the_audit_pages_are_for_audit_readers_only(app, username, status):
+    person = Person(app, username)
+    html = person.html("/audit", status)
+    assert ("ห่วงโซ่บันทึกถูกต้องครบถ้วน" in html) == (status == 200)
+    assert person.get("/audit/export.pdf?action=user.login").status_code == status
+
+
+def test_anonymous_readers_are_sent_to_sign_in(app):
+    for path in ("/audit", "/audit/export.pdf"):
+        response = Person(app).get(path)
+        assert response.status_code == 302 and "/login?next=" in response.location
+
+
+def _completed(api) -> dict:
+    start_p1(api, scope={"network": "N1"})
+    p1_to_the_schools(api)
+    task = next(t for t in open_tasks(api, "supervisor1") if t["step_id"] == "supervise_school")
+    do_step(api, "supervisor1", task["id"])
+    return task
+
+
+def test_the_auditor_finds_a_completion_and_exports_it(app, api):
+    task = _completed(api)
+    auditor = Person(app, "auditor1")
+    query = f"user=supervisor1&action=task.complete&instance_id={task['instance_id']}&since=2027-01-01&until=2027-12-31"
+    html = auditor.html(f"/audit?{query}")
+    assert "พบ 1 รายการ" in html and task["name"] in html and f"/instances/{task['instance_id']}" in html
+    assert "1 ม.ค. 2570" in html and "31 ธ.ค. 2570" in html  # the ISO days shown in พ.ศ.
+    assert "/api/v1/audit/export?" in html and "/audit/export.pdf?" in html
+    csv = auditor.get(f"/api/v1/audit/export?{query}").get_data(as_text=True)
+    assert csv.startswith("\ufeff") and task["name"] in csv
+    pdf = auditor.get(f"/audit/export.pdf?{query}")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    text = squeeze(pdf_text(pdf.data))
+    assert squeeze(task["name"]) in text and squeeze("ห่วงโซ่บันทึกถูกต้องครบถ้วน") in text
+    assert "พบ 0 รายการ" in auditor.html("/audit?action=no.such")
+    assert auditor.get("/audit?since=31/12/2570").status_code == 422
+
+
+def test_a_broken_chain_is_shown_prominently(app, api, services):
+    _completed(api)
+    tamper(services, "UPDATE audit_events SET actor = 'intruder' WHERE id = 5")
+    html = Person(app, "auditor1").html("/audit")
+    assert 'role="alert"' in html and "ห่วงโซ่บันทึกถูกแก้ไข" in html and "รายการที่ 5" in html
