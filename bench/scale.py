@@ -12,9 +12,8 @@ from bench.setup import START, database, office
 from bench.stats import summary, timed
 from db.models import AuditEvent, HumanTask, ProcessInstance, ProcessVersion, School, User
 from engine.runtime import instances
-from engine.runtime import tasks
-from engine.notify.notices import queue_reminders
-from web.queries import audit_events
+from engine.reporting import audit_search, inboxes
+from engine.notify.sweep import queue_reminders
 
 ACTIONS = ["task.complete", "task.create", "task.claim", "evidence.add", "instance.start"]
 
@@ -72,10 +71,10 @@ def queries(svc, session) -> dict:
                                  "inbox_group": (users["supervisor3"], "group"),
                                  "inbox_school": (users["school042"], "all"),
                                  "inbox_head_all": (users["head1"], "all")}.items():
-        out[label] = summary(timed(lambda: tasks.inbox(session, user, scope, "open", 50, 0), 30))
+        out[label] = summary(timed(lambda: inboxes.inbox(session, user, scope, "open", 50, 0), 30))
     for label, q in {"audit_by_user": {"user": "supervisor2"}, "audit_by_instance": {"instance_id": 5},
                      "audit_by_range": {"since": START + timedelta(days=3), "until": START + timedelta(days=4)}}.items():
-        out[label] = summary(timed(lambda: audit_events(session, {**q, "limit": 200, "offset": 0}), 30))
+        out[label] = summary(timed(lambda: audit_search.search(svc.engine, session, users["head1"], q), 30))
     return out
 
 

@@ -13,6 +13,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -20,8 +21,7 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from db.models import AuditHead, Evidence, ProcessInstance
-from engine.trail import audit
+from db.models import Evidence, ProcessInstance
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -75,21 +75,22 @@ def check_pg_tool(tool: str, server_version_num: int) -> None:
                           f"{tool} {client} is older than the PostgreSQL {server} server")
 
 
-def snapshot_facts(session: Session) -> dict:
+# What the audit chain says of a session's database: {"events", "hash", "verified", "reason"}. The chain's
+# rules belong to the engine (engine.trail.audit.chain_facts); the caller passes them in: db imports no engine.
+ChainFacts = Callable[[Session], dict]
+
+
+def snapshot_facts(session: Session, chain: ChainFacts) -> dict:
     """What a database holds that a restore must find again: chain head, schema heads, evidence files."""
-    report = audit.verify(session)
-    head = session.get(AuditHead, 1)
     heads = sorted(session.scalars(text("SELECT version_num FROM alembic_version")))
     shas = sorted(set(session.scalars(select(Evidence.sha256)
                                       .join(ProcessInstance, Evidence.instance_id == ProcessInstance.id)
                                       .where(Evidence.kind == "file", Evidence.sha256.is_not(None),
                                              ProcessInstance.document.not_like(ARCHIVED_PREFIX + "%")))))
-    return {"alembic_heads": heads, "referenced": shas,
-            "audit": {"events": head.events if head else 0, "hash": head.hash if head else audit.GENESIS,
-                      "verified": report.ok, "reason": report.reason}}
+    return {"alembic_heads": heads, "referenced": shas, "audit": chain(session)}
 
 
-def _sqlite_copy(url: str, target: Path) -> tuple[Path, dict]:
+def _sqlite_copy(url: str, target: Path, chain: ChainFacts) -> tuple[Path, dict]:
     out = target / DB_FILES["sqlite"]
     out.unlink(missing_ok=True)
     source, copy = sqlite3.connect(make_url(url).database), sqlite3.connect(out)
@@ -102,12 +103,12 @@ def _sqlite_copy(url: str, target: Path) -> tuple[Path, dict]:
     engine = create_engine(f"sqlite:///{out}")
     try:
         with Session(engine) as session:
-            return out, snapshot_facts(session)
+            return out, snapshot_facts(session, chain)
     finally:
         engine.dispose()
 
 
-def _pg_dump(url: str, target: Path) -> tuple[Path, dict]:
+def _pg_dump(url: str, target: Path, chain: ChainFacts) -> tuple[Path, dict]:
     out = target / DB_FILES["postgresql"]
     engine = create_engine(url)
     try:
@@ -116,7 +117,7 @@ def _pg_dump(url: str, target: Path) -> tuple[Path, dict]:
             with conn.begin():
                 check_pg_tool("pg_dump", int(conn.scalar(text("SHOW server_version_num"))))
                 snapshot = conn.scalar(text("SELECT pg_export_snapshot()"))
-                facts = snapshot_facts(Session(bind=conn))
+                facts = snapshot_facts(Session(bind=conn), chain)
                 args, env = pg_connection(url)
                 # The exporting transaction stays open until pg_dump has read everything on its snapshot.
                 subprocess.run(["pg_dump", "--format=custom", f"--snapshot={snapshot}", f"--file={out}", *args,
@@ -126,10 +127,10 @@ def _pg_dump(url: str, target: Path) -> tuple[Path, dict]:
     return out, facts
 
 
-def backup_database(url: str, target: Path) -> tuple[Path, dict]:
+def backup_database(url: str, target: Path, chain: ChainFacts) -> tuple[Path, dict]:
     """Copy the database at `url` into the folder `target`; the file written and what the copy holds."""
     target.mkdir(parents=True, exist_ok=True)
-    return _sqlite_copy(url, target) if kind_of(url) == "sqlite" else _pg_dump(url, target)
+    return _sqlite_copy(url, target, chain) if kind_of(url) == "sqlite" else _pg_dump(url, target, chain)
 
 
 def copy_verified(source: Path, dest: Path) -> str:
@@ -160,10 +161,10 @@ def backup_evidence(evidence_dir: Path, target: Path, referenced: list[str]) -> 
             "missing": sorted(set(referenced) - set(files))}
 
 
-def backup_all(url: str, evidence_dir: Path, target: Path, now: datetime) -> dict:
+def backup_all(url: str, evidence_dir: Path, target: Path, now: datetime, chain: ChainFacts) -> dict:
     """The database, its evidence and the manifest into `target`; returns the manifest."""
     (target / MANIFEST).unlink(missing_ok=True)  # an older manifest must never describe this copy
-    db_file, facts = backup_database(url, target)
+    db_file, facts = backup_database(url, target, chain)
     evidence = backup_evidence(Path(evidence_dir), target, facts["referenced"])
     manifest = {"format": FORMAT, "created_at": now.isoformat(), "database": kind_of(url),
                 "database_file": db_file.name, "database_sha256": sha256_file(db_file),

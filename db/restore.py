@@ -26,6 +26,7 @@ from db.backup import (
     kind_of,
     pg_connection,
     sha256_file,
+    ChainFacts,
     snapshot_facts,
 )
 from db.migrate import alembic_config
@@ -143,12 +144,12 @@ def restore_evidence(folder: Path, manifest: dict, evidence_dir: Path) -> int:
     return len(manifest["evidence"]["files"])
 
 
-def check_restored(url: str, manifest: dict) -> dict:
+def check_restored(url: str, manifest: dict, chain: ChainFacts) -> dict:
     """The restored database's chain verifies and ends at the manifest's head, with the same schema heads."""
     engine = create_engine(url)
     try:
         with Session(engine) as session:
-            facts = snapshot_facts(session)
+            facts = snapshot_facts(session, chain)
     finally:
         engine.dispose()
     want, got = manifest["audit"], facts["audit"]
@@ -161,7 +162,7 @@ def check_restored(url: str, manifest: dict) -> dict:
     return facts
 
 
-def restore_all(folder: Path, url: str, evidence_dir: Path, force: bool = False) -> dict:
+def restore_all(folder: Path, url: str, evidence_dir: Path, chain: ChainFacts, force: bool = False) -> dict:
     """Check the backup, restore the database and the evidence, then prove the result; returns the manifest."""
     folder = Path(folder)
     manifest = read_manifest(folder)
@@ -179,5 +180,5 @@ def restore_all(folder: Path, url: str, evidence_dir: Path, force: bool = False)
     else:
         _restore_pg(db_file, url, force)
     restore_evidence(folder, manifest, Path(evidence_dir))
-    check_restored(url, manifest)
+    check_restored(url, manifest, chain)
     return manifest

@@ -7,13 +7,15 @@ import click
 from sqlalchemy import select
 
 from db.migrate import upgrade
-from db.models import User, UserRole
+from db.models import User
 from engine.trail import audit
 from engine.processes import deployment as processes
-from engine.access.accounts import hash_password, issue_token
+from engine.access.accounts import issue_token
 from engine.demo.office import load_demo
 from engine.demo.flight import load_flight
+from engine.access.policy import shell
 from engine.errors import EngineError
+from engine.org import admin as org_admin
 from engine.model.roles import ROLES
 
 
@@ -170,16 +172,21 @@ def users_group():
 def users_add(username, full_name, email, roles, password):
     """Add a user with one or more roles."""
     svc = _services(_app())
+    fields = {"username": username, "full_name": full_name, "email": email, "roles": list(roles),
+              "password": password}
     with svc.db.session() as session:
-        if session.scalar(select(User).where(User.username == username)):
-            raise click.ClickException(f"user {username} exists")
-        user = User(username=username, full_name=full_name, email=email,
-                    password_hash=hash_password(password), active=True)
-        user.role_rows = [UserRole(role=r) for r in roles]
-        session.add(user)
-        audit.record(session, _now(), "cli", "user.add", detail={"username": username, "roles": list(roles)})
+        try:  # the same checks as the admin page and the API: the engine's, not the CLI's own
+            org_admin.add_user(session, shell("cli"), fields, _now())
+        except EngineError as err:
+            raise click.ClickException(_refusal(err)) from None
         session.commit()
     click.echo(f"added {username}")
+
+
+def _refusal(err: EngineError) -> str:
+    """An engine refusal as one line for the shell, with the fields it names."""
+    details = "; ".join(f"{name}: {', '.join(map(str, msgs))}" for name, msgs in (err.fields or {}).items())
+    return f"{err.message}" + (f" ({details})" if details else "")
 
 
 @users_group.command("list")
@@ -214,7 +221,8 @@ def backup_cmd(path):
     from db.backup import BackupError, backup_all
     app = _app()
     try:
-        manifest = backup_all(app.config["DATABASE_URL"], Path(app.config["EVIDENCE_DIR"]), Path(path), _now())
+        manifest = backup_all(app.config["DATABASE_URL"], Path(app.config["EVIDENCE_DIR"]), Path(path), _now(),
+                              audit.chain_facts)
     except BackupError as err:
         raise click.ClickException(str(err)) from None
     chain, evidence = manifest["audit"], manifest["evidence"]
@@ -243,7 +251,8 @@ def restore_cmd(path, force):
     from web.config import from_env
     config = from_env()
     try:
-        manifest = restore_all(Path(path), config["DATABASE_URL"], Path(config["EVIDENCE_DIR"]), force)
+        manifest = restore_all(Path(path), config["DATABASE_URL"], Path(config["EVIDENCE_DIR"]), audit.chain_facts,
+                               force)
     except BackupError as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"restored the backup of {manifest['created_at']}: {manifest['evidence']['count']} evidence files; "

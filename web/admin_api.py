@@ -2,6 +2,7 @@
 instance operations, handovers and out-of-office windows. Dashboard and audit routes: web/report_api.py."""
 from flask import Blueprint, jsonify, request
 
+from engine.access.policy import require
 from engine.access import delegation
 from engine.runtime import operations as instance_ops
 from engine.access import login_guard
@@ -72,7 +73,7 @@ def handover(name: str):
 def unlock_user(name: str):
     """Lift a sign-in lockout after too many failures (admin; audited)."""
     actor = me()
-    org_admin.require_admin(actor)
+    require(actor, "administer")
     user = org_admin.find_user(db_session(), name)
     was_locked = login_guard.unlock(db_session(), actor.username, user.username, now())
     commit()
@@ -161,7 +162,7 @@ def remove_holiday(day: str):
 @bp.get("/process-versions")
 def list_versions():
     """Every deployed version and how many instances still run on it (admin)."""
-    org_admin.require_admin(me())
+    require(me(), "administer")
     return jsonify(a.ProcessVersionOut().dump(process_admin.list_versions(services().engine, db_session()), many=True))
 
 

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
 from engine.access import delegation
+from engine.access.policy import may, require
 from engine.access import login_guard
 from engine.org import admin as org_admin
 from engine.processes import versions as process_admin
@@ -54,7 +55,7 @@ def _act(render, call, done: str, target: str):
 def render_users(error: str | None = None, status: int = 200, password: tuple | None = None):
     """Every account with its roles and school, the forms to add and change one, and the last error."""
     user = current_user.user
-    org_admin.require_admin(user)
+    require(user, "administer")
     return render_template("admin_users.html", rows=org_admin.list_users(db_session(), user), roles=ROLES,
                            schools=org_admin.list_schools(db_session()), error=error, password=password,
                            locked=login_guard.locked(db_session(), now())), status
@@ -71,7 +72,7 @@ def users():
 @login_required
 def add_user():
     """Add an account; its generated password is shown once."""
-    org_admin.require_admin(current_user.user)
+    require(current_user.user, "administer")
     try:
         body = a.UserCreateIn().load(_form("username", "full_name", "email", "roles", "school"))
         user, generated = org_admin.add_user(db_session(), current_user.user, body, now())
@@ -121,7 +122,7 @@ def reset_password(name: str):
 def unlock(name: str):
     """Lift a sign-in lockout (audited)."""
     def call():
-        org_admin.require_admin(current_user.user)
+        require(current_user.user, "administer")
         user = org_admin.find_user(db_session(), name)
         login_guard.unlock(db_session(), current_user.user.username, user.username, now())
     return _act(render_users, call, _("ปลดล็อกการเข้าสู่ระบบของ %(name)s แล้ว", name=name), "morepages.users")
@@ -131,7 +132,7 @@ def unlock(name: str):
 
 def render_schools(error: str | None = None, status: int = 200):
     """The networks with their supervisors, the schools, and the forms to change them."""
-    org_admin.require_admin(current_user.user)
+    require(current_user.user, "administer")
     supervisors = [u for u in org_admin.list_users(db_session(), current_user.user, "supervisor") if u.active]
     return render_template("admin_schools.html", networks=org_admin.list_networks(db_session()),
                            schools=org_admin.list_schools(db_session()), supervisors=supervisors,
@@ -180,7 +181,7 @@ def set_supervisor(code: str):
 
 def render_processes(error: str | None = None, status: int = 200, problems: list | None = None):
     """The deployed versions, and the problems of the last check if one was asked for."""
-    org_admin.require_admin(current_user.user)
+    require(current_user.user, "administer")
     rows = process_admin.list_versions(services().engine, db_session())
     return render_template("admin_processes.html", rows=rows, problems=problems, error=error), status
 
@@ -223,7 +224,7 @@ def render_delegations(error: str | None = None, status: int = 200):
     """The windows the person may read, and the form to open one."""
     user = current_user.user
     return render_template("admin_delegations.html", rows=delegation.listing(db_session(), user, now()),
-                           manager=bool(user.roles & delegation.MANAGERS), state=delegation.state, at=now(),
+                           manager=may(user, "manage_delegations"), state=delegation.state, at=now(),
                            span=_span, error=error), status
 
 

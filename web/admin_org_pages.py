@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from engine.access.policy import require
 from engine.org import admin as org_admin
 from engine.errors import EngineError
 from web.i18n import bi
@@ -25,7 +26,7 @@ class HolidayForm(Schema):
 
 def render_holidays(error: str | None = None, status: int = 200):
     """The added days off, the form to add one, and the last error if any."""
-    org_admin.require_admin(current_user.user)
+    require(current_user.user, "administer")
     return render_template("admin_holidays.html", rows=org_admin.list_holidays(db_session()), error=error), status
 
 

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from engine.access.policy import require
 from engine.runtime import operations as instance_ops
 from engine.runtime import instances
 from engine.errors import EngineError
@@ -39,7 +40,7 @@ class HandoverForm(Schema):
 def render_operations(error: str | None = None, status: int = 200):
     """The live instances with their operations, the handover form, and the last error if any."""
     user = current_user.user
-    instance_ops.require_operator(user)
+    require(user, "operate_instances")
     rows, total = instances.list_instances(db_session(), user, None, None, LISTED, 0)
     return render_template("admin_instances.html", rows=rows, total=total, error=error, form=request.form,
                            live=(InstanceStatus.RUNNING, InstanceStatus.SUSPENDED, InstanceStatus.ERROR)), status

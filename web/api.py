@@ -1,20 +1,17 @@
 """The JSON API under /api/v1 (DESIGN §4): load with a schema, one engine call, dump with a schema."""
 from flask import Blueprint, jsonify, request
-from sqlalchemy import select
 from werkzeug.routing import IntegerConverter
 
-from db.models import Network, School
 from engine.runtime import attach
 from engine.trail import audit
 from engine.runtime import instances
 from engine.processes import deployment as processes
+from engine.reporting import audit_search, inboxes
 from engine.runtime import tasks
 from engine.errors import Invalid
 from engine.access.policy import can_act, groups_of
-from engine.model.roles import OVERSEERS
 from web import schemas as s
-from web.auth import me, require_roles, sign_in, sign_out
-from web.queries import audit_events
+from web.auth import me, require_capability, sign_in, sign_out
 from web.services import commit, db_session, now, services
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -116,20 +113,16 @@ def instance_history(instance_id: int):
     return jsonify(s.shared(s.AuditEventOut).dump(instances.history(db_session(), instance), many=True))
 
 
-def _task_filters(q: dict) -> dict:
-    filters = {k: q[k] for k in ("process_id", "instance_id", "step_id", "cycle_year") if k in q}
-    if "school" in q:
-        filters["school_id"] = db_session().scalar(select(School.id).where(School.code == q["school"])) or -1
-    if "network" in q:
-        filters["network_id"] = db_session().scalar(select(Network.id).where(Network.code == q["network"])) or -1
-    return filters
+def _task_filters(q: dict) -> inboxes.Filters:
+    return inboxes.filters_for(_engine(), db_session(), **{k: q[k] for k in (
+        "process_id", "cycle_year", "school", "network", "instance_id", "step_id") if k in q})
 
 
 @bp.get("/tasks")
 def list_tasks():
     """An inbox: mine, my roles' pool (group), or all I may see."""
     q = s.shared(s.TaskQuery).load(request.args.to_dict())
-    rows, total = tasks.inbox(db_session(), me(), q["scope"], q["status"], q["limit"], q["offset"],
+    rows, total = inboxes.inbox(db_session(), me(), q["scope"], q["status"], q["limit"], q["offset"],
                               _task_filters(q), groups_of(_engine().catalog))
     return s.page(s.TaskOut(), rows, total)
 
@@ -198,16 +191,16 @@ def add_evidence(task_id: int):
 @bp.get("/audit")
 def search_audit():
     """Audit events filtered by instance, user, action and time."""
-    require_roles(*OVERSEERS)
+    require_capability("read_audit")
     q = s.shared(s.AuditQuery).load(request.args.to_dict())
-    rows, total = audit_events(db_session(), q)
+    rows, total = audit_search.search(_engine(), db_session(), me(), q, q["limit"], q["offset"])
     return s.page(s.AuditEventOut(), rows, total)
 
 
 @bp.get("/audit/verify")
 def verify_audit():
     """Verify the hash chain."""
-    require_roles(*OVERSEERS)
+    require_capability("read_audit")
     return s.shared(s.ChainReportOut).dump(audit.verify(db_session()).to_dict())
 
 

@@ -11,8 +11,9 @@ from db.models import User
 from engine.trail import audit
 from engine.access import login_guard
 from engine.access.accounts import authenticate, user_for_token
-from engine.access.delegation import stand_in
-from engine.errors import EngineError, Forbidden
+from engine.access.delegation import principal_at
+from engine.access.policy import Principal, may, require
+from engine.errors import EngineError
 from web.services import commit, db_session, now
 
 
@@ -26,7 +27,7 @@ class Actor(UserMixin):
     """The signed-in person, holding their database row for this request."""
 
     def __init__(self, user: User):
-        self.user = stand_in(db_session(), user, now())  # whose tasks they may do, as of this request
+        self.user = principal_at(db_session(), user, now())  # whose tasks they may do, as of this request
         self.id = user.id
 
 
@@ -50,6 +51,7 @@ def init_app(app: Flask) -> None:
     manager.login_view = "pages.login"
     manager.login_message = "กรุณาเข้าสู่ระบบ"  # an existing catalog entry: English readers see "Please sign in"
     manager.localize_callback = gettext
+    app.jinja_env.globals["may"] = may_i  # templates ask capabilities, never role names
 
     @manager.user_loader
     def load_user(user_id: str):
@@ -66,19 +68,23 @@ def init_app(app: Flask) -> None:
         return Actor(user) if user is not None else None
 
 
-def me() -> User:
+def me() -> Principal:
     """The signed-in user, or 401."""
     if not current_user.is_authenticated:
         raise g.get("login_refusal") or Unauthorized("กรุณาเข้าสู่ระบบ / Please sign in.")
     return current_user.user
 
 
-def require_roles(*roles: str) -> User:
-    """The signed-in user if they hold one of the roles, else 403."""
-    user = me()
-    if not user.roles & set(roles):
-        raise Forbidden("บทบาทของท่านทำสิ่งนี้ไม่ได้ / Your roles do not allow this.")
-    return user
+def require_capability(capability: str) -> Principal:
+    """The signed-in principal if they have the capability (engine.access.policy), else 403."""
+    principal = me()
+    require(principal, capability)
+    return principal
+
+
+def may_i(capability: str) -> bool:
+    """Templates' `may('read_audit')`: the signed-in principal has the capability."""
+    return current_user.is_authenticated and may(current_user.user, capability)
 
 
 def _ip() -> str:

@@ -4,9 +4,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from marshmallow import EXCLUDE, Schema, fields, validate
-from sqlalchemy import select
 
-from db.models import Network, School
 from engine.reporting import inboxes
 from engine.errors import EngineError
 from engine.access.policy import groups_of
@@ -83,13 +81,8 @@ class InboxQuery(Schema):
 
 
 def _filters(q: dict) -> inboxes.Filters:
-    session = db_session()
-    school = session.scalar(select(School.id).where(School.code == q["school"])) if q["school"] else None
-    network = session.scalar(select(Network.id).where(Network.code == q["network"])) if q["network"] else None
-    process_ids = inboxes.process_family(services().engine, q["process"]) if q["process"] else ()
-    return inboxes.Filters(process_ids=process_ids, cycle_year=q["cycle"],
-                           school_id=school if not q["school"] or school else -1,
-                           network_id=network if not q["network"] or network else -1)
+    return inboxes.filters_for(services().engine, db_session(), process_id=q["process"], cycle_year=q["cycle"],
+                               school=q["school"], network=q["network"])
 
 
 def _top_processes() -> list[tuple[str, object]]:

@@ -2,6 +2,7 @@
 instances by status, late steps, workload, the schools × steps matrix, audit search, export and timeline."""
 from flask import Blueprint, Response, jsonify, request, stream_with_context
 
+from engine.access.policy import require
 from engine.reporting import audit_search
 from engine.reporting import dashboard
 from engine.reporting import tables
@@ -52,7 +53,7 @@ def matrix():
 def late():
     """The late steps, most overdue first, as JSON, CSV or XLSX."""
     q = r.LateQuery().load(request.args.to_dict())
-    dashboard.require_watcher(me())
+    require(me(), "watch")
     rows = dashboard.late_tasks(services().engine, db_session(), now(), q.get("process_id"), q.get("cycle"),
                                 q.get("network"))
     if q["format"] == "json":

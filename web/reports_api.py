@@ -6,14 +6,13 @@ from marshmallow import Schema, fields, validate
 
 from engine.reporting import pack_files
 from engine.reporting import packs as reports
-from web.auth import require_roles
+from web.auth import require_capability
 from web.schemas import LocalDateTime, Strict
 from web.services import db_session, now, services
 
 bp = Blueprint("reports_api", __name__, url_prefix="/api/v1/reports")
 
 # Who reads the office's reporting: the monitoring head who keys it in, the heads above, and the auditor.
-READERS = ("monitoring_head", "group_head", "area_director", "admin", "auditor")
 FORMATS = ("json", *pack_files.FORMATS)
 
 
@@ -103,7 +102,7 @@ def _respond(pack: reports.ReportPack, file_format: str):
 @bp.get("/emenscr")
 def emenscr():
     """The eMENSCR pack of a fiscal quarter (or of the year's four quarters without `quarter`)."""
-    require_roles(*READERS)
+    require_capability("read_reports")
     q = EmenscrQuery().load(request.args.to_dict())
     pack = reports.emenscr_pack(services().engine, db_session(), q["fiscal_year"], q.get("quarter"), now())
     return _respond(pack, q["format"])
@@ -112,7 +111,7 @@ def emenscr():
 @bp.get("/emes")
 def emes():
     """The yearly e-MES pack with the evaluation summaries of P3 and P5–P7."""
-    require_roles(*READERS)
+    require_capability("read_reports")
     q = EmesQuery().load(request.args.to_dict())
     pack = reports.emes_pack(services().engine, db_session(), q["fiscal_year"], now())
     return _respond(pack, q["format"])

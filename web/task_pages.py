@@ -11,7 +11,7 @@ from engine.runtime import tasks
 from engine.reporting import timeline
 from engine.errors import EngineError, NotFound
 from engine.trail.evidence import ALLOWED, SERVED_TYPES, clean_filename
-from engine.access.policy import can_act, groups_of, may_release, may_take
+from engine.access.policy import can_act, groups_of, may, may_release, may_take
 from engine.model.status import TaskStatus
 from web.htmlforms import from_data, raw_values, to_data
 from web.i18n import bi
@@ -20,7 +20,6 @@ from web.services import commit, db_session, now, services
 
 bp = Blueprint("taskpages", __name__)
 ACCEPT = ",".join(f".{ext}" for ext in sorted(ALLOWED))
-ASSIGNERS = frozenset({"group_head", "admin"})
 
 
 class AssignForm(Schema):
@@ -65,7 +64,7 @@ def render_task(task, values: dict | None = None, errors: dict | None = None, st
         "can_act": is_open and can_act(user, task, groups),
         "can_claim": is_open and task.assignee_id is None and may_take(user, task, groups),
         "can_release": is_open and task.assignee_id is not None and may_release(user, task),
-        "can_assign": is_open and bool(user.roles & ASSIGNERS),
+        "can_assign": is_open and may(user, "assign_tasks"),
         "acting_for": task.assignee
         if is_open and task.assignee_id not in (None, user.id) and can_act(user, task, groups) else None,
     }
@@ -110,7 +109,7 @@ def submit(task_id: int):
         if extra["action"] == "draft":
             flash_done(_("บันทึกร่างแล้ว ทำต่อได้ภายหลัง"))
             return redirect(url_for("taskpages.task_page", task_id=task_id))
-        taskwork.complete(services().engine, db_session(), current_user.user, task_id, to_data(form, values), now())
+        tasks.complete(services().engine, db_session(), current_user.user, task_id, to_data(form, values), now())
         commit()
     except EngineError as err:
         db_session().rollback()

@@ -6,17 +6,14 @@ from sqlalchemy.orm import Session
 
 from db.models import Delegation, User
 from engine.trail import audit
+from engine.access.policy import Principal, may, reads_only
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 
-MANAGERS = frozenset({"admin", "group_head"})
-READERS = MANAGERS | {"auditor"}
 
 
-def stand_in(session: Session, user: User, now: datetime) -> User:
-    """Mark on the user how to read whose tasks they may do at `now` (engine.access.policy reads it on first use)."""
-    user.stands_in_for = None
-    user.read_stands_in_for = lambda: frozenset(session.scalars(_STANDING_IN, {"user_id": user.id, "now": now}))
-    return user
+def principal_at(session: Session, user: User, now: datetime) -> Principal:
+    """The user as they act at `now`: whose tasks they may do is read on first use (most requests never ask)."""
+    return Principal(user, lambda: frozenset(session.scalars(_STANDING_IN, {"user_id": user.id, "now": now})))
 
 
 # Run on every request: built once.
@@ -42,9 +39,9 @@ def _active_user(session, username: str, field: str) -> User:
 
 
 def _may_manage(actor: User, user: User) -> None:
-    if actor.roles & MANAGERS:
+    if may(actor, "manage_delegations"):
         return
-    if actor.id != user.id or "auditor" in actor.roles:  # the auditor reads and changes nothing
+    if actor.id != user.id or reads_only(actor):  # the auditor reads and changes nothing
         raise Forbidden("ตั้งผู้รักษาการแทนได้เฉพาะของตนเอง / You may set a substitute only for yourself.")
     if actor.school_id is not None:  # a school's account is shared by its staff: it is never away
         raise Forbidden("บัญชีของสถานศึกษาตั้งผู้รักษาการแทนไม่ได้ / A school's account cannot name a substitute.")
@@ -90,7 +87,7 @@ def revoke(session: Session, actor: User, delegation_id: int, now: datetime) -> 
 def listing(session: Session, actor: User, now: datetime, current_only: bool = False) -> list[Delegation]:
     """Windows the actor may read (all for admins, heads and auditors; else their own), newest first."""
     query = select(Delegation).order_by(Delegation.starts_at.desc(), Delegation.id.desc())
-    if not actor.roles & READERS:
+    if not may(actor, "read_delegations"):
         query = query.where(or_(Delegation.user_id == actor.id, Delegation.substitute_id == actor.id))
     if current_only:
         query = query.where(Delegation.ends_at > now, Delegation.revoked_at.is_(None))

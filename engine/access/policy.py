@@ -1,18 +1,119 @@
-"""Who may see and do what with a task or an instance."""
-from collections.abc import Mapping
+"""Who may do what: one principal, named capabilities, and the SQL that shows each person their share.
 
-from sqlalchemy import false, or_, and_, select, union_all
+Every decision of the form "may this person …" is made here, from an explicit `Principal` (the user and
+whom they stand in for now). Pages, templates, the API and the CLI ask a capability by name (`may`,
+`require`) or call the task and instance checks below; nothing else tests role names.
+"""
+from collections.abc import Callable, Mapping
+
+from sqlalchemy import and_, false, or_, select, union_all
 from sqlalchemy.sql import ColumnElement
 
 from db.models import HumanTask, ProcessInstance, User
-from engine.model.roles import OVERSEERS
+from engine.errors import Forbidden
 
-ASSIGNERS = frozenset({"group_head", "admin"})  # give tasks to people and take them back
+# The role sets, each written once.
+OVERSEERS = frozenset({"group_head", "admin", "auditor", "area_director"})  # watch every process and school
+OPERATORS = frozenset({"group_head", "admin"})  # operate instances, assign and take back tasks, hand over
+ADMINS = frozenset({"admin"})
+REPORT_READERS = frozenset({"monitoring_head", "group_head", "area_director", "admin", "auditor"})
+USER_READERS = frozenset({"admin", "group_head", "auditor"})  # heads pick receivers; auditors look people up
+REGISTER_READERS = frozenset({"clerk", "admin", "group_head", "area_director", "auditor"})
+REGISTER_KEEPERS = frozenset({"clerk", "admin"})
+REGISTER_APPROVERS = frozenset({"group_head", "area_director"})
+READ_ONLY = frozenset({"auditor"})  # reads everything, changes nothing of their own accord
+
+# capability -> (the roles that have it, why others are refused: Thai / English)
+CAPABILITIES: dict[str, tuple[frozenset[str], str]] = {
+    "watch": (OVERSEERS, "บทบาทของท่านดูแดชบอร์ดไม่ได้ / Your roles cannot read the dashboard."),
+    "read_all_tasks": (OVERSEERS, "บทบาทของท่านทำสิ่งนี้ไม่ได้ / Your roles do not allow this."),
+    "read_audit": (OVERSEERS, "บทบาทของท่านอ่านบันทึกการตรวจสอบไม่ได้ / Your roles cannot read the audit trail."),
+    "operate_instances": (OPERATORS, "เฉพาะผู้อำนวยการกลุ่มหรือผู้ดูแลระบบ / Only a group head or admin may do this."),
+    "assign_tasks": (OPERATORS, "เฉพาะผู้อำนวยการกลุ่มหรือผู้ดูแลระบบ / Only a group head or admin may assign."),
+    "manage_delegations": (OPERATORS, "เฉพาะผู้อำนวยการกลุ่มหรือผู้ดูแลระบบ / Only a group head or admin may do this."),
+    "read_delegations": (OPERATORS | READ_ONLY, "บทบาทของท่านทำสิ่งนี้ไม่ได้ / Your roles do not allow this."),
+    "administer": (ADMINS, "เฉพาะผู้ดูแลระบบ / Only an administrator may do this."),
+    "read_all_mail": (ADMINS, "เฉพาะผู้ดูแลระบบ / Only an administrator may do this."),
+    "read_users": (USER_READERS, "บทบาทของท่านดูรายชื่อผู้ใช้ไม่ได้ / Your roles cannot list the accounts."),
+    "read_reports": (REPORT_READERS, "บทบาทของท่านทำสิ่งนี้ไม่ได้ / Your roles do not allow this."),
+    "read_registers": (REGISTER_READERS,
+                       "บทบาทของท่านทำสิ่งนี้กับทะเบียนหนังสือไม่ได้ / Your roles do not allow this on the registers."),
+    "keep_registers": (REGISTER_KEEPERS,
+                       "บทบาทของท่านทำสิ่งนี้กับทะเบียนหนังสือไม่ได้ / Your roles do not allow this on the registers."),
+    "approve_disposal": (REGISTER_APPROVERS,
+                         "บทบาทของท่านทำสิ่งนี้กับทะเบียนหนังสือไม่ได้ / Your roles do not allow this on the registers."),
+}
+
+
+class Principal:
+    """Who acts: the user's row and, read on first use, the ids of the people they stand in for now.
+
+    Reads the row's attributes through (id, username, roles, school_id …), so engine functions take a
+    principal where they took a user. Made by web.auth per request, by the CLI (`shell`) and by tests.
+    """
+
+    __slots__ = ("user", "_read", "_ids")
+
+    def __init__(self, user: User, stands_in_for: Callable[[], frozenset[int]] | frozenset[int] = frozenset()):
+        self.user = user
+        self._read = stands_in_for if callable(stands_in_for) else None
+        self._ids = None if callable(stands_in_for) else frozenset(stands_in_for)
+
+    @property
+    def stands_in_for(self) -> frozenset[int]:
+        """Ids of the people this principal acts for now (read once: most requests never ask)."""
+        if self._ids is None:
+            self._ids = self._read() if self._read else frozenset()
+        return self._ids
+
+    def __getattr__(self, name: str):
+        return getattr(self.user, name)
+
+    def __repr__(self) -> str:
+        return f"Principal({self.user.username!r})"
+
+
+def shell(name: str = "cli") -> Principal:
+    """Whoever runs the `khumue` command on the server: an administrator, audited under `name`.
+
+    A row of its own that is never saved: it holds the server, so it may administer, and nothing else.
+    """
+    from db.models import UserRole  # the row and its role live only in this principal
+    return Principal(User(id=None, username=name, full_name=name, active=True, role_rows=[UserRole(role="admin")]))
+
+
+def principal(user: "User | Principal") -> Principal:
+    """The principal of a user row (who stands in for nobody), or the principal itself."""
+    return user if isinstance(user, Principal) else Principal(user)
+
+
+def may(user: "User | Principal", capability: str) -> bool:
+    """The user holds a role that has the capability (see CAPABILITIES), or passes its rule (RULES)."""
+    if capability in RULES:
+        return RULES[capability](user)
+    return bool(user.roles & CAPABILITIES[capability][0])
+
+
+def require(user: "User | Principal", capability: str) -> None:
+    """Forbidden unless the user may."""
+    if not may(user, capability):
+        raise Forbidden(CAPABILITIES[capability][1])
+
+
+def reads_only(user: "User | Principal") -> bool:
+    """An auditor reads everything and changes nothing, not even their own substitute."""
+    return bool(user.roles & READ_ONLY)
+
+
+# Capabilities that are more than a role set: capability -> rule.
+RULES: dict[str, Callable[["User | Principal"], bool]] = {
+    "name_own_substitute": lambda user: not reads_only(user) and user.school_id is None,
+}
 
 
 def oversees(user: User) -> bool:
     """Group heads, directors, auditors and admins watch every process and school."""
-    return bool(user.roles & OVERSEERS)
+    return may(user, "watch")
 
 
 def is_candidate(user: User, task: HumanTask) -> bool:
@@ -27,19 +128,20 @@ def groups_of(catalog: Mapping) -> dict[str, str | None]:
     return {pid: entry.extra.get("group") or None for pid, entry in catalog.items()}
 
 
-def in_group(user: User, task: HumanTask, groups: Mapping[str, str | None]) -> bool:
-    """A group head's step is for the heads of the group that owns the process (and heads of no group).
+def serves_group(user: User, group: str | None) -> bool:
+    """A group head serves the steps of their own group's processes; a head of no group, and a process of
+    no group, any. Who may take a head's step and who is told of it (engine.notify.recipients) alike."""
+    return group is None or user.group_code in (None, group)
 
-    The same rule as engine.notify.notices.group_heads, so the heads who are told of a step are the ones who may take it.
-    """
-    if task.role != "group_head" or user.group_code is None:
-        return True
-    return groups.get(task.process_id) in (None, user.group_code)
+
+def in_group(user: User, task: HumanTask, groups: Mapping[str, str | None]) -> bool:
+    """A group head's step is for the heads of the group that owns the process (and heads of no group)."""
+    return task.role != "group_head" or serves_group(user, groups.get(task.process_id))
 
 
 def operates(user: User, process_id: str, groups: Mapping[str, str | None]) -> bool:
     """An admin operates every process; a group head those of their own group (or of no group)."""
-    if "admin" in user.roles or user.group_code is None:
+    if may(user, "administer") or user.group_code is None:
         return True
     return groups.get(process_id) in (None, user.group_code)
 
@@ -49,24 +151,14 @@ def may_take(user: User, task: HumanTask, groups: Mapping[str, str | None]) -> b
     return is_candidate(user, task) and in_group(user, task, groups)
 
 
-def acting_for(user: User) -> frozenset[int]:
-    """Ids of the people this user stands in for now (engine.access.delegation.stand_in says how to read them; none
-    by default). Read on first use: most requests are about one's own tasks and never ask."""
-    ids = getattr(user, "stands_in_for", None)
-    if ids is None:
-        read = getattr(user, "read_stands_in_for", None)
-        ids = user.stands_in_for = read() if read else frozenset()
-    return ids
-
-
 def holds(user: User, task: HumanTask) -> bool:
     """The task is assigned to the user, or to someone they stand in for now."""
-    return task.assignee_id is not None and (task.assignee_id == user.id or task.assignee_id in acting_for(user))
+    return task.assignee_id is not None and (task.assignee_id == user.id or task.assignee_id in principal(user).stands_in_for)
 
 
 def principal_ids(user: User) -> list[int]:
     """This user's id and the ids of the people they stand in for now."""
-    return sorted({user.id, *acting_for(user)})
+    return sorted({user.id, *principal(user).stands_in_for})
 
 
 def behalf(user: User, task: HumanTask) -> dict:
@@ -85,7 +177,7 @@ def can_act(user: User, task: HumanTask, groups: Mapping[str, str | None]) -> bo
 
 def may_release(user: User, task: HumanTask) -> bool:
     """The holder gives a task back; a group head or admin may take it from anyone (not who only watches)."""
-    return holds(user, task) or bool(user.roles & ASSIGNERS)
+    return holds(user, task) or may(user, "assign_tasks")
 
 
 def can_see_task(user: User, task: HumanTask) -> bool:

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from engine.core import Engine
 from engine.jobs.cycles import start_yearly_cycles
-from engine.notify.notices import queue_reminders
+from engine.notify.sweep import queue_reminders
 from engine.notify.outbox import send_outbox
 from engine.jobs.timers import fire_due_timers
 

@@ -23,9 +23,6 @@ ROLES = {role.id: role for role in [
     Role("admin", "ผู้ดูแลระบบ", "Administrator"),
 ]}
 
-# Roles that watch every process and school; they read all tasks and instances.
-OVERSEERS = frozenset({"group_head", "admin", "auditor", "area_director"})
-
 _BY_LANE = {key: role.id for role in ROLES.values() for key in (role.id, role.th)}
 
 

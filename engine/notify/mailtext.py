@@ -58,3 +58,16 @@ def digest_mail(items: list[tuple[str, str]], day) -> MailText:
     text = "\n\n".join(f"• {s}\n{t}" for s, t in items)
     html = "".join(f"<h3>{escape(s)}</h3><pre>{escape(t)}</pre>" for s, t in items)
     return MailText(subject, text, html)
+
+
+def mail_about(engine, task, school: str | None, assignee: str | None, kind: str, when, tz) -> MailText:
+    """A task's mail from its plain columns (a HumanTask or a sweep row alike); "days late" as of `when`."""
+    entry = engine.catalog.get(task.process_id)
+    root = entry.child_of if entry and entry.child_of else task.process_id
+    root_entry = engine.catalog.get(root, entry)
+    days_late = max(0, (when.astimezone(tz).date() - task.due_at.astimezone(tz).date()).days)
+    return task_mail("late" if kind.startswith("late") else kind, step=task.name,
+                     process=root_entry.name if root_entry else task.process_id,
+                     cycle=root_entry.cycle_label(task.cycle_year) if root_entry else str(task.cycle_year),
+                     school=school, due_at=task.due_at, link=f"{engine.base_url}/tasks/{task.id}",
+                     assignee=assignee, days_late=days_late, tz=tz)

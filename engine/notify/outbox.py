@@ -4,10 +4,9 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from sqlalchemy import case, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from db.dialect import InsertOrIgnore
 from db.models import HumanTask, OutboxMail, User
 from engine.notify.mailtext import MailText, digest_mail
 
@@ -18,15 +17,14 @@ SENDING_TIMEOUT = timedelta(minutes=10)
 def queue(session: Session, key: str, kind: str, user: User, text: MailText, now: datetime,
           send_after: datetime, task_id: int | None = None) -> None:
     """Queue a mail unless one with the same key exists (the database decides, not memory)."""
-    session.execute(_QUEUE[session.get_bind().dialect.name], dict(
+    _QUEUE.run(session, dict(
         key=key, kind=kind, user_id=user.id, to_addr=user.email, subject=text.subject, body_text=text.text,
         body_html=text.html, task_id=task_id, digest=user.mail_digest, created_at=now, send_after=send_after,
         status="queued", attempts=0))
 
 
 # Queued at every new task: built once per dialect.
-_QUEUE = {name: insert(OutboxMail.__table__).on_conflict_do_nothing(index_elements=["key"])
-          for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
+_QUEUE = InsertOrIgnore(OutboxMail.__table__, ["key"])
 
 
 def _message(mail_from: str, to: str, subject: str, text: str, html: str, message_id: str, now) -> EmailMessage:

@@ -1,4 +1,5 @@
 """The administrator's organisation: users and their roles, schools, networks and the cabinet's extra holidays."""
+import re
 import secrets
 from datetime import date, datetime
 
@@ -6,21 +7,17 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, Holiday, Network, School, User, UserRole
+from engine.access.policy import require
 from engine.trail import audit
 from engine.access.accounts import hash_password
-from engine.errors import Conflict, Forbidden, Invalid, NotFound
+from engine.errors import Conflict, Invalid, NotFound
 from engine.model.roles import ROLES
 from engine.model.status import TaskStatus
 
 MIN_PASSWORD = 8
-USER_READERS = frozenset({"admin", "group_head", "auditor"})  # heads pick receivers; auditors look people up
+USERNAME = re.compile(r"[A-Za-z0-9_.@-]{1,64}")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 USER_FIELDS = ("full_name", "email", "group_code", "mail_digest")
-
-
-def require_admin(user: User) -> None:
-    """Only an administrator changes the organisation."""
-    if "admin" not in user.roles:
-        raise Forbidden("เฉพาะผู้ดูแลระบบ / Only an administrator may do this.")
 
 
 def find_user(session: Session, username: str) -> User:
@@ -50,6 +47,19 @@ def _check_roles(roles, school: School | None) -> None:
                       fields={"school": ["required with role school, and only with it"]})
 
 
+def _check_account(fields: dict) -> None:
+    """What every account needs, whoever adds it (page, API or CLI): a plain username, a name, an e-mail."""
+    problems = {}
+    if not USERNAME.fullmatch(fields.get("username") or ""):
+        problems["username"] = ["letters, digits, _ . @ - (1-64)"]
+    if not 1 <= len((fields.get("full_name") or "").strip()) <= 200:
+        problems["full_name"] = ["1-200 characters"]
+    if not EMAIL.fullmatch(fields.get("email") or "") or len(fields["email"]) > 200:
+        problems["email"] = ["not an e-mail address"]
+    if problems:
+        raise Invalid("ข้อมูลบัญชีไม่ถูกต้อง / The account's details are not valid.", fields=problems)
+
+
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise Invalid("รหัสผ่านสั้นเกินไป / The password is too short.",
@@ -64,8 +74,7 @@ def open_task_count(session: Session, user: User) -> int:
 
 def list_users(session: Session, actor: User, role: str | None = None, school: str | None = None) -> list[User]:
     """Every account, by username, optionally of one role or school."""
-    if not actor.roles & USER_READERS:
-        raise Forbidden("บทบาทของท่านดูรายชื่อผู้ใช้ไม่ได้ / Your roles cannot list the accounts.")
+    require(actor, "read_users")
     query = select(User).order_by(User.username)
     if role:
         query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
@@ -76,7 +85,8 @@ def list_users(session: Session, actor: User, role: str | None = None, school: s
 
 def add_user(session: Session, actor: User, fields: dict, now: datetime) -> tuple[User, str | None]:
     """A new account; without a password one is generated and returned once."""
-    require_admin(actor)
+    require(actor, "administer")
+    _check_account(fields)
     if session.scalar(select(User.id).where(User.username == fields["username"])):
         raise Conflict("มีชื่อผู้ใช้นี้แล้ว / That username is taken.")
     school = _school(session, fields.get("school"))
@@ -119,7 +129,7 @@ def _change_roles_and_school(session, user: User, fields: dict) -> dict:
 
 def edit_user(session: Session, actor: User, username: str, fields: dict, now: datetime) -> User:
     """Change a user's name, e-mail, roles, school, group or active flag; audited with what changed."""
-    require_admin(actor)
+    require(actor, "administer")
     user = find_user(session, username)
     _guard_self(actor, user, fields)
     changes = _change_roles_and_school(session, user, fields) if {"school", "roles"} & set(fields) else {}
@@ -136,7 +146,7 @@ def edit_user(session: Session, actor: User, username: str, fields: dict, now: d
 
 def reset_password(session: Session, actor: User, username: str, password: str | None, now: datetime) -> str | None:
     """Set a new password (or generate one, returned once); the old one stops working."""
-    require_admin(actor)
+    require(actor, "administer")
     user = find_user(session, username)
     generated = None if password else secrets.token_urlsafe(9)
     _check_password(password or generated)
@@ -171,7 +181,7 @@ def list_networks(session: Session) -> list[tuple[Network, int]]:
 
 def save_network(session: Session, actor: User, code: str, fields: dict, now: datetime, create: bool) -> Network:
     """Add a network, or change its name or supervisor (whose steps go to that person from now on)."""
-    require_admin(actor)
+    require(actor, "administer")
     exists = session.scalar(select(Network).where(Network.code == code))
     if create and exists is not None:
         raise Conflict("มีรหัสเครือข่ายนี้แล้ว / That network code exists.")
@@ -199,7 +209,7 @@ def list_schools(session: Session, network: str | None = None) -> list[School]:
 
 def save_school(session: Session, actor: User, code: str, fields: dict, now: datetime, create: bool) -> School:
     """Add a school, or rename it or move it to another network (its open tasks' network follows)."""
-    require_admin(actor)
+    require(actor, "administer")
     school = session.scalar(select(School).where(School.code == code))
     if create and school is not None:
         raise Conflict("มีรหัสโรงเรียนนี้แล้ว / That school code exists.")
@@ -227,7 +237,7 @@ def list_holidays(session: Session) -> list[Holiday]:
 
 def add_holiday(session: Session, actor: User, day: date, name: str, now: datetime) -> Holiday:
     """Add a day off; due dates computed from now on avoid it (tasks already open keep theirs)."""
-    require_admin(actor)
+    require(actor, "administer")
     if session.get(Holiday, day) is not None:
         raise Conflict("มีวันหยุดนี้แล้ว / That day is already a holiday.")
     row = Holiday(day=day, name=name)
@@ -239,7 +249,7 @@ def add_holiday(session: Session, actor: User, day: date, name: str, now: dateti
 
 def remove_holiday(session: Session, actor: User, day: date, now: datetime) -> None:
     """Remove a day the cabinet had added."""
-    require_admin(actor)
+    require(actor, "administer")
     row = session.get(Holiday, day)
     if row is None:
         raise NotFound(f"ไม่พบวันหยุด / No added holiday on {day.isoformat()}")

@@ -8,7 +8,7 @@ from db.models import ProcessInstance, ProcessVersion, User
 from engine.trail import audit
 from engine.processes import deployment
 from engine.core import Engine
-from engine.org.admin import require_admin
+from engine.access.policy import require
 from engine.model.status import InstanceStatus
 
 LIVE = (InstanceStatus.RUNNING, InstanceStatus.SUSPENDED)
@@ -37,13 +37,13 @@ def _name(engine: Engine, process_id: str) -> str:
 
 def check(engine: Engine, actor: User) -> list[dict]:
     """Every problem of the process files as {file, element_id, reason} (empty: all valid)."""
-    require_admin(actor)
+    require(actor, "administer")
     return [{"file": p.file, "element_id": p.element_id, "reason": p.reason} for p in deployment.check_all(engine)]
 
 
 def deploy(engine: Engine, session: Session, actor: User, now: datetime) -> list[ProcessVersion]:
     """Deploy every changed file (all or none); running instances stay on their versions."""
-    require_admin(actor)
+    require(actor, "administer")
     deployed = deployment.deploy_all(engine, session, actor.username, now)
     if not deployed:  # a deploy that changed nothing is still an admin's act worth recording
         audit.record(session, now, actor.username, "process.deploy", detail={"changed": 0})

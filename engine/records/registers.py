@@ -9,14 +9,14 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from db.dialect import upsert
 from db.models import HumanTask, RegisterCounter, RegisterEntry, RegisterLoan, Setting, User
+from engine.access.policy import require
 from engine.trail import audit
 from engine.calendar.thai import be_year, ce_year
-from engine.errors import Conflict, Forbidden, Invalid, NotFound
+from engine.errors import Conflict, Invalid, NotFound
 from engine.calendar.digits import to_arabic_digits, to_thai_digits
 
 KINDS = {"incoming": "ทะเบียนหนังสือรับ", "outgoing": "ทะเบียนหนังสือส่ง"}
@@ -34,9 +34,6 @@ PREFIX_KEY, THAI_DIGITS_KEY, RETENTION_KEY = "registry.prefix", "registry.thai_d
 DEFAULT_RETENTION_YEARS = 10
 MAX_RETENTION_YEARS = 100
 
-READERS = frozenset({"clerk", "admin", "group_head", "area_director", "auditor"})
-MANAGERS = frozenset({"clerk", "admin"})
-APPROVERS = frozenset({"group_head", "area_director"})
 
 # Register column -> the form field of the letter's steps that fills it.
 _FIELDS = {
@@ -50,7 +47,6 @@ _DETAILS = {
     "outgoing": ("out_letter_kind", "out_reference", "out_attachments", "out_send_method",
                  "out_postal_number", "out_sent_date"),
 }
-_INSERTS = {"postgresql": pg_insert, "sqlite": sqlite_insert}
 
 
 class EntryStatus(StrEnum):
@@ -59,12 +55,6 @@ class EntryStatus(StrEnum):
     KEPT = "kept"
     LISTED = "listed"
     DESTROYED = "destroyed"
-
-
-def require(user: User, roles: frozenset[str]) -> None:
-    """Forbidden unless the user holds one of the roles."""
-    if not user.roles & roles:
-        raise Forbidden("บทบาทของท่านทำสิ่งนี้กับทะเบียนหนังสือไม่ได้ / Your roles do not allow this on the registers.")
 
 
 # ---- settings
@@ -84,13 +74,13 @@ def settings(session: Session) -> dict:
 
 def read_settings(session: Session, user: User) -> dict:
     """The register settings, for those who may read the registers."""
-    require(user, READERS)
+    require(user, "read_registers")
     return settings(session)
 
 
 def update_settings(session: Session, user: User, values: dict, now: datetime) -> dict:
     """An admin sets the office's letter code, Thai digits or default retention."""
-    require(user, frozenset({"admin"}))
+    require(user, "administer")
     stored = {PREFIX_KEY: values.get("prefix"), RETENTION_KEY: values.get("retention_years"),
               THAI_DIGITS_KEY: None if "thai_digits" not in values else ("on" if values["thai_digits"] else "off")}
     for key, value in stored.items():
@@ -105,11 +95,8 @@ def update_settings(session: Session, user: User, values: dict, now: datetime) -
 
 def allocate_number(session: Session, kind: str, year: int) -> int:
     """The next number of a register for a year (from 1); one atomic upsert, held until commit."""
-    insert = _INSERTS[session.get_bind().dialect.name]
-    statement = (insert(RegisterCounter).values(kind=kind, year=year, last_number=1)
-                 .on_conflict_do_update(index_elements=["kind", "year"],
-                                        set_={"last_number": RegisterCounter.last_number + 1})
-                 .returning(RegisterCounter.last_number))
+    statement = upsert(session, RegisterCounter, dict(kind=kind, year=year, last_number=1), ["kind", "year"],
+                       {"last_number": RegisterCounter.last_number + 1}).returning(RegisterCounter.last_number)
     return session.execute(statement).scalar_one()
 
 
@@ -246,7 +233,7 @@ _FILTERS = {
 
 def list_entries(session: Session, user: User, q: dict, limit: int, offset: int) -> tuple[list[RegisterEntry], int]:
     """Register entries matching the filters, newest first, one page and the total."""
-    require(user, READERS)
+    require(user, "read_registers")
     query = select(RegisterEntry)
     for key, clause in _FILTERS.items():
         if q.get(key) not in (None, ""):
@@ -258,7 +245,7 @@ def list_entries(session: Session, user: User, q: dict, limit: int, offset: int)
 
 def get_entry(session: Session, user: User, entry_id: int, for_update: bool = False) -> RegisterEntry:
     """One entry a register reader may see, or 404."""
-    require(user, READERS)
+    require(user, "read_registers")
     entry = session.get(RegisterEntry, entry_id, with_for_update=for_update or None)
     if entry is None:
         raise NotFound(f"ไม่พบรายการในทะเบียน / No register entry {entry_id}")
@@ -270,7 +257,7 @@ def get_entry(session: Session, user: User, entry_id: int, for_update: bool = Fa
 def lend(session: Session, user: User, entry_id: int, borrower: str, now: datetime,
          purpose: str | None = None, due_back: date | None = None) -> RegisterLoan:
     """Record that someone borrowed a letter's file; one loan at a time, never a destroyed file."""
-    require(user, MANAGERS)
+    require(user, "keep_registers")
     entry = get_entry(session, user, entry_id, for_update=True)
     if entry.status == EntryStatus.DESTROYED:
         raise Conflict("หนังสือนี้ถูกทำลายแล้ว / This letter has been destroyed.")
@@ -287,7 +274,7 @@ def lend(session: Session, user: User, entry_id: int, borrower: str, now: dateti
 
 def return_loan(session: Session, user: User, loan_id: int, now: datetime) -> RegisterLoan:
     """Record that a borrowed file came back."""
-    require(user, MANAGERS)
+    require(user, "keep_registers")
     loan = session.get(RegisterLoan, loan_id, with_for_update=True)
     if loan is None:
         raise NotFound(f"ไม่พบรายการยืม / No loan {loan_id}")

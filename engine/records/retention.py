@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from db.models import DestructionList, DestructionListItem, RegisterEntry, User
 from engine.trail import audit
 from engine.errors import Conflict, Invalid, NotFound
-from engine.records.registers import APPROVERS, MANAGERS, READERS, EntryStatus, require
+from engine.access.policy import require
+from engine.records.registers import EntryStatus
 
 
 class ListStatus(StrEnum):
@@ -45,7 +46,7 @@ def due_query(engine, now: datetime):
 
 def due_for_destruction(engine, session: Session, user: User, now: datetime) -> list[RegisterEntry]:
     """The entries due for destruction at `now`."""
-    require(user, READERS)
+    require(user, "read_registers")
     return list(session.scalars(due_query(engine, now)))
 
 
@@ -70,7 +71,7 @@ def _entries_to_list(engine, session: Session, entry_ids: list[int] | None, now:
 def create_list(engine, session: Session, user: User, entry_ids: list[int] | None, note: str | None,
                 now: datetime) -> DestructionList:
     """The clerk lists letters for destruction (บัญชีหนังสือขอทำลาย); nothing is destroyed yet."""
-    require(user, MANAGERS)
+    require(user, "keep_registers")
     entries = _entries_to_list(engine, session, entry_ids, now)
     if not entries:
         raise Invalid("ไม่มีหนังสือที่ครบกำหนดทำลาย / No letter is due for destruction.",
@@ -91,7 +92,7 @@ def create_list(engine, session: Session, user: User, entry_ids: list[int] | Non
 
 def get_list(session: Session, user: User, list_id: int, for_update: bool = False) -> DestructionList:
     """One destruction list, or 404."""
-    require(user, READERS)
+    require(user, "read_registers")
     listing = session.get(DestructionList, list_id, with_for_update=for_update or None)
     if listing is None:
         raise NotFound(f"ไม่พบบัญชีขอทำลาย / No destruction list {list_id}")
@@ -101,7 +102,7 @@ def get_list(session: Session, user: User, list_id: int, for_update: bool = Fals
 def decide(session: Session, user: User, list_id: int, decision: str, note: str | None,
            now: datetime) -> DestructionList:
     """A group head or the area director approves (the letters are destroyed) or rejects (they are kept)."""
-    require(user, APPROVERS)
+    require(user, "approve_disposal")
     listing = get_list(session, user, list_id, for_update=True)
     if listing.status != ListStatus.PENDING:
         raise Conflict("บัญชีนี้พิจารณาแล้ว / This list was already decided.")

@@ -10,24 +10,17 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import AuditEvent, HumanTask, ProcessInstance, User
+from engine.access.policy import require
 from engine.calendar.thai import format_thai_date
 from engine.core import Engine
-from engine.errors import Forbidden
 from engine.reporting.tables import BOM
 from engine.runtime.operations import family_ids
 from engine.runtime.instances import get_instance
 from engine.model.status import TaskStatus
 
-AUDIT_READERS = frozenset({"auditor", "admin", "group_head"})
 CSV_HEADERS = ["id", "at", "at_th", "actor", "on_behalf_of", "action", "process_id", "instance_id", "task_id",
                "detail", "prev_hash", "hash"]
 STREAM_BATCH = 2000
-
-
-def require_audit_reader(user: User) -> None:
-    """Auditors, admins and group heads search and export the trail."""
-    if not user.roles & AUDIT_READERS:
-        raise Forbidden("เฉพาะผู้ตรวจสอบ ผู้ดูแลระบบ หรือผู้อำนวยการกลุ่ม / Only auditors, admins or group heads.")
 
 
 def _process_ids(engine: Engine, process_id: str) -> list[str]:
@@ -63,7 +56,7 @@ def search_query(engine: Engine, session: Session, filters: dict):
 def search(engine: Engine, session: Session, user: User, filters: dict, limit: int = 200,
            offset: int = 0) -> tuple[list[AuditEvent], int]:
     """One page of matching events, oldest first, and the total."""
-    require_audit_reader(user)
+    require(user, "read_audit")
     query = search_query(engine, session, filters)
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     return list(session.scalars(query.order_by(AuditEvent.id).limit(limit).offset(offset))), total
@@ -86,7 +79,7 @@ def _line(row: list) -> str:
 
 def export_csv(engine: Engine, session: Session, user: User, filters: dict) -> Iterator[str]:
     """The matching events as CSV text, piece by piece (a BOM first, so Excel shows Thai); a read-only session."""
-    require_audit_reader(user)
+    require(user, "read_audit")
     query = search_query(engine, session, filters).order_by(AuditEvent.id).execution_options(yield_per=STREAM_BATCH)
 
     def lines() -> Iterator[str]:

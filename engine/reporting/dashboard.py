@@ -9,22 +9,16 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import HumanTask, Network, ProcessInstance, ProcessVersion, School, User
+from engine.access.policy import require
 from engine.core import Engine
-from engine.errors import Forbidden, NotFound
+from engine.errors import NotFound
 from engine.processes.deployment import latest_version
 from engine.model.status import InstanceStatus, TaskStatus
 
-WATCHERS = frozenset({"admin", "group_head", "area_director", "auditor"})
 STATES = ("not_started", "open", "late", "done")
 STATE_LABELS = {"not_started": ("ยังไม่เริ่ม", "not started"), "open": ("กำลังดำเนินการ", "open"),
                 "late": ("เลยกำหนด", "late"), "done": ("เสร็จแล้ว", "done")}
 STATE_COLOURS = {"not_started": "E5E7EB", "open": "BFDBFE", "late": "FECACA", "done": "BBF7D0"}
-
-
-def require_watcher(user: User) -> None:
-    """Group heads, admins, the area director and auditors read the dashboard."""
-    if not user.roles & WATCHERS:
-        raise Forbidden("บทบาทของท่านดูแดชบอร์ดไม่ได้ / Your roles cannot read the dashboard.")
 
 
 def _filters(root, process_id: str | None, cycle: int | None) -> list:
@@ -108,7 +102,7 @@ def workload(session: Session, now: datetime, process_id: str | None = None, cyc
 def summary(engine: Engine, session: Session, user: User, now: datetime, process_id: str | None = None,
             cycle: int | None = None) -> dict:
     """The dashboard: instances by status, late steps and workload, for one process and cycle or all."""
-    require_watcher(user)
+    require(user, "watch")
     return {"process_id": process_id, "cycle": cycle, "as_of": now,
             "processes": instance_counts(engine, session, process_id, cycle),
             "late": late_tasks(engine, session, now, process_id, cycle),
@@ -168,7 +162,7 @@ def _cells(session: Session, root_ids: list[int], now: datetime) -> dict[tuple[i
 def matrix(engine: Engine, session: Session, user: User, process_id: str, cycle: int, now: datetime,
            network: str | None = None) -> dict:
     """Schools × the per-school steps of a process's cycle; each cell not_started, open, late or done."""
-    require_watcher(user)
+    require(user, "watch")
     roots = _roots(session, process_id, cycle)
     root_ids = [root_id for root_id, _ in roots]
     columns = matrix_columns(engine, session, process_id, root_ids)

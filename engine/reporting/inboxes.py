@@ -1,4 +1,5 @@
-"""The inbox page's questions: one page of a tab with its filters, each tab's count, the filters' choices."""
+"""Inboxes, one query for the API, the pages and the bench: a scope (mine, my roles' pool, all I may see)
+narrowed by filters; the pages' tabs and counts and the filters' choices."""
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -6,30 +7,70 @@ from sqlalchemy.orm import Session
 
 from db.models import HumanTask, Network, School, User
 from engine.core import Engine
-from engine.access.policy import oversees
-from engine.runtime.tasks import inbox_query
+from engine.access.policy import candidate_clause, oversees, principal_ids, visible_task_ids
 
-# tab → (scope, status) of engine.runtime.tasks.inbox_query
+SCOPES = ("mine", "group", "all")
+# tab → (scope, status) of inbox_query
 TABS = {"mine": ("mine", "open"), "group": ("group", "open"), "done": ("mine", "done"), "all": ("all", "open")}
 
 
 @dataclass(frozen=True)
 class Filters:
-    """What the reader narrowed the inbox to; a process includes its per-school children."""
+    """What the reader narrowed the inbox to; a process includes its per-school children (process_family)."""
 
     process_ids: tuple[str, ...] = ()
     cycle_year: int | None = None
     school_id: int | None = None
     network_id: int | None = None
+    instance_id: int | None = None
+    step_id: str | None = None
 
     def apply(self, query):
         """The query narrowed by these filters."""
         if self.process_ids:
             query = query.where(HumanTask.process_id.in_(self.process_ids))
-        for column in ("cycle_year", "school_id", "network_id"):
+        for column in ("cycle_year", "school_id", "network_id", "instance_id", "step_id"):
             if getattr(self, column) is not None:
                 query = query.where(getattr(HumanTask, column) == getattr(self, column))
         return query
+
+
+def filters_for(engine: Engine, session: Session, *, process_id: str | None = None, cycle_year: int | None = None,
+                school: str | None = None, network: str | None = None, instance_id: int | None = None,
+                step_id: str | None = None) -> Filters:
+    """The filters a reader asked for, by process id and school/network codes (an unknown code matches nothing)."""
+    def id_of(model, code):
+        if not code:
+            return None
+        return session.scalar(select(model.id).where(model.code == code)) or -1
+    return Filters(process_ids=process_family(engine, process_id) if process_id else (), cycle_year=cycle_year,
+                   school_id=id_of(School, school), network_id=id_of(Network, network),
+                   instance_id=instance_id, step_id=step_id)
+
+
+def inbox_query(user: User, scope: str, status: str, filters: Filters | None = None,
+                groups: dict | None = None):
+    """SQL for an inbox: mine, claimable by my roles (group; a head's of their group), or all I may see."""
+    query = select(HumanTask)
+    if scope == "mine":  # open: mine and those of whom I stand in for; done: what I did
+        query = query.where(HumanTask.assignee_id.in_(principal_ids(user)) if status == "open"
+                            else HumanTask.completed_by_id == user.id)
+    elif scope == "group":
+        query = query.where(candidate_clause(user, groups))
+    else:
+        visible = visible_task_ids(user, status)
+        query = query if visible is None else query.where(HumanTask.id.in_(visible))
+    query = (filters or Filters()).apply(query.where(HumanTask.status == status))
+    order = HumanTask.due_at.asc() if status == "open" else HumanTask.completed_at.desc()
+    return query.order_by(order, HumanTask.id)
+
+
+def inbox(session: Session, user: User, scope: str, status: str, limit: int, offset: int,
+          filters: Filters | None = None, groups: dict | None = None) -> tuple[list[HumanTask], int]:
+    """One page of an inbox and its total (the API's GET /tasks, the pages' tabs, the bench)."""
+    query = inbox_query(user, scope, status, filters, groups)
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    return list(session.scalars(query.limit(limit).offset(offset))), total
 
 
 def tabs_for(user: User) -> list[str]:
@@ -45,16 +86,14 @@ def process_family(engine: Engine, process_id: str) -> tuple[str, ...]:
 def page(session: Session, user: User, tab: str, filters: Filters, limit: int, offset: int,
          groups: dict | None = None):
     """One page of a tab, soonest due first (latest done first on the done tab), and its total."""
-    query = filters.apply(inbox_query(user, *TABS[tab], groups=groups))
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    return list(session.scalars(query.limit(limit).offset(offset))), total
+    return inbox(session, user, *TABS[tab], limit, offset, filters, groups)
 
 
 def counts(session: Session, user: User, filters: Filters, groups: dict | None = None) -> dict[str, int]:
     """How many tasks each of the user's tabs holds under the same filters."""
     out = {}
     for tab in tabs_for(user):
-        query = filters.apply(inbox_query(user, *TABS[tab], groups=groups)).order_by(None)
+        query = inbox_query(user, *TABS[tab], filters, groups).order_by(None)
         out[tab] = session.scalar(select(func.count()).select_from(query.subquery()))
     return out
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Evidence, TaskDraft, User, UserRole
@@ -74,13 +74,6 @@ def attach_all(engine: Engine, session: Session, user: User, task_id: int, uploa
     if note:
         rows.append(attach.add_note(engine, session, user, task_id, note, now))
     return rows
-
-
-def complete(engine: Engine, session: Session, user: User, task_id: int, data: dict, now: datetime):
-    """Finish the task (engine.runtime.tasks.complete); its drafts are of no more use."""
-    task = tasks.complete(engine, session, user, task_id, data, now)
-    session.execute(delete(TaskDraft).where(TaskDraft.task_id == task.id))
-    return task
 
 
 def candidates(session: Session, task) -> list[User]:

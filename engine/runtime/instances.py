@@ -2,10 +2,9 @@
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from db.dialect import InsertOrIgnore
 from db.models import AuditEvent, CycleStart, HumanTask, Network, ProcessInstance, User
 from engine.core import Engine
 from engine.errors import Forbidden, Invalid, NotFound
@@ -43,13 +42,11 @@ def may_start(user: User, entry) -> bool:
 
 def claim_cycle(session: Session, instance: ProcessInstance, now: datetime) -> None:
     """A cycle started by hand is the cycle: the scheduler will not start another for it."""
-    session.execute(_CLAIM_CYCLE[session.get_bind().dialect.name],
-                    dict(process_id=instance.process_id, cycle_year=instance.cycle_year,
-                         instance_id=instance.id, started_at=now))
+    _CLAIM_CYCLE.run(session, dict(process_id=instance.process_id, cycle_year=instance.cycle_year,
+                                   instance_id=instance.id, started_at=now))
 
 
-_CLAIM_CYCLE = {name: insert(CycleStart.__table__).on_conflict_do_nothing(index_elements=["process_id", "cycle_year"])
-                for name, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
+_CLAIM_CYCLE = InsertOrIgnore(CycleStart.__table__, ["process_id", "cycle_year"])
 
 
 def _scope(session, scope: dict | None) -> dict | None:

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, Network, OutboxMail, ProcessInstance, User
+from engine.access.policy import require
 from engine.trail import audit
 from engine.notify import notices
 from engine.core import Engine
@@ -18,14 +19,7 @@ from engine.org.admin import find_user
 from engine.access.policy import groups_of, is_candidate, operates
 from engine.model.status import InstanceStatus, TaskStatus, instance_status
 
-OPERATORS = frozenset({"admin", "group_head"})
 LIVE = (InstanceStatus.RUNNING, InstanceStatus.SUSPENDED)
-
-
-def require_operator(user: User) -> None:
-    """Instance operations and handovers are for group heads and administrators."""
-    if not user.roles & OPERATORS:
-        raise Forbidden("เฉพาะผู้อำนวยการกลุ่มหรือผู้ดูแลระบบ / Only a group head or admin may do this.")
 
 
 def family_ids(session: Session, root_id: int) -> list[int]:
@@ -39,7 +33,7 @@ def family_ids(session: Session, root_id: int) -> list[int]:
 
 def _top_level(engine: Engine, session: Session, actor: User, instance_id: int) -> ProcessInstance:
     """The instance an operator of its process's group acts on (its schools' instances follow it)."""
-    require_operator(actor)
+    require(actor, "operate_instances")
     instance = session.get(ProcessInstance, instance_id)
     if instance is None:
         raise NotFound(f"ไม่พบกระบวนงาน / No instance {instance_id}")
@@ -86,7 +80,7 @@ def _record_each(session, now, actor: User, action: str, moved: dict[int, str], 
 def cancel(engine: Engine, session: Session, actor: User, instance_id: int, reason: str,
            now: datetime) -> ProcessInstance:
     """Cancel an instance and its schools' instances; their open tasks leave every inbox."""
-    require_operator(actor)
+    require(actor, "operate_instances")
     if not (reason or "").strip():
         raise Invalid("ต้องระบุเหตุผล / A reason is required.", fields={"reason": ["required"]})
     root = _top_level(engine, session, actor, instance_id)
@@ -150,7 +144,7 @@ def _refuse_unfit(tasks: list[HumanTask], target: User) -> None:
 
 def handover(engine: Engine, session: Session, actor: User, username: str, to: str, now: datetime) -> dict:
     """Give every open task of `username` to `to` (who must hold their roles) and the instances they own."""
-    require_operator(actor)
+    require(actor, "operate_instances")
     leaver = find_user(session, username)
     target = _receiver(session, leaver, to)
     tasks = list(session.scalars(select(HumanTask).where(HumanTask.assignee_id == leaver.id,

@@ -3,11 +3,11 @@ from datetime import datetime
 from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session, joinedload, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
-from db.models import Evidence, HumanTask, User
+from db.models import Evidence, HumanTask, TaskDraft, User
 from engine.trail import audit
 from engine.notify import notices
 from engine.runtime.clock import workflow_clock
@@ -15,39 +15,9 @@ from engine.model.bpmn import StepDef
 from engine.core import Engine
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.model.forms import FormDef, validate_form
-from engine.access.policy import (behalf, can_act, can_see_task, candidate_clause, groups_of, may_release, may_take,
-                                principal_ids, visible_task_ids)
+from engine.access.policy import (behalf, require, can_act, can_see_task, groups_of, may_release, may_take)
 from engine.runtime.stepping import advance, load_workflow, schools_in_scope
 from engine.model.status import InstanceStatus, TaskStatus
-
-SCOPES = ("mine", "group", "all")
-
-
-def inbox_query(user: User, scope: str, status: str, filters: dict | None = None, groups: dict | None = None):
-    """SQL for an inbox: mine, claimable by my roles (group; a head's of their group), or all I may see."""
-    query = select(HumanTask)
-    if scope == "mine":  # open: mine and those of whom I stand in for; done: what I did
-        query = query.where(HumanTask.assignee_id.in_(principal_ids(user)) if status == "open"
-                            else HumanTask.completed_by_id == user.id)
-    elif scope == "group":
-        query = query.where(candidate_clause(user, groups))
-    else:
-        visible = visible_task_ids(user, status)
-        query = query if visible is None else query.where(HumanTask.id.in_(visible))
-    query = query.where(HumanTask.status == status)
-    for column, value in (filters or {}).items():
-        query = query.where(getattr(HumanTask, column) == value)
-    order = HumanTask.due_at.asc() if status == "open" else HumanTask.completed_at.desc()
-    return query.order_by(order, HumanTask.id)
-
-
-def inbox(session: Session, user: User, scope: str, status: str, limit: int, offset: int,
-          filters: dict | None = None, groups: dict | None = None) -> tuple[list[HumanTask], int]:
-    """One page of an inbox and its total."""
-    query = inbox_query(user, scope, status, filters, groups)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    return list(session.scalars(query.limit(limit).offset(offset))), total
-
 
 # Whoever reads a task reads its instance next (its step, its status): one round trip, built once.
 _TASK_WITH_INSTANCE = (select(HumanTask).where(HumanTask.id == bindparam("task_id"))
@@ -121,8 +91,7 @@ def release(engine: Engine, session: Session, user: User, task_id: int, now: dat
 def assign(engine: Engine, session: Session, user: User, task_id: int, username: str, now: datetime) -> HumanTask:
     """A group head or admin gives a task to someone who holds its role."""
     task = _open_task(session, user, task_id)
-    if not user.roles & {"group_head", "admin"}:
-        raise Forbidden("เฉพาะผู้อำนวยการกลุ่มหรือผู้ดูแลระบบ / Only a group head or admin may assign.")
+    require(user, "assign_tasks")
     target = session.scalar(select(User).where(User.username == username, User.active))
     if target is None or not may_take(target, task, groups_of(engine.catalog)):
         raise Invalid("มอบหมายให้ผู้นี้ไม่ได้ / Cannot assign to this user.",
@@ -147,7 +116,8 @@ def _require_evidence(session, task, step) -> list[int]:
 
 
 def complete(engine: Engine, session: Session, user: User, task_id: int, data, now: datetime) -> HumanTask:
-    """Finish a task with its form data; the workflow moves on. Stale: 409, and nothing changes."""
+    """Finish a task with its form data; the workflow moves on and the task's drafts go. Stale: 409, and
+    nothing changes. The one path of the API, the pages and the tests."""
     task = _open_task(session, user, task_id)
     if not can_act(user, task, groups_of(engine.catalog)):
         raise Forbidden("งานนี้ไม่ใช่ของท่าน / This task is not yours.")
@@ -172,6 +142,7 @@ def complete(engine: Engine, session: Session, user: User, task_id: int, data, n
                  instance_id=instance.id, task_id=task.id,
                  detail={"step": task.step_id, "name": task.name, "data": cleaned, "evidence": evidence_ids,
                          **behalf(user, task)})
+    session.execute(delete(TaskDraft).where(TaskDraft.task_id == task.id))  # everyone's drafts: the step is done
     try:
         advance(engine, session, instance, workflow, model, now)  # flushes, checking the instance's version
     except StaleDataError:

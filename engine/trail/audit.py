@@ -111,6 +111,14 @@ class _Expected:
         return "the exported head is not in the chain: the chain was rewritten or cut since"
 
 
+def chain_facts(session: Session) -> dict:
+    """What a backup records of the chain and a restore must find again: length, head hash, verified."""
+    report = verify(session)
+    row = session.get(AuditHead, 1)
+    return {"events": row.events if row else 0, "hash": row.hash if row else GENESIS,
+            "verified": report.ok, "reason": report.reason}
+
+
 def verify(session: Session, expect: dict | None = None) -> ChainReport:
     """Walk the chain oldest first; name the first event that was edited, deleted, inserted or reordered.
 

@@ -16,6 +16,7 @@ import db.backup
 from db.backup import BackupError, backup_all, check_pg_tool, tool_major
 from db.models import AuditHead, HumanTask, OutboxMail, ProcessInstance, School, User, UserRole
 from engine.demo.flight import PDF, Flight
+from engine.trail import audit
 from khumue.cli import main
 from tests.conftest import PG_ADMIN, Api
 from tests.p1_start import to_the_schools
@@ -241,19 +242,19 @@ def test_a_backup_taken_while_tasks_complete_is_consistent(app, api, services, d
 
     real_facts = db.backup.snapshot_facts
 
-    def facts_after_a_commit(session):
+    def facts_after_a_commit(session, chain):
         """The worker's third completion commits after the copy's snapshot, before its head is read."""
         resume.set()
         assert committed.wait(60)
-        return real_facts(session)
+        return real_facts(session, chain)
 
     thread = threading.Thread(target=worker)
     thread.start()
     assert paused.wait(60)
     monkeypatch.setattr(db.backup, "snapshot_facts", facts_after_a_commit)
-    manifest = backup_all(database_url, app.config["EVIDENCE_DIR"], backup, clock())
+    manifest = backup_all(database_url, app.config["EVIDENCE_DIR"], backup, clock(), audit.chain_facts)
     monkeypatch.undo()
-    second = backup_all(database_url, app.config["EVIDENCE_DIR"], tmp_path / "second", clock())  # while it runs
+    second = backup_all(database_url, app.config["EVIDENCE_DIR"], tmp_path / "second", clock(), audit.chain_facts)  # while it runs
     thread.join(60)
     assert not errors and not thread.is_alive()
 
