@@ -19,7 +19,12 @@ test: $(VENV)/.installed-test $(VENDOR)/node_modules/.installed
 	command -v pg_dump >/dev/null && command -v pg_restore >/dev/null || ($(APT) update -qq && $(APT) install -y -qq postgresql-client)
 	$(BIN)/python -m pytest
 
-check: $(VENV)/.installed
+# Lint and import order (ruff), types of engine/ and db/ (mypy), the floors of the house (import-linter:
+# web over engine over db, no Flask in the engine, the engine's rooms), and every shipped process model.
+check: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/khumue processes check
 
 bench: $(VENV)/.installed-test
