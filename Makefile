@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 # The pages' front-end files (bpmn-js, the Sarabun font), pinned in package-lock.json and served locally.
 VENDOR := web/static/vendor
+# `make test` runs one pytest-xdist worker per core, at most 4 (each worker holds its own template databases).
+TEST_WORKERS := $(shell n=$$(nproc 2>/dev/null || echo 1); [ $$n -gt 4 ] && n=4; echo $$n)
 # Debian packages the report PDFs need (Pango for WeasyPrint, a Thai font; poppler to test them), installed
 # only when missing; CI runs as root, elsewhere through sudo.
 APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
@@ -17,7 +19,7 @@ test: $(VENV)/.installed-test $(VENDOR)/node_modules/.installed
 	test -x /usr/bin/chromium || ($(APT) update -qq && $(APT) install -y -qq chromium)
 	command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || ($(APT) update -qq && $(APT) install -y -qq poppler-utils)
 	command -v pg_dump >/dev/null && command -v pg_restore >/dev/null || ($(APT) update -qq && $(APT) install -y -qq postgresql-client)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 # Lint and import order (ruff), types of engine/ and db/ (mypy), the floors of the house (import-linter:
 # web over engine over db, no Flask in the engine, the engine's rooms), and every shipped process model.

@@ -17,6 +17,7 @@ from engine.access.accounts import issue_token
 from engine.demo.office import load_demo
 from tests.tamper import guard_lifted
 from tests.mailcatcher import Catcher
+from tests.templates import Templates
 
 PG_ADMIN = os.environ.get("KHUMUE_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=test")
 _PG_STATE = {}
@@ -124,25 +125,47 @@ def processes_dir():
     return None
 
 
-@pytest.fixture
-def app(database_url, clock, tmp_path, processes_dir):
-    """The app on a freshly emptied database holding the demo office and the deployed processes."""
-    from web import create_app
+def _config(database_url: str, clock, folder: Path, processes_dir: Path | None) -> dict:
     config = {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test",
-              "EVIDENCE_DIR": str(tmp_path / "evidence"), "CLOCK": clock,
-              "MAX_UPLOAD_BYTES": 1024 * 1024, "MAIL_DIR": str(tmp_path / "mail")}
+              "EVIDENCE_DIR": str(folder / "evidence"), "CLOCK": clock,
+              "MAX_UPLOAD_BYTES": 1024 * 1024, "MAIL_DIR": str(folder / "mail")}
     if processes_dir is not None:
         config["PROCESSES_DIR"] = str(processes_dir)
-    app = create_app(config)
-    svc = app.extensions["khumue"]
-    with svc.db.session() as session:
-        _empty(session)
-        session.commit()
-        load_demo(session, clock())
-        processes.deploy_all(svc.engine, session, "system", clock())
-        session.commit()
+    return config
+
+
+def _build_office(folder: Path):
+    """How a template is built: what `app` did for each test before, on a new database, once."""
+    def build(database_url: str, processes_dir: Path | None, moment: datetime) -> None:
+        from web import create_app
+        svc = create_app(_config(database_url, Clock(moment), folder, processes_dir)).extensions["khumue"]
+        with svc.db.session() as session:
+            _empty(session)
+            session.commit()
+            load_demo(session, moment)
+            processes.deploy_all(svc.engine, session, "system", moment)
+            session.commit()
+        svc.db.dispose()
+    return build
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory):
+    """This worker's template databases (see tests/templates.py)."""
+    folder = tmp_path_factory.mktemp("templates")
+    made = Templates(PG_ADMIN, folder, _build_office(folder), upgrade)
+    yield made
+    made.close()
+
+
+@pytest.fixture
+def app(database_url, clock, tmp_path, processes_dir, templates):
+    """The app on a fresh copy of the demo office with the deployed processes."""
+    from web import create_app
+    templates.restore(database_url, processes_dir, clock())
+    app = create_app(_config(database_url, clock, tmp_path, processes_dir))
     yield app
-    svc.db.dispose()
+    app.extensions["khumue"].db.dispose()
 
 
 @pytest.fixture

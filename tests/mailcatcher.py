@@ -25,8 +25,17 @@ class Catcher:
         return "250 OK"
 
     def start(self):
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
+        # The free port may be taken by another pytest-xdist worker before we bind it: take another one.
+        for attempt in range(5):
+            try:
+                controller = Controller(self, hostname="127.0.0.1", port=self.port)
+                controller.start()
+                self.controller = controller
+                return
+            except OSError:
+                if attempt == 4:
+                    raise
+                self.port = free_port()
 
     def stop(self):
         if self.controller:
