@@ -1,4 +1,4 @@
-"""The `khumue` command line (DESIGN §4)."""
+"""The `khumue` command line (docs/architecture.md, "Stable interfaces")."""
 import json
 import sys
 from datetime import datetime, timezone

@@ -1,4 +1,4 @@
-"""The JSON API under /api/v1 (DESIGN §4): load with a schema, one engine call, dump with a schema."""
+"""The JSON API under /api/v1 (docs/architecture.md): load with a schema, one engine call, dump with a schema."""
 from flask import Blueprint, jsonify, request
 from werkzeug.routing import IntegerConverter
 
