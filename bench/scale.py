@@ -14,7 +14,7 @@ from db.models import AuditEvent, HumanTask, ProcessInstance, ProcessVersion, Sc
 from engine.runtime import instances
 from engine.runtime import tasks
 from engine.notify.notices import queue_reminders
-from web.queries import audit_events
+from web.api.audit import audit_events
 
 ACTIONS = ["task.complete", "task.create", "task.claim", "evidence.add", "instance.start"]
 

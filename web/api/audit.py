@@ -1,9 +1,19 @@
-"""Read-only queries the views need beyond the engine's."""
+"""The audit API: search the events, verify the hash chain, the auditor's search and its CSV export."""
+from flask import Blueprint, stream_with_context
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import AuditEvent, OutboxMail, User
+from db.models import AuditEvent
+from engine.model.roles import OVERSEERS
+from engine.reporting import audit_search, tables
+from engine.trail import audit
+from web.api.audit_schemas import AuditEventOut, AuditExportQuery, AuditQuery, AuditSearchQuery, ChainReportOut
+from web.api.common import PAGE, download, engine, page, query, shared
+from web.api.openapi import documented
+from web.auth import me, require_roles
+from web.services import db_session, now
 
+bp = Blueprint("api_audit", __name__, url_prefix="/api/v1")
 _AUDIT_FILTERS = {
     "instance_id": lambda v: AuditEvent.instance_id == v,
     "user": lambda v: AuditEvent.actor == v,
@@ -16,18 +26,47 @@ _AUDIT_FILTERS = {
 
 def audit_events(session: Session, q: dict) -> tuple[list[AuditEvent], int]:
     """Audit events matching the query's filters, oldest first, one page and the total."""
-    query = select(AuditEvent)
+    statement = select(AuditEvent)
     for key, clause in _AUDIT_FILTERS.items():
         if q.get(key) is not None:
-            query = query.where(clause(q[key]))
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = session.scalars(query.order_by(AuditEvent.id).limit(q["limit"]).offset(q["offset"]))
+            statement = statement.where(clause(q[key]))
+    total = session.scalar(select(func.count()).select_from(statement.subquery()))
+    rows = session.scalars(statement.order_by(AuditEvent.id).limit(q["limit"]).offset(q["offset"]))
     return list(rows), total
 
 
-def outbox_for(session: Session, user: User, limit: int = 200) -> list[OutboxMail]:
-    """The newest mails: all of them for an admin, else the user's own."""
-    query = select(OutboxMail).order_by(OutboxMail.id.desc()).limit(limit)
-    if "admin" not in user.roles:
-        query = query.where(OutboxMail.user_id == user.id)
-    return list(session.scalars(query))
+@bp.get("/audit")
+@documented("Search audit events", query=AuditQuery, response=AuditEventOut, many=PAGE)
+def search_audit():
+    """Audit events filtered by instance, user, action and time."""
+    require_roles(*OVERSEERS)
+    rows, total = audit_events(db_session(), query(AuditQuery))
+    return page(AuditEventOut(), rows, total)
+
+
+@bp.get("/audit/verify")
+@documented("Verify the audit chain", response=ChainReportOut)
+def verify_audit():
+    """Verify the hash chain."""
+    require_roles(*OVERSEERS)
+    return shared(ChainReportOut).dump(audit.verify(db_session()).to_dict())
+
+
+@bp.get("/audit/search")
+@documented("Search events (process and instance include their schools')", query=AuditSearchQuery,
+            response=AuditEventOut, many=PAGE)
+def audit_search_page():
+    """Events by user (also on their behalf), process and instance (with their schools'), action and time."""
+    q = query(AuditSearchQuery)
+    rows, total = audit_search.search(engine(), db_session(), me(), q, q["limit"], q["offset"])
+    return page(AuditEventOut(), rows, total)
+
+
+@bp.get("/audit/export")
+@documented("Export a search as CSV", query=AuditExportQuery, files=("text/csv",))
+def audit_export():
+    """The events of a search as CSV, streamed (UTF-8 with a BOM for Excel)."""
+    q = query(AuditExportQuery)
+    lines = audit_search.export_csv(engine(), db_session(), me(), q)
+    name = tables.export_name("audit", q.get("process_id"), None, now(), "csv")
+    return download(stream_with_context(lines), "csv", name)

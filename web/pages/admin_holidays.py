@@ -7,10 +7,10 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from engine.org import admin as org_admin
 from engine.errors import EngineError
 from web.i18n import bi
-from web.pages import flash_done
+from web.pages.common import flash_done
 from web.services import commit, db_session, now
 
-bp = Blueprint("orgpages", __name__)
+bp = Blueprint("admin_holidays", __name__)
 
 
 class HolidayForm(Schema):
@@ -48,7 +48,7 @@ def add_holiday():
         db_session().rollback()
         return render_holidays(bi(err.message), err.status)
     flash_done(_("เพิ่มวันหยุดแล้ว"))
-    return redirect(url_for("orgpages.holidays"))
+    return redirect(url_for("admin_holidays.holidays"))
 
 
 @bp.post("/admin/holidays/<day>/remove")
@@ -59,4 +59,4 @@ def remove_holiday(day: str):
     org_admin.remove_holiday(db_session(), current_user.user, body["day"], now())
     commit()
     flash_done(_("ลบวันหยุดแล้ว"))
-    return redirect(url_for("orgpages.holidays"))
+    return redirect(url_for("admin_holidays.holidays"))

@@ -1,71 +1,18 @@
-"""The pages people start from: sign in and out, the language, the inbox and the mail page."""
-from urllib.parse import urlsplit
-
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+"""The inbox (mine, my roles' pool, what I finished) and the mail page."""
+from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 from marshmallow import EXCLUDE, Schema, fields, validate
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from db.models import Network, School
-from engine.reporting import inboxes
-from engine.errors import EngineError
+from db.models import Network, OutboxMail, School, User
 from engine.access.policy import groups_of
-from web.auth import sign_in, sign_out
-from web.i18n import COOKIE, LANGS
-from web.queries import outbox_for
+from engine.reporting import inboxes
+from web.pages.common import top_processes
 from web.services import db_session, now, services
 
-bp = Blueprint("pages", __name__)
+bp = Blueprint("inbox", __name__)
 PAGE_SIZE = 20
-ONE_YEAR = 365 * 24 * 3600
-
-
-def local_path(target: str | None, default: str) -> str:
-    """`target` if it is a path on this site (never another host), else `default`."""
-    if not target:
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return default
-    return target
-
-
-@bp.get("/")
-def index():
-    """Home: the inbox, or the sign-in page."""
-    return redirect(url_for("pages.inbox") if current_user.is_authenticated else url_for("pages.login"))
-
-
-@bp.route("/login", methods=["GET", "POST"])
-def login():
-    """Sign in with a username and password; then go where the link (e.g. in an e-mail) pointed."""
-    error, status = None, 200
-    target = local_path(request.values.get("next"), url_for("pages.inbox"))
-    if request.method == "POST":
-        try:
-            sign_in(request.form.get("username", ""), request.form.get("password", ""))
-            return redirect(target)
-        except EngineError as err:
-            error, status = err.message, err.status  # 401 wrong password, 429 locked or throttled
-    return render_template("login.html", error=error, next=target), status
-
-
-@bp.post("/logout")
-def logout():
-    """Sign out."""
-    sign_out()
-    return redirect(url_for("pages.login"))
-
-
-@bp.post("/lang")
-def set_language():
-    """Switch the language (kept a year in a cookie) and return to the page."""
-    choice = request.form.get("lang", "th")
-    response = redirect(local_path(request.form.get("next"), url_for("pages.index")))
-    if choice in LANGS:
-        response.set_cookie(COOKIE, choice, max_age=ONE_YEAR, httponly=True, samesite="Lax",  # Secure as the session's:
-                            secure=request.is_secure or current_app.config["SESSION_COOKIE_SECURE"])  # TLS may end at a proxy
-    return response
 
 
 class InboxQuery(Schema):
@@ -92,11 +39,6 @@ def _filters(q: dict) -> inboxes.Filters:
                            network_id=network if not q["network"] or network else -1)
 
 
-def _top_processes() -> list[tuple[str, object]]:
-    return sorted(((pid, e) for pid, e in services().engine.catalog.items() if e.child_of is None),
-                  key=lambda item: item[1].name)
-
-
 @bp.get("/inbox")
 @login_required
 def inbox():
@@ -112,8 +54,16 @@ def inbox():
     args = {k: v for k, v in request.args.items() if k not in ("page", "tab") and v}
     return render_template("inbox.html", user=user, rows=rows, total=total, tab=tab, tabs=tabs, q=q, args=args,
                            counts=inboxes.counts(session, user, filters, groups), page=q["page"], pages=pages,
-                           choices=inboxes.choices(session), processes=_top_processes(), now=now(),
+                           choices=inboxes.choices(session), processes=top_processes(), now=now(),
                            office_user=user.school_id is None)
+
+
+def outbox_for(session: Session, user: User, limit: int = 200) -> list[OutboxMail]:
+    """The newest mails: all of them for an admin, else the user's own."""
+    query = select(OutboxMail).order_by(OutboxMail.id.desc()).limit(limit)
+    if "admin" not in user.roles:
+        query = query.where(OutboxMail.user_id == user.id)
+    return list(session.scalars(query))
 
 
 @bp.get("/mail")
@@ -122,9 +72,3 @@ def mail():
     """Mail the system sent or will send: everyone's for an admin, one's own otherwise."""
     rows = outbox_for(db_session(), current_user.user)
     return render_template("mail.html", rows=rows)
-
-
-def flash_done(message: str) -> None:
-    """A one-line confirmation on the next page."""
-    flash(message, "ok")
-
