@@ -48,7 +48,7 @@ def _from_header() -> User | None:
 def init_app(app: Flask) -> None:
     """Set up Flask-Login with a cookie loader and a header loader."""
     manager = LoginManager(app)
-    manager.login_view = "pages.login"
+    manager.login_view = "signin.login"
     manager.login_message = "กรุณาเข้าสู่ระบบ"  # an existing catalog entry: English readers see "Please sign in"
     manager.localize_callback = gettext
     app.jinja_env.globals["may"] = may_i  # templates ask capabilities, never role names

@@ -64,7 +64,7 @@ def _secure_cookies(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Wire CSRF, cookies, languages and the task and instance pages into the app."""
+    """Wire CSRF, cookies, languages and the security headers into the app."""
     _secure_cookies(app)
     # The whole request is capped too (413 before anything is parsed), so no upload fills the disk in temp files.
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no cap at all
@@ -80,7 +80,3 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_refused(_err):
         return error_response(400, _("แบบฟอร์มหมดอายุหรือไม่ได้มาจากหน้านี้ กรุณาลองอีกครั้ง"))
-
-    from web import instance_pages, task_pages
-    app.register_blueprint(task_pages.bp)
-    app.register_blueprint(instance_pages.bp)

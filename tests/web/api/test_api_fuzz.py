@@ -20,7 +20,7 @@ from engine.access.accounts import issue_token
 from engine.demo.office import load_demo
 from engine.demo.flight import load_flight
 from tests.conftest import Clock, _empty
-from web.openapi import build_spec
+from web.api.openapi import build_spec
 
 ROLES = ("admin1", "head1", "supervisor1", "clerk1", "auditor1", "school001", "director1", "policyhead1",
          "monitoring1", "secretary1")

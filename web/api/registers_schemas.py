@@ -4,7 +4,7 @@ from marshmallow import Schema, fields, validate
 from engine.calendar.thai import format_thai_date
 from engine.records.registers import COPIES, KINDS, MAX_RETENTION_YEARS, SECRECY, URGENCY, EntryStatus
 from engine.records.retention import ListStatus
-from web.schemas import DAY, ID, LocalDateTime, Strict, ThaiDate
+from web.api.common import DAY, ID, LocalDateTime, Strict, ThaiDate
 
 
 class ThaiDay(fields.Field):

@@ -13,12 +13,12 @@ from engine.errors import EngineError, NotFound
 from engine.trail.evidence import ALLOWED, SERVED_TYPES, clean_filename
 from engine.access.policy import can_act, groups_of, may, may_release, may_take
 from engine.model.status import TaskStatus
-from web.htmlforms import from_data, raw_values, to_data
+from web.pages.task_forms import from_data, raw_values, to_data
 from web.i18n import bi
-from web.pages import flash_done
+from web.pages.common import flash_done
 from web.services import commit, db_session, now, services
 
-bp = Blueprint("taskpages", __name__)
+bp = Blueprint("tasks", __name__)
 ACCEPT = ",".join(f".{ext}" for ext in sorted(ALLOWED))
 
 
@@ -108,7 +108,7 @@ def submit(task_id: int):
         _keep(task_id, values, extra)
         if extra["action"] == "draft":
             flash_done(_("บันทึกร่างแล้ว ทำต่อได้ภายหลัง"))
-            return redirect(url_for("taskpages.task_page", task_id=task_id))
+            return redirect(url_for("tasks.task_page", task_id=task_id))
         tasks.complete(services().engine, db_session(), current_user.user, task_id, to_data(form, values), now())
         commit()
     except EngineError as err:
@@ -116,7 +116,7 @@ def submit(task_id: int):
         errors = {**err.fields, "_form": [bi(err.message)]}
         return render_task(_task(task_id), values, errors, err.status)
     flash_done(_("ส่งงานแล้ว: %(name)s", name=task.name))
-    return redirect(url_for("pages.inbox"))
+    return redirect(url_for("inbox.inbox"))
 
 
 @bp.post("/tasks/<int:task_id>/claim")
@@ -126,7 +126,7 @@ def claim(task_id: int):
     tasks.claim(services().engine, db_session(), current_user.user, task_id, now())
     commit()
     flash_done(_("รับงานแล้ว"))
-    return redirect(url_for("taskpages.task_page", task_id=task_id))
+    return redirect(url_for("tasks.task_page", task_id=task_id))
 
 
 @bp.post("/tasks/<int:task_id>/release")
@@ -136,7 +136,7 @@ def release(task_id: int):
     tasks.release(services().engine, db_session(), current_user.user, task_id, now())
     commit()
     flash_done(_("คืนงานให้กลุ่มแล้ว"))
-    return redirect(url_for("taskpages.task_page", task_id=task_id))
+    return redirect(url_for("tasks.task_page", task_id=task_id))
 
 
 @bp.post("/tasks/<int:task_id>/assign")
@@ -147,7 +147,7 @@ def assign(task_id: int):
     tasks.assign(services().engine, db_session(), current_user.user, task_id, body["user"], now())
     commit()
     flash_done(_("มอบหมายงานให้ %(user)s แล้ว", user=body["user"]))
-    return redirect(url_for("taskpages.task_page", task_id=task_id))
+    return redirect(url_for("tasks.task_page", task_id=task_id))
 
 
 @bp.get("/evidence/<int:evidence_id>/file")

@@ -7,11 +7,11 @@ from engine.trail import audit
 from engine.reporting import audit_pdf
 from engine.reporting import audit_search
 from engine.reporting import tables
-from web.pages import _top_processes
-from web.report_schemas import DayOrMoment
+from web.pages.common import top_processes
+from web.api.audit_schemas import DayOrMoment
 from web.services import db_session, now, services
 
-bp = Blueprint("auditpages", __name__)
+bp = Blueprint("audit", __name__)
 PAGE_SIZE = 50
 FILTERS = ("user", "process_id", "instance_id", "action", "since", "until")
 
@@ -47,8 +47,8 @@ def audit_page():
                                       (q["page"] - 1) * PAGE_SIZE)
     return render_template("audit.html", rows=rows, total=total, args=args, q=q, page=q["page"],
                            pages=max(1, -(-total // PAGE_SIZE)), chain=audit.verify(session),
-                           processes=_top_processes(), csv_url=url_for("admin_api.reports.audit_export", **args),
-                           pdf_url=url_for("auditpages.audit_pdf_export", **args))
+                           processes=top_processes(), csv_url=url_for("api_audit.audit_export", **args),
+                           pdf_url=url_for("audit.audit_pdf_export", **args))
 
 
 @bp.get("/audit/export.pdf")

@@ -10,10 +10,10 @@ from engine.runtime import instances
 from engine.errors import EngineError
 from engine.model.status import InstanceStatus
 from web.i18n import bi
-from web.pages import flash_done
+from web.pages.common import flash_done
 from web.services import commit, db_session, now, services
 
-bp = Blueprint("adminpages", __name__)
+bp = Blueprint("admin_instances", __name__)
 LISTED = 100
 OPERATIONS = {"cancel": instance_ops.cancel, "suspend": instance_ops.suspend, "resume": instance_ops.resume}
 
@@ -73,7 +73,7 @@ def operate(instance_id: int, op: str):
     flash_done({"cancel": _("ยกเลิกกระบวนงานเลขที่ %(id)s แล้ว", id=instance_id),
                 "suspend": _("พักกระบวนงานเลขที่ %(id)s แล้ว", id=instance_id),
                 "resume": _("ดำเนินกระบวนงานเลขที่ %(id)s ต่อแล้ว", id=instance_id)}[op])
-    return redirect(url_for("adminpages.operations"))
+    return redirect(url_for("admin_instances.operations"))
 
 
 @bp.post("/admin/handover")
@@ -89,4 +89,4 @@ def handover():
         return _refused(err)
     flash_done(_("โอนงาน %(tasks)s งานและกระบวนงาน %(owned)s รายการจาก %(user)s ให้ %(to)s แล้ว",
                  tasks=len(result["tasks"]), owned=len(result["instances"]), user=result["from"], to=result["to"]))
-    return redirect(url_for("adminpages.operations"))
+    return redirect(url_for("admin_instances.operations"))

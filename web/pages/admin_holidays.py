@@ -8,10 +8,10 @@ from engine.access.policy import require
 from engine.org import admin as org_admin
 from engine.errors import EngineError
 from web.i18n import bi
-from web.pages import flash_done
+from web.pages.common import flash_done
 from web.services import commit, db_session, now
 
-bp = Blueprint("orgpages", __name__)
+bp = Blueprint("admin_holidays", __name__)
 
 
 class HolidayForm(Schema):
@@ -49,7 +49,7 @@ def add_holiday():
         db_session().rollback()
         return render_holidays(bi(err.message), err.status)
     flash_done(_("เพิ่มวันหยุดแล้ว"))
-    return redirect(url_for("orgpages.holidays"))
+    return redirect(url_for("admin_holidays.holidays"))
 
 
 @bp.post("/admin/holidays/<day>/remove")
@@ -60,4 +60,4 @@ def remove_holiday(day: str):
     org_admin.remove_holiday(db_session(), current_user.user, body["day"], now())
     commit()
     flash_done(_("ลบวันหยุดแล้ว"))
-    return redirect(url_for("orgpages.holidays"))
+    return redirect(url_for("admin_holidays.holidays"))

@@ -7,7 +7,7 @@ from engine.runtime import instances
 from engine.reporting import timeline
 from web.services import db_session, now, services
 
-bp = Blueprint("instancepages", __name__)
+bp = Blueprint("instances", __name__)
 
 
 def _instance(instance_id: int):

@@ -7,13 +7,15 @@ from marshmallow import Schema, fields, validate
 from engine.reporting import pack_files
 from engine.reporting import packs as reports
 from web.auth import require_capability
-from web.schemas import LocalDateTime, Strict
+from web.api.common import LocalDateTime, Strict
+from web.api.openapi import documented
 from web.services import db_session, now, services
 
 bp = Blueprint("reports_api", __name__, url_prefix="/api/v1/reports")
 
 # Who reads the office's reporting: the monitoring head who keys it in, the heads above, and the auditor.
 FORMATS = ("json", *pack_files.FORMATS)
+FILES = tuple(f.media_type for f in pack_files.FORMATS.values())
 
 
 class EmesQuery(Strict):
@@ -100,6 +102,8 @@ def _respond(pack: reports.ReportPack, file_format: str):
 
 
 @bp.get("/emenscr")
+@documented("eMENSCR pack of a fiscal quarter (format=json|xlsx|pdf; files as attachments)",
+            query=EmenscrQuery, response=ReportPackOut, files=FILES)
 def emenscr():
     """The eMENSCR pack of a fiscal quarter (or of the year's four quarters without `quarter`)."""
     require_capability("read_reports")
@@ -109,17 +113,11 @@ def emenscr():
 
 
 @bp.get("/emes")
+@documented("Yearly e-MES pack with the evaluation summaries (format=json|xlsx|pdf)",
+            query=EmesQuery, response=ReportPackOut, files=FILES)
 def emes():
     """The yearly e-MES pack with the evaluation summaries of P3 and P5–P7."""
     require_capability("read_reports")
     q = EmesQuery().load(request.args.to_dict())
     pack = reports.emes_pack(services().engine, db_session(), q["fiscal_year"], now())
     return _respond(pack, q["format"])
-
-
-OPENAPI_ROUTES = [
-    ("/reports/emenscr", "get", "eMENSCR pack of a fiscal quarter (format=json|xlsx|pdf; files as attachments)",
-     EmenscrQuery, None, ReportPackOut, 200, False, tuple(f.media_type for f in pack_files.FORMATS.values())),
-    ("/reports/emes", "get", "Yearly e-MES pack with the evaluation summaries (format=json|xlsx|pdf)",
-     EmesQuery, None, ReportPackOut, 200, False, tuple(f.media_type for f in pack_files.FORMATS.values())),
-]

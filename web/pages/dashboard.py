@@ -6,10 +6,10 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from engine.reporting import dashboard
 from engine.reporting import inboxes
 from engine.errors import NotFound
-from web.pages import _top_processes
+from web.pages.common import top_processes
 from web.services import db_session, now, services
 
-bp = Blueprint("dashpages", __name__)
+bp = Blueprint("dashboard", __name__)
 
 
 class DashboardForm(Schema):
@@ -37,9 +37,9 @@ def _matrix(q: dict):
 def _exports(q: dict) -> dict:
     """Links to the API's CSV and XLSX downloads for what the page shows."""
     args = {k: v for k, v in q.items() if v}
-    links = {f"late_{f}": url_for("admin_api.reports.late", format=f, **args) for f in ("csv", "xlsx")}
+    links = {f"late_{f}": url_for("api_dashboard.late", format=f, **args) for f in ("csv", "xlsx")}
     if q["process_id"] and q["cycle"]:
-        links.update({f"matrix_{f}": url_for("admin_api.reports.matrix", format=f, **args) for f in ("csv", "xlsx")})
+        links.update({f"matrix_{f}": url_for("api_dashboard.matrix", format=f, **args) for f in ("csv", "xlsx")})
     return links
 
 
@@ -53,4 +53,4 @@ def dashboard_page():
     late = dashboard.late_tasks(engine, session, at, q["process_id"], q["cycle"], q["network"])
     work = dashboard.workload(session, at, q["process_id"], q["cycle"], q["network"])
     return render_template("dashboard.html", data=data, late=late, work=work, q=q, matrix=_matrix(q),
-                           choices=inboxes.choices(session), exports=_exports(q), processes=_top_processes())
+                           choices=inboxes.choices(session), exports=_exports(q), processes=top_processes())

@@ -3,9 +3,10 @@ from flask import Blueprint, jsonify, request
 
 from engine.records import registers
 from engine.records import retention
-from web import registers_schemas as rs
+from web.api import registers_schemas as rs
+from web.api.common import PAGE, page
+from web.api.openapi import documented
 from web.auth import me
-from web.schemas import PAGE, page
 from web.services import commit, db_session, now, services
 
 bp = Blueprint("registers_api", __name__, url_prefix="/api/v1/registers")
@@ -16,6 +17,8 @@ def _body() -> dict:
 
 
 @bp.get("")
+@documented("Register entries (incoming, outgoing)", query=rs.RegisterQuery, response=rs.RegisterEntryOut,
+            many=PAGE)
 def list_entries():
     """Register entries, filtered by kind, year, urgency, secrecy, status and text."""
     q = rs.RegisterQuery().load(request.args.to_dict())
@@ -24,12 +27,14 @@ def list_entries():
 
 
 @bp.get("/<int:entry_id>")
+@documented("One register entry with its loans", response=rs.RegisterEntryDetailOut)
 def get_entry(entry_id: int):
     """One register entry with its loans."""
     return rs.RegisterEntryDetailOut().dump(registers.get_entry(db_session(), me(), entry_id))
 
 
 @bp.post("/<int:entry_id>/loans")
+@documented("Lend a letter's file", body=rs.LoanIn, response=rs.LoanOut, status=201)
 def lend(entry_id: int):
     """Record a loan of the letter's file."""
     body = rs.LoanIn().load(_body())
@@ -40,6 +45,7 @@ def lend(entry_id: int):
 
 
 @bp.post("/loans/<int:loan_id>/return")
+@documented("Return a borrowed file", response=rs.LoanOut)
 def return_loan(loan_id: int):
     """Record that a borrowed file came back."""
     loan = registers.return_loan(db_session(), me(), loan_id, now())
@@ -48,6 +54,7 @@ def return_loan(loan_id: int):
 
 
 @bp.get("/due")
+@documented("Entries due for destruction", response=rs.RegisterEntryOut, many=True)
 def due():
     """The entries due for destruction now."""
     rows = retention.due_for_destruction(services().engine, db_session(), me(), now())
@@ -55,6 +62,8 @@ def due():
 
 
 @bp.post("/destruction-lists")
+@documented("List letters for destruction", body=rs.DestructionListIn, response=rs.DestructionListOut,
+            status=201)
 def create_destruction_list():
     """List letters for destruction (the named ones, or every one due); nothing is destroyed yet."""
     body = rs.DestructionListIn().load(_body())
@@ -65,6 +74,7 @@ def create_destruction_list():
 
 
 @bp.get("/destruction-lists/<int:list_id>")
+@documented("One destruction list", response=rs.DestructionListOut)
 def get_destruction_list(list_id: int):
     """One destruction list with its entries."""
     return rs.DestructionListOut().dump(retention.get_list(db_session(), me(), list_id))
@@ -78,48 +88,32 @@ def _decide(list_id: int, decision: str):
 
 
 @bp.post("/destruction-lists/<int:list_id>/approve")
+@documented("Approve a destruction list", body=rs.DecisionIn, response=rs.DestructionListOut)
 def approve(list_id: int):
     """Approve a destruction list: its letters are marked destroyed."""
     return _decide(list_id, "approve")
 
 
 @bp.post("/destruction-lists/<int:list_id>/reject")
+@documented("Reject a destruction list", body=rs.DecisionIn, response=rs.DestructionListOut)
 def reject(list_id: int):
     """Reject a destruction list (with a reason): its letters are kept."""
     return _decide(list_id, "reject")
 
 
 @bp.get("/settings")
+@documented("Register settings", response=rs.RegisterSettingsOut)
 def get_settings():
     """The office's letter code, Thai digits and default retention."""
     return rs.RegisterSettingsOut().dump(registers.read_settings(db_session(), me()))
 
 
 @bp.put("/settings")
+@documented("Set register settings (admin)", body=rs.RegisterSettingsIn,
+            response=rs.RegisterSettingsOut)
 def put_settings():
     """An admin sets the office's letter code, Thai digits or default retention."""
     body = rs.RegisterSettingsIn().load(_body())
     values = registers.update_settings(db_session(), me(), body, now())
     commit()
     return rs.RegisterSettingsOut().dump(values)
-
-
-# (path, method, summary, query schema, body schema, response schema, success status, list?) for web/openapi.py
-OPENAPI_ROUTES = [
-    ("/registers", "get", "Register entries (incoming, outgoing)", rs.RegisterQuery, None, rs.RegisterEntryOut,
-     200, PAGE),
-    ("/registers/{id}", "get", "One register entry with its loans", None, None, rs.RegisterEntryDetailOut, 200, False),
-    ("/registers/{id}/loans", "post", "Lend a letter's file", None, rs.LoanIn, rs.LoanOut, 201, False),
-    ("/registers/loans/{id}/return", "post", "Return a borrowed file", None, None, rs.LoanOut, 200, False),
-    ("/registers/due", "get", "Entries due for destruction", None, None, rs.RegisterEntryOut, 200, True),
-    ("/registers/destruction-lists", "post", "List letters for destruction", None, rs.DestructionListIn,
-     rs.DestructionListOut, 201, False),
-    ("/registers/destruction-lists/{id}", "get", "One destruction list", None, None, rs.DestructionListOut, 200, False),
-    ("/registers/destruction-lists/{id}/approve", "post", "Approve a destruction list", None, rs.DecisionIn,
-     rs.DestructionListOut, 200, False),
-    ("/registers/destruction-lists/{id}/reject", "post", "Reject a destruction list", None, rs.DecisionIn,
-     rs.DestructionListOut, 200, False),
-    ("/registers/settings", "get", "Register settings", None, None, rs.RegisterSettingsOut, 200, False),
-    ("/registers/settings", "put", "Set register settings (admin)", None, rs.RegisterSettingsIn,
-     rs.RegisterSettingsOut, 200, False),
-]

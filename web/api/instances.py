@@ -1,0 +1,105 @@
+"""The instances' API: start, list, read, history and timeline; cancel, suspend and resume (admin)."""
+from flask import Blueprint, jsonify
+
+from engine.reporting import audit_search
+from engine.runtime import instances
+from engine.runtime import operations as instance_ops
+from web.api.audit_schemas import AuditEventOut
+from web.api.common import PAGE, body, engine, query, shared
+from web.api.instances_schemas import (CancelIn, InstanceCreateIn, InstanceDataIn, InstanceOut, InstanceQuery,
+                                       ReasonIn, TimelineOut)
+from web.api.openapi import documented
+from web.auth import me
+from web.services import commit, db_session, now
+
+bp = Blueprint("api_instances", __name__, url_prefix="/api/v1")
+
+
+def instance_view(instance) -> dict:
+    """An instance with its open tasks and progress, ready for InstanceOut."""
+    session, entry = db_session(), engine().entry(instance.process_id)
+    return {**{c: getattr(instance, c) for c in ("id", "process_id", "status", "parent_id", "data",
+                                                  "started_at", "completed_at")},
+            "process_name": entry.name, "version": instance.process_version.version,
+            "cycle": instance.cycle_year, "cycle_label": entry.cycle_label(instance.cycle_year),
+            "school": instance.school.code if instance.school else None,
+            "owner": instance.owner.username if instance.owner else None,
+            "open_tasks": instances.open_tasks(session, instance),
+            "progress": instances.progress(engine(), session, instance)}
+
+
+def _out(instance) -> dict:
+    return shared(InstanceOut).dump(instance_view(instance))
+
+
+@bp.post("/instances")
+@documented("Start a process", body=InstanceCreateIn, response=InstanceOut, status=201)
+def create_instance():
+    """Start a process for a cycle."""
+    values = body(InstanceCreateIn)
+    data = shared(InstanceDataIn).load(values["data"])  # only what a start takes: other keys never reach the workflow
+    instance = instances.start(engine(), db_session(), me(), values["process_id"], data, now())
+    commit()
+    return _out(instance), 201
+
+
+@bp.get("/instances")
+@documented("List instances", query=InstanceQuery, response=InstanceOut, many=PAGE)
+def list_instances():
+    """Instances, filtered by process and status."""
+    q = query(InstanceQuery)
+    rows, total = instances.list_instances(db_session(), me(), q.get("process_id"), q.get("status"),
+                                           q["limit"], q["offset"])
+    return {"items": [_out(r) for r in rows], "total": total}
+
+
+@bp.get("/instances/<int:instance_id>")
+@documented("One instance", response=InstanceOut)
+def get_instance(instance_id: int):
+    """One instance: status, open tasks, progress."""
+    return _out(instances.get_instance(db_session(), me(), instance_id))
+
+
+@bp.get("/instances/<int:instance_id>/history")
+@documented("An instance's audit events", response=AuditEventOut, many=True)
+def instance_history(instance_id: int):
+    """The instance's audit events, oldest first."""
+    instance = instances.get_instance(db_session(), me(), instance_id)
+    return jsonify(shared(AuditEventOut).dump(instances.history(db_session(), instance), many=True))
+
+
+@bp.get("/instances/<int:instance_id>/timeline")
+@documented("Events and tasks of an instance and its schools", response=TimelineOut)
+def timeline(instance_id: int):
+    """An instance and its schools' instances: every event, and every task with its due date and completion."""
+    return shared(TimelineOut).dump(audit_search.timeline(db_session(), me(), instance_id, now()))
+
+
+@bp.post("/instances/<int:instance_id>/cancel")
+@documented("Cancel with a reason", body=CancelIn, response=InstanceOut)
+def cancel_instance(instance_id: int):
+    """Cancel an instance and its schools' instances, with a reason."""
+    reason = body(CancelIn)["reason"]  # a bad body is 422 before the session is asked for
+    instance = instance_ops.cancel(engine(), db_session(), me(), instance_id, reason, now())
+    commit()
+    return _out(instance)
+
+
+@bp.post("/instances/<int:instance_id>/suspend")
+@documented("Suspend", body=ReasonIn, response=InstanceOut)
+def suspend_instance(instance_id: int):
+    """Suspend an instance and its schools' instances."""
+    reason = body(ReasonIn)["reason"]  # a bad body is 422 before the session is asked for
+    instance = instance_ops.suspend(engine(), db_session(), me(), instance_id, reason, now())
+    commit()
+    return _out(instance)
+
+
+@bp.post("/instances/<int:instance_id>/resume")
+@documented("Resume", body=ReasonIn, response=InstanceOut)
+def resume_instance(instance_id: int):
+    """Resume a suspended instance."""
+    reason = body(ReasonIn)["reason"]  # a bad body is 422 before the session is asked for
+    instance = instance_ops.resume(engine(), db_session(), me(), instance_id, reason, now())
+    commit()
+    return _out(instance)

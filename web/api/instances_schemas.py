@@ -1,0 +1,93 @@
+"""marshmallow schemas of the instances' API (web/api/instances.py): start, list, operations, timeline."""
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from web.api.audit_schemas import AuditEventOut
+from web.api.common import ID, LocalDateTime, Strict, ThaiDate
+from web.api.tasks_schemas import TaskOut
+
+
+# ---- inputs
+
+class ScopeIn(Strict):
+    network = fields.String(validate=validate.Length(1, 32))
+
+
+class InstanceDataIn(Schema):
+    """Start data: the cycle, the scope, the owner; other keys pass to the workflow."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    cycle_year = fields.Integer(validate=validate.Range(2500, 2700, error="ปี พ.ศ. 2500–2700 / a B.E. year"))
+    scope = fields.Nested(ScopeIn, allow_none=True)
+    owner = fields.String(validate=validate.Length(1, 64))
+    title = fields.String(validate=validate.Length(1, 200))
+    note = fields.String(validate=validate.Length(1, 2000))
+
+
+class InstanceCreateIn(Strict):
+    process_id = fields.String(required=True, validate=validate.Length(1, 64))
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class InstanceQuery(Strict):
+    process_id = fields.String()
+    status = fields.String(validate=validate.OneOf(["running", "suspended", "completed", "cancelled", "error"]))
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
+    offset = fields.Integer(load_default=0, validate=ID)
+
+
+class CancelIn(Strict):
+    reason = fields.String(required=True, validate=validate.Length(1, 1000))
+
+
+class ReasonIn(Strict):
+    reason = fields.String(allow_none=True, load_default=None, validate=validate.Length(1, 1000))
+
+
+# ---- outputs
+
+class InstanceOut(Schema):
+    id = fields.Integer()
+    process_id = fields.String()
+    process_name = fields.String()
+    version = fields.Integer()
+    cycle = fields.Integer()
+    cycle_label = fields.String()
+    status = fields.String()
+    parent_id = fields.Integer(allow_none=True)
+    school = fields.String(allow_none=True)
+    owner = fields.String(allow_none=True)
+    data = fields.Dict()
+    started_at = LocalDateTime()
+    completed_at = LocalDateTime(allow_none=True)
+    open_tasks = fields.List(fields.Nested(TaskOut))
+    progress = fields.Dict()
+
+
+class TimelineTaskOut(Schema):
+    id = fields.Integer()
+    instance_id = fields.Integer()
+    step_id = fields.String()
+    name = fields.String()
+    role = fields.String()
+    school = fields.String(allow_none=True)
+    assignee = fields.String(allow_none=True)
+    status = fields.String()
+    created_at = LocalDateTime()
+    starts_at = LocalDateTime()
+    due_at = LocalDateTime()
+    due_th = ThaiDate(attribute="due_at", dump_only=True)
+    completed_at = LocalDateTime(allow_none=True)
+    completed_by = fields.String(allow_none=True)
+    late = fields.Boolean()
+
+
+class TimelineOut(Schema):
+    instance_id = fields.Integer()
+    process_id = fields.String()
+    cycle = fields.Integer()
+    status = fields.String()
+    instances = fields.Integer()
+    events = fields.List(fields.Nested(AuditEventOut))
+    tasks = fields.List(fields.Nested(TimelineTaskOut))

@@ -1,0 +1,88 @@
+"""The processes: the deployed ones one may start, their versions, and checking and deploying the files."""
+from flask import Blueprint, jsonify
+from marshmallow import Schema, fields
+
+from engine.access.policy import require
+from engine.processes import deployment
+from engine.processes import versions as process_admin
+from web.api.common import LocalDateTime, engine, shared
+from web.api.openapi import documented
+from web.auth import me
+from web.services import commit, db_session, now
+
+bp = Blueprint("api_processes", __name__, url_prefix="/api/v1")
+
+
+class ProcessOut(Schema):
+    id = fields.String()
+    name = fields.String()
+    name_en = fields.String()
+    version = fields.Integer()
+    cycle_kind = fields.String()
+    source = fields.String()
+    starters = fields.List(fields.String())
+
+
+class ProcessVersionOut(Schema):
+    process_id = fields.String()
+    name = fields.String()
+    version = fields.Integer()
+    content_hash = fields.String()
+    filename = fields.String()
+    deployed_at = LocalDateTime()
+    latest = fields.Boolean()
+    live_instances = fields.Integer()
+
+
+class ProblemOut(Schema):
+    file = fields.String()
+    element_id = fields.String()
+    reason = fields.String()
+
+
+class CheckOut(Schema):
+    ok = fields.Boolean()
+    problems = fields.List(fields.Nested(ProblemOut))
+
+
+class DeployedOut(Schema):
+    process_id = fields.String()
+    version = fields.Integer()
+    content_hash = fields.String()
+
+
+class DeployOut(Schema):
+    deployed = fields.List(fields.Nested(DeployedOut))
+
+
+@bp.get("/processes")
+@documented("Deployed processes", response=ProcessOut, many=True)
+def list_processes():
+    """The deployed processes one may start."""
+    me()
+    return jsonify(shared(ProcessOut).dump(deployment.list_deployed(engine(), db_session()), many=True))
+
+
+@bp.get("/process-versions")
+@documented("Deployed versions (admin)", response=ProcessVersionOut, many=True)
+def list_versions():
+    """Every deployed version and how many instances still run on it (admin)."""
+    require(me(), "administer")
+    return jsonify(shared(ProcessVersionOut).dump(process_admin.list_versions(engine(), db_session()), many=True))
+
+
+@bp.post("/processes/check")
+@documented("Check the process files (admin)", response=CheckOut)
+def check_processes():
+    """Check the process files (admin)."""
+    problems = process_admin.check(engine(), me())
+    return shared(CheckOut).dump({"ok": not problems, "problems": problems})
+
+
+@bp.post("/processes/deploy")
+@documented("Deploy the changed process files (admin)", response=DeployOut)
+def deploy_processes():
+    """Deploy every changed process file, all or none (admin)."""
+    deployed = process_admin.deploy(engine(), db_session(), me(), now())
+    commit()
+    return shared(DeployOut).dump({"deployed": deployed})

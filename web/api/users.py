@@ -1,0 +1,78 @@
+"""The accounts' API (admin): list, add, edit, reset a password, lift a lockout, hand work over."""
+from flask import Blueprint, jsonify
+
+from engine.access.policy import require
+from engine.access import login_guard
+from engine.org import admin as org_admin
+from engine.runtime import operations as instance_ops
+from web.api.common import body, engine, query, shared
+from web.api.openapi import documented
+from web.api.users_schemas import (CreatedUserOut, HandoverIn, HandoverOut, PasswordIn, UnlockedUserOut, UserAdminOut,
+                                   UserCreateIn, UserEditIn, UserQuery)
+from web.auth import me
+from web.services import commit, db_session, now
+
+bp = Blueprint("api_users", __name__, url_prefix="/api/v1")
+
+
+def _user_out(user, schema=UserAdminOut, **extra) -> dict:
+    return {**shared(schema).dump(user), "open_tasks": org_admin.open_task_count(db_session(), user), **extra}
+
+
+@bp.get("/users")
+@documented("Accounts (admin)", query=UserQuery, response=UserAdminOut, many=True)
+def list_users():
+    """Every account with its roles (admin)."""
+    q = query(UserQuery)
+    users = org_admin.list_users(db_session(), me(), q.get("role"), q.get("school"))
+    return jsonify(shared(UserAdminOut).dump(users, many=True))
+
+
+@bp.post("/users")
+@documented("Add an account (admin)", body=UserCreateIn, response=CreatedUserOut, status=201)
+def add_user():
+    """Add an account; a generated password is returned once."""
+    user, generated = org_admin.add_user(db_session(), me(), body(UserCreateIn), now())
+    commit()
+    return _user_out(user, CreatedUserOut, password=generated), 201
+
+
+@bp.patch("/users/<name>")
+@documented("Edit or deactivate an account (admin)", body=UserEditIn, response=UserAdminOut)
+def edit_user(name: str):
+    """Change an account's name, e-mail, roles, school, group, or deactivate it."""
+    user = org_admin.edit_user(db_session(), me(), name, body(UserEditIn), now())
+    commit()
+    return _user_out(user)
+
+
+@bp.post("/users/<name>/password")
+@documented("Reset a password (admin)", body=PasswordIn, response=CreatedUserOut)
+def reset_password(name: str):
+    """Set a new password (or generate one, returned once)."""
+    password = body(PasswordIn).get("password")
+    generated = org_admin.reset_password(db_session(), me(), name, password, now())
+    commit()
+    return _user_out(org_admin.find_user(db_session(), name), CreatedUserOut, password=generated)
+
+
+@bp.post("/users/<name>/handover")
+@documented("Hand every open task to another person", body=HandoverIn, response=HandoverOut)
+def handover(name: str):
+    """Give every open task of a leaving person to another who holds the roles."""
+    to = body(HandoverIn)["to"]
+    result = instance_ops.handover(engine(), db_session(), me(), name, to, now())
+    commit()
+    return shared(HandoverOut).dump(result)
+
+
+@bp.post("/users/<name>/unlock")
+@documented("Lift a sign-in lockout (admin)", response=UnlockedUserOut)
+def unlock_user(name: str):
+    """Lift a sign-in lockout after too many failures (admin; audited)."""
+    actor = me()
+    require(actor, "administer")
+    user = org_admin.find_user(db_session(), name)
+    was_locked = login_guard.unlock(db_session(), actor.username, user.username, now())
+    commit()
+    return _user_out(user, UnlockedUserOut, was_locked=was_locked)

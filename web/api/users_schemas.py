@@ -1,0 +1,69 @@
+"""marshmallow schemas of the accounts' API (web/api/users.py)."""
+from marshmallow import Schema, fields, validate
+
+from engine.model.roles import ROLES
+from web.api.common import USERNAME, Strict
+from web.api.session import UserOut
+
+ROLE = validate.OneOf(sorted(ROLES))
+
+
+# ---- inputs
+
+class UserQuery(Strict):
+    role = fields.String(validate=ROLE)
+    school = fields.String()
+
+
+class UserCreateIn(Strict):
+    username = fields.String(required=True, validate=USERNAME)
+    full_name = fields.String(required=True, validate=validate.Length(1, 200))
+    email = fields.Email(required=True, validate=validate.Length(1, 200))
+    roles = fields.List(fields.String(validate=ROLE), required=True, validate=validate.Length(1, len(ROLES)))
+    school = fields.String(allow_none=True, validate=validate.Length(1, 32))
+    group_code = fields.String(allow_none=True, validate=validate.Length(1, 32))
+    mail_digest = fields.Boolean()
+    password = fields.String(validate=validate.Length(8, 200))
+
+
+class UserEditIn(Strict):
+    full_name = fields.String(validate=validate.Length(1, 200))
+    email = fields.Email(validate=validate.Length(1, 200))
+    roles = fields.List(fields.String(validate=ROLE), validate=validate.Length(1, len(ROLES)))
+    school = fields.String(allow_none=True, validate=validate.Length(1, 32))
+    group_code = fields.String(allow_none=True, validate=validate.Length(1, 32))
+    mail_digest = fields.Boolean()
+    active = fields.Boolean()
+
+
+class PasswordIn(Strict):
+    password = fields.String(validate=validate.Length(8, 200))
+
+
+class HandoverIn(Strict):
+    to = fields.String(required=True, validate=validate.Length(1, 64))
+
+
+# ---- outputs
+
+class UserAdminOut(UserOut):
+    active = fields.Boolean()
+    group_code = fields.String(allow_none=True)
+    mail_digest = fields.Boolean()
+    open_tasks = fields.Integer()
+
+
+class CreatedUserOut(UserAdminOut):
+    password = fields.String(allow_none=True, metadata={"description": "the generated password, shown once"})
+
+
+class UnlockedUserOut(UserAdminOut):
+    was_locked = fields.Boolean(metadata={"description": "whether a sign-in lockout was lifted"})
+
+
+class HandoverOut(Schema):
+    from_ = fields.String(data_key="from", attribute="from")
+    to = fields.String()
+    tasks = fields.List(fields.Integer())
+    instances = fields.List(fields.Integer())
+    networks_still_supervised = fields.List(fields.String())

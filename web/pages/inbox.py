@@ -1,0 +1,69 @@
+"""The inbox (mine, my roles' pool, what I finished) and the mail page."""
+from flask import Blueprint, render_template, request
+from flask_login import current_user, login_required
+from marshmallow import EXCLUDE, Schema, fields, validate
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import OutboxMail, User
+from engine.access.policy import groups_of, may
+from engine.reporting import inboxes
+from web.pages.common import top_processes
+from web.services import db_session, now, services
+
+bp = Blueprint("inbox", __name__)
+PAGE_SIZE = 20
+
+
+class InboxQuery(Schema):
+    """The inbox's query string."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    tab = fields.String(load_default="mine", validate=validate.OneOf(list(inboxes.TABS)))
+    process = fields.String(load_default=None, validate=validate.Length(max=64))
+    cycle = fields.Integer(load_default=None, validate=validate.Range(2400, 2800))
+    school = fields.String(load_default=None, validate=validate.Length(max=32))
+    network = fields.String(load_default=None, validate=validate.Length(max=32))
+    page = fields.Integer(load_default=1, validate=validate.Range(1, 10000))
+
+
+def _filters(q: dict) -> inboxes.Filters:
+    return inboxes.filters_for(services().engine, db_session(), process_id=q["process"], cycle_year=q["cycle"],
+                               school=q["school"], network=q["network"])
+
+
+@bp.get("/inbox")
+@login_required
+def inbox():
+    """My tasks, the tasks my roles may claim, what I finished; filtered, counted, a page at a time."""
+    user, session = current_user.user, db_session()
+    q = InboxQuery().load(request.args.to_dict())
+    tabs = inboxes.tabs_for(user)
+    tab = q["tab"] if q["tab"] in tabs else "mine"
+    filters = _filters(q)
+    groups = groups_of(services().engine.catalog)  # a head's claimable steps are their group's
+    rows, total = inboxes.page(session, user, tab, filters, PAGE_SIZE, (q["page"] - 1) * PAGE_SIZE, groups)
+    pages = max(1, -(-total // PAGE_SIZE))
+    args = {k: v for k, v in request.args.items() if k not in ("page", "tab") and v}
+    return render_template("inbox.html", user=user, rows=rows, total=total, tab=tab, tabs=tabs, q=q, args=args,
+                           counts=inboxes.counts(session, user, filters, groups), page=q["page"], pages=pages,
+                           choices=inboxes.choices(session), processes=top_processes(), now=now(),
+                           office_user=user.school_id is None)
+
+
+def outbox_for(session: Session, user: User, limit: int = 200) -> list[OutboxMail]:
+    """The newest mails: all of them for an admin, else the user's own."""
+    query = select(OutboxMail).order_by(OutboxMail.id.desc()).limit(limit)
+    if not may(user, "read_all_mail"):
+        query = query.where(OutboxMail.user_id == user.id)
+    return list(session.scalars(query))
+
+
+@bp.get("/mail")
+@login_required
+def mail():
+    """Mail the system sent or will send: everyone's for an admin, one's own otherwise."""
+    rows = outbox_for(db_session(), current_user.user)
+    return render_template("mail.html", rows=rows)
