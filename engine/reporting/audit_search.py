@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from db.models import AuditEvent, HumanTask, ProcessInstance, User
 from engine.calendar.thai import format_thai_date
 from engine.core import Engine
-from engine.errors import Forbidden
+from engine.errors import Forbidden, N_
 from engine.reporting.tables import BOM
 from engine.runtime.operations import family_ids
 from engine.runtime.instances import get_instance
@@ -27,7 +27,7 @@ STREAM_BATCH = 2000
 def require_audit_reader(user: User) -> None:
     """Auditors, admins and group heads search and export the trail."""
     if not user.roles & AUDIT_READERS:
-        raise Forbidden("เฉพาะผู้ตรวจสอบ ผู้ดูแลระบบ หรือผู้อำนวยการกลุ่ม / Only auditors, admins or group heads.")
+        raise Forbidden("auditors_only", N_("เฉพาะผู้ตรวจสอบ ผู้ดูแลระบบ หรือผู้อำนวยการกลุ่ม"))
 
 
 def _process_ids(engine: Engine, process_id: str) -> list[str]:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, aliased
 
 from db.models import HumanTask, Network, ProcessInstance, ProcessVersion, School, User
 from engine.core import Engine
-from engine.errors import Forbidden, NotFound
+from engine.errors import Forbidden, N_, NotFound
 from engine.processes.deployment import latest_version
 from engine.model.status import InstanceStatus, TaskStatus
 
@@ -24,7 +24,7 @@ STATE_COLOURS = {"not_started": "E5E7EB", "open": "BFDBFE", "late": "FECACA", "d
 def require_watcher(user: User) -> None:
     """Group heads, admins, the area director and auditors read the dashboard."""
     if not user.roles & WATCHERS:
-        raise Forbidden("บทบาทของท่านดูแดชบอร์ดไม่ได้ / Your roles cannot read the dashboard.")
+        raise Forbidden("may_not_read_dashboard", N_("บทบาทของท่านดูแดชบอร์ดไม่ได้"))
 
 
 def _filters(root, process_id: str | None, cycle: int | None) -> list:
@@ -121,7 +121,7 @@ def _roots(session: Session, process_id: str, cycle: int) -> list[tuple[int, dic
         ProcessInstance.parent_id.is_(None), ProcessInstance.status != InstanceStatus.CANCELLED)
         .order_by(ProcessInstance.id)).all()
     if not rows:
-        raise NotFound(f"ไม่พบกระบวนงาน {process_id} ของรอบ {cycle} / No live instance of {process_id} for {cycle}")
+        raise NotFound("no_live_instance", N_("ไม่พบกระบวนงาน %(process_id)s ของรอบ %(cycle)s"), process_id=process_id, cycle=cycle)
     return [(row.id, row.data or {}) for row in rows]
 
 
