@@ -13,7 +13,7 @@ from engine.processes import versions as process_admin
 from engine.errors import EngineError
 from engine.model.roles import ROLES
 from web import admin_schemas as a
-from web.i18n import bi
+from web.i18n import tr
 from web.pages import flash_done
 from web.services import commit, db_session, now, services
 
@@ -30,7 +30,7 @@ def _form(*names: str) -> dict:
 
 def _invalid(err: ValidationError) -> str:
     """The 422 message with each field's reason, for the page."""
-    parts = [f"{key}: {' '.join(map(str, why if isinstance(why, list) else [why]))}"
+    parts = [f"{key}: {' '.join(map(str, tr(why) if isinstance(why, list) else [tr(why)]))}"
              for key, why in (err.messages.items() if isinstance(err.messages, dict) else [("", err.messages)])]
     return _("ข้อมูลไม่ถูกต้อง") + " — " + "; ".join(parts)
 
@@ -44,7 +44,7 @@ def _act(render, call, done: str, target: str):
         return render(_invalid(err), 422)
     except EngineError as err:
         db_session().rollback()
-        return render(bi(err.message), err.status)
+        return render(tr(err.text), err.status)
     flash_done(done)
     return redirect(url_for(target))
 
@@ -80,7 +80,7 @@ def add_user():
         return render_users(_invalid(err), 422)
     except EngineError as err:
         db_session().rollback()
-        return render_users(bi(err.message), err.status)
+        return render_users(tr(err.text), err.status)
     return render_users(password=(user.username, generated))
 
 
@@ -112,7 +112,7 @@ def reset_password(name: str):
         commit()
     except EngineError as err:
         db_session().rollback()
-        return render_users(bi(err.message), err.status)
+        return render_users(tr(err.text), err.status)
     return render_users(password=(name, generated))
 
 

@@ -6,13 +6,14 @@ from marshmallow import Schema, fields, validate
 from engine.calendar.thai import format_thai_date
 from engine.access.delegation import state as delegation_state
 from engine.model.roles import ROLES
+from engine.text import N_
 from web import schemas as s
 from web.report_schemas import (AuditExportQuery, AuditSearchQuery, DashboardOut, DashboardQuery, LateQuery,
                                  LateTaskOut, MatrixOut, MatrixQuery, TimelineOut)
 from web.services import now, services
 
-USERNAME = validate.Regexp(r"^[A-Za-z0-9_.@-]{1,64}$", error="ตัวอักษรอังกฤษ ตัวเลข _ . @ - / letters, digits, _ . @ -")
-CODE = validate.Regexp(r"^[A-Za-z0-9_-]{1,32}$", error="ตัวอักษรอังกฤษ ตัวเลข _ - / letters, digits, _ -")
+USERNAME = validate.Regexp(r"^[A-Za-z0-9_.@-]{1,64}$", error=N_("ตัวอักษรอังกฤษ ตัวเลข _ . @ -"))
+CODE = validate.Regexp(r"^[A-Za-z0-9_-]{1,32}$", error=N_("ตัวอักษรอังกฤษ ตัวเลข _ -"))
 ROLE = validate.OneOf(sorted(ROLES))
 
 

@@ -9,7 +9,7 @@ from engine.trail import audit
 from engine.runtime import instances
 from engine.processes import deployment as processes
 from engine.runtime import tasks
-from engine.errors import Invalid
+from engine.errors import Invalid, N_
 from engine.access.policy import can_act, groups_of
 from engine.model.roles import OVERSEERS
 from web import schemas as s
@@ -189,7 +189,7 @@ def add_evidence(task_id: int):
         elif "note" in body:
             row = attach.add_note(_engine(), session, user, task_id, body["note"], now())
         else:
-            raise Invalid("ต้องมีไฟล์ ลิงก์ หรือบันทึก / A file, url or note is required.",
+            raise Invalid("evidence_missing_input", N_("ต้องมีไฟล์ ลิงก์ หรือบันทึก"),
                           fields={"file": ["missing"]})
     commit()
     return s.shared(s.EvidenceOut).dump(row), 201

@@ -12,7 +12,7 @@ from engine.trail import audit
 from engine.access import login_guard
 from engine.access.accounts import authenticate, user_for_token
 from engine.access.delegation import stand_in
-from engine.errors import EngineError, Forbidden
+from engine.errors import EngineError, Forbidden, N_
 from web.services import commit, db_session, now
 
 
@@ -69,7 +69,7 @@ def init_app(app: Flask) -> None:
 def me() -> User:
     """The signed-in user, or 401."""
     if not current_user.is_authenticated:
-        raise g.get("login_refusal") or Unauthorized("กรุณาเข้าสู่ระบบ / Please sign in.")
+        raise g.get("login_refusal") or Unauthorized("sign_in_required", N_("กรุณาเข้าสู่ระบบ"))
     return current_user.user
 
 
@@ -77,7 +77,7 @@ def require_roles(*roles: str) -> User:
     """The signed-in user if they hold one of the roles, else 403."""
     user = me()
     if not user.roles & set(roles):
-        raise Forbidden("บทบาทของท่านทำสิ่งนี้ไม่ได้ / Your roles do not allow this.")
+        raise Forbidden("roles_forbid", N_("บทบาทของท่านทำสิ่งนี้ไม่ได้"))
     return user
 
 
@@ -96,7 +96,7 @@ def checked_password(username: str, password: str) -> User:
     if user is None:
         refused = login_guard.failed(session, username, _ip(), at)
         commit()
-        raise refused or Unauthorized("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง / Wrong username or password.")
+        raise refused or Unauthorized("wrong_password", N_("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"))
     login_guard.succeeded(session, username, _ip(), at)
     return user
 

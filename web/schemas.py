@@ -5,6 +5,7 @@ from functools import cache
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, pre_load, validate
 
 from engine.calendar.thai import format_thai_date
+from engine.text import N_
 from web.services import services
 
 
@@ -28,7 +29,7 @@ class ThaiDate(fields.Field):
         return None if value is None else format_thai_date(value.astimezone(services().engine.tz))
 
 
-NUL = "ห้ามมีอักขระ NUL / NUL characters are not allowed."
+NUL = N_("ห้ามมีอักขระ NUL")
 
 
 def has_nul(value) -> bool:
@@ -59,10 +60,10 @@ class Strict(Schema):
 # the B.E. years 2500–2700 of the cycles; beyond them a query or a time-zone shift overflows (500).
 MAX_ID = 2**31 - 1
 ID = validate.Range(0, MAX_ID)
-DAY = validate.Range(date(1957, 1, 1), date(2157, 12, 31), error="พ.ศ. 2500–2700 / B.E. 2500–2700")
+DAY = validate.Range(date(1957, 1, 1), date(2157, 12, 31), error=N_("พ.ศ. 2500–2700"))
 MOMENT = validate.Range(datetime(1957, 1, 1, tzinfo=timezone.utc), datetime(2157, 12, 31, tzinfo=timezone.utc),
-                        error="พ.ศ. 2500–2700 / B.E. 2500–2700")
-CYCLE = validate.Range(2500, 2700, error="ปี พ.ศ. 2500–2700 / a B.E. year")
+                        error=N_("พ.ศ. 2500–2700"))
+CYCLE = validate.Range(2500, 2700, error=N_("ปี พ.ศ. 2500–2700"))
 
 
 # ---- inputs
@@ -82,7 +83,7 @@ class InstanceDataIn(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    cycle_year = fields.Integer(validate=validate.Range(2500, 2700, error="ปี พ.ศ. 2500–2700 / a B.E. year"))
+    cycle_year = fields.Integer(validate=validate.Range(2500, 2700, error=N_("ปี พ.ศ. 2500–2700")))
     scope = fields.Nested(ScopeIn, allow_none=True)
     owner = fields.String(validate=validate.Length(1, 64))
     title = fields.String(validate=validate.Length(1, 200))
