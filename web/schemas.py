@@ -257,7 +257,8 @@ class ChainReportOut(Schema):
 
 
 class ErrorOut(Schema):
-    error = fields.String()
+    error = fields.String(metadata={"description": "the message, in the language of Accept-Language (Thai by default)"})
+    code = fields.String(metadata={"description": "a stable snake_case name of the error, e.g. task_not_yours"})
     fields_ = fields.Dict(data_key="fields", attribute="fields")
 
 

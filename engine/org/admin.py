@@ -177,7 +177,7 @@ def save_network(session: Session, actor: User, code: str, fields: dict, now: da
         raise Conflict("network_exists", N_("มีรหัสเครือข่ายนี้แล้ว"))
     network = exists if not create else Network(code=code, name=fields["name"])
     if network is None:
-        raise NotFound("network_not_found", N_("ไม่พบเครือข่าย %(code)r"), code=code)
+        raise NotFound("network_not_found", N_("ไม่พบเครือข่าย %(network)r"), network=code)
     if "name" in fields:
         network.name = fields["name"]
     if "supervisor" in fields:
@@ -204,7 +204,7 @@ def save_school(session: Session, actor: User, code: str, fields: dict, now: dat
     if create and school is not None:
         raise Conflict("school_exists", N_("มีรหัสโรงเรียนนี้แล้ว"))
     if not create and school is None:
-        raise NotFound("school_not_found", N_("ไม่พบโรงเรียน %(code)r"), code=code)
+        raise NotFound("school_not_found", N_("ไม่พบโรงเรียน %(school)r"), school=code)
     school = school or School(code=code)
     if "name" in fields:
         school.name = fields["name"]
