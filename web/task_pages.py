@@ -161,7 +161,8 @@ def evidence_file(evidence_id: int):
     _task(row.task_id)
     path = services().engine.evidence.path_for(row.sha256)
     if not path.is_file():  # purged into an archive (engine/records/archive.py): no longer in the live store
-        raise NotFound("file_archived", N_("ไฟล์ #%(evidence_id)s ถูกย้ายไปเก็บในคลังเอกสารแล้ว"), evidence_id=evidence_id)
+        raise NotFound("file_archived", N_("ไฟล์ #%(evidence_id)s ถูกย้ายไปเก็บในคลังเอกสารแล้ว"),
+                       evidence_id=evidence_id)
     response = send_file(path, mimetype=served_type(row.content_type), as_attachment=True,
                          download_name=clean_filename(row.filename or "evidence"), max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -99,8 +99,8 @@ def _no_nul(value: str) -> None:
 
 
 def _text(max_len: int):
-    return lambda d, kw: fields.String(validate=[validate.Length(max=max_len, error=MESSAGES["length"].bind(max=max_len)), _no_nul],
-                                       **kw)
+    too_long = MESSAGES["length"].bind(max=max_len)
+    return lambda d, kw: fields.String(validate=[validate.Length(max=max_len, error=too_long), _no_nul], **kw)
 
 
 def _number(d, kw):

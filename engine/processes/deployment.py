@@ -35,7 +35,8 @@ def deploy_all(engine: Engine, session: Session, actor: str, now: datetime) -> l
     """Deploy every changed process; refuse all of them if any file has a problem."""
     problems = check_all(engine)
     if problems:
-        raise Invalid("process_files_broken", N_("ไฟล์กระบวนงานมีปัญหา"), fields={"processes": [str(p) for p in problems]})
+        raise Invalid("process_files_broken", N_("ไฟล์กระบวนงานมีปัญหา"),
+                      fields={"processes": [str(p) for p in problems]})
     deployed = []
     for path in bpmn_files(engine):
         xml = path.read_bytes()

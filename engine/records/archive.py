@@ -246,8 +246,8 @@ def archive_cycle(engine: Engine, session: Session, actor: str, cycle_year: int,
     """Archive a closed cycle into `target` (an audited event), and purge it from the live system if asked."""
     target = Path(target)
     if target.exists() and any(target.iterdir()):
-        raise Invalid("target_not_empty", N_("โฟลเดอร์ปลายทาง %(target)s มีไฟล์อยู่แล้ว"), fields={"path": ["not empty"]},
-                      target=str(target))
+        raise Invalid("target_not_empty", N_("โฟลเดอร์ปลายทาง %(target)s มีไฟล์อยู่แล้ว"),
+                      fields={"path": ["not empty"]}, target=str(target))
     rows = closed_cycle(session, cycle_year, process_id)
     years = register_settings(session)["retention_years"]  # the office's setting, 10 years by default
     meta = {"format": 1, "cycle_year": cycle_year, "process_id": process_id, "created_at": now.isoformat(),

@@ -105,7 +105,8 @@ def decide(session: Session, user: User, list_id: int, decision: str, note: str 
     if listing.status != ListStatus.PENDING:
         raise Conflict("list_decided", N_("บัญชีนี้พิจารณาแล้ว"))
     if decision == "reject" and not (note or "").strip():
-        raise Invalid("rejection_reason_required", N_("กรุณาระบุเหตุผลที่ไม่อนุมัติ"), fields={"note": [N_("กรุณากรอกข้อมูลนี้")]})
+        raise Invalid("rejection_reason_required", N_("กรุณาระบุเหตุผลที่ไม่อนุมัติ"),
+                      fields={"note": [N_("กรุณากรอกข้อมูลนี้")]})
     list_status, entry_status, action = DECISIONS[decision]
     listing.status, listing.decided_by_id, listing.decided_at, listing.decision_note = list_status, user.id, now, note
     for item in listing.items:

@@ -121,7 +121,8 @@ def _roots(session: Session, process_id: str, cycle: int) -> list[tuple[int, dic
         ProcessInstance.parent_id.is_(None), ProcessInstance.status != InstanceStatus.CANCELLED)
         .order_by(ProcessInstance.id)).all()
     if not rows:
-        raise NotFound("no_live_instance", N_("ไม่พบกระบวนงาน %(process_id)s ของรอบ %(cycle)s"), process_id=process_id, cycle=cycle)
+        raise NotFound("no_live_instance", N_("ไม่พบกระบวนงาน %(process_id)s ของรอบ %(cycle)s"),
+                       process_id=process_id, cycle=cycle)
     return [(row.id, row.data or {}) for row in rows]
 
 

@@ -48,7 +48,8 @@ def _top_level(engine: Engine, session: Session, actor: User, instance_id: int) 
     if not operates(actor, root_process, groups_of(engine.catalog)):
         raise Forbidden("other_group_process", N_("กระบวนงานนี้เป็นของกลุ่มอื่น"))
     if instance.parent_id is not None:
-        raise Conflict("not_main_instance", N_("ทำได้ที่กระบวนงานหลัก #%(parent_id)s เท่านั้น งานของโรงเรียนจะตามไปด้วย"),
+        raise Conflict("not_main_instance",
+                       N_("ทำได้ที่กระบวนงานหลัก #%(parent_id)s เท่านั้น งานของโรงเรียนจะตามไปด้วย"),
                        parent_id=instance.parent_id)
     return instance
 
@@ -105,7 +106,8 @@ def suspend(engine: Engine, session: Session, actor: User, instance_id: int, rea
     """Pause an instance and its schools' instances: no claims, completions, timers or reminders until resumed."""
     root = _top_level(engine, session, actor, instance_id)
     if root.status != InstanceStatus.RUNNING:
-        raise Conflict("not_running", N_("พักได้เฉพาะกระบวนงานที่กำลังดำเนินการ (สถานะ %(status)s)"), status=str(root.status))
+        raise Conflict("not_running", N_("พักได้เฉพาะกระบวนงานที่กำลังดำเนินการ (สถานะ %(status)s)"),
+                       status=str(root.status))
     moved = _set_status(session, family_ids(session, root.id), (InstanceStatus.RUNNING,),
                         instance_status(workflow_completed=False, cancelled=False, suspended=True))
     tasks = _open_task_ids(session, list(moved))

@@ -33,7 +33,8 @@ def run_engine_steps(workflow: BpmnWorkflow, now: datetime) -> None:
             workflow.refresh_timers()
             workflow.do_engine_steps()
     except WorkflowException as err:
-        raise ProcessError("process_cannot_continue", N_("กระบวนงานดำเนินต่อไม่ได้: %(reason)s"), reason=str(err)) from err
+        raise ProcessError("process_cannot_continue", N_("กระบวนงานดำเนินต่อไม่ได้: %(reason)s"),
+                           reason=str(err)) from err
 
 
 def new_instance(engine: Engine, session: Session, process_id: str, cycle_year: int, now: datetime, *,

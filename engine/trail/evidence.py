@@ -102,8 +102,9 @@ class EvidenceStore:
                 while chunk := stream.read(1024 * 1024):
                     size += len(chunk)
                     if size > self.max_bytes:
-                        raise TooLarge("file_too_large", N_("ไฟล์ใหญ่เกิน %(mb)s MB"), mb=self.max_bytes // (1024 * 1024),
-                                       fields={"file": [f"max {self.max_bytes} bytes"]})
+                        raise TooLarge("file_too_large", N_("ไฟล์ใหญ่เกิน %(mb)s MB"),
+                                       fields={"file": [f"max {self.max_bytes} bytes"]},
+                                       mb=self.max_bytes // (1024 * 1024))
                     head = head if len(head) >= 8192 else (head + chunk)[:8192]
                     digest.update(chunk)
                     out.write(chunk)
