@@ -1,4 +1,11 @@
-"""Errors the engine raises; the web layer maps each to one HTTP status."""
+"""Errors the engine raises; the web layer maps each to one HTTP status.
+
+Each carries a stable `code` (snake_case, for programs) and a `text` (a `Text`: Thai source marked with
+`N_`, translated by the web layer); `fields` maps input names to lists of `Text`.
+"""
+from engine.text import Both, N_, Text
+
+__all__ = ["EngineError", "NotFound", "Forbidden", "Conflict", "Invalid", "TooLarge", "Both", "N_", "Text"]
 
 
 class EngineError(Exception):
@@ -6,10 +13,16 @@ class EngineError(Exception):
 
     status = 400
 
-    def __init__(self, message: str, fields: dict | None = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, code: str, text: Text, fields: dict | None = None, **params):
+        self.code = code
+        self.text = (text if isinstance(text, Text) else Text(text)).bind(**params)
+        super().__init__(str(self.text))
         self.fields = fields or {}
+
+    @property
+    def message(self) -> Text:
+        """The text (Thai when shown as a plain string)."""
+        return self.text
 
 
 class NotFound(EngineError):

@@ -144,7 +144,8 @@ def processes_deploy():
     try:
         prepare(app, demo=False)
     except EngineError as err:
-        for line in err.fields.get("processes", [err.message]):
+        from web.i18n import both
+        for line in err.fields.get("processes", [both(err.message)]):
             click.echo(line, err=True)
         sys.exit(1)
 
@@ -287,11 +288,12 @@ def archive_create(cycle_year, process_id, purge, path):
         try:
             result = archive_cycle(svc.engine, session, "cli", cycle_year, process_id, Path(path), _now(), purge)
         except EngineError as err:
+            from web.i18n import both
             session.rollback()  # a refused run is on the record too
             audit.record(session, _now(), "cli", "archive.refuse", process_id=process_id,
-                         detail={"cycle_year": cycle_year, "path": path, "reason": err.message})
+                         detail={"cycle_year": cycle_year, "path": path, "reason": both(err.message)})
             session.commit()
-            raise click.ClickException(err.message) from None
+            raise click.ClickException(both(err.message)) from None
         session.commit()
         removed = delete_purged_files(svc.engine, session)
     seg = result.manifest["segment"]

@@ -13,7 +13,7 @@ from engine.access import login_guard
 from engine.access.accounts import authenticate, user_for_token
 from engine.access.delegation import principal_at
 from engine.access.policy import Principal, may, require
-from engine.errors import EngineError
+from engine.errors import EngineError, N_
 from web.services import commit, db_session, now
 
 
@@ -71,7 +71,7 @@ def init_app(app: Flask) -> None:
 def me() -> Principal:
     """The signed-in user, or 401."""
     if not current_user.is_authenticated:
-        raise g.get("login_refusal") or Unauthorized("กรุณาเข้าสู่ระบบ / Please sign in.")
+        raise g.get("login_refusal") or Unauthorized("sign_in_required", N_("กรุณาเข้าสู่ระบบ"))
     return current_user.user
 
 
@@ -102,7 +102,7 @@ def checked_password(username: str, password: str) -> User:
     if user is None:
         refused = login_guard.failed(session, username, _ip(), at)
         commit()
-        raise refused or Unauthorized("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง / Wrong username or password.")
+        raise refused or Unauthorized("wrong_password", N_("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"))
     login_guard.succeeded(session, username, _ip(), at)
     return user
 

@@ -1,26 +1,34 @@
-"""Errors as JSON `{"error", "fields"}` for the API, as a page for people."""
+"""Errors as JSON `{"error", "code", "fields"}` for the API, as a page for people, in the request's language."""
 from flask import jsonify, render_template, request
 from marshmallow import ValidationError
 from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from engine.errors import EngineError
+from engine.errors import EngineError, N_
+from web.i18n import tr
 from web.services import db_session
 
-CONFLICT = "มีผู้อื่นแก้ไขก่อน กรุณาลองใหม่ / Someone else changed this first; try again."
+CONFLICT = N_("มีผู้อื่นแก้ไขก่อน กรุณาลองใหม่")
+INVALID = N_("ข้อมูลไม่ถูกต้อง")
 
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, message: str, fields: dict | None = None):
-    """The one shape of every error."""
+def _code(name: str) -> str:
+    """`Not Found` -> `not_found`: a werkzeug error's code."""
+    return "_".join(name.lower().replace("-", " ").split())
+
+
+def error_response(status: int, message, fields: dict | None = None, code: str = "error"):
+    """The one shape of every error; `message` and `fields` may hold `Text`, shown in the request's language."""
     db_session().rollback()
+    message, fields = tr(message), tr(fields or {})
     if _wants_json():
-        return jsonify({"error": message, "fields": fields or {}}), status
-    return render_template("error.html", status=status, message=message, fields=fields or {}), status
+        return jsonify({"error": message, "code": code, "fields": fields}), status
+    return render_template("error.html", status=status, message=message, fields=fields), status
 
 
 def init_app(app) -> None:
@@ -28,32 +36,32 @@ def init_app(app) -> None:
 
     @app.errorhandler(EngineError)
     def engine_error(err: EngineError):
-        return error_response(err.status, err.message, err.fields)
+        return error_response(err.status, err.text, err.fields, code=err.code)
 
     @app.errorhandler(ValidationError)
     def validation_error(err: ValidationError):
         fields = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
-        return error_response(422, "ข้อมูลไม่ถูกต้อง / Invalid input.", fields)
+        return error_response(422, INVALID, fields, code="invalid_input")
 
     @app.errorhandler(StaleDataError)
     def stale(_err):
-        return error_response(409, CONFLICT)
+        return error_response(409, CONFLICT, code="changed_first")
 
     @app.errorhandler(OperationalError)
     def operational(err: OperationalError):
         if "locked" in str(err):
-            return error_response(409, CONFLICT)
+            return error_response(409, CONFLICT, code="changed_first")
         raise err
 
     @app.errorhandler(DataError)
     def bad_data(_err):
         # The database refused a value (a NUL in a path, a number beyond its column): bad input, not a crash.
-        return error_response(422, "ข้อมูลไม่ถูกต้อง / Invalid input.")
+        return error_response(422, INVALID, code="invalid_input")
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(_err):
-        return error_response(413, "ไฟล์ใหญ่เกินกำหนด / Upload too large.", {"file": ["too large"]})
+        return error_response(413, N_("ไฟล์ใหญ่เกินกำหนด"), {"file": ["too large"]}, code="upload_too_large")
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
-        return error_response(err.code or 500, err.description or err.name)
+        return error_response(err.code or 500, err.description or err.name, code=_code(err.name))

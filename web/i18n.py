@@ -1,29 +1,35 @@
-"""Languages of the pages: Thai first (the messages' own text), English from web/translations.
+"""Languages: Thai first (the messages' own text), English from web/translations.
 
-Engine messages arrive as `ไทย / English`; `bi` keeps the half of the reader's language. Dates are
-always in พ.ศ. with a hint relative to today.
+Pages speak the language the reader chose (the language cookie), the API that of `Accept-Language`
+(Thai when it names neither). Engine messages arrive as `Text` (Thai source, engine/text.py); `tr` looks
+them up in the catalog. Dates are always in พ.ศ. with a hint relative to today.
 """
-import re
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 
+from babel.support import Translations
 from flask import Flask, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, gettext
 
 from engine.calendar.thai import be_year, format_thai_date, relative_hint, relative_hint_en
 from engine.model.roles import ROLES
+from engine.text import Text
 from web.services import now, services
 
 LANGS = ("th", "en")
 COOKIE = "khumue_lang"
 TRANSLATIONS = Path(__file__).parent / "translations"
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_THAI = re.compile(r"[\u0E00-\u0E7F]")
 
 
 def select_locale() -> str:
-    """The reader's choice from the language cookie; Thai when none."""
-    choice = request.cookies.get(COOKIE) if request else None
+    """The API: `Accept-Language`; pages: the reader's choice from the language cookie; Thai when none."""
+    if not request:
+        return "th"
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(LANGS) or "th"
+    choice = request.cookies.get(COOKIE)
     return choice if choice in LANGS else "th"
 
 
@@ -32,14 +38,28 @@ def lang() -> str:
     return str(get_locale() or "th")[:2]
 
 
-def bi(text) -> str:
-    """One language of a `ไทย / English` message: the last ` / ` whose tail has no Thai letter splits it."""
-    text = "" if text is None else str(text)
-    for match in reversed(list(re.finditer(r" / ", text))):
-        head, tail = text[:match.start()], text[match.end():]
-        if tail.strip() and not _THAI.search(tail) and _THAI.search(head):
-            return tail if lang() == "en" else head
-    return text
+def tr(value):
+    """A `Text` in the language of this request, inside lists and dicts too (field errors); others as they are."""
+    if isinstance(value, Text):
+        return value.translate(gettext, lang())
+    if isinstance(value, dict):
+        return {key: tr(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [tr(item) for item in value]
+    return value
+
+
+@cache
+def _english() -> Translations:
+    return Translations.load(str(TRANSLATIONS), ["en"])
+
+
+def both(text) -> str:
+    """Thai, then English, for a reader no request speaks for (the command line and its audit record)."""
+    if not isinstance(text, Text):
+        return str(text)
+    english = text.translate(_english().gettext, "en")
+    return str(text) if english == str(text) else f"{text} / {english}"
 
 
 def _local(value: date | datetime) -> date | datetime:
@@ -98,6 +118,6 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "th")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     Babel(app, locale_selector=select_locale)
-    app.jinja_env.filters.update(thai_date=show_date, hint=hint, bi=bi, iso_date=iso_date)
+    app.jinja_env.filters.update(thai_date=show_date, hint=hint, tr=tr, iso_date=iso_date)
     app.jinja_env.globals.update(lang=lang, role_name=role_name, process_name=process_name,
                                  field_label=field_label, LANGS=LANGS)

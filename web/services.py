@@ -14,7 +14,7 @@ from db.session import Database
 from engine.trail import audit
 from engine.assemble import build_engine
 from engine.core import Engine
-from engine.errors import Conflict
+from engine.errors import Conflict, N_
 from engine.trail.evidence import EvidenceStore
 from engine.jobs.scheduler import tick
 from engine.notify.transport import transport_for
@@ -89,4 +89,4 @@ def commit() -> None:
         session.rollback()
         if isinstance(err, OperationalError) and "locked" not in str(err):
             raise
-        raise Conflict("มีผู้อื่นแก้ไขก่อน กรุณาลองใหม่ / Someone else changed this first; try again.") from None
+        raise Conflict("changed_first", N_("มีผู้อื่นแก้ไขก่อน กรุณาลองใหม่")) from None

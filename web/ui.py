@@ -5,6 +5,7 @@ from flask import Flask, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from engine.text import N_
 from web import i18n
 from web.errors import error_response
 
@@ -28,8 +29,8 @@ def _api_write_guard():
     """
     if request.headers.get("Authorization") or request.is_json or request.headers.get("X-Requested-With"):
         return None
-    return jsonify({"error": "ต้องส่งเป็น JSON หรือมีส่วนหัว X-Requested-With / "
-                             "Send JSON or an X-Requested-With header.", "fields": {}}), 403
+    return jsonify({"error": i18n.tr(N_("ต้องส่งเป็น JSON หรือมีส่วนหัว X-Requested-With")),
+                    "code": "json_or_header_required", "fields": {}}), 403
 
 
 def _check_csrf():
@@ -79,4 +80,4 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_refused(_err):
-        return error_response(400, _("แบบฟอร์มหมดอายุหรือไม่ได้มาจากหน้านี้ กรุณาลองอีกครั้ง"))
+        return error_response(400, _("แบบฟอร์มหมดอายุหรือไม่ได้มาจากหน้านี้ กรุณาลองอีกครั้ง"), code="csrf_failed")

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from db.models import Delegation, User
 from engine.trail import audit
 from engine.access.policy import Principal, may, reads_only
-from engine.errors import Conflict, Forbidden, Invalid, NotFound
+from engine.errors import Conflict, Forbidden, Invalid, NotFound, N_
 
 
 
@@ -25,7 +25,7 @@ _STANDING_IN = select(Delegation.user_id).where(
 def window(starts_on: date, ends_on: date, tz) -> tuple[datetime, datetime]:
     """The moments a window of whole office days opens and closes (the last day included)."""
     if ends_on < starts_on:
-        raise Invalid("วันสิ้นสุดต้องไม่ก่อนวันเริ่ม / The last day cannot be before the first.",
+        raise Invalid("ends_before_start", N_("วันสิ้นสุดต้องไม่ก่อนวันเริ่ม"),
                       fields={"until": ["before from"]})
     return (datetime.combine(starts_on, time(), tz),
             datetime.combine(ends_on + timedelta(days=1), time(), tz))
@@ -34,7 +34,7 @@ def window(starts_on: date, ends_on: date, tz) -> tuple[datetime, datetime]:
 def _active_user(session, username: str, field: str) -> User:
     user = session.scalar(select(User).where(User.username == username, User.active))
     if user is None:
-        raise Invalid("ไม่พบผู้ใช้ / No such active user.", fields={field: [f"no active user {username!r}"]})
+        raise Invalid("no_active_user", N_("ไม่พบผู้ใช้"), fields={field: [f"no active user {username!r}"]})
     return user
 
 
@@ -42,9 +42,9 @@ def _may_manage(actor: User, user: User) -> None:
     if may(actor, "manage_delegations"):
         return
     if actor.id != user.id or reads_only(actor):  # the auditor reads and changes nothing
-        raise Forbidden("ตั้งผู้รักษาการแทนได้เฉพาะของตนเอง / You may set a substitute only for yourself.")
+        raise Forbidden("own_substitute_only", N_("ตั้งผู้รักษาการแทนได้เฉพาะของตนเอง"))
     if actor.school_id is not None:  # a school's account is shared by its staff: it is never away
-        raise Forbidden("บัญชีของสถานศึกษาตั้งผู้รักษาการแทนไม่ได้ / A school's account cannot name a substitute.")
+        raise Forbidden("school_no_substitute", N_("บัญชีของสถานศึกษาตั้งผู้รักษาการแทนไม่ได้"))
 
 
 def add(session: Session, actor: User, username: str, substitute: str, starts_on: date, ends_on: date,
@@ -54,10 +54,10 @@ def add(session: Session, actor: User, username: str, substitute: str, starts_on
     _may_manage(actor, user)
     sub = _active_user(session, substitute, "substitute")
     if sub.id == user.id:
-        raise Invalid("ผู้รักษาการแทนต้องเป็นคนอื่น / The substitute must be someone else.",
+        raise Invalid("substitute_self", N_("ผู้รักษาการแทนต้องเป็นคนอื่น"),
                       fields={"substitute": ["same as user"]})
     if sub.school_id is not None and sub.school_id != user.school_id:  # a school never acts for others
-        raise Invalid("สถานศึกษารักษาการแทนผู้อื่นไม่ได้ / A school's account cannot stand in for someone else.",
+        raise Invalid("school_as_substitute", N_("สถานศึกษารักษาการแทนผู้อื่นไม่ได้"),
                       fields={"substitute": ["a school account"]})
     starts_at, ends_at = window(starts_on, ends_on, tz)
     row = Delegation(user=user, substitute=sub, starts_at=starts_at, ends_at=ends_at, note=note,
@@ -74,10 +74,10 @@ def revoke(session: Session, actor: User, delegation_id: int, now: datetime) -> 
     """Close a window now (a future one never opens); the row stays for the record."""
     row = session.get(Delegation, delegation_id)
     if row is None:
-        raise NotFound(f"ไม่พบการมอบหมายแทน / No delegation {delegation_id}")
+        raise NotFound("delegation_not_found", N_("ไม่พบการมอบหมายแทน #%(delegation_id)s"), delegation_id=delegation_id)
     _may_manage(actor, row.user)
     if row.revoked_at is not None:
-        raise Conflict("ยกเลิกไปแล้ว / This delegation was already revoked.")
+        raise Conflict("delegation_revoked", N_("ยกเลิกไปแล้ว"))
     row.revoked_at = now
     audit.record(session, now, actor.username, "delegation.revoke",
                  detail={"delegation_id": row.id, "user": row.user.username, "substitute": row.substitute.username})

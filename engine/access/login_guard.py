@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from db.models import LoginAttempt
 from engine.trail import audit
-from engine.errors import EngineError
+from engine.errors import EngineError, N_
 
 MAX_FAILURES = 5                    # failures of one username within WINDOW that lock it
 MAX_ADDRESS_FAILURES = 20           # failures from one address within WINDOW, any usernames, that throttle it
@@ -27,8 +27,8 @@ class TooManyAttempts(EngineError):
 
     def __init__(self, until: datetime, now: datetime):
         minutes = max(1, math.ceil((until - now).total_seconds() / 60))
-        super().__init__(f"เข้าสู่ระบบผิดหลายครั้งเกินไป กรุณาลองใหม่ในอีก {minutes} นาที / "
-                         f"Too many failed sign-ins; try again in {minutes} minutes.")
+        super().__init__("too_many_attempts", N_("เข้าสู่ระบบผิดหลายครั้งเกินไป กรุณาลองใหม่ในอีก %(minutes)s นาที"),
+                         minutes=minutes)
         self.until = until
 
 

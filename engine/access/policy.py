@@ -10,7 +10,7 @@ from sqlalchemy import and_, false, or_, select, union_all
 from sqlalchemy.sql import ColumnElement
 
 from db.models import HumanTask, ProcessInstance, User
-from engine.errors import Forbidden
+from engine.errors import N_, Forbidden, Text
 
 # The role sets, each written once.
 OVERSEERS = frozenset({"group_head", "admin", "auditor", "area_director"})  # watch every process and school
@@ -23,25 +23,23 @@ REGISTER_KEEPERS = frozenset({"clerk", "admin"})
 REGISTER_APPROVERS = frozenset({"group_head", "area_director"})
 READ_ONLY = frozenset({"auditor"})  # reads everything, changes nothing of their own accord
 
-# capability -> (the roles that have it, why others are refused: Thai / English)
-CAPABILITIES: dict[str, tuple[frozenset[str], str]] = {
-    "watch": (OVERSEERS, "บทบาทของท่านดูแดชบอร์ดไม่ได้ / Your roles cannot read the dashboard."),
-    "read_all_tasks": (OVERSEERS, "บทบาทของท่านทำสิ่งนี้ไม่ได้ / Your roles do not allow this."),
-    "read_audit": (OVERSEERS, "บทบาทของท่านอ่านบันทึกการตรวจสอบไม่ได้ / Your roles cannot read the audit trail."),
-    "operate_instances": (OPERATORS, "เฉพาะผู้อำนวยการกลุ่มหรือผู้ดูแลระบบ / Only a group head or admin may do this."),
-    "assign_tasks": (OPERATORS, "เฉพาะผู้อำนวยการกลุ่มหรือผู้ดูแลระบบ / Only a group head or admin may assign."),
-    "manage_delegations": (OPERATORS, "เฉพาะผู้อำนวยการกลุ่มหรือผู้ดูแลระบบ / Only a group head or admin may do this."),
-    "read_delegations": (OPERATORS | READ_ONLY, "บทบาทของท่านทำสิ่งนี้ไม่ได้ / Your roles do not allow this."),
-    "administer": (ADMINS, "เฉพาะผู้ดูแลระบบ / Only an administrator may do this."),
-    "read_all_mail": (ADMINS, "เฉพาะผู้ดูแลระบบ / Only an administrator may do this."),
-    "read_users": (USER_READERS, "บทบาทของท่านดูรายชื่อผู้ใช้ไม่ได้ / Your roles cannot list the accounts."),
-    "read_reports": (REPORT_READERS, "บทบาทของท่านทำสิ่งนี้ไม่ได้ / Your roles do not allow this."),
-    "read_registers": (REGISTER_READERS,
-                       "บทบาทของท่านทำสิ่งนี้กับทะเบียนหนังสือไม่ได้ / Your roles do not allow this on the registers."),
-    "keep_registers": (REGISTER_KEEPERS,
-                       "บทบาทของท่านทำสิ่งนี้กับทะเบียนหนังสือไม่ได้ / Your roles do not allow this on the registers."),
-    "approve_disposal": (REGISTER_APPROVERS,
-                         "บทบาทของท่านทำสิ่งนี้กับทะเบียนหนังสือไม่ได้ / Your roles do not allow this on the registers."),
+# capability -> (the roles that have it, the refusal's code, why others are refused)
+CAPABILITIES: dict[str, tuple[frozenset[str], str, Text]] = {
+    "watch": (OVERSEERS, "may_not_read_dashboard", N_("บทบาทของท่านดูแดชบอร์ดไม่ได้")),
+    "read_all_tasks": (OVERSEERS, "roles_forbid", N_("บทบาทของท่านทำสิ่งนี้ไม่ได้")),
+    "read_audit": (OVERSEERS, "may_not_read_audit", N_("บทบาทของท่านอ่านบันทึกการตรวจสอบไม่ได้")),
+    "operate_instances": (OPERATORS, "group_head_or_admin_only", N_("เฉพาะผู้อำนวยการกลุ่มหรือผู้ดูแลระบบ")),
+    "assign_tasks": (OPERATORS, "group_head_or_admin_only", N_("เฉพาะผู้อำนวยการกลุ่มหรือผู้ดูแลระบบ")),
+    "manage_delegations": (OPERATORS, "group_head_or_admin_only", N_("เฉพาะผู้อำนวยการกลุ่มหรือผู้ดูแลระบบ")),
+    "read_delegations": (OPERATORS | READ_ONLY, "roles_forbid", N_("บทบาทของท่านทำสิ่งนี้ไม่ได้")),
+    "administer": (ADMINS, "admin_only", N_("เฉพาะผู้ดูแลระบบ")),
+    "read_all_mail": (ADMINS, "admin_only", N_("เฉพาะผู้ดูแลระบบ")),
+    "read_users": (USER_READERS, "may_not_list_users", N_("บทบาทของท่านดูรายชื่อผู้ใช้ไม่ได้")),
+    "read_reports": (REPORT_READERS, "roles_forbid", N_("บทบาทของท่านทำสิ่งนี้ไม่ได้")),
+    "read_registers": (REGISTER_READERS, "may_not_use_registers", N_("บทบาทของท่านทำสิ่งนี้กับทะเบียนหนังสือไม่ได้")),
+    "keep_registers": (REGISTER_KEEPERS, "may_not_use_registers", N_("บทบาทของท่านทำสิ่งนี้กับทะเบียนหนังสือไม่ได้")),
+    "approve_disposal": (REGISTER_APPROVERS, "may_not_use_registers",
+                         N_("บทบาทของท่านทำสิ่งนี้กับทะเบียนหนังสือไม่ได้")),
 }
 
 
@@ -97,7 +95,8 @@ def may(user: "User | Principal", capability: str) -> bool:
 def require(user: "User | Principal", capability: str) -> None:
     """Forbidden unless the user may."""
     if not may(user, capability):
-        raise Forbidden(CAPABILITIES[capability][1])
+        _, code, text = CAPABILITIES[capability]
+        raise Forbidden(code, text)
 
 
 def reads_only(user: "User | Principal") -> bool:

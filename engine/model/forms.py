@@ -1,4 +1,4 @@
-"""Task forms: field definitions from the BPMN, validated with marshmallow, errors in Thai and English."""
+"""Task forms: field definitions from the BPMN, validated with marshmallow, errors as translatable `Text`."""
 import json
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -6,21 +6,21 @@ from functools import lru_cache
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from engine.errors import Invalid
+from engine.errors import Invalid, N_
 
 FIELD_TYPES = ("text", "textarea", "date", "number", "choice", "multichoice", "boolean")
 
 MESSAGES = {
-    "required": "กรุณากรอกข้อมูลนี้ / This field is required.",
-    "null": "ห้ามเว้นว่าง / This field may not be empty.",
-    "invalid": "รูปแบบข้อมูลไม่ถูกต้อง / Not a valid value.",
-    "unknown": "ไม่มีช่องนี้ในแบบฟอร์ม / Unknown field.",
-    "choice": "ต้องเลือกจาก: {choices} / Must be one of: {choices}.",
-    "length": "ยาวเกิน {max} ตัวอักษร / Longer than {max} characters.",
-    "number": "ต้องเป็นตัวเลขที่มีค่าจำกัด / Must be a finite number.",
-    "nul": "ห้ามมีอักขระ NUL / NUL characters are not allowed.",
+    "required": N_("กรุณากรอกข้อมูลนี้"),
+    "null": N_("ห้ามเว้นว่าง"),
+    "invalid": N_("รูปแบบข้อมูลไม่ถูกต้อง"),
+    "unknown": N_("ไม่มีช่องนี้ในแบบฟอร์ม"),
+    "choice": N_("ต้องเลือกจาก: %(choices)s"),
+    "length": N_("ยาวเกิน %(max)s ตัวอักษร"),
+    "number": N_("ต้องเป็นตัวเลขที่มีค่าจำกัด"),
+    "nul": N_("ห้ามมีอักขระ NUL"),
 }
-# A multichoice's items speak Thai and English too (marshmallow's own messages are English only).
+# A multichoice's items are translated too (marshmallow's own messages are English only).
 _ITEM_MESSAGES = {"null": MESSAGES["null"], "invalid": MESSAGES["invalid"]}
 
 
@@ -89,7 +89,7 @@ def parse_form(text: str | None) -> FormDef:
 
 def _choice_validator(definition: FieldDef):
     values = [v for v, _ in definition.choices]
-    return validate.OneOf(values, error=MESSAGES["choice"].format(choices=", ".join(values)))
+    return validate.OneOf(values, error=MESSAGES["choice"].bind(choices=", ".join(values)))
 
 
 def _no_nul(value: str) -> None:
@@ -99,8 +99,8 @@ def _no_nul(value: str) -> None:
 
 
 def _text(max_len: int):
-    return lambda d, kw: fields.String(validate=[validate.Length(max=max_len, error=MESSAGES["length"]), _no_nul],
-                                       **kw)
+    too_long = MESSAGES["length"].bind(max=max_len)
+    return lambda d, kw: fields.String(validate=[validate.Length(max=max_len, error=too_long), _no_nul], **kw)
 
 
 def _number(d, kw):
@@ -144,5 +144,5 @@ def validate_form(form: FormDef, data) -> dict:
         loaded = schema.load(data if data is not None else {})
     except ValidationError as err:
         errors = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
-        raise Invalid("แบบฟอร์มไม่ถูกต้อง / The form has errors.", fields=errors) from None
+        raise Invalid("form_invalid", N_("แบบฟอร์มไม่ถูกต้อง"), fields=errors) from None
     return {key: value.isoformat() if isinstance(value, date) else value for key, value in loaded.items()}

@@ -10,7 +10,7 @@ from db.models import HumanTask, Holiday, Network, School, User, UserRole
 from engine.access.policy import require
 from engine.trail import audit
 from engine.access.accounts import hash_password
-from engine.errors import Conflict, Invalid, NotFound
+from engine.errors import Conflict, Invalid, NotFound, N_
 from engine.model.roles import ROLES
 from engine.model.status import TaskStatus
 
@@ -24,7 +24,7 @@ def find_user(session: Session, username: str) -> User:
     """A user (active or not) by name, or 404."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise NotFound(f"ไม่พบผู้ใช้ / No user {username!r}")
+        raise NotFound("user_not_found", N_("ไม่พบผู้ใช้ %(username)r"), username=username)
     return user
 
 
@@ -33,17 +33,17 @@ def _school(session, code: str | None) -> School | None:
         return None
     school = session.scalar(select(School).where(School.code == code))
     if school is None:
-        raise Invalid("ไม่พบโรงเรียน / Unknown school.", fields={"school": [f"no school {code!r}"]})
+        raise Invalid("unknown_school", N_("ไม่พบโรงเรียน"), fields={"school": [f"no school {code!r}"]})
     return school
 
 
 def _check_roles(roles, school: School | None) -> None:
     unknown = sorted(set(roles) - set(ROLES))
     if unknown or not roles:
-        raise Invalid("บทบาทไม่ถูกต้อง / Unknown roles.",
+        raise Invalid("unknown_roles", N_("บทบาทไม่ถูกต้อง"),
                       fields={"roles": [f"unknown: {unknown}" if unknown else "empty"]})
     if ("school" in roles) != (school is not None):
-        raise Invalid("บัญชีสถานศึกษาต้องระบุโรงเรียน / A school account needs a school, and only it.",
+        raise Invalid("school_account_school", N_("บัญชีสถานศึกษาต้องระบุโรงเรียน"),
                       fields={"school": ["required with role school, and only with it"]})
 
 
@@ -57,12 +57,12 @@ def _check_account(fields: dict) -> None:
     if not EMAIL.fullmatch(fields.get("email") or "") or len(fields["email"]) > 200:
         problems["email"] = ["not an e-mail address"]
     if problems:
-        raise Invalid("ข้อมูลบัญชีไม่ถูกต้อง / The account's details are not valid.", fields=problems)
+        raise Invalid("invalid_account", N_("ข้อมูลบัญชีไม่ถูกต้อง"), fields=problems)
 
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise Invalid("รหัสผ่านสั้นเกินไป / The password is too short.",
+        raise Invalid("password_too_short", N_("รหัสผ่านสั้นเกินไป"),
                       fields={"password": [f"at least {MIN_PASSWORD} characters"]})
 
 
@@ -88,7 +88,7 @@ def add_user(session: Session, actor: User, fields: dict, now: datetime) -> tupl
     require(actor, "administer")
     _check_account(fields)
     if session.scalar(select(User.id).where(User.username == fields["username"])):
-        raise Conflict("มีชื่อผู้ใช้นี้แล้ว / That username is taken.")
+        raise Conflict("username_taken", N_("มีชื่อผู้ใช้นี้แล้ว"))
     school = _school(session, fields.get("school"))
     _check_roles(fields["roles"], school)
     generated = None if fields.get("password") else secrets.token_urlsafe(9)
@@ -108,7 +108,7 @@ def _guard_self(actor: User, user: User, fields: dict) -> None:
     # An admin cannot lock the office out by deactivating or un-admining themselves.
     if actor.id == user.id and (fields.get("active") is False or
                                 ("roles" in fields and "admin" not in fields["roles"])):
-        raise Conflict("ท่านปิดบัญชีหรือถอดสิทธิ์ผู้ดูแลของตนเองไม่ได้ / You cannot deactivate or un-admin yourself.")
+        raise Conflict("not_yourself", N_("ท่านปิดบัญชีหรือถอดสิทธิ์ผู้ดูแลของตนเองไม่ได้"))
 
 
 def _change_roles_and_school(session, user: User, fields: dict) -> dict:
@@ -159,7 +159,7 @@ def reset_password(session: Session, actor: User, username: str, password: str |
 def _network(session, code: str) -> Network:
     network = session.scalar(select(Network).where(Network.code == code))
     if network is None:
-        raise Invalid("ไม่พบเครือข่าย / Unknown network.", fields={"network": [f"no network {code!r}"]})
+        raise Invalid("unknown_network", N_("ไม่พบเครือข่าย"), fields={"network": [f"no network {code!r}"]})
     return network
 
 
@@ -168,7 +168,7 @@ def _supervisor(session, username: str | None) -> User | None:
         return None
     user = session.scalar(select(User).where(User.username == username, User.active))
     if user is None or "supervisor" not in user.roles:
-        raise Invalid("ต้องเป็นศึกษานิเทศก์ / The supervisor must be an active supervisor.",
+        raise Invalid("not_a_supervisor", N_("ต้องเป็นศึกษานิเทศก์"),
                       fields={"supervisor": [f"{username!r} is not an active supervisor"]})
     return user
 
@@ -184,10 +184,10 @@ def save_network(session: Session, actor: User, code: str, fields: dict, now: da
     require(actor, "administer")
     exists = session.scalar(select(Network).where(Network.code == code))
     if create and exists is not None:
-        raise Conflict("มีรหัสเครือข่ายนี้แล้ว / That network code exists.")
+        raise Conflict("network_exists", N_("มีรหัสเครือข่ายนี้แล้ว"))
     network = exists if not create else Network(code=code, name=fields["name"])
     if network is None:
-        raise NotFound(f"ไม่พบเครือข่าย / No network {code!r}")
+        raise NotFound("network_not_found", N_("ไม่พบเครือข่าย %(network)r"), network=code)
     if "name" in fields:
         network.name = fields["name"]
     if "supervisor" in fields:
@@ -212,9 +212,9 @@ def save_school(session: Session, actor: User, code: str, fields: dict, now: dat
     require(actor, "administer")
     school = session.scalar(select(School).where(School.code == code))
     if create and school is not None:
-        raise Conflict("มีรหัสโรงเรียนนี้แล้ว / That school code exists.")
+        raise Conflict("school_exists", N_("มีรหัสโรงเรียนนี้แล้ว"))
     if not create and school is None:
-        raise NotFound(f"ไม่พบโรงเรียน / No school {code!r}")
+        raise NotFound("school_not_found", N_("ไม่พบโรงเรียน %(school)r"), school=code)
     school = school or School(code=code)
     if "name" in fields:
         school.name = fields["name"]
@@ -239,7 +239,7 @@ def add_holiday(session: Session, actor: User, day: date, name: str, now: dateti
     """Add a day off; due dates computed from now on avoid it (tasks already open keep theirs)."""
     require(actor, "administer")
     if session.get(Holiday, day) is not None:
-        raise Conflict("มีวันหยุดนี้แล้ว / That day is already a holiday.")
+        raise Conflict("holiday_exists", N_("มีวันหยุดนี้แล้ว"))
     row = Holiday(day=day, name=name)
     session.add(row)
     session.flush()
@@ -252,7 +252,7 @@ def remove_holiday(session: Session, actor: User, day: date, now: datetime) -> N
     require(actor, "administer")
     row = session.get(Holiday, day)
     if row is None:
-        raise NotFound(f"ไม่พบวันหยุด / No added holiday on {day.isoformat()}")
+        raise NotFound("holiday_not_found", N_("ไม่พบวันหยุดที่เพิ่มไว้วันที่ %(day)s"), day=day.isoformat())
     audit.record(session, now, actor.username, "holiday.remove", detail={"day": day.isoformat(), "name": row.name})
     session.delete(row)
     session.flush()

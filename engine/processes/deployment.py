@@ -10,7 +10,7 @@ from db.models import ProcessVersion
 from engine.trail import audit
 from engine.model.bpmn import Problem, check_document, executable_process_ids
 from engine.core import Engine
-from engine.errors import Invalid, NotFound
+from engine.errors import Invalid, N_, NotFound
 
 
 def bpmn_files(engine: Engine) -> list[Path]:
@@ -35,7 +35,8 @@ def deploy_all(engine: Engine, session: Session, actor: str, now: datetime) -> l
     """Deploy every changed process; refuse all of them if any file has a problem."""
     problems = check_all(engine)
     if problems:
-        raise Invalid("process files have problems", fields={"processes": [str(p) for p in problems]})
+        raise Invalid("process_files_broken", N_("ไฟล์กระบวนงานมีปัญหา"),
+                      fields={"processes": [str(p) for p in problems]})
     deployed = []
     for path in bpmn_files(engine):
         xml = path.read_bytes()
@@ -71,7 +72,7 @@ def latest_version(session: Session, process_id: str) -> ProcessVersion:
     """The newest deployed version of a process."""
     version = session.scalar(_LATEST, {"process_id": process_id})
     if version is None:
-        raise NotFound(f"ไม่พบกระบวนงาน / No deployed process {process_id!r}")
+        raise NotFound("process_not_deployed", N_("ไม่พบกระบวนงาน %(process_id)r"), process_id=process_id)
     return version
 
 

@@ -31,7 +31,7 @@ from db.models import AuditEvent, Evidence, HumanTask, ProcessInstance
 from engine.trail import audit
 from engine.calendar.thai import ce_year, format_thai_date
 from engine.core import Engine
-from engine.errors import Conflict, Invalid, NotFound
+from engine.errors import Conflict, Invalid, N_, NotFound
 from engine.records.registers import settings as register_settings
 from engine.model.status import InstanceStatus
 
@@ -63,18 +63,18 @@ def cycle_instances(session: Session, cycle_year: int, process_id: str | None) -
 def closed_cycle(session: Session, cycle_year: int, process_id: str | None) -> list[ProcessInstance]:
     """The instances to archive, or a clear refusal if there are none or one is still open or purged."""
     rows = cycle_instances(session, cycle_year, process_id)
-    what = f"{process_id or 'ทุกกระบวนงาน / every process'} {cycle_year}"
     if not rows:
-        raise NotFound(f"ไม่มีกระบวนงานในรอบปี {what} / No instance in cycle {what}")
+        raise NotFound("cycle_empty", N_("ไม่มีกระบวนงานในรอบปี %(process)s %(cycle)s"),
+                       process=process_id or N_("ทุกกระบวนงาน"), cycle=cycle_year)
     open_rows = [r for r in rows if r.status not in CLOSED]
     if open_rows:
         listed = ", ".join(f"#{r.id} {r.process_id} ({r.status})" for r in open_rows[:10])
-        raise Conflict(f"รอบปี {cycle_year} ยังมีกระบวนงานที่ยังไม่สิ้นสุด {len(open_rows)} รายการ "
-                       f"ต้องให้เสร็จหรือยกเลิกก่อน / Cycle {cycle_year} still has {len(open_rows)} open instances; "
-                       f"finish or cancel them first: {listed}", fields={"cycle": [listed]})
+        raise Conflict("cycle_open", N_("รอบปี %(cycle)s ยังมีกระบวนงานที่ยังไม่สิ้นสุด %(count)s รายการ "
+                                        "ต้องให้เสร็จหรือยกเลิกก่อน: %(listed)s"),
+                       fields={"cycle": [listed]}, cycle=cycle_year, count=len(open_rows), listed=listed)
     purged = [r.id for r in rows if is_purged(r)]
     if purged:
-        raise Conflict(f"กระบวนงานถูกย้ายไปเก็บในคลังแล้ว / Already archived and purged: {purged[:10]}")
+        raise Conflict("already_purged", N_("กระบวนงานถูกย้ายไปเก็บในคลังแล้ว: %(ids)s"), ids=str(purged[:10]))
     return rows
 
 
@@ -161,7 +161,7 @@ def _segment(session: Session, ids: list[int]) -> list[AuditEvent]:
     bounds = session.execute(select(AuditEvent.id).where(AuditEvent.instance_id.in_(ids))
                              .order_by(AuditEvent.id)).scalars().all()
     if not bounds:
-        raise Conflict("ไม่พบประวัติของกระบวนงานเหล่านี้ / These instances have no audit events")
+        raise Conflict("no_audit_events", N_("ไม่พบประวัติของกระบวนงานเหล่านี้"))
     return list(session.scalars(select(AuditEvent).where(AuditEvent.id.between(bounds[0], bounds[-1]))
                                 .order_by(AuditEvent.id)))
 
@@ -177,7 +177,7 @@ def write_archive(engine: Engine, session: Session, rows: list[ProcessInstance],
     for sha in sorted(shas):
         source = engine.evidence.path_for(sha)
         if not source.is_file() or copy_verified(source, target / "evidence" / sha[:2] / sha) != sha:
-            raise Conflict(f"ไฟล์หลักฐาน {sha} หายหรือเสีย / evidence file {sha} is missing or altered")
+            raise Conflict("evidence_missing", N_("ไฟล์หลักฐาน %(sha)s หายหรือเสีย"), sha=sha)
     events = _segment(session, [r.id for r in rows])
     _write(target / SEGMENT, "".join(json.dumps(event_json(e), ensure_ascii=False) + "\n" for e in events))
     files = {str(p.relative_to(target)): sha256_file(p) for p in sorted(target.rglob("*")) if p.is_file()}
@@ -246,7 +246,8 @@ def archive_cycle(engine: Engine, session: Session, actor: str, cycle_year: int,
     """Archive a closed cycle into `target` (an audited event), and purge it from the live system if asked."""
     target = Path(target)
     if target.exists() and any(target.iterdir()):
-        raise Invalid(f"โฟลเดอร์ปลายทางมีไฟล์อยู่แล้ว / {target} is not empty", fields={"path": ["not empty"]})
+        raise Invalid("target_not_empty", N_("โฟลเดอร์ปลายทาง %(target)s มีไฟล์อยู่แล้ว"),
+                      fields={"path": ["not empty"]}, target=str(target))
     rows = closed_cycle(session, cycle_year, process_id)
     years = register_settings(session)["retention_years"]  # the office's setting, 10 years by default
     meta = {"format": 1, "cycle_year": cycle_year, "process_id": process_id, "created_at": now.isoformat(),
@@ -255,7 +256,8 @@ def archive_cycle(engine: Engine, session: Session, actor: str, cycle_year: int,
     manifest = write_archive(engine, session, rows, target, meta)
     problems = verify_archive(target, session)
     if problems:
-        raise Conflict("เขียนคลังเอกสารแล้วตรวจสอบไม่ผ่าน / The archive did not verify: " + "; ".join(problems[:5]))
+        raise Conflict("archive_unverified", N_("เขียนคลังเอกสารแล้วตรวจสอบไม่ผ่าน: %(problems)s"),
+                       problems="; ".join(problems[:5]))
     digest = sha256_file(target / MANIFEST)
     audit.record(session, now, actor, "archive.create", process_id=process_id, detail={
         "cycle_year": cycle_year, "path": str(target.resolve()), "manifest_sha256": digest,
@@ -272,8 +274,8 @@ def purge_archived(engine: Engine, session: Session, actor: str, rows: list[Proc
     ids = {r.id for r in rows}
     for row in session.scalars(select(ProcessInstance).where(ProcessInstance.id.in_(ids)).with_for_update()):
         if row.status not in CLOSED or is_purged(row):
-            raise Conflict(f"กระบวนงาน #{row.id} เปลี่ยนไประหว่างเก็บเข้าคลัง / "
-                           f"Instance {row.id} changed while archived")
+            raise Conflict("changed_while_archived", N_("กระบวนงาน #%(instance_id)s เปลี่ยนไประหว่างเก็บเข้าคลัง"),
+                           instance_id=row.id)
         document_sha = hashlib.sha256(row.document.encode("utf-8")).hexdigest()
         row.document = json.dumps({"khumue_archived": {"manifest_sha256": manifest_sha256,
                                                        "document_sha256": document_sha, "at": now.isoformat()}})

@@ -16,7 +16,7 @@ from db.models import HumanTask, RegisterCounter, RegisterEntry, RegisterLoan, S
 from engine.access.policy import require
 from engine.trail import audit
 from engine.calendar.thai import be_year, ce_year
-from engine.errors import Conflict, Invalid, NotFound
+from engine.errors import Conflict, Invalid, NotFound, N_
 from engine.calendar.digits import to_arabic_digits, to_thai_digits
 
 KINDS = {"incoming": "ทะเบียนหนังสือรับ", "outgoing": "ทะเบียนหนังสือส่ง"}
@@ -123,12 +123,12 @@ def _letter_values(kind: str, facts: dict) -> dict:
     errors = {}
     for column, levels in (("urgency", URGENCY), ("secrecy", SECRECY)):
         if values[column] not in levels:
-            errors[_FIELDS[kind][column]] = [f"ต้องเป็น / must be one of: {', '.join(levels)}"]
+            errors[_FIELDS[kind][column]] = [N_("ต้องเป็น: %(levels)s", levels=", ".join(levels))]
     for column in ("subject", "counterpart"):
         if not str(values[column] or "").strip():
-            errors[_FIELDS[kind][column]] = ["กรุณากรอกข้อมูลนี้ / This field is required."]
+            errors[_FIELDS[kind][column]] = [N_("กรุณากรอกข้อมูลนี้")]
     if errors:
-        raise Invalid("ลงทะเบียนหนังสือไม่ได้ / The letter cannot be registered.", fields=errors)
+        raise Invalid("letter_not_registered", N_("ลงทะเบียนหนังสือไม่ได้"), fields=errors)
     if values["letter_date"]:
         values["letter_date"] = date.fromisoformat(str(values["letter_date"]))
     return values
@@ -148,9 +148,8 @@ def _copies(task: HumanTask | None, facts: dict) -> dict:
 
 def _prefix(kind: str, office: dict) -> str | None:
     if kind == "outgoing" and not office["prefix"]:
-        raise Invalid("ยังไม่ได้ตั้งรหัสหนังสือของสำนักงาน / The office's letter code is not set.",
-                      fields={PREFIX_KEY: ["ผู้ดูแลระบบตั้งได้ที่ PUT /api/v1/registers/settings / "
-                                           "an admin sets it with PUT /api/v1/registers/settings"]})
+        raise Invalid("letter_code_not_set", N_("ยังไม่ได้ตั้งรหัสหนังสือของสำนักงาน"),
+                      fields={PREFIX_KEY: [N_("ผู้ดูแลระบบตั้งได้ที่ PUT /api/v1/registers/settings")]})
     return office["prefix"]
 
 
@@ -188,9 +187,8 @@ def _retention_years(facts: dict) -> int:
     if years is None:
         return DEFAULT_RETENTION_YEARS
     if float(years) != int(years) or not 1 <= int(years) <= MAX_RETENTION_YEARS:
-        raise Invalid("อายุการเก็บไม่ถูกต้อง / Invalid retention period.",
-                      fields={"out_retention_years": [f"จำนวนปีเต็ม 1–{MAX_RETENTION_YEARS} / "
-                                                      f"whole years, 1–{MAX_RETENTION_YEARS}"]})
+        raise Invalid("invalid_retention", N_("อายุการเก็บไม่ถูกต้อง"),
+                      fields={"out_retention_years": [N_("จำนวนปีเต็ม 1–%(max)s", max=MAX_RETENTION_YEARS)]})
     return int(years)
 
 
@@ -248,7 +246,7 @@ def get_entry(session: Session, user: User, entry_id: int, for_update: bool = Fa
     require(user, "read_registers")
     entry = session.get(RegisterEntry, entry_id, with_for_update=for_update or None)
     if entry is None:
-        raise NotFound(f"ไม่พบรายการในทะเบียน / No register entry {entry_id}")
+        raise NotFound("entry_not_found", N_("ไม่พบรายการในทะเบียน #%(entry_id)s"), entry_id=entry_id)
     return entry
 
 
@@ -260,9 +258,9 @@ def lend(session: Session, user: User, entry_id: int, borrower: str, now: dateti
     require(user, "keep_registers")
     entry = get_entry(session, user, entry_id, for_update=True)
     if entry.status == EntryStatus.DESTROYED:
-        raise Conflict("หนังสือนี้ถูกทำลายแล้ว / This letter has been destroyed.")
+        raise Conflict("letter_destroyed", N_("หนังสือนี้ถูกทำลายแล้ว"))
     if any(loan.returned_at is None for loan in entry.loans):
-        raise Conflict("หนังสือนี้ถูกยืมอยู่ / This letter is on loan.")
+        raise Conflict("letter_on_loan", N_("หนังสือนี้ถูกยืมอยู่"))
     loan = RegisterLoan(entry=entry, borrower=borrower, purpose=purpose, due_back=due_back,
                         borrowed_at=now, lent_by_id=user.id)
     session.add(loan)
@@ -277,9 +275,9 @@ def return_loan(session: Session, user: User, loan_id: int, now: datetime) -> Re
     require(user, "keep_registers")
     loan = session.get(RegisterLoan, loan_id, with_for_update=True)
     if loan is None:
-        raise NotFound(f"ไม่พบรายการยืม / No loan {loan_id}")
+        raise NotFound("loan_not_found", N_("ไม่พบรายการยืม #%(loan_id)s"), loan_id=loan_id)
     if loan.returned_at is not None:
-        raise Conflict("คืนหนังสือนี้แล้ว / This loan was already returned.")
+        raise Conflict("loan_returned", N_("คืนหนังสือนี้แล้ว"))
     loan.returned_at, loan.received_by_id = now, user.id
     audit.record(session, now, user.username, "register.return", instance_id=loan.entry.instance_id,
                  detail={"entry_id": loan.entry_id, "loan_id": loan.id, "borrower": loan.borrower})

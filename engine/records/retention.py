@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from db.models import DestructionList, DestructionListItem, RegisterEntry, User
 from engine.trail import audit
-from engine.errors import Conflict, Invalid, NotFound
+from engine.errors import Conflict, Invalid, NotFound, N_
 from engine.access.policy import require
 from engine.records.registers import EntryStatus
 
@@ -60,11 +60,11 @@ def _entries_to_list(engine, session: Session, entry_ids: list[int] | None, now:
     for entry_id in entry_ids:
         entry = rows.get(entry_id)
         if entry is None or entry.status != EntryStatus.KEPT or entry.destroy_after >= today:
-            errors[str(entry_id)] = ["ยังไม่ถึงกำหนดทำลาย หรือไม่ได้เก็บรักษาอยู่ / not kept and due for destruction"]
+            errors[str(entry_id)] = [N_("ยังไม่ถึงกำหนดทำลาย หรือไม่ได้เก็บรักษาอยู่")]
         elif any(loan.returned_at is None for loan in entry.loans):
-            errors[str(entry_id)] = ["ถูกยืมอยู่ ต้องคืนก่อน / on loan; it must be returned first"]
+            errors[str(entry_id)] = [N_("ถูกยืมอยู่ ต้องคืนก่อน")]
     if errors:
-        raise Invalid("มีรายการที่ทำลายไม่ได้ / Some entries cannot be listed.", fields={"entry_ids": errors})
+        raise Invalid("entries_not_destroyable", N_("มีรายการที่ทำลายไม่ได้"), fields={"entry_ids": errors})
     return [rows[i] for i in dict.fromkeys(entry_ids)]
 
 
@@ -74,8 +74,7 @@ def create_list(engine, session: Session, user: User, entry_ids: list[int] | Non
     require(user, "keep_registers")
     entries = _entries_to_list(engine, session, entry_ids, now)
     if not entries:
-        raise Invalid("ไม่มีหนังสือที่ครบกำหนดทำลาย / No letter is due for destruction.",
-                      fields={"entry_ids": ["ว่าง / empty"]})
+        raise Invalid("nothing_due", N_("ไม่มีหนังสือที่ครบกำหนดทำลาย"), fields={"entry_ids": [N_("ว่าง")]})
     listing = DestructionList(status=ListStatus.PENDING, note=note, created_by_id=user.id, created_at=now)
     session.add(listing)
     session.flush()
@@ -95,7 +94,7 @@ def get_list(session: Session, user: User, list_id: int, for_update: bool = Fals
     require(user, "read_registers")
     listing = session.get(DestructionList, list_id, with_for_update=for_update or None)
     if listing is None:
-        raise NotFound(f"ไม่พบบัญชีขอทำลาย / No destruction list {list_id}")
+        raise NotFound("list_not_found", N_("ไม่พบบัญชีขอทำลาย #%(list_id)s"), list_id=list_id)
     return listing
 
 
@@ -105,10 +104,10 @@ def decide(session: Session, user: User, list_id: int, decision: str, note: str 
     require(user, "approve_disposal")
     listing = get_list(session, user, list_id, for_update=True)
     if listing.status != ListStatus.PENDING:
-        raise Conflict("บัญชีนี้พิจารณาแล้ว / This list was already decided.")
+        raise Conflict("list_decided", N_("บัญชีนี้พิจารณาแล้ว"))
     if decision == "reject" and not (note or "").strip():
-        raise Invalid("กรุณาระบุเหตุผลที่ไม่อนุมัติ / Say why the list is rejected.",
-                      fields={"note": ["กรุณากรอกข้อมูลนี้ / This field is required."]})
+        raise Invalid("rejection_reason_required", N_("กรุณาระบุเหตุผลที่ไม่อนุมัติ"),
+                      fields={"note": [N_("กรุณากรอกข้อมูลนี้")]})
     list_status, entry_status, action = DECISIONS[decision]
     listing.status, listing.decided_by_id, listing.decided_at, listing.decision_note = list_status, user.id, now, note
     for item in listing.items:

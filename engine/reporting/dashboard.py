@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, aliased
 from db.models import HumanTask, Network, ProcessInstance, ProcessVersion, School, User
 from engine.access.policy import require
 from engine.core import Engine
-from engine.errors import NotFound
+from engine.errors import NotFound, N_
 from engine.processes.deployment import latest_version
 from engine.model.status import InstanceStatus, TaskStatus
 
@@ -115,7 +115,8 @@ def _roots(session: Session, process_id: str, cycle: int) -> list[tuple[int, dic
         ProcessInstance.parent_id.is_(None), ProcessInstance.status != InstanceStatus.CANCELLED)
         .order_by(ProcessInstance.id)).all()
     if not rows:
-        raise NotFound(f"ไม่พบกระบวนงาน {process_id} ของรอบ {cycle} / No live instance of {process_id} for {cycle}")
+        raise NotFound("no_live_instance", N_("ไม่พบกระบวนงาน %(process_id)s ของรอบ %(cycle)s"),
+                       process_id=process_id, cycle=cycle)
     return [(row.id, row.data or {}) for row in rows]
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from db.models import HumanTask, ProcessInstance, Setting
 from engine.calendar.thai import format_thai_date
 from engine.core import Engine
-from engine.errors import Invalid
+from engine.errors import Invalid, N_
 from engine.model.forms import FieldDef
 from engine.model.status import InstanceStatus, TaskStatus
 from engine.runtime.tasks import step_of
@@ -161,11 +161,11 @@ def check_period(fiscal_year, quarter) -> None:
     """Refuse a fiscal year outside พ.ศ. 2500–2700 or a quarter outside 1–4."""
     fields = {}
     if not isinstance(fiscal_year, int) or fiscal_year not in FISCAL_YEARS:
-        fields["fiscal_year"] = ["ปีงบประมาณ พ.ศ. 2500–2700 / a Buddhist-era fiscal year, 2500–2700"]
+        fields["fiscal_year"] = [N_("ปีงบประมาณ พ.ศ. 2500–2700")]
     if quarter is not None and quarter not in QUARTERS:
-        fields["quarter"] = ["ไตรมาส 1–4 / quarter 1–4"]
+        fields["quarter"] = [N_("ไตรมาส 1–4")]
     if fields:
-        raise Invalid("ข้อมูลไม่ถูกต้อง / Invalid input.", fields=fields)
+        raise Invalid("invalid_input", N_("ข้อมูลไม่ถูกต้อง"), fields=fields)
 
 
 def office_name(session: Session) -> str:
@@ -322,5 +322,5 @@ def build_pack(engine: Engine, session: Session, kind: str, fiscal_year: int, qu
                now: datetime) -> ReportPack:
     """The pack of a kind (`emenscr` or `emes`) for the period."""
     if kind not in PACKS:
-        raise Invalid("ไม่มีรายงานนี้ / No such report.", fields={"kind": [f"one of {', '.join(PACKS)}"]})
+        raise Invalid("no_such_report", N_("ไม่มีรายงานนี้"), fields={"kind": [f"one of {', '.join(PACKS)}"]})
     return PACKS[kind](engine, session, fiscal_year, quarter, now)

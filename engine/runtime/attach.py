@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from db.models import Evidence, HumanTask, User
 from engine.trail import audit
 from engine.core import Engine
-from engine.errors import Conflict, Forbidden, Invalid
+from engine.errors import Conflict, Forbidden, Invalid, N_
 from engine.access.policy import behalf, can_act, groups_of
 from engine.model.status import TaskStatus
 from engine.runtime.tasks import get_task
@@ -18,9 +18,9 @@ from engine.runtime.tasks import get_task
 def _writable_task(engine, session, user, task_id) -> HumanTask:
     task = get_task(session, user, task_id)
     if task.status != TaskStatus.OPEN:
-        raise Conflict("งานนี้ปิดแล้ว / The task is closed.")
+        raise Conflict("task_closed", N_("งานนี้ปิดแล้ว"))
     if not can_act(user, task, groups_of(engine.catalog)):
-        raise Forbidden("งานนี้ไม่ใช่ของท่าน / This task is not yours.")
+        raise Forbidden("task_not_yours", N_("งานนี้ไม่ใช่ของท่าน"))
     return task
 
 
@@ -49,7 +49,7 @@ def add_link(engine: Engine, session: Session, user: User, task_id: int, url: st
     task = _writable_task(engine, session, user, task_id)
     parsed = urlparse(url or "")
     if parsed.scheme not in ("http", "https") or not parsed.netloc or len(url) > 2000:
-        raise Invalid("ลิงก์ไม่ถูกต้อง / Not a valid link.", fields={"url": ["ต้องขึ้นต้นด้วย http(s):// / must be http(s)"]})
+        raise Invalid("invalid_link", N_("ลิงก์ไม่ถูกต้อง"), fields={"url": [N_("ต้องขึ้นต้นด้วย http(s)://")]})
     return _add(session, user, task, now, kind="url", url=url)
 
 
@@ -57,7 +57,7 @@ def add_note(engine: Engine, session: Session, user: User, task_id: int, note: s
     """Attach a written note."""
     task = _writable_task(engine, session, user, task_id)
     if not (note or "").strip() or len(note) > 20000:
-        raise Invalid("บันทึกว่างหรือยาวเกินไป / The note is empty or too long.", fields={"note": ["1–20000 characters"]})
+        raise Invalid("invalid_note", N_("บันทึกว่างหรือยาวเกินไป"), fields={"note": ["1–20000 characters"]})
     return _add(session, user, task, now, kind="note", note=note.strip())
 
 

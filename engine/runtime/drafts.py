@@ -12,7 +12,7 @@ from engine.runtime import attach
 from engine.trail import audit
 from engine.runtime import tasks
 from engine.core import Engine
-from engine.errors import Conflict, Forbidden, Invalid
+from engine.errors import Conflict, Forbidden, Invalid, N_
 from engine.access.policy import can_act, groups_of
 from engine.model.status import TaskStatus
 
@@ -35,7 +35,7 @@ def _clean_values(values: dict, names: set[str]) -> dict:
             continue
         items = value if isinstance(value, list) else [value]
         if any(len(str(item)) > MAX_VALUE_CHARS for item in items):
-            raise Invalid("ข้อความยาวเกินไป / A value is too long.", fields={name: [f"max {MAX_VALUE_CHARS}"]})
+            raise Invalid("value_too_long", N_("ข้อความยาวเกินไป"), fields={name: [f"max {MAX_VALUE_CHARS}"]})
         out[name] = [str(item) for item in items] if isinstance(value, list) else str(value)
     return out
 
@@ -45,9 +45,9 @@ def save_draft(engine: Engine, session: Session, user: User, task_id: int, value
     """Keep the user's unfinished answers to an open task they may do (one draft per task and user)."""
     task = tasks.get_task(session, user, task_id)
     if task.status != TaskStatus.OPEN:
-        raise Conflict("งานนี้ปิดแล้ว / The task is closed.")
+        raise Conflict("task_closed", N_("งานนี้ปิดแล้ว"))
     if not can_act(user, task, groups_of(engine.catalog)):
-        raise Forbidden("งานนี้ไม่ใช่ของท่าน / This task is not yours.")
+        raise Forbidden("task_not_yours", N_("งานนี้ไม่ใช่ของท่าน"))
     names = {f.name for f in tasks.step_of(engine, task).form.fields}
     clean = _clean_values(values, names)
     draft = draft_for(session, user, task_id)

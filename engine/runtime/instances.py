@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from db.dialect import InsertOrIgnore
 from db.models import AuditEvent, CycleStart, HumanTask, Network, ProcessInstance, User
 from engine.core import Engine
-from engine.errors import Forbidden, Invalid, NotFound
+from engine.errors import Forbidden, Invalid, N_, NotFound
 from engine.access.policy import visible_instances_clause
 from engine.runtime.stepping import new_instance
 from engine.model.status import TaskStatus
@@ -17,9 +17,9 @@ def start(engine: Engine, session: Session, user: User, process_id: str, data: d
     """Start a process for a cycle (data.cycle_year in พ.ศ., default the current one) and scope."""
     entry = engine.catalog.get(process_id)
     if entry is None or entry.child_of is not None:
-        raise NotFound(f"ไม่พบกระบวนงาน / No process {process_id!r}")
+        raise NotFound("process_not_found", N_("ไม่พบกระบวนงาน %(process_id)r"), process_id=process_id)
     if not may_start(user, entry):
-        raise Forbidden("บทบาทของท่านเริ่มกระบวนงานนี้ไม่ได้ / Your roles cannot start this process.")
+        raise Forbidden("may_not_start", N_("บทบาทของท่านเริ่มกระบวนงานนี้ไม่ได้"))
     data = dict(data or {})
     cycle_year = data.pop("cycle_year", None) or entry.start_rule.current_cycle(now)
     scope = _scope(session, data.pop("scope", None))
@@ -53,7 +53,7 @@ def _scope(session, scope: dict | None) -> dict | None:
     if not scope or not scope.get("network"):
         return None
     if session.scalar(select(Network.id).where(Network.code == scope["network"])) is None:
-        raise Invalid("ไม่พบเครือข่าย / Unknown network.", fields={"scope": [f"no network {scope['network']!r}"]})
+        raise Invalid("unknown_network", N_("ไม่พบเครือข่าย"), fields={"scope": [f"no network {scope['network']!r}"]})
     return {"network": scope["network"]}
 
 
@@ -63,7 +63,7 @@ def _owner(session, user: User, username: str | None) -> User:
         return user
     owner = session.scalar(select(User).where(User.username == username, User.active))
     if owner is None or owner.school_id is not None:
-        raise Invalid("ไม่พบผู้รับผิดชอบ / Unknown owner.",
+        raise Invalid("unknown_owner", N_("ไม่พบผู้รับผิดชอบ"),
                       fields={"owner": [f"{username!r} is not an active office account"]})
     return owner
 
@@ -72,10 +72,10 @@ def get_instance(session: Session, user: User, instance_id: int) -> ProcessInsta
     """An instance the user may read."""
     instance = session.get(ProcessInstance, instance_id)
     if instance is None:
-        raise NotFound(f"ไม่พบกระบวนงาน / No instance {instance_id}")
+        raise NotFound("instance_not_found", N_("ไม่พบกระบวนงาน #%(instance_id)s"), instance_id=instance_id)
     visible = visible_instances_clause(user)
     if visible is not None and instance.school_id != user.school_id:
-        raise Forbidden("ท่านดูกระบวนงานนี้ไม่ได้ / You may not see this instance.")
+        raise Forbidden("instance_not_visible", N_("ท่านดูกระบวนงานนี้ไม่ได้"))
     return instance
 
 

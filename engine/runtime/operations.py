@@ -14,7 +14,7 @@ from engine.access.policy import require
 from engine.trail import audit
 from engine.notify import notices
 from engine.core import Engine
-from engine.errors import Conflict, Forbidden, Invalid, NotFound
+from engine.errors import Conflict, Forbidden, Invalid, N_, NotFound
 from engine.org.admin import find_user
 from engine.access.policy import groups_of, is_candidate, operates
 from engine.model.status import InstanceStatus, TaskStatus, instance_status
@@ -36,14 +36,15 @@ def _top_level(engine: Engine, session: Session, actor: User, instance_id: int) 
     require(actor, "operate_instances")
     instance = session.get(ProcessInstance, instance_id)
     if instance is None:
-        raise NotFound(f"ไม่พบกระบวนงาน / No instance {instance_id}")
+        raise NotFound("instance_not_found", N_("ไม่พบกระบวนงาน #%(instance_id)s"), instance_id=instance_id)
     entry = engine.catalog.get(instance.process_id)
     root_process = entry.child_of if entry is not None and entry.child_of else instance.process_id
     if not operates(actor, root_process, groups_of(engine.catalog)):
-        raise Forbidden("กระบวนงานนี้เป็นของกลุ่มอื่น / This process belongs to another group.")
+        raise Forbidden("other_group_process", N_("กระบวนงานนี้เป็นของกลุ่มอื่น"))
     if instance.parent_id is not None:
-        raise Conflict("ทำได้ที่กระบวนงานหลักเท่านั้น งานของโรงเรียนจะตามไปด้วย / "
-                       f"Act on the main instance {instance.parent_id}; its schools' instances follow it.")
+        raise Conflict("not_main_instance",
+                       N_("ทำได้ที่กระบวนงานหลัก #%(parent_id)s เท่านั้น งานของโรงเรียนจะตามไปด้วย"),
+                       parent_id=instance.parent_id)
     return instance
 
 
@@ -82,10 +83,10 @@ def cancel(engine: Engine, session: Session, actor: User, instance_id: int, reas
     """Cancel an instance and its schools' instances; their open tasks leave every inbox."""
     require(actor, "operate_instances")
     if not (reason or "").strip():
-        raise Invalid("ต้องระบุเหตุผล / A reason is required.", fields={"reason": ["required"]})
+        raise Invalid("reason_required", N_("ต้องระบุเหตุผล"), fields={"reason": ["required"]})
     root = _top_level(engine, session, actor, instance_id)
     if root.status not in (*LIVE, InstanceStatus.ERROR):
-        raise Conflict(f"กระบวนงานนี้สิ้นสุดแล้ว / The instance is already {root.status}.")
+        raise Conflict("instance_ended", N_("กระบวนงานนี้สิ้นสุดแล้ว (%(status)s)"), status=str(root.status))
     moved = _set_status(session, family_ids(session, root.id), (*LIVE, InstanceStatus.ERROR),
                         instance_status(workflow_completed=False, cancelled=True), next_timer_at=None)
     tasks = _open_task_ids(session, list(moved))
@@ -99,8 +100,8 @@ def suspend(engine: Engine, session: Session, actor: User, instance_id: int, rea
     """Pause an instance and its schools' instances: no claims, completions, timers or reminders until resumed."""
     root = _top_level(engine, session, actor, instance_id)
     if root.status != InstanceStatus.RUNNING:
-        raise Conflict("พักได้เฉพาะกระบวนงานที่กำลังดำเนินการ / "
-                       f"Only a running instance can be suspended (it is {root.status}).")
+        raise Conflict("not_running", N_("พักได้เฉพาะกระบวนงานที่กำลังดำเนินการ (สถานะ %(status)s)"),
+                       status=str(root.status))
     moved = _set_status(session, family_ids(session, root.id), (InstanceStatus.RUNNING,),
                         instance_status(workflow_completed=False, cancelled=False, suspended=True))
     tasks = _open_task_ids(session, list(moved))
@@ -117,7 +118,7 @@ def resume(engine: Engine, session: Session, actor: User, instance_id: int, reas
     """Let a suspended instance and its schools' instances go on; the next sweep sends what is due (once each)."""
     root = _top_level(engine, session, actor, instance_id)
     if root.status != InstanceStatus.SUSPENDED:
-        raise Conflict(f"กระบวนงานนี้ไม่ได้ถูกพักไว้ / The instance is not suspended (it is {root.status}).")
+        raise Conflict("not_suspended", N_("กระบวนงานนี้ไม่ได้ถูกพักไว้ (สถานะ %(status)s)"), status=str(root.status))
     moved = _set_status(session, family_ids(session, root.id), (InstanceStatus.SUSPENDED,),
                         instance_status(workflow_completed=False, cancelled=False))
     tasks = _open_task_ids(session, list(moved))
@@ -128,7 +129,7 @@ def resume(engine: Engine, session: Session, actor: User, instance_id: int, reas
 def _receiver(session: Session, leaver: User, username: str) -> User:
     target = session.scalar(select(User).where(User.username == username, User.active))
     if target is None or target.id == leaver.id:
-        raise Invalid("ผู้รับงานไม่ถูกต้อง / Not a valid receiver.",
+        raise Invalid("invalid_receiver", N_("ผู้รับงานไม่ถูกต้อง"),
                       fields={"to": [f"{username!r} must be another active user"]})
     return target
 
@@ -137,7 +138,7 @@ def _refuse_unfit(tasks: list[HumanTask], target: User) -> None:
     unfit = sorted({(t.role, t.school.code if t.school else None) for t in tasks if not is_candidate(target, t)},
                    key=str)
     if unfit:
-        raise Invalid("ผู้รับงานไม่มีบทบาทของงานบางงาน / The receiver lacks the roles of some tasks.",
+        raise Invalid("receiver_lacks_roles", N_("ผู้รับงานไม่มีบทบาทของงานบางงาน"),
                       fields={"to": [f"needs role {role}" + (f" at school {school}" if school else "")
                                      for role, school in unfit]})
 

@@ -15,7 +15,7 @@ from engine.notify import notices
 from engine.model.bpmn import ChildInstances, ProcessModel
 from engine.runtime.clock import workflow_clock
 from engine.core import Engine
-from engine.errors import EngineError
+from engine.errors import EngineError, N_
 from engine.processes.deployment import latest_version
 from engine.model.status import InstanceStatus, instance_status
 
@@ -33,7 +33,8 @@ def run_engine_steps(workflow: BpmnWorkflow, now: datetime) -> None:
             workflow.refresh_timers()
             workflow.do_engine_steps()
     except WorkflowException as err:
-        raise ProcessError(f"กระบวนงานดำเนินต่อไม่ได้ / The process cannot continue: {err}") from err
+        raise ProcessError("process_cannot_continue", N_("กระบวนงานดำเนินต่อไม่ได้: %(reason)s"),
+                           reason=str(err)) from err
 
 
 def new_instance(engine: Engine, session: Session, process_id: str, cycle_year: int, now: datetime, *,
@@ -212,8 +213,8 @@ def _children_for(session, instance, task) -> list[School | None]:
     schools = schools_in_scope(session, instance.data.get("scope"), codes)
     unknown = sorted({str(c) for c in codes or []} - {s.code for s in schools})
     if unknown:  # a mistyped code must not silently leave a school unsupervised
-        raise ProcessError(f"ไม่พบสถานศึกษารหัส {', '.join(unknown)} ในขอบเขตของกระบวนงาน / "
-                           f"No school {', '.join(unknown)} in this process's scope",
+        raise ProcessError("school_not_in_scope", N_("ไม่พบสถานศึกษารหัส %(codes)s ในขอบเขตของกระบวนงาน"),
+                           codes=", ".join(unknown),
                            fields={rule.removeprefix("var:"): [f"unknown school codes: {', '.join(unknown)}"]})
     return schools
 

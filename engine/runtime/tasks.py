@@ -13,7 +13,7 @@ from engine.notify import notices
 from engine.runtime.clock import workflow_clock
 from engine.model.bpmn import StepDef
 from engine.core import Engine
-from engine.errors import Conflict, Forbidden, Invalid, NotFound
+from engine.errors import Both, Conflict, Forbidden, Invalid, N_, NotFound
 from engine.model.forms import FormDef, validate_form
 from engine.access.policy import (behalf, require, can_act, can_see_task, groups_of, may_release, may_take)
 from engine.runtime.stepping import advance, load_workflow, schools_in_scope
@@ -28,9 +28,9 @@ def get_task(session: Session, user: User, task_id: int) -> HumanTask:
     """A task the user may read: 404 if there is none, 403 if it is not theirs to see."""
     task = session.scalars(_TASK_WITH_INSTANCE, {"task_id": task_id}).unique().one_or_none()
     if task is None:
-        raise NotFound(f"ไม่พบงาน / No task {task_id}")
+        raise NotFound("task_not_found", N_("ไม่พบงาน #%(task_id)s"), task_id=task_id)
     if not can_see_task(user, task):
-        raise Forbidden("งานนี้ไม่ใช่ของท่าน / This task is not yours.")
+        raise Forbidden("task_not_yours", N_("งานนี้ไม่ใช่ของท่าน"))
     return task
 
 
@@ -50,26 +50,25 @@ def form_of(session: Session, step: StepDef, task: HumanTask) -> FormDef:
 def _open_task(session, user, task_id) -> HumanTask:
     task = get_task(session, user, task_id)
     if task.status != TaskStatus.OPEN:
-        raise Conflict("งานนี้ไม่ได้เปิดอยู่แล้ว / The task is no longer open.")
+        raise Conflict("task_not_open", N_("งานนี้ไม่ได้เปิดอยู่แล้ว"))
     return task
 
 
 def _not_suspended(task: HumanTask) -> None:
     if task.instance.status == InstanceStatus.SUSPENDED:
-        raise Conflict("กระบวนงานนี้ถูกพักไว้ ทำงานได้เมื่อดำเนินการต่อ / "
-                       "This process is suspended; its tasks wait until it is resumed.")
+        raise Conflict("process_suspended", N_("กระบวนงานนี้ถูกพักไว้ ทำงานได้เมื่อดำเนินการต่อ"))
 
 
 def claim(engine: Engine, session: Session, user: User, task_id: int, now: datetime) -> HumanTask:
     """Take an unassigned task my role (and, for a head's step, my group) may do."""
     task = _open_task(session, user, task_id)
     if task.assignee_id != user.id and not may_take(user, task, groups_of(engine.catalog)):
-        raise Forbidden("บทบาทของท่านรับงานนี้ไม่ได้ / Your roles cannot claim this task.")  # before any 409
+        raise Forbidden("may_not_claim", N_("บทบาทของท่านรับงานนี้ไม่ได้"))  # before any 409
     _not_suspended(task)
     if task.assignee_id == user.id:
         return task
     if task.assignee_id is not None:
-        raise Conflict("มีผู้รับงานนี้แล้ว / Someone else has claimed this task.")
+        raise Conflict("already_claimed", N_("มีผู้รับงานนี้แล้ว"))
     task.assignee_id = user.id
     audit.record(session, now, user.username, "task.claim", process_id=task.process_id,
                  instance_id=task.instance_id, task_id=task.id)
@@ -80,7 +79,7 @@ def release(engine: Engine, session: Session, user: User, task_id: int, now: dat
     """Give a task I hold back to its role's pool."""
     task = _open_task(session, user, task_id)
     if not may_release(user, task):  # an auditor or director watches every task but takes none back
-        raise Forbidden("ท่านไม่ได้ถืองานนี้ / You do not hold this task.")
+        raise Forbidden("task_not_held", N_("ท่านไม่ได้ถืองานนี้"))
     audit.record(session, now, user.username, "task.release", process_id=task.process_id,
                  instance_id=task.instance_id, task_id=task.id, detail={"from": task.assignee_id})
     task.assignee_id = None
@@ -94,8 +93,8 @@ def assign(engine: Engine, session: Session, user: User, task_id: int, username:
     require(user, "assign_tasks")
     target = session.scalar(select(User).where(User.username == username, User.active))
     if target is None or not may_take(target, task, groups_of(engine.catalog)):
-        raise Invalid("มอบหมายให้ผู้นี้ไม่ได้ / Cannot assign to this user.",
-                      fields={"user": [f"ต้องเป็นผู้มีบทบาท {task.role} / must hold role {task.role}"]})
+        raise Invalid("cannot_assign", N_("มอบหมายให้ผู้นี้ไม่ได้"),
+                      fields={"user": [N_("ต้องเป็นผู้มีบทบาท %(role)s", role=task.role)]})
     audit.record(session, now, user.username, "task.assign", process_id=task.process_id,
                  instance_id=task.instance_id, task_id=task.id,
                  detail={"from": task.assignee_id, "to": target.username})
@@ -110,8 +109,8 @@ _EVIDENCE_IDS = select(Evidence.id).where(Evidence.task_id == bindparam("task_id
 def _require_evidence(session, task, step) -> list[int]:
     ids = list(session.scalars(_EVIDENCE_IDS, {"task_id": task.id}))
     if step.evidence and not ids:
-        raise Invalid("ต้องแนบหลักฐานก่อน / Evidence is required first.",
-                      fields={"evidence": [f"ต้องแนบ: {step.evidence[0]} / Required: {step.evidence[1]}"]})
+        raise Invalid("evidence_required", N_("ต้องแนบหลักฐานก่อน"),
+                      fields={"evidence": [N_("ต้องแนบ: %(what)s", what=Both(*step.evidence))]})
     return ids
 
 
@@ -120,7 +119,7 @@ def complete(engine: Engine, session: Session, user: User, task_id: int, data, n
     nothing changes. The one path of the API, the pages and the tests."""
     task = _open_task(session, user, task_id)
     if not can_act(user, task, groups_of(engine.catalog)):
-        raise Forbidden("งานนี้ไม่ใช่ของท่าน / This task is not yours.")
+        raise Forbidden("task_not_yours", N_("งานนี้ไม่ใช่ของท่าน"))
     _not_suspended(task)
     step = step_of(engine, task)
     cleaned = validate_form(form_of(session, step, task), data)
@@ -129,7 +128,7 @@ def complete(engine: Engine, session: Session, user: User, task_id: int, data, n
     workflow, model = load_workflow(engine, instance)
     spiff_task = workflow.get_task_from_id(UUID(task.spiff_task_id))
     if spiff_task is None or spiff_task.state != TaskState.READY:
-        raise Conflict("งานนี้ถูกดำเนินการไปแล้ว / The task was already done.")
+        raise Conflict("task_already_done", N_("งานนี้ถูกดำเนินการไปแล้ว"))
     hook = engine.step_hooks.get((task.process_id, task.step_id))
     if hook:  # what else the step does (a register entry): inside this transaction, its result in the history
         cleaned = {**cleaned, **hook(engine, session, user, task, {**spiff_task.data, **cleaned}, now)}
@@ -146,5 +145,5 @@ def complete(engine: Engine, session: Session, user: User, task_id: int, data, n
     try:
         advance(engine, session, instance, workflow, model, now)  # flushes, checking the instance's version
     except StaleDataError:
-        raise Conflict("มีผู้อื่นแก้ไขกระบวนงานนี้ก่อน / Someone else changed this process first.") from None
+        raise Conflict("changed_meanwhile", N_("มีผู้อื่นแก้ไขกระบวนงานนี้ก่อน")) from None
     return task

@@ -10,7 +10,7 @@ from typing import BinaryIO
 
 import filetype
 
-from engine.errors import Invalid, TooLarge
+from engine.errors import Invalid, N_, TooLarge
 
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 # Extension → the content types its bytes may sniff as; None: plain text (must decode as UTF-8).
@@ -62,19 +62,19 @@ def clean_filename(name: str) -> str:
 def _sniff(head: bytes, extension: str) -> str:
     allowed = ALLOWED.get(extension, set())
     if extension not in ALLOWED:
-        raise Invalid("ไม่รับไฟล์ชนิดนี้ / File type not allowed.",
-                      fields={"file": [f"อนุญาต / allowed: {', '.join(sorted(ALLOWED))}"]})
+        raise Invalid("file_type_not_allowed", N_("ไม่รับไฟล์ชนิดนี้"),
+                      fields={"file": [N_("อนุญาต: %(types)s", types=", ".join(sorted(ALLOWED)))]})
     if allowed is None:
         try:
             head.decode("utf-8")
         except UnicodeDecodeError as err:
             if err.start < len(head) - 4:  # a multibyte letter cut at the end of the sample is fine
-                raise Invalid("ไฟล์ข้อความต้องเป็น UTF-8 / A text file must be UTF-8.",
+                raise Invalid("not_utf8", N_("ไฟล์ข้อความต้องเป็น UTF-8"),
                               fields={"file": ["not UTF-8 text"]}) from None
         return "text/csv" if extension == "csv" else "text/plain"
     kind = filetype.guess(head)
     if kind is None or kind.mime not in allowed:
-        raise Invalid("เนื้อไฟล์ไม่ตรงกับนามสกุล / The file's content does not match its extension.",
+        raise Invalid("content_mismatch", N_("เนื้อไฟล์ไม่ตรงกับนามสกุล"),
                       fields={"file": [f"expected .{extension}, content looks like {kind.mime if kind else 'unknown'}"]})
     return next(iter(sorted(allowed - {"application/zip"})), kind.mime)
 
@@ -102,13 +102,14 @@ class EvidenceStore:
                 while chunk := stream.read(1024 * 1024):
                     size += len(chunk)
                     if size > self.max_bytes:
-                        raise TooLarge(f"ไฟล์ใหญ่เกิน {self.max_bytes // (1024 * 1024)} MB / File too large.",
-                                       fields={"file": [f"max {self.max_bytes} bytes"]})
+                        raise TooLarge("file_too_large", N_("ไฟล์ใหญ่เกิน %(mb)s MB"),
+                                       fields={"file": [f"max {self.max_bytes} bytes"]},
+                                       mb=self.max_bytes // (1024 * 1024))
                     head = head if len(head) >= 8192 else (head + chunk)[:8192]
                     digest.update(chunk)
                     out.write(chunk)
             if size == 0:
-                raise Invalid("ไฟล์ว่างเปล่า / The file is empty.", fields={"file": ["empty"]})
+                raise Invalid("file_empty", N_("ไฟล์ว่างเปล่า"), fields={"file": ["empty"]})
             content_type = _sniff(head, extension)
             target = self.path_for(digest.hexdigest())
             target.parent.mkdir(parents=True, exist_ok=True)

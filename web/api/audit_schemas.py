@@ -3,6 +3,7 @@ from datetime import date, datetime, time, timedelta
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from engine.text import N_
 from web.api.common import ID, MOMENT, LocalDateTime, Strict
 from web.services import services
 
@@ -21,9 +22,9 @@ class DayOrMoment(fields.Field):
                 return datetime.combine(day, time(), services().engine.tz)
             moment = datetime.fromisoformat(str(value))
         except (ValueError, OverflowError):  # 9999-12-31 as `until` has no midnight after it
-            raise ValidationError("วันที่หรือเวลา ISO-8601 / an ISO-8601 day or moment") from None
+            raise ValidationError(N_("วันที่หรือเวลา ISO-8601")) from None
         if moment.tzinfo is None:
-            raise ValidationError("ต้องมีเขตเวลา / give an offset, e.g. +07:00")
+            raise ValidationError(N_("ต้องมีเขตเวลา เช่น +07:00"))
         return moment
 
 

@@ -10,6 +10,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, valida
 from engine.calendar.thai import format_thai_date
 from werkzeug.routing import IntegerConverter
 
+from engine.text import N_
 from web.services import services
 
 
@@ -33,7 +34,7 @@ class ThaiDate(fields.Field):
         return None if value is None else format_thai_date(value.astimezone(services().engine.tz))
 
 
-NUL = "ห้ามมีอักขระ NUL / NUL characters are not allowed."
+NUL = N_("ห้ามมีอักขระ NUL")
 
 
 def has_nul(value) -> bool:
@@ -64,12 +65,12 @@ class Strict(Schema):
 # the B.E. years 2500–2700 of the cycles; beyond them a query or a time-zone shift overflows (500).
 MAX_ID = 2**31 - 1
 ID = validate.Range(0, MAX_ID)
-DAY = validate.Range(date(1957, 1, 1), date(2157, 12, 31), error="พ.ศ. 2500–2700 / B.E. 2500–2700")
+DAY = validate.Range(date(1957, 1, 1), date(2157, 12, 31), error=N_("พ.ศ. 2500–2700"))
 MOMENT = validate.Range(datetime(1957, 1, 1, tzinfo=timezone.utc), datetime(2157, 12, 31, tzinfo=timezone.utc),
-                        error="พ.ศ. 2500–2700 / B.E. 2500–2700")
-CYCLE = validate.Range(2500, 2700, error="ปี พ.ศ. 2500–2700 / a B.E. year")
-USERNAME = validate.Regexp(r"^[A-Za-z0-9_.@-]{1,64}$", error="ตัวอักษรอังกฤษ ตัวเลข _ . @ - / letters, digits, _ . @ -")
-CODE = validate.Regexp(r"^[A-Za-z0-9_-]{1,32}$", error="ตัวอักษรอังกฤษ ตัวเลข _ - / letters, digits, _ -")
+                        error=N_("พ.ศ. 2500–2700"))
+CYCLE = validate.Range(2500, 2700, error=N_("ปี พ.ศ. 2500–2700"))
+USERNAME = validate.Regexp(r"^[A-Za-z0-9_.@-]{1,64}$", error=N_("ตัวอักษรอังกฤษ ตัวเลข _ . @ -"))
+CODE = validate.Regexp(r"^[A-Za-z0-9_-]{1,32}$", error=N_("ตัวอักษรอังกฤษ ตัวเลข _ -"))
 
 
 class DatabaseId(IntegerConverter):
@@ -97,7 +98,8 @@ def query(schema: type[Schema]) -> dict:
 
 
 class ErrorOut(Schema):
-    error = fields.String()
+    error = fields.String(metadata={"description": "the message, in the language of Accept-Language (Thai by default)"})
+    code = fields.String(metadata={"description": "a stable snake_case name of the error, e.g. task_not_yours"})
     fields_ = fields.Dict(data_key="fields", attribute="fields")
 
 

@@ -1,6 +1,7 @@
 """marshmallow schemas of the instances' API (web/api/instances.py): start, list, operations, timeline."""
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from engine.text import N_
 from web.api.audit_schemas import AuditEventOut
 from web.api.common import ID, LocalDateTime, Strict, ThaiDate
 from web.api.tasks_schemas import TaskOut
@@ -18,7 +19,7 @@ class InstanceDataIn(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    cycle_year = fields.Integer(validate=validate.Range(2500, 2700, error="ปี พ.ศ. 2500–2700 / a B.E. year"))
+    cycle_year = fields.Integer(validate=validate.Range(2500, 2700, error=N_("ปี พ.ศ. 2500–2700")))
     scope = fields.Nested(ScopeIn, allow_none=True)
     owner = fields.String(validate=validate.Length(1, 64))
     title = fields.String(validate=validate.Length(1, 200))

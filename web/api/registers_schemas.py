@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 from engine.calendar.thai import format_thai_date
 from engine.records.registers import COPIES, KINDS, MAX_RETENTION_YEARS, SECRECY, URGENCY, EntryStatus
 from engine.records.retention import ListStatus
+from engine.text import N_
 from web.api.common import DAY, ID, LocalDateTime, Strict, ThaiDate
 
 
@@ -22,7 +23,7 @@ def _username(attribute: str):
 
 class RegisterQuery(Strict):
     kind = fields.String(validate=validate.OneOf(list(KINDS)))
-    year = fields.Integer(validate=validate.Range(2500, 2700, error="ปี พ.ศ. 2500–2700 / a B.E. year"))
+    year = fields.Integer(validate=validate.Range(2500, 2700, error=N_("ปี พ.ศ. 2500–2700")))
     urgency = fields.String(validate=validate.OneOf(list(URGENCY)))
     secrecy = fields.String(validate=validate.OneOf(list(SECRECY)))
     status = fields.String(validate=validate.OneOf([s.value for s in EntryStatus]))

@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from engine.reporting import pack_files
 from engine.reporting import packs as reports
+from engine.text import N_
 from web.auth import require_capability
 from web.api.common import LocalDateTime, Strict
 from web.api.openapi import documented
@@ -20,12 +21,12 @@ FILES = tuple(f.media_type for f in pack_files.FORMATS.values())
 
 class EmesQuery(Strict):
     fiscal_year = fields.Integer(required=True, validate=validate.Range(
-        reports.FISCAL_YEARS.start, reports.FISCAL_YEARS.stop - 1, error="ปีงบประมาณ พ.ศ. 2500–2700 / a B.E. year"))
+        reports.FISCAL_YEARS.start, reports.FISCAL_YEARS.stop - 1, error=N_("ปีงบประมาณ พ.ศ. 2500–2700")))
     format = fields.String(load_default="json", validate=validate.OneOf(FORMATS))
 
 
 class EmenscrQuery(EmesQuery):
-    quarter = fields.Integer(validate=validate.Range(1, 4, error="ไตรมาส 1–4 / quarter 1–4"))
+    quarter = fields.Integer(validate=validate.Range(1, 4, error=N_("ไตรมาส 1–4")))
 
 
 class EmenscrRowOut(Schema):

@@ -2,7 +2,7 @@
 from flask import Blueprint, request
 
 from engine.access.policy import can_act, groups_of
-from engine.errors import Invalid
+from engine.errors import Invalid, N_
 from engine.reporting import inboxes
 from engine.runtime import attach, instances, tasks
 from web.api.common import PAGE, body, engine, page, query, shared
@@ -104,7 +104,7 @@ def add_evidence(task_id: int):
         elif "note" in values:
             row = attach.add_note(engine(), session, user, task_id, values["note"], now())
         else:
-            raise Invalid("ต้องมีไฟล์ ลิงก์ หรือบันทึก / A file, url or note is required.",
+            raise Invalid("evidence_missing_input", N_("ต้องมีไฟล์ ลิงก์ หรือบันทึก"),
                           fields={"file": ["missing"]})
     commit()
     return shared(EvidenceOut).dump(row), 201

@@ -7,7 +7,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from engine.access.policy import require
 from engine.org import admin as org_admin
 from engine.errors import EngineError
-from web.i18n import bi
+from web.i18n import tr
 from web.pages.common import flash_done
 from web.services import commit, db_session, now
 
@@ -47,7 +47,7 @@ def add_holiday():
         commit()
     except EngineError as err:
         db_session().rollback()
-        return render_holidays(bi(err.message), err.status)
+        return render_holidays(tr(err.text), err.status)
     flash_done(_("เพิ่มวันหยุดแล้ว"))
     return redirect(url_for("admin_holidays.holidays"))
 

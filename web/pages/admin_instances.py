@@ -9,7 +9,7 @@ from engine.runtime import operations as instance_ops
 from engine.runtime import instances
 from engine.errors import EngineError
 from engine.model.status import InstanceStatus
-from web.i18n import bi
+from web.i18n import tr
 from web.pages.common import flash_done
 from web.services import commit, db_session, now, services
 
@@ -48,7 +48,7 @@ def render_operations(error: str | None = None, status: int = 200):
 
 def _refused(err: EngineError):
     db_session().rollback()
-    return render_operations(bi(err.message), err.status)
+    return render_operations(tr(err.text), err.status)
 
 
 @bp.get("/admin/instances")

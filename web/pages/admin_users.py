@@ -10,7 +10,7 @@ from engine.errors import EngineError
 from engine.model.roles import ROLES
 from engine.org import admin as org_admin
 from web.api.users_schemas import UserCreateIn, UserEditIn
-from web.i18n import bi
+from web.i18n import tr
 from web.pages.common import act, invalid, posted
 from web.services import commit, db_session, now
 
@@ -46,7 +46,7 @@ def add_user():
         return render_users(invalid(err), 422)
     except EngineError as err:
         db_session().rollback()
-        return render_users(bi(err.message), err.status)
+        return render_users(tr(err.text), err.status)
     return render_users(password=(user.username, generated))
 
 
@@ -78,7 +78,7 @@ def reset_password(name: str):
         commit()
     except EngineError as err:
         db_session().rollback()
-        return render_users(bi(err.message), err.status)
+        return render_users(tr(err.text), err.status)
     return render_users(password=(name, generated))
 
 

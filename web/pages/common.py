@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from engine.errors import EngineError
-from web.i18n import bi
+from web.i18n import tr
 from web.services import commit, db_session, services
 
 
@@ -42,7 +42,7 @@ def posted(*names: str) -> dict:
 
 def invalid(err: ValidationError) -> str:
     """The 422 message with each field's reason, for the page."""
-    parts = [f"{key}: {' '.join(map(str, why if isinstance(why, list) else [why]))}"
+    parts = [f"{key}: {' '.join(map(str, tr(why) if isinstance(why, list) else [tr(why)]))}"
              for key, why in (err.messages.items() if isinstance(err.messages, dict) else [("", err.messages)])]
     return _("ข้อมูลไม่ถูกต้อง") + " — " + "; ".join(parts)
 
@@ -56,6 +56,6 @@ def act(render, call, done: str, target: str):
         return render(invalid(err), 422)
     except EngineError as err:
         db_session().rollback()
-        return render(bi(err.message), err.status)
+        return render(tr(err.text), err.status)
     flash_done(done)
     return redirect(url_for(target))

@@ -27,7 +27,7 @@ def login():
             sign_in(request.form.get("username", ""), request.form.get("password", ""))
             return redirect(target)
         except EngineError as err:
-            error, status = err.message, err.status  # 401 wrong password, 429 locked or throttled
+            error, status = err.text, err.status  # 401 wrong password, 429 locked or throttled
     return render_template("login.html", error=error, next=target), status
 
 

@@ -9,12 +9,12 @@ from engine.runtime import attach
 from engine.runtime import drafts as taskwork
 from engine.runtime import tasks
 from engine.reporting import timeline
-from engine.errors import EngineError, NotFound
+from engine.errors import EngineError, N_, NotFound
 from engine.trail.evidence import ALLOWED, SERVED_TYPES, clean_filename
 from engine.access.policy import can_act, groups_of, may, may_release, may_take
 from engine.model.status import TaskStatus
 from web.pages.task_forms import from_data, raw_values, to_data
-from web.i18n import bi
+from web.i18n import tr
 from web.pages.common import flash_done
 from web.services import commit, db_session, now, services
 
@@ -113,7 +113,7 @@ def submit(task_id: int):
         commit()
     except EngineError as err:
         db_session().rollback()
-        errors = {**err.fields, "_form": [bi(err.message)]}
+        errors = {**err.fields, "_form": [tr(err.text)]}
         return render_task(_task(task_id), values, errors, err.status)
     flash_done(_("ส่งงานแล้ว: %(name)s", name=task.name))
     return redirect(url_for("inbox.inbox"))
@@ -156,11 +156,12 @@ def evidence_file(evidence_id: int):
     """An evidence file, always as a download (never shown inline), to whoever may read its task."""
     row = db_session().get(Evidence, evidence_id)
     if row is None or row.kind != "file":
-        raise NotFound(f"ไม่พบไฟล์ / No file {evidence_id}")
+        raise NotFound("file_not_found", N_("ไม่พบไฟล์ #%(evidence_id)s"), evidence_id=evidence_id)
     _task(row.task_id)
     path = services().engine.evidence.path_for(row.sha256)
     if not path.is_file():  # purged into an archive (engine/records/archive.py): no longer in the live store
-        raise NotFound(f"ไฟล์ถูกย้ายไปเก็บในคลังเอกสารแล้ว / File {evidence_id} was moved to an archive")
+        raise NotFound("file_archived", N_("ไฟล์ #%(evidence_id)s ถูกย้ายไปเก็บในคลังเอกสารแล้ว"),
+                       evidence_id=evidence_id)
     response = send_file(path, mimetype=served_type(row.content_type), as_attachment=True,
                          download_name=clean_filename(row.filename or "evidence"), max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -152,7 +152,8 @@ def test_suspended_tasks_cannot_be_done_and_get_no_reminders_until_resumed(api, 
     assert body["status"] == "suspended"
     assert api.ok("GET", "director1", "/instances?status=suspended")["total"] == 1
     api.ok("POST", "supervisor1", f"/tasks/{task['id']}/evidence", 201, json={"note": "บันทึก"})
-    response = api.post("supervisor1", f"/tasks/{task['id']}/complete", json={"data": {"study_summary": "สรุป"}})
+    response = api.post("supervisor1", f"/tasks/{task['id']}/complete", json={"data": {"study_summary": "สรุป"}},
+                        headers={"Accept-Language": "en"})
     assert response.status_code == 409 and "suspended" in response.get_json()["error"]
     assert api.post("head1", f"/instances/{instance['id']}/suspend", json={}).status_code == 409
     services.tick(datetime.fromisoformat("2027-04-23T09:00:00+07:00"))  # 7 days before the due date

@@ -32,7 +32,10 @@ def test_form_errors_name_each_field_in_thai_and_english(api, services):
     assert response.status_code == 422
     fields = response.get_json()["fields"]
     assert "no_such_field" in fields and "study_summary" in fields and "standards_comparison" in fields
-    assert "กรุณากรอก" in fields["standards_comparison"][0] and "required" in fields["standards_comparison"][0]
+    assert "กรุณากรอก" in fields["standards_comparison"][0]  # Thai without Accept-Language
+    english = api.post("supervisor1", f"/tasks/{task['id']}/complete", json={"data": bad},
+                       headers={"Accept-Language": "en"}).get_json()
+    assert english["code"] == "form_invalid" and "required" in english["fields"]["standards_comparison"][0]
     assert snapshot(services) == before
 
 

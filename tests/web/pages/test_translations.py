@@ -1,4 +1,4 @@
-"""Every string of the pages has its English translation, and the shipped compiled catalog is up to date."""
+"""Every page string and engine message has its English translation; the compiled catalog is up to date."""
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
@@ -6,7 +6,7 @@ from babel.messages.pofile import read_po
 from web.config import REPO
 
 CATALOG = REPO / "web" / "translations" / "en" / "LC_MESSAGES"
-METHODS = [("web/**.py", "python"), ("web/templates/**.html", "jinja2")]
+METHODS = [("engine/**.py", "python"), ("web/**.py", "python"), ("web/templates/**.html", "jinja2")]
 
 
 def _po():

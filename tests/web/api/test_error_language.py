@@ -1,0 +1,47 @@
+"""API errors carry a stable `code` and speak the language of Accept-Language: Thai when it names neither."""
+import io
+
+from engine.trail.evidence import ALLOWED
+from tests.pages_helpers import start_p1
+from tests.walk import open_tasks
+
+TYPES = ", ".join(sorted(ALLOWED))
+
+
+def upload(api, task_id: int, **headers):
+    return api.post("supervisor1", f"/tasks/{task_id}/evidence", content_type="multipart/form-data",
+                    data={"file": (io.BytesIO(b"MZ\x90\x00"), "tool.exe")}, headers=headers)
+
+
+def test_a_disallowed_file_type_names_every_allowed_type_in_both_languages(api):
+    start_p1(api)
+    task = open_tasks(api, "supervisor1")[0]
+    thai, english = upload(api, task["id"]), upload(api, task["id"], **{"Accept-Language": "en"})
+    assert thai.status_code == english.status_code == 422
+    assert thai.get_json() == {"error": "ไม่รับไฟล์ชนิดนี้", "code": "file_type_not_allowed",
+                               "fields": {"file": [f"อนุญาต: {TYPES}"]}}
+    assert english.get_json() == {"error": "File type not allowed.", "code": "file_type_not_allowed",
+                                  "fields": {"file": [f"allowed: {TYPES}"]}}
+
+
+def test_an_error_is_thai_by_default_and_english_when_asked(api):
+    start_p1(api)
+    task = open_tasks(api, "supervisor1")[0]
+    answers = {lang: api.post("auditor1", f"/tasks/{task['id']}/claim", headers=({"Accept-Language": lang}
+                                                                                  if lang else {}))
+               for lang in (None, "en", "en-GB,en;q=0.8", "fr", "th")}
+    assert {response.status_code for response in answers.values()} == {403}
+    assert {response.get_json()["code"] for response in answers.values()} == {"may_not_claim"}
+    errors = {lang: response.get_json()["error"] for lang, response in answers.items()}
+    assert errors == {None: "บทบาทของท่านรับงานนี้ไม่ได้", "en": "Your roles cannot claim this task.",
+                      "en-GB,en;q=0.8": "Your roles cannot claim this task.", "fr": "บทบาทของท่านรับงานนี้ไม่ได้",
+                      "th": "บทบาทของท่านรับงานนี้ไม่ได้"}
+
+
+def test_errors_outside_the_engine_have_a_code_too(api):
+    bad = api.post("supervisor1", "/instances", json={"process_id": "qa_annual_cycle", "data": {}, "nope": 1},
+                   headers={"Accept-Language": "en"})
+    assert bad.status_code == 422 and bad.get_json()["code"] == "invalid_input"
+    assert bad.get_json()["error"] == "Invalid input" and "nope" in bad.get_json()["fields"]
+    missing = api.get("supervisor1", "/no-such-thing")
+    assert missing.status_code == 404 and missing.get_json()["code"] == "not_found"
