@@ -20,8 +20,9 @@ MESSAGES = {
     "number": "ต้องเป็นตัวเลขที่มีค่าจำกัด / Must be a finite number.",
     "nul": "ห้ามมีอักขระ NUL / NUL characters are not allowed.",
 }
-# A multichoice's items speak Thai and English too (marshmallow's own messages are English only).
-_ITEM_MESSAGES = {"null": MESSAGES["null"], "invalid": MESSAGES["invalid"]}
+# A multichoice's items speak Thai and English too (marshmallow's own messages are English only); typed as
+# marshmallow's error_messages= parameter is.
+_ITEM_MESSAGES: dict[str, str | list | dict] = {"null": MESSAGES["null"], "invalid": MESSAGES["invalid"]}
 
 
 @dataclass(frozen=True)
