@@ -165,6 +165,7 @@ def behalf(user: User, task: HumanTask) -> dict:
     """Audit detail naming the person a substitute acted for (empty when the user acts for themselves)."""
     if task.assignee_id is None or task.assignee_id == user.id:
         return {}
+    assert task.assignee is not None, "assignee_id is a foreign key: the row exists"
     return {"on_behalf_of": task.assignee.username}
 
 
@@ -192,7 +193,7 @@ def can_see_task(user: User, task: HumanTask) -> bool:
 def candidate_clause(user: User, groups: Mapping[str, str | None] | None = None) -> ColumnElement[bool]:
     """SQL: unassigned tasks this user's roles may claim (with `groups`: a head's only of their group)."""
     roles = user.roles - {"school"}
-    clauses = [HumanTask.role.in_(roles)] if roles else []
+    clauses: list[ColumnElement[bool]] = [HumanTask.role.in_(roles)] if roles else []
     others = sorted(pid for pid, group in (groups or {}).items() if group not in (None, user.group_code))
     if "group_head" in roles and user.group_code is not None and others:
         clauses.append(~and_(HumanTask.role == "group_head", HumanTask.process_id.in_(others)))

@@ -66,10 +66,18 @@ def _check_password(password: str) -> None:
                       fields={"password": [f"at least {MIN_PASSWORD} characters"]})
 
 
+def _new_password(given: str | None) -> tuple[str, str | None]:
+    """The password to set, and the generated one to hand back once (None when one was given)."""
+    if given:
+        return given, None
+    generated = secrets.token_urlsafe(9)
+    return generated, generated
+
+
 def open_task_count(session: Session, user: User) -> int:
     """How many open tasks the user holds (to hand over before they leave)."""
-    return session.scalar(select(func.count()).where(HumanTask.assignee_id == user.id,
-                                                     HumanTask.status == TaskStatus.OPEN))
+    return session.execute(select(func.count()).where(HumanTask.assignee_id == user.id,
+                                                      HumanTask.status == TaskStatus.OPEN)).scalar_one()
 
 
 def list_users(session: Session, actor: User, role: str | None = None, school: str | None = None) -> list[User]:
@@ -91,8 +99,7 @@ def add_user(session: Session, actor: User, fields: dict, now: datetime) -> tupl
         raise Conflict("มีชื่อผู้ใช้นี้แล้ว / That username is taken.")
     school = _school(session, fields.get("school"))
     _check_roles(fields["roles"], school)
-    generated = None if fields.get("password") else secrets.token_urlsafe(9)
-    password = fields.get("password") or generated
+    password, generated = _new_password(fields.get("password"))
     _check_password(password)
     user = User(username=fields["username"], password_hash=hash_password(password), active=True, school=school,
                 **{k: fields[k] for k in USER_FIELDS if k in fields})
@@ -113,7 +120,7 @@ def _guard_self(actor: User, user: User, fields: dict) -> None:
 
 def _change_roles_and_school(session, user: User, fields: dict) -> dict:
     """Apply new roles and school together (a school account needs both); returns what changed."""
-    changes = {}
+    changes: dict[str, list] = {}
     school = _school(session, fields["school"]) if "school" in fields else user.school
     roles = set(fields.get("roles", user.roles))
     _check_roles(roles, school)
@@ -148,9 +155,9 @@ def reset_password(session: Session, actor: User, username: str, password: str |
     """Set a new password (or generate one, returned once); the old one stops working."""
     require(actor, "administer")
     user = find_user(session, username)
-    generated = None if password else secrets.token_urlsafe(9)
-    _check_password(password or generated)
-    user.password_hash = hash_password(password or generated)
+    password, generated = _new_password(password)
+    _check_password(password)
+    user.password_hash = hash_password(password)
     audit.record(session, now, actor.username, "user.password_reset",
                  detail={"username": user.username, "generated": generated is not None})
     return generated

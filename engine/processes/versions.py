@@ -22,7 +22,7 @@ def list_versions(engine: Engine, session: Session) -> list[dict]:
     rows = session.execute(select(ProcessVersion.id, ProcessVersion.process_id, ProcessVersion.version,
                                   ProcessVersion.content_hash, ProcessVersion.filename, ProcessVersion.deployed_at)
                            .order_by(ProcessVersion.process_id, ProcessVersion.version.desc())).all()
-    newest = {}
+    newest: dict[str, int] = {}
     for row in rows:
         newest.setdefault(row.process_id, row.version)
     return [{"process_id": r.process_id, "name": _name(engine, r.process_id), "version": r.version,

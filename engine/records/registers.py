@@ -138,7 +138,8 @@ def _copies(task: HumanTask | None, facts: dict) -> dict:
     """The three copies of ข้อ 5: which were made, and where each one is."""
     made = set(facts.get("out_copies_made") or [])
     owner = task.instance.owner if task is not None else None
-    method = SEND_METHODS.get(facts.get("out_send_method"), facts.get("out_send_method"))
+    sent_by = facts.get("out_send_method")
+    method = SEND_METHODS.get(sent_by, sent_by) if sent_by is not None else None
     how = " ".join(part for part in (method, facts.get("out_postal_number")) if part)
     where = {"owner_copy": f"เจ้าของเรื่อง: {owner.full_name if owner else '-'}",
              "registry_copy": "สารบรรณกลาง",
@@ -238,7 +239,7 @@ def list_entries(session: Session, user: User, q: dict, limit: int, offset: int)
     for key, clause in _FILTERS.items():
         if q.get(key) not in (None, ""):
             query = query.where(clause(q[key]))
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     order = (RegisterEntry.year.desc(), RegisterEntry.kind, RegisterEntry.number.desc())
     return list(session.scalars(query.order_by(*order).limit(limit).offset(offset))), total
 

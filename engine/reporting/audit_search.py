@@ -58,7 +58,7 @@ def search(engine: Engine, session: Session, user: User, filters: dict, limit: i
     """One page of matching events, oldest first, and the total."""
     require(user, "read_audit")
     query = search_query(engine, session, filters)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     return list(session.scalars(query.order_by(AuditEvent.id).limit(limit).offset(offset))), total
 
 

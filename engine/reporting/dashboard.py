@@ -3,9 +3,10 @@
 Everything is read from the instance and task mirror tables with a few grouped queries; no workflow
 document is loaded, so 127 schools cost what 10 do.
 """
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Row, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import HumanTask, Network, ProcessInstance, ProcessVersion, School, User
@@ -127,14 +128,14 @@ def matrix_columns(engine: Engine, session: Session, process_id: str, root_ids: 
                                     .order_by(ProcessVersion.process_id, ProcessVersion.version)))
     if not versions:  # not fanned out yet: the steps the schools will get
         versions = [latest_version(session, e.id) for e in engine.catalog.values() if e.child_of == process_id]
-    columns = {}
+    columns: dict[str, dict] = {}
     for version in versions:
         for step in engine.model(version).steps.values():
             columns.setdefault(step.id, {"step_id": step.id, "name": step.name, "role": step.role})
     return list(columns.values())
 
 
-def _schools(session: Session, roots: list[tuple[int, dict]], network: str | None) -> list:
+def _schools(session: Session, roots: list[tuple[int, dict]], network: str | None) -> Sequence[Row]:
     scoped = {(data.get("scope") or {}).get("network") for _, data in roots}
     query = select(School.id, School.code, School.name, Network.code.label("network"),
                    Network.name.label("network_name")).join(Network).order_by(School.code)

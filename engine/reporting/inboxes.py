@@ -69,7 +69,7 @@ def inbox(session: Session, user: User, scope: str, status: str, limit: int, off
           filters: Filters | None = None, groups: dict | None = None) -> tuple[list[HumanTask], int]:
     """One page of an inbox and its total (the API's GET /tasks, the pages' tabs, the bench)."""
     query = inbox_query(user, scope, status, filters, groups)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    total = session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
     return list(session.scalars(query.limit(limit).offset(offset))), total
 
 
@@ -91,10 +91,10 @@ def page(session: Session, user: User, tab: str, filters: Filters, limit: int, o
 
 def counts(session: Session, user: User, filters: Filters, groups: dict | None = None) -> dict[str, int]:
     """How many tasks each of the user's tabs holds under the same filters."""
-    out = {}
+    out: dict[str, int] = {}
     for tab in tabs_for(user):
         query = inbox_query(user, *TABS[tab], filters, groups).order_by(None)
-        out[tab] = session.scalar(select(func.count()).select_from(query.subquery()))
+        out[tab] = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     return out
 
 

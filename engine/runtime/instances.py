@@ -88,7 +88,7 @@ def list_instances(session: Session, user: User, process_id: str | None, status:
         query = query.where(ProcessInstance.process_id == process_id)
     if status:
         query = query.where(ProcessInstance.status == status)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = session.scalars(query.order_by(ProcessInstance.id.desc()).limit(limit).offset(offset))
     return list(rows), total
 
@@ -114,7 +114,7 @@ def progress(engine: Engine, session: Session, instance: ProcessInstance) -> dic
     """Steps done out of the process's steps, and schools finished out of those started."""
     model = engine.model_of(session, instance.process_version_id)
     steps_total = len(model.steps)
-    done = session.scalar(_STEPS_DONE, {"instance_id": instance.id})
+    done = session.execute(_STEPS_DONE, {"instance_id": instance.id}).scalar_one()
     children = (dict(session.execute(_CHILDREN_BY_STATUS, {"instance_id": instance.id}).all())
                 if model.starts_children else {})
     out = {"steps_total": steps_total, "steps_done": done,

@@ -1,4 +1,5 @@
 """Running instances: start a cycle, step the workflow, mirror its ready user tasks, fan out per school."""
+from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -203,7 +204,7 @@ def schools_in_scope(session: Session, scope: dict | None, codes: list[str] | No
     return list(session.scalars(query))
 
 
-def _children_for(session, instance, task) -> list[School | None]:
+def _children_for(session, instance, task) -> Sequence[School | None]:
     """One child per school in scope (or per school the data names), or a single child."""
     rule = task.task_spec.per_school
     if not rule:
