@@ -10,7 +10,7 @@ from sqlalchemy import Row, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import HumanTask, Network, ProcessInstance, ProcessVersion, School, User
-from engine.access.policy import require
+from engine.access.policy import Actor, require
 from engine.core import Engine
 from engine.errors import NotFound
 from engine.processes.deployment import latest_version
@@ -100,7 +100,7 @@ def workload(session: Session, now: datetime, process_id: str | None = None, cyc
             "unassigned": sorted((r._asdict() for r in session.execute(pool)), key=lambda r: (-r["open"], r["role"]))}
 
 
-def summary(engine: Engine, session: Session, user: User, now: datetime, process_id: str | None = None,
+def summary(engine: Engine, session: Session, user: Actor, now: datetime, process_id: str | None = None,
             cycle: int | None = None) -> dict:
     """The dashboard: instances by status, late steps and workload, for one process and cycle or all."""
     require(user, "watch")
@@ -160,7 +160,7 @@ def _cells(session: Session, root_ids: list[int], now: datetime) -> dict[tuple[i
             for school, step, late, opened, done in counts}
 
 
-def matrix(engine: Engine, session: Session, user: User, process_id: str, cycle: int, now: datetime,
+def matrix(engine: Engine, session: Session, user: Actor, process_id: str, cycle: int, now: datetime,
            network: str | None = None) -> dict:
     """Schools × the per-school steps of a process's cycle; each cell not_started, open, late or done."""
     require(user, "watch")
