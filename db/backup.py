@@ -16,6 +16,7 @@ import subprocess
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
@@ -38,6 +39,14 @@ class BackupError(Exception):
 def kind_of(url: str) -> str:
     """`sqlite` or `postgresql`."""
     return make_url(url).get_backend_name()
+
+
+def database_of(url: str) -> str:
+    """The database a URL names: the file of a SQLite URL, the database of a PostgreSQL one."""
+    name = make_url(url).database
+    if name is None:
+        raise BackupError("URL ของฐานข้อมูลไม่ได้ระบุฐานข้อมูล / The database URL names no database")
+    return name
 
 
 def sha256_file(path: Path) -> str:
@@ -64,7 +73,10 @@ def tool_major(tool: str) -> int:
         raise BackupError(f"ไม่พบโปรแกรม {tool} กรุณาติดตั้ง postgresql-client / "
                           f"{tool} is not installed: install postgresql-client")
     out = subprocess.run([tool, "--version"], check=True, capture_output=True, text=True).stdout
-    return int(re.search(r"(\d+)(?:\.\d+)*", out).group(1))
+    found = re.search(r"(\d+)(?:\.\d+)*", out)
+    if found is None:
+        raise BackupError(f"อ่านรุ่นของ {tool} ไม่ได้ / Cannot read the version of {tool}: {out.strip()!r}")
+    return int(found.group(1))
 
 
 def check_pg_tool(tool: str, server_version_num: int) -> None:
@@ -83,17 +95,18 @@ ChainFacts = Callable[[Session], dict]
 def snapshot_facts(session: Session, chain: ChainFacts) -> dict:
     """What a database holds that a restore must find again: chain head, schema heads, evidence files."""
     heads = sorted(session.scalars(text("SELECT version_num FROM alembic_version")))
-    shas = sorted(set(session.scalars(select(Evidence.sha256)
+    # sha256 IS NOT NULL in the query: each is a str (the column alone is str | None).
+    shas = sorted(cast(set[str], set(session.scalars(select(Evidence.sha256)
                                       .join(ProcessInstance, Evidence.instance_id == ProcessInstance.id)
                                       .where(Evidence.kind == "file", Evidence.sha256.is_not(None),
-                                             ProcessInstance.document.not_like(ARCHIVED_PREFIX + "%")))))
+                                             ProcessInstance.document.not_like(ARCHIVED_PREFIX + "%"))))))
     return {"alembic_heads": heads, "referenced": shas, "audit": chain(session)}
 
 
 def _sqlite_copy(url: str, target: Path, chain: ChainFacts) -> tuple[Path, dict]:
     out = target / DB_FILES["sqlite"]
     out.unlink(missing_ok=True)
-    source, copy = sqlite3.connect(make_url(url).database), sqlite3.connect(out)
+    source, copy = sqlite3.connect(database_of(url)), sqlite3.connect(out)
     try:
         source.backup(copy)  # all pages in one step: one consistent read of the live file
         copy.execute("PRAGMA journal_mode=DELETE")  # a lone file: reading it later leaves its bytes alone
@@ -121,7 +134,7 @@ def _pg_dump(url: str, target: Path, chain: ChainFacts) -> tuple[Path, dict]:
                 args, env = pg_connection(url)
                 # The exporting transaction stays open until pg_dump has read everything on its snapshot.
                 subprocess.run(["pg_dump", "--format=custom", f"--snapshot={snapshot}", f"--file={out}", *args,
-                                make_url(url).database], check=True, env=env)
+                                database_of(url)], check=True, env=env)
     finally:
         engine.dispose()
     return out, facts

@@ -3,17 +3,19 @@
 Both dialects run INSERT … ON CONFLICT and RETURNING; they differ in which `insert` builds it and in how a
 list of ids is bound (PostgreSQL: one `= ANY(:array)` statement whatever the count; SQLite: an IN list).
 """
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import Integer, Table, any_, bindparam, update
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import Insert as PgInsert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
-_INSERTS = {"postgresql": pg_insert, "sqlite": sqlite_insert}
+_INSERTS: dict[str, Callable[..., PgInsert | SqliteInsert]] = {"postgresql": pg_insert, "sqlite": sqlite_insert}
 
 
 def dialect_of(session: Session) -> str:
@@ -28,7 +30,7 @@ class InsertOrIgnore:
         self._statements = {name: insert(table).on_conflict_do_nothing(index_elements=list(keys))
                             for name, insert in _INSERTS.items()}
 
-    def run(self, session: Session, rows: Mapping | list[Mapping]) -> None:
+    def run(self, session: Session, rows: Mapping | Sequence[Mapping]) -> None:
         """Insert one row (a mapping) or many (a list: one executemany)."""
         session.execute(self._statements[dialect_of(session)], rows)
 

@@ -1,7 +1,8 @@
 """The typed models: organisation, process versions, instances, the task mirror, evidence, audit."""
 from datetime import date, datetime
+from typing import ClassVar
 
-from sqlalchemy import (Boolean, Date, ForeignKey, Index, Integer, String, Text,
+from sqlalchemy import (Boolean, Date, ForeignKey, Index, Integer, String, Table, Text,
                         UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -10,6 +11,9 @@ from db.types import JSONDoc, UTCDateTime
 
 class Base(DeclarativeBase):
     """Declarative base of every khumue table."""
+
+    # Every model is declared by __tablename__, so what it maps is a Table (SQLAlchemy types any FromClause).
+    __table__: ClassVar[Table]
 
 
 class Network(Base):

@@ -23,6 +23,7 @@ from db.backup import (
     BackupError,
     check_pg_tool,
     copy_verified,
+    database_of,
     kind_of,
     pg_connection,
     sha256_file,
@@ -73,7 +74,7 @@ def _pg_admin_url(url: str):
 
 def ensure_pg_database(url: str) -> None:
     """Create the target PostgreSQL database if it does not exist yet."""
-    name = make_url(url).database
+    name = database_of(url)
     engine = create_engine(_pg_admin_url(url), isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
@@ -86,7 +87,7 @@ def ensure_pg_database(url: str) -> None:
 def target_tables(url: str) -> int:
     """How many tables the target database already has (0: empty or new)."""
     if kind_of(url) == "sqlite":
-        path = Path(make_url(url).database)
+        path = Path(database_of(url))
         if not path.exists() or path.stat().st_size == 0:
             return 0
         with sqlite3.connect(path) as conn:
@@ -97,15 +98,15 @@ def target_tables(url: str) -> int:
     ensure_pg_database(url)
     engine = create_engine(url)
     try:
-        with engine.connect() as conn:
-            return conn.scalar(text("SELECT count(*) FROM pg_catalog.pg_tables "
-                                    "WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"))
+        with engine.connect() as connection:
+            return connection.scalar(text("SELECT count(*) FROM pg_catalog.pg_tables "
+                                          "WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"))
     finally:
         engine.dispose()
 
 
 def _restore_sqlite(backup_file: Path, url: str) -> None:
-    path = Path(make_url(url).database)
+    path = Path(database_of(url))
     path.parent.mkdir(parents=True, exist_ok=True)
     source, target = sqlite3.connect(f"{backup_file.resolve().as_uri()}?mode=ro", uri=True), sqlite3.connect(path)
     try:

@@ -1,6 +1,7 @@
 """The engine object: built from the parts passed in; no globals, no side effects at import."""
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from pathlib import Path
 
 from sqlalchemy import select
@@ -23,7 +24,7 @@ class Engine:
 
     processes_dir: Path
     evidence: EvidenceStore
-    tz: object = BANGKOK
+    tz: tzinfo = BANGKOK
     base_url: str = "http://127.0.0.1:5000"
     mail_from: str = "khumue@localhost"
     codec: DocumentCodec = field(default_factory=DocumentCodec)
@@ -45,10 +46,16 @@ class Engine:
             self._models[version.id] = model
         return model
 
-    def model_of(self, session: Session, version_id: int) -> ProcessModel:
-        """The parsed model by version id; once parsed, no query (a deployed version never changes)."""
+    def model_of(self, session: Session | None, version_id: int) -> ProcessModel:
+        """The parsed model by version id; once parsed, no query (a deployed version never changes).
+
+        `session` is the row's `object_session(...)`: None only for a detached row, which must not need a parse.
+        """
         model = self._models.get(version_id)
-        return model if model is not None else self.model(session.get(ProcessVersion, version_id))
+        if model is not None:
+            return model
+        assert session is not None, "a detached row whose process model was never parsed"
+        return self.model(session.get_one(ProcessVersion, version_id))
 
     def entry(self, process_id: str) -> CatalogEntry:
         """The catalog entry of a process."""

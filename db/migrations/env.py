@@ -10,7 +10,9 @@ target_metadata = Base.metadata
 
 def run_migrations_online() -> None:
     """Run every pending migration in one transaction."""
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    assert url is not None, "db.migrate.alembic_config sets sqlalchemy.url"
+    engine = make_engine(url)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata,
                           render_as_batch=connection.dialect.name == "sqlite")

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Delegation, User
 from engine.trail import audit
-from engine.access.policy import Principal, may, reads_only
+from engine.access.policy import Actor, Principal, may, reads_only
 from engine.errors import Conflict, Forbidden, Invalid, NotFound, N_
 
 
@@ -38,7 +38,7 @@ def _active_user(session, username: str, field: str) -> User:
     return user
 
 
-def _may_manage(actor: User, user: User) -> None:
+def _may_manage(actor: Actor, user: User) -> None:
     if may(actor, "manage_delegations"):
         return
     if actor.id != user.id or reads_only(actor):  # the auditor reads and changes nothing
@@ -47,7 +47,7 @@ def _may_manage(actor: User, user: User) -> None:
         raise Forbidden("school_no_substitute", N_("บัญชีของสถานศึกษาตั้งผู้รักษาการแทนไม่ได้"))
 
 
-def add(session: Session, actor: User, username: str, substitute: str, starts_on: date, ends_on: date,
+def add(session: Session, actor: Actor, username: str, substitute: str, starts_on: date, ends_on: date,
         now: datetime, tz, note: str | None = None) -> Delegation:
     """Open a window from the first to the last day (inclusive) in which `substitute` acts for `username`."""
     user = _active_user(session, username, "user")
@@ -70,7 +70,7 @@ def add(session: Session, actor: User, username: str, substitute: str, starts_on
     return row
 
 
-def revoke(session: Session, actor: User, delegation_id: int, now: datetime) -> Delegation:
+def revoke(session: Session, actor: Actor, delegation_id: int, now: datetime) -> Delegation:
     """Close a window now (a future one never opens); the row stays for the record."""
     row = session.get(Delegation, delegation_id)
     if row is None:
@@ -84,7 +84,7 @@ def revoke(session: Session, actor: User, delegation_id: int, now: datetime) -> 
     return row
 
 
-def listing(session: Session, actor: User, now: datetime, current_only: bool = False) -> list[Delegation]:
+def listing(session: Session, actor: Actor, now: datetime, current_only: bool = False) -> list[Delegation]:
     """Windows the actor may read (all for admins, heads and auditors; else their own), newest first."""
     query = select(Delegation).order_by(Delegation.starts_at.desc(), Delegation.id.desc())
     if not may(actor, "read_delegations"):

@@ -56,7 +56,7 @@ def _failures(session: Session, name: str, now: datetime) -> int:
     reset = _last_reset(session, name)
     query = select(func.count(LoginAttempt.id)).where(LoginAttempt.username == name, LoginAttempt.outcome == "failed",
                                                       LoginAttempt.at > now - WINDOW)
-    return session.scalar(query.where(LoginAttempt.id > reset.id) if reset else query)
+    return session.execute(query.where(LoginAttempt.id > reset.id) if reset else query).scalar_one()
 
 
 def locked_until(session: Session, username: str, now: datetime) -> datetime | None:

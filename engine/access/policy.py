@@ -71,6 +71,10 @@ class Principal:
         return f"Principal({self.user.username!r})"
 
 
+# Who acts, as engine functions receive them: a principal (web, CLI) or a bare user row (tests, the demo).
+Actor = User | Principal
+
+
 def shell(name: str = "cli") -> Principal:
     """Whoever runs the `khumue` command on the server: an administrator, audited under `name`.
 
@@ -110,12 +114,12 @@ RULES: dict[str, Callable[["User | Principal"], bool]] = {
 }
 
 
-def oversees(user: User) -> bool:
+def oversees(user: Actor) -> bool:
     """Group heads, directors, auditors and admins watch every process and school."""
     return may(user, "watch")
 
 
-def is_candidate(user: User, task: HumanTask) -> bool:
+def is_candidate(user: Actor, task: HumanTask) -> bool:
     """The user holds the task's role (and, for a school's step, belongs to that school)."""
     if task.role not in user.roles:
         return False
@@ -127,59 +131,60 @@ def groups_of(catalog: Mapping) -> dict[str, str | None]:
     return {pid: entry.extra.get("group") or None for pid, entry in catalog.items()}
 
 
-def serves_group(user: User, group: str | None) -> bool:
+def serves_group(user: Actor, group: str | None) -> bool:
     """A group head serves the steps of their own group's processes; a head of no group, and a process of
     no group, any. Who may take a head's step and who is told of it (engine.notify.recipients) alike."""
     return group is None or user.group_code in (None, group)
 
 
-def in_group(user: User, task: HumanTask, groups: Mapping[str, str | None]) -> bool:
+def in_group(user: Actor, task: HumanTask, groups: Mapping[str, str | None]) -> bool:
     """A group head's step is for the heads of the group that owns the process (and heads of no group)."""
     return task.role != "group_head" or serves_group(user, groups.get(task.process_id))
 
 
-def operates(user: User, process_id: str, groups: Mapping[str, str | None]) -> bool:
+def operates(user: Actor, process_id: str, groups: Mapping[str, str | None]) -> bool:
     """An admin operates every process; a group head those of their own group (or of no group)."""
     if may(user, "administer") or user.group_code is None:
         return True
     return groups.get(process_id) in (None, user.group_code)
 
 
-def may_take(user: User, task: HumanTask, groups: Mapping[str, str | None]) -> bool:
+def may_take(user: Actor, task: HumanTask, groups: Mapping[str, str | None]) -> bool:
     """The user may claim the unassigned task, or be given it: a candidate, of the owning group."""
     return is_candidate(user, task) and in_group(user, task, groups)
 
 
-def holds(user: User, task: HumanTask) -> bool:
+def holds(user: Actor, task: HumanTask) -> bool:
     """The task is assigned to the user, or to someone they stand in for now."""
     return task.assignee_id is not None and (task.assignee_id == user.id or task.assignee_id in principal(user).stands_in_for)
 
 
-def principal_ids(user: User) -> list[int]:
+def principal_ids(user: Actor) -> list[int]:
     """This user's id and the ids of the people they stand in for now."""
     return sorted({user.id, *principal(user).stands_in_for})
 
 
-def behalf(user: User, task: HumanTask) -> dict:
+def behalf(user: Actor, task: HumanTask) -> dict:
     """Audit detail naming the person a substitute acted for (empty when the user acts for themselves)."""
     if task.assignee_id is None or task.assignee_id == user.id:
         return {}
+    assert task.assignee is not None, "assignee_id is a foreign key: the row exists"
     return {"on_behalf_of": task.assignee.username}
 
 
-def can_act(user: User, task: HumanTask, groups: Mapping[str, str | None]) -> bool:
+def can_act(user: Actor, task: HumanTask, groups: Mapping[str, str | None]) -> bool:
     """The user may claim, complete or add evidence to the task (their own, or one of whom they stand in for)."""
     if task.assignee_id is not None:
         return holds(user, task)
     return may_take(user, task, groups)
 
 
-def may_release(user: User, task: HumanTask) -> bool:
+def may_release(user: Actor, task: HumanTask) -> bool:
     """The holder gives a task back; a group head or admin may take it from anyone (not who only watches)."""
     return holds(user, task) or may(user, "assign_tasks")
 
 
-def can_see_task(user: User, task: HumanTask) -> bool:
+def can_see_task(user: Actor, task: HumanTask) -> bool:
     """The user may read the task."""
     if oversees(user) or holds(user, task) or task.completed_by_id == user.id:
         return True
@@ -188,10 +193,10 @@ def can_see_task(user: User, task: HumanTask) -> bool:
     return is_candidate(user, task)
 
 
-def candidate_clause(user: User, groups: Mapping[str, str | None] | None = None) -> ColumnElement[bool]:
+def candidate_clause(user: Actor, groups: Mapping[str, str | None] | None = None) -> ColumnElement[bool]:
     """SQL: unassigned tasks this user's roles may claim (with `groups`: a head's only of their group)."""
     roles = user.roles - {"school"}
-    clauses = [HumanTask.role.in_(roles)] if roles else []
+    clauses: list[ColumnElement[bool]] = [HumanTask.role.in_(roles)] if roles else []
     others = sorted(pid for pid, group in (groups or {}).items() if group not in (None, user.group_code))
     if "group_head" in roles and user.group_code is not None and others:
         clauses.append(~and_(HumanTask.role == "group_head", HumanTask.process_id.in_(others)))
@@ -203,7 +208,7 @@ def candidate_clause(user: User, groups: Mapping[str, str | None] | None = None)
     return and_(HumanTask.assignee_id.is_(None), or_(*clauses))
 
 
-def visible_tasks_clause(user: User) -> ColumnElement[bool] | None:
+def visible_tasks_clause(user: Actor) -> ColumnElement[bool] | None:
     """SQL: every task the user may read (None: no restriction)."""
     if oversees(user):
         return None
@@ -214,14 +219,14 @@ def visible_tasks_clause(user: User) -> ColumnElement[bool] | None:
     return or_(*clauses)
 
 
-def visible_instances_clause(user: User) -> ColumnElement[bool] | None:
+def visible_instances_clause(user: Actor) -> ColumnElement[bool] | None:
     """SQL: the instances the user may read: a school sees its own; office staff see all."""
     if user.school_id is not None and not oversees(user):
         return ProcessInstance.school_id == user.school_id
     return None
 
 
-def visible_task_ids(user: User, status: str):
+def visible_task_ids(user: Actor, status: str):
     """SQL: ids of the tasks of a status the user may read, one indexed SELECT per way of seeing (None: all).
 
     The same rule as visible_tasks_clause, as a UNION: an OR of these clauses defeats the indexes.

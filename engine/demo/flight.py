@@ -47,8 +47,10 @@ class Flight:
 
     def open_task(self, instance_id: int, step_id: str) -> HumanTask:
         """The open task of a step in an instance."""
-        return self.session.scalar(select(HumanTask).where(
+        task = self.session.scalar(select(HumanTask).where(
             HumanTask.instance_id == instance_id, HumanTask.step_id == step_id, HumanTask.status == TaskStatus.OPEN))
+        assert task is not None, f"no open {step_id} task in instance {instance_id}"
+        return task
 
     def do(self, username: str, task: HumanTask, when: datetime, evidence: str = "note", **chosen) -> None:
         """Claim if need be, attach the evidence the step asks for, fill the form and complete the task."""
@@ -113,6 +115,7 @@ def _schools(flight: Flight, first_visit: datetime) -> None:
             HumanTask.network_id == network.id, HumanTask.step_id == "supervise_school",
             HumanTask.status == TaskStatus.OPEN).order_by(HumanTask.school_id)).all()
         for n, task in enumerate(open_visits[:SUPERVISED.get(network.code, 0)]):
+            assert network.supervisor is not None, "the demo seeds a supervisor for every network"
             flight.do(network.supervisor.username, task, first_visit + timedelta(days=3 * n + 1),
                       "pdf" if n % 3 == 0 else "note")
 

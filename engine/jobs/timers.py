@@ -18,7 +18,7 @@ def fire_due_timers(engine: Engine, session: Session, now: datetime, limit: int 
         .order_by(ProcessInstance.next_timer_at).limit(limit)))
     fired = 0
     for instance_id in ids:
-        instance = session.get(ProcessInstance, instance_id)
+        instance = session.get_one(ProcessInstance, instance_id)  # instance rows are never deleted
         if instance.status != InstanceStatus.RUNNING:  # suspended or cancelled since the query: leave it be
             continue
         workflow, model = load_workflow(engine, instance)

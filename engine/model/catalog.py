@@ -2,6 +2,7 @@
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from engine.model.timing import CycleStart, parse_cycle_start
 
@@ -40,7 +41,7 @@ def load_catalog(processes_dir: Path) -> dict[str, CatalogEntry]:
     known = {f for f in CatalogEntry.__dataclass_fields__ if f != "extra"}
     entries = {}
     for process_id, item in raw["processes"].items():
-        base = {k: (tuple(v) if isinstance(v, list) else v) for k, v in item.items() if k in known}
+        base: dict[str, Any] = {k: (tuple(v) if isinstance(v, list) else v) for k, v in item.items() if k in known}
         extra = {k: v for k, v in item.items() if k not in known}
         entries[process_id] = CatalogEntry(id=process_id, extra=extra, **base)
     return entries

@@ -20,7 +20,7 @@ class PinnedSpecConverter(BpmnWorkflowConverter):
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
 
-    def from_dict(self, dct, model: ProcessModel = None):
+    def from_dict(self, dct, model: ProcessModel):
         workflow = self.target_class(model.spec, model.subprocess_specs, deserializing=True)
         workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
         workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))

@@ -20,8 +20,9 @@ MESSAGES = {
     "number": N_("ต้องเป็นตัวเลขที่มีค่าจำกัด"),
     "nul": N_("ห้ามมีอักขระ NUL"),
 }
-# A multichoice's items are translated too (marshmallow's own messages are English only).
-_ITEM_MESSAGES = {"null": MESSAGES["null"], "invalid": MESSAGES["invalid"]}
+# A multichoice's items are translated too (marshmallow's own messages are English only); typed as
+# marshmallow's error_messages= parameter is.
+_ITEM_MESSAGES: dict[str, str | list | dict] = {"null": MESSAGES["null"], "invalid": MESSAGES["invalid"]}
 
 
 @dataclass(frozen=True)

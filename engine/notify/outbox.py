@@ -1,9 +1,10 @@
 """The outbox: mails queued with their cause, sent later (at least once: see _claim), retried with backoff."""
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from sqlalchemy import case, select, update
+from sqlalchemy import Row, case, select, update
 from sqlalchemy.orm import Session
 
 from db.dialect import InsertOrIgnore
@@ -91,7 +92,7 @@ def _drop_finished(session, rows: list[OutboxMail]) -> list[OutboxMail]:
     return [row for row in rows if row.status != "dropped"]
 
 
-def _batches(due: list) -> list[list[int]]:
+def _batches(due: Sequence[Row]) -> list[list[int]]:
     """Ids of each message: single mails one by one; a digest user's mails together, one message."""
     singles = [[mail_id] for mail_id, _user, digest in due if not digest]
     digests: dict[int, list[int]] = {}

@@ -4,6 +4,7 @@ One rule for a single new task and for the reminder sweep's thousands: a `Direct
 per batch. The heads told of a group's step are the heads who may take it (engine.access.policy.serves_group).
 """
 from collections import defaultdict
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,7 +20,7 @@ class Directory:
     A task here is anything with assignee_id, role, school_id and process_id: a HumanTask or a sweep row.
     """
 
-    def __init__(self, engine: Engine, session: Session, tasks: list, with_heads: bool = True):
+    def __init__(self, engine: Engine, session: Session, tasks: Sequence, with_heads: bool = True):
         self.engine = engine
         assignee_ids = {t.assignee_id for t in tasks if t.assignee_id is not None}
         self.users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(assignee_ids)))} \
@@ -30,7 +31,7 @@ class Directory:
             query = select(User, UserRole.role).join(UserRole).where(UserRole.role.in_(roles), User.active)
             for user, role in session.execute(query.order_by(User.id)):
                 self.by_role[role].append(user)
-        self.by_school: dict[int, list[User]] = defaultdict(list)
+        self.by_school: dict[int | None, list[User]] = defaultdict(list)
         for user in self.by_role.get("school", []):
             self.by_school[user.school_id].append(user)
 

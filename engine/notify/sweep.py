@@ -1,8 +1,9 @@
 """The reminder sweep, set-based: one read of the due tasks, recipients from prefetched maps, bulk writes."""
 from collections import defaultdict
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from db.dialect import InsertOrIgnore, set_column_by_ids
@@ -12,7 +13,7 @@ from engine.core import Engine
 from engine.model.status import InstanceStatus
 from engine.notify.mailtext import mail_about
 from engine.notify.recipients import Directory
-from engine.notify.stages import moments, rule_of, stage_at
+from engine.notify.stages import Rule, moments, rule_of, stage_at
 
 SWEEP_BATCH = 2000
 
@@ -21,7 +22,7 @@ _COLUMNS = (HumanTask.id, HumanTask.process_id, HumanTask.step_id, HumanTask.rol
             ProcessInstance.process_version_id, School.name.label("school_name"))
 
 
-def _due_rows(session: Session, now: datetime, limit: int) -> list:
+def _due_rows(session: Session, now: datetime, limit: int) -> Sequence[Row]:
     # A suspended instance's tasks wait: their reminders are looked at again once it resumes.
     query = (select(*_COLUMNS).join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
              .outerjoin(School, School.id == HumanTask.school_id)
@@ -36,7 +37,8 @@ class _Stages:
 
     def __init__(self, engine: Engine, session: Session, now: datetime):
         self.engine, self.session, self.now = engine, session, now
-        self.rules, self.found = {}, {}
+        self.rules: dict[tuple[int, str, str], Rule] = {}
+        self.found: dict[tuple[Rule, date], tuple[str | None, datetime | None]] = {}
 
     def of(self, row) -> tuple[str | None, datetime | None]:
         rule_key = (row.process_version_id, row.step_id, row.process_id)

@@ -3,6 +3,7 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
 
@@ -24,7 +25,7 @@ class SmtpTransport:
         """Deliver one message; raises on any failure so the outbox retries."""
         context = ssl.create_default_context()
         smtp_class = smtplib.SMTP_SSL if self.ssl else smtplib.SMTP
-        kwargs = {"context": context} if self.ssl else {}
+        kwargs: dict[str, Any] = {"context": context} if self.ssl else {}
         with smtp_class(self.host, self.port, timeout=self.timeout, **kwargs) as smtp:
             if self.starttls:
                 smtp.starttls(context=context)

@@ -7,7 +7,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, Holiday, Network, School, User, UserRole
-from engine.access.policy import require
+from engine.access.policy import Actor, require
 from engine.trail import audit
 from engine.access.accounts import hash_password
 from engine.errors import Conflict, Invalid, NotFound, N_
@@ -66,13 +66,21 @@ def _check_password(password: str) -> None:
                       fields={"password": [f"at least {MIN_PASSWORD} characters"]})
 
 
+def _new_password(given: str | None) -> tuple[str, str | None]:
+    """The password to set, and the generated one to hand back once (None when one was given)."""
+    if given:
+        return given, None
+    generated = secrets.token_urlsafe(9)
+    return generated, generated
+
+
 def open_task_count(session: Session, user: User) -> int:
     """How many open tasks the user holds (to hand over before they leave)."""
-    return session.scalar(select(func.count()).where(HumanTask.assignee_id == user.id,
-                                                     HumanTask.status == TaskStatus.OPEN))
+    return session.execute(select(func.count()).where(HumanTask.assignee_id == user.id,
+                                                      HumanTask.status == TaskStatus.OPEN)).scalar_one()
 
 
-def list_users(session: Session, actor: User, role: str | None = None, school: str | None = None) -> list[User]:
+def list_users(session: Session, actor: Actor, role: str | None = None, school: str | None = None) -> list[User]:
     """Every account, by username, optionally of one role or school."""
     require(actor, "read_users")
     query = select(User).order_by(User.username)
@@ -83,7 +91,7 @@ def list_users(session: Session, actor: User, role: str | None = None, school: s
     return list(session.scalars(query))
 
 
-def add_user(session: Session, actor: User, fields: dict, now: datetime) -> tuple[User, str | None]:
+def add_user(session: Session, actor: Actor, fields: dict, now: datetime) -> tuple[User, str | None]:
     """A new account; without a password one is generated and returned once."""
     require(actor, "administer")
     _check_account(fields)
@@ -91,8 +99,7 @@ def add_user(session: Session, actor: User, fields: dict, now: datetime) -> tupl
         raise Conflict("username_taken", N_("มีชื่อผู้ใช้นี้แล้ว"))
     school = _school(session, fields.get("school"))
     _check_roles(fields["roles"], school)
-    generated = None if fields.get("password") else secrets.token_urlsafe(9)
-    password = fields.get("password") or generated
+    password, generated = _new_password(fields.get("password"))
     _check_password(password)
     user = User(username=fields["username"], password_hash=hash_password(password), active=True, school=school,
                 **{k: fields[k] for k in USER_FIELDS if k in fields})
@@ -104,7 +111,7 @@ def add_user(session: Session, actor: User, fields: dict, now: datetime) -> tupl
     return user, generated
 
 
-def _guard_self(actor: User, user: User, fields: dict) -> None:
+def _guard_self(actor: Actor, user: User, fields: dict) -> None:
     # An admin cannot lock the office out by deactivating or un-admining themselves.
     if actor.id == user.id and (fields.get("active") is False or
                                 ("roles" in fields and "admin" not in fields["roles"])):
@@ -113,7 +120,7 @@ def _guard_self(actor: User, user: User, fields: dict) -> None:
 
 def _change_roles_and_school(session, user: User, fields: dict) -> dict:
     """Apply new roles and school together (a school account needs both); returns what changed."""
-    changes = {}
+    changes: dict[str, list] = {}
     school = _school(session, fields["school"]) if "school" in fields else user.school
     roles = set(fields.get("roles", user.roles))
     _check_roles(roles, school)
@@ -127,7 +134,7 @@ def _change_roles_and_school(session, user: User, fields: dict) -> dict:
     return changes
 
 
-def edit_user(session: Session, actor: User, username: str, fields: dict, now: datetime) -> User:
+def edit_user(session: Session, actor: Actor, username: str, fields: dict, now: datetime) -> User:
     """Change a user's name, e-mail, roles, school, group or active flag; audited with what changed."""
     require(actor, "administer")
     user = find_user(session, username)
@@ -144,13 +151,13 @@ def edit_user(session: Session, actor: User, username: str, fields: dict, now: d
     return user
 
 
-def reset_password(session: Session, actor: User, username: str, password: str | None, now: datetime) -> str | None:
+def reset_password(session: Session, actor: Actor, username: str, password: str | None, now: datetime) -> str | None:
     """Set a new password (or generate one, returned once); the old one stops working."""
     require(actor, "administer")
     user = find_user(session, username)
-    generated = None if password else secrets.token_urlsafe(9)
-    _check_password(password or generated)
-    user.password_hash = hash_password(password or generated)
+    password, generated = _new_password(password)
+    _check_password(password)
+    user.password_hash = hash_password(password)
     audit.record(session, now, actor.username, "user.password_reset",
                  detail={"username": user.username, "generated": generated is not None})
     return generated
@@ -179,7 +186,7 @@ def list_networks(session: Session) -> list[tuple[Network, int]]:
     return [(n, counts.get(n.id, 0)) for n in session.scalars(select(Network).order_by(Network.code))]
 
 
-def save_network(session: Session, actor: User, code: str, fields: dict, now: datetime, create: bool) -> Network:
+def save_network(session: Session, actor: Actor, code: str, fields: dict, now: datetime, create: bool) -> Network:
     """Add a network, or change its name or supervisor (whose steps go to that person from now on)."""
     require(actor, "administer")
     exists = session.scalar(select(Network).where(Network.code == code))
@@ -207,7 +214,7 @@ def list_schools(session: Session, network: str | None = None) -> list[School]:
     return list(session.scalars(query))
 
 
-def save_school(session: Session, actor: User, code: str, fields: dict, now: datetime, create: bool) -> School:
+def save_school(session: Session, actor: Actor, code: str, fields: dict, now: datetime, create: bool) -> School:
     """Add a school, or rename it or move it to another network (its open tasks' network follows)."""
     require(actor, "administer")
     school = session.scalar(select(School).where(School.code == code))
@@ -235,7 +242,7 @@ def list_holidays(session: Session) -> list[Holiday]:
     return list(session.scalars(select(Holiday).order_by(Holiday.day)))
 
 
-def add_holiday(session: Session, actor: User, day: date, name: str, now: datetime) -> Holiday:
+def add_holiday(session: Session, actor: Actor, day: date, name: str, now: datetime) -> Holiday:
     """Add a day off; due dates computed from now on avoid it (tasks already open keep theirs)."""
     require(actor, "administer")
     if session.get(Holiday, day) is not None:
@@ -247,7 +254,7 @@ def add_holiday(session: Session, actor: User, day: date, name: str, now: dateti
     return row
 
 
-def remove_holiday(session: Session, actor: User, day: date, now: datetime) -> None:
+def remove_holiday(session: Session, actor: Actor, day: date, now: datetime) -> None:
     """Remove a day the cabinet had added."""
     require(actor, "administer")
     row = session.get(Holiday, day)

@@ -4,11 +4,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import ProcessInstance, ProcessVersion, User
+from db.models import ProcessInstance, ProcessVersion
 from engine.trail import audit
 from engine.processes import deployment
 from engine.core import Engine
-from engine.access.policy import require
+from engine.access.policy import Actor, require
 from engine.model.status import InstanceStatus
 
 LIVE = (InstanceStatus.RUNNING, InstanceStatus.SUSPENDED)
@@ -22,7 +22,7 @@ def list_versions(engine: Engine, session: Session) -> list[dict]:
     rows = session.execute(select(ProcessVersion.id, ProcessVersion.process_id, ProcessVersion.version,
                                   ProcessVersion.content_hash, ProcessVersion.filename, ProcessVersion.deployed_at)
                            .order_by(ProcessVersion.process_id, ProcessVersion.version.desc())).all()
-    newest = {}
+    newest: dict[str, int] = {}
     for row in rows:
         newest.setdefault(row.process_id, row.version)
     return [{"process_id": r.process_id, "name": _name(engine, r.process_id), "version": r.version,
@@ -35,13 +35,13 @@ def _name(engine: Engine, process_id: str) -> str:
     return entry.name if entry else process_id
 
 
-def check(engine: Engine, actor: User) -> list[dict]:
+def check(engine: Engine, actor: Actor) -> list[dict]:
     """Every problem of the process files as {file, element_id, reason} (empty: all valid)."""
     require(actor, "administer")
     return [{"file": p.file, "element_id": p.element_id, "reason": p.reason} for p in deployment.check_all(engine)]
 
 
-def deploy(engine: Engine, session: Session, actor: User, now: datetime) -> list[ProcessVersion]:
+def deploy(engine: Engine, session: Session, actor: Actor, now: datetime) -> list[ProcessVersion]:
     """Deploy every changed file (all or none); running instances stay on their versions."""
     require(actor, "administer")
     deployed = deployment.deploy_all(engine, session, actor.username, now)

@@ -22,6 +22,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -97,11 +98,16 @@ def _task_json(task: HumanTask) -> dict:
             "completed_by": task.completed_by.username if task.completed_by else None, "data": task.data}
 
 
+def _file_sha(row: Evidence) -> str:
+    # Only links and notes lack a sha256: a row of kind "file" always holds its file's digest.
+    return cast(str, row.sha256)
+
+
 def _evidence_json(row: Evidence) -> dict:
     return {"id": row.id, "task_id": row.task_id, "kind": row.kind, "sha256": row.sha256, "filename": row.filename,
             "content_type": row.content_type, "size": row.size, "url": row.url, "note": row.note,
             "added_by": row.added_by.username, "added_at": _iso(row.added_at),
-            "file": f"evidence/{row.sha256[:2]}/{row.sha256}" if row.kind == "file" else None}
+            "file": f"evidence/{_file_sha(row)[:2]}/{row.sha256}" if row.kind == "file" else None}
 
 
 def instance_json(session: Session, instance: ProcessInstance) -> dict:
@@ -279,7 +285,7 @@ def purge_archived(engine: Engine, session: Session, actor: str, rows: list[Proc
         document_sha = hashlib.sha256(row.document.encode("utf-8")).hexdigest()
         row.document = json.dumps({"khumue_archived": {"manifest_sha256": manifest_sha256,
                                                        "document_sha256": document_sha, "at": now.isoformat()}})
-        files = sorted({e.sha256 for e in session.scalars(select(Evidence).where(
+        files = sorted({_file_sha(e) for e in session.scalars(select(Evidence).where(
             Evidence.instance_id == row.id, Evidence.kind == "file"))})
         audit.record(session, now, actor, "archive.purge", process_id=row.process_id, instance_id=row.id,
                      detail={"manifest_sha256": manifest_sha256, "document_sha256": document_sha,
@@ -296,7 +302,7 @@ def _unshared_files(session: Session, ids: set[int]) -> set[str]:
                                  .join(ProcessInstance, Evidence.instance_id == ProcessInstance.id)
                                  .where(Evidence.kind == "file", Evidence.instance_id.not_in(ids),
                                         ProcessInstance.document.not_like(PURGED + "%"))))
-    return mine - others
+    return cast(set[str], mine - others)  # the sha256 of kind "file" rows: never None (_file_sha)
 
 
 def delete_purged_files(engine: Engine, session: Session) -> int:

@@ -12,8 +12,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from db.dialect import upsert
-from db.models import HumanTask, RegisterCounter, RegisterEntry, RegisterLoan, Setting, User
-from engine.access.policy import require
+from db.models import HumanTask, RegisterCounter, RegisterEntry, RegisterLoan, Setting
+from engine.access.policy import Actor, require
 from engine.trail import audit
 from engine.calendar.thai import be_year, ce_year
 from engine.errors import Conflict, Invalid, NotFound, N_
@@ -72,13 +72,13 @@ def settings(session: Session) -> dict:
             "retention_years": int(years) if years else DEFAULT_RETENTION_YEARS}
 
 
-def read_settings(session: Session, user: User) -> dict:
+def read_settings(session: Session, user: Actor) -> dict:
     """The register settings, for those who may read the registers."""
     require(user, "read_registers")
     return settings(session)
 
 
-def update_settings(session: Session, user: User, values: dict, now: datetime) -> dict:
+def update_settings(session: Session, user: Actor, values: dict, now: datetime) -> dict:
     """An admin sets the office's letter code, Thai digits or default retention."""
     require(user, "administer")
     stored = {PREFIX_KEY: values.get("prefix"), RETENTION_KEY: values.get("retention_years"),
@@ -138,7 +138,8 @@ def _copies(task: HumanTask | None, facts: dict) -> dict:
     """The three copies of ข้อ 5: which were made, and where each one is."""
     made = set(facts.get("out_copies_made") or [])
     owner = task.instance.owner if task is not None else None
-    method = SEND_METHODS.get(facts.get("out_send_method"), facts.get("out_send_method"))
+    sent_by = facts.get("out_send_method")
+    method = SEND_METHODS.get(sent_by, sent_by) if sent_by is not None else None
     how = " ".join(part for part in (method, facts.get("out_postal_number")) if part)
     where = {"owner_copy": f"เจ้าของเรื่อง: {owner.full_name if owner else '-'}",
              "registry_copy": "สารบรรณกลาง",
@@ -153,7 +154,7 @@ def _prefix(kind: str, office: dict) -> str | None:
     return office["prefix"]
 
 
-def register_letter(engine, session: Session, user: User, kind: str, facts: dict, now: datetime,
+def register_letter(engine, session: Session, user: Actor, kind: str, facts: dict, now: datetime,
                     task: HumanTask | None = None) -> RegisterEntry:
     """Enter a letter in its register with the next number of this calendar year."""
     values, office = _letter_values(kind, facts), settings(session)
@@ -192,7 +193,7 @@ def _retention_years(facts: dict) -> int:
     return int(years)
 
 
-def file_entry(session: Session, user: User, task: HumanTask, facts: dict, now: datetime) -> RegisterEntry | None:
+def file_entry(session: Session, user: Actor, task: HumanTask, facts: dict, now: datetime) -> RegisterEntry | None:
     """The filing step (ข้อ 6) sets where the outgoing letter is kept and for how long."""
     entry = session.scalar(select(RegisterEntry).where(RegisterEntry.instance_id == task.instance_id,
                                                        RegisterEntry.kind == "outgoing"))
@@ -229,19 +230,19 @@ _FILTERS = {
 }
 
 
-def list_entries(session: Session, user: User, q: dict, limit: int, offset: int) -> tuple[list[RegisterEntry], int]:
+def list_entries(session: Session, user: Actor, q: dict, limit: int, offset: int) -> tuple[list[RegisterEntry], int]:
     """Register entries matching the filters, newest first, one page and the total."""
     require(user, "read_registers")
     query = select(RegisterEntry)
     for key, clause in _FILTERS.items():
         if q.get(key) not in (None, ""):
             query = query.where(clause(q[key]))
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     order = (RegisterEntry.year.desc(), RegisterEntry.kind, RegisterEntry.number.desc())
     return list(session.scalars(query.order_by(*order).limit(limit).offset(offset))), total
 
 
-def get_entry(session: Session, user: User, entry_id: int, for_update: bool = False) -> RegisterEntry:
+def get_entry(session: Session, user: Actor, entry_id: int, for_update: bool = False) -> RegisterEntry:
     """One entry a register reader may see, or 404."""
     require(user, "read_registers")
     entry = session.get(RegisterEntry, entry_id, with_for_update=for_update or None)
@@ -252,7 +253,7 @@ def get_entry(session: Session, user: User, entry_id: int, for_update: bool = Fa
 
 # ---- loans (ข้อ 7: ทะเบียนคุม/หลักฐานขอยืมหนังสือราชการ)
 
-def lend(session: Session, user: User, entry_id: int, borrower: str, now: datetime,
+def lend(session: Session, user: Actor, entry_id: int, borrower: str, now: datetime,
          purpose: str | None = None, due_back: date | None = None) -> RegisterLoan:
     """Record that someone borrowed a letter's file; one loan at a time, never a destroyed file."""
     require(user, "keep_registers")
@@ -270,7 +271,7 @@ def lend(session: Session, user: User, entry_id: int, borrower: str, now: dateti
     return loan
 
 
-def return_loan(session: Session, user: User, loan_id: int, now: datetime) -> RegisterLoan:
+def return_loan(session: Session, user: Actor, loan_id: int, now: datetime) -> RegisterLoan:
     """Record that a borrowed file came back."""
     require(user, "keep_registers")
     loan = session.get(RegisterLoan, loan_id, with_for_update=True)

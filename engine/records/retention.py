@@ -11,10 +11,10 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import DestructionList, DestructionListItem, RegisterEntry, User
+from db.models import DestructionList, DestructionListItem, RegisterEntry
 from engine.trail import audit
 from engine.errors import Conflict, Invalid, NotFound, N_
-from engine.access.policy import require
+from engine.access.policy import Actor, require
 from engine.records.registers import EntryStatus
 
 
@@ -44,7 +44,7 @@ def due_query(engine, now: datetime):
             .order_by(RegisterEntry.destroy_after, RegisterEntry.kind, RegisterEntry.year, RegisterEntry.number))
 
 
-def due_for_destruction(engine, session: Session, user: User, now: datetime) -> list[RegisterEntry]:
+def due_for_destruction(engine, session: Session, user: Actor, now: datetime) -> list[RegisterEntry]:
     """The entries due for destruction at `now`."""
     require(user, "read_registers")
     return list(session.scalars(due_query(engine, now)))
@@ -68,7 +68,7 @@ def _entries_to_list(engine, session: Session, entry_ids: list[int] | None, now:
     return [rows[i] for i in dict.fromkeys(entry_ids)]
 
 
-def create_list(engine, session: Session, user: User, entry_ids: list[int] | None, note: str | None,
+def create_list(engine, session: Session, user: Actor, entry_ids: list[int] | None, note: str | None,
                 now: datetime) -> DestructionList:
     """The clerk lists letters for destruction (บัญชีหนังสือขอทำลาย); nothing is destroyed yet."""
     require(user, "keep_registers")
@@ -89,7 +89,7 @@ def create_list(engine, session: Session, user: User, entry_ids: list[int] | Non
     return listing
 
 
-def get_list(session: Session, user: User, list_id: int, for_update: bool = False) -> DestructionList:
+def get_list(session: Session, user: Actor, list_id: int, for_update: bool = False) -> DestructionList:
     """One destruction list, or 404."""
     require(user, "read_registers")
     listing = session.get(DestructionList, list_id, with_for_update=for_update or None)
@@ -98,7 +98,7 @@ def get_list(session: Session, user: User, list_id: int, for_update: bool = Fals
     return listing
 
 
-def decide(session: Session, user: User, list_id: int, decision: str, note: str | None,
+def decide(session: Session, user: Actor, list_id: int, decision: str, note: str | None,
            now: datetime) -> DestructionList:
     """A group head or the area director approves (the letters are destroyed) or rejects (they are kept)."""
     require(user, "approve_disposal")

@@ -8,7 +8,8 @@ from datetime import datetime
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.orm import Session
 
-from db.models import AuditEvent, User
+from db.models import AuditEvent
+from engine.access.policy import Actor
 from engine.trail import audit
 from engine.reporting import audit_search
 from engine.calendar.thai import format_thai_date
@@ -44,7 +45,7 @@ def _filters(engine: Engine, filters: dict) -> list[tuple[str, str]]:
     return shown
 
 
-def to_html(engine: Engine, session: Session, user: User, filters: dict, now: datetime) -> str:
+def to_html(engine: Engine, session: Session, user: Actor, filters: dict, now: datetime) -> str:
     """The search's events, its filters and the chain's state as the HTML the PDF is made from."""
     events, total = audit_search.search(engine, session, user, filters, PDF_LIMIT)
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
@@ -54,7 +55,7 @@ def to_html(engine: Engine, session: Session, user: User, filters: dict, now: da
         reader=user.full_name)
 
 
-def to_pdf(engine: Engine, session: Session, user: User, filters: dict, now: datetime) -> bytes:
+def to_pdf(engine: Engine, session: Session, user: Actor, filters: dict, now: datetime) -> bytes:
     """The search as the bytes of a PDF file."""
     from weasyprint import HTML  # imported here: loading Pango takes a moment and only this needs it
     document = HTML(string=to_html(engine, session, user, filters, now), base_url=str(TEMPLATES)).render()

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from db.models import AuditEvent, HumanTask, ProcessInstance, User
-from engine.access.policy import require
+from db.models import AuditEvent, HumanTask, ProcessInstance
+from engine.access.policy import Actor, require
 from engine.calendar.thai import format_thai_date
 from engine.core import Engine
 from engine.reporting.tables import BOM
@@ -53,12 +53,12 @@ def search_query(engine: Engine, session: Session, filters: dict):
     return query
 
 
-def search(engine: Engine, session: Session, user: User, filters: dict, limit: int = 200,
+def search(engine: Engine, session: Session, user: Actor, filters: dict, limit: int = 200,
            offset: int = 0) -> tuple[list[AuditEvent], int]:
     """One page of matching events, oldest first, and the total."""
     require(user, "read_audit")
     query = search_query(engine, session, filters)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     return list(session.scalars(query.order_by(AuditEvent.id).limit(limit).offset(offset))), total
 
 
@@ -77,7 +77,7 @@ def _line(row: list) -> str:
     return out.getvalue()
 
 
-def export_csv(engine: Engine, session: Session, user: User, filters: dict) -> Iterator[str]:
+def export_csv(engine: Engine, session: Session, user: Actor, filters: dict) -> Iterator[str]:
     """The matching events as CSV text, piece by piece (a BOM first, so Excel shows Thai); a read-only session."""
     require(user, "read_audit")
     query = search_query(engine, session, filters).order_by(AuditEvent.id).execution_options(yield_per=STREAM_BATCH)
@@ -103,7 +103,7 @@ def _task_entry(task: HumanTask, now: datetime) -> dict:
             "late": task.status != TaskStatus.CANCELLED and finished > task.due_at}
 
 
-def timeline(session: Session, user: User, instance_id: int, now: datetime) -> dict:
+def timeline(session: Session, user: Actor, instance_id: int, now: datetime) -> dict:
     """An instance and its schools' instances: every audit event and every task with its due date and completion."""
     instance: ProcessInstance = get_instance(session, user, instance_id)
     ids = family_ids(session, instance.id)

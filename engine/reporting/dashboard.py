@@ -3,13 +3,14 @@
 Everything is read from the instance and task mirror tables with a few grouped queries; no workflow
 document is loaded, so 127 schools cost what 10 do.
 """
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Row, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import HumanTask, Network, ProcessInstance, ProcessVersion, School, User
-from engine.access.policy import require
+from engine.access.policy import Actor, require
 from engine.core import Engine
 from engine.errors import NotFound, N_
 from engine.processes.deployment import latest_version
@@ -99,7 +100,7 @@ def workload(session: Session, now: datetime, process_id: str | None = None, cyc
             "unassigned": sorted((r._asdict() for r in session.execute(pool)), key=lambda r: (-r["open"], r["role"]))}
 
 
-def summary(engine: Engine, session: Session, user: User, now: datetime, process_id: str | None = None,
+def summary(engine: Engine, session: Session, user: Actor, now: datetime, process_id: str | None = None,
             cycle: int | None = None) -> dict:
     """The dashboard: instances by status, late steps and workload, for one process and cycle or all."""
     require(user, "watch")
@@ -128,14 +129,14 @@ def matrix_columns(engine: Engine, session: Session, process_id: str, root_ids: 
                                     .order_by(ProcessVersion.process_id, ProcessVersion.version)))
     if not versions:  # not fanned out yet: the steps the schools will get
         versions = [latest_version(session, e.id) for e in engine.catalog.values() if e.child_of == process_id]
-    columns = {}
+    columns: dict[str, dict] = {}
     for version in versions:
         for step in engine.model(version).steps.values():
             columns.setdefault(step.id, {"step_id": step.id, "name": step.name, "role": step.role})
     return list(columns.values())
 
 
-def _schools(session: Session, roots: list[tuple[int, dict]], network: str | None) -> list:
+def _schools(session: Session, roots: list[tuple[int, dict]], network: str | None) -> Sequence[Row]:
     scoped = {(data.get("scope") or {}).get("network") for _, data in roots}
     query = select(School.id, School.code, School.name, Network.code.label("network"),
                    Network.name.label("network_name")).join(Network).order_by(School.code)
@@ -160,7 +161,7 @@ def _cells(session: Session, root_ids: list[int], now: datetime) -> dict[tuple[i
             for school, step, late, opened, done in counts}
 
 
-def matrix(engine: Engine, session: Session, user: User, process_id: str, cycle: int, now: datetime,
+def matrix(engine: Engine, session: Session, user: Actor, process_id: str, cycle: int, now: datetime,
            network: str | None = None) -> dict:
     """Schools × the per-school steps of a process's cycle; each cell not_started, open, late or done."""
     require(user, "watch")

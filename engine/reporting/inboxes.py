@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import HumanTask, Network, School, User
+from db.models import HumanTask, Network, School
 from engine.core import Engine
-from engine.access.policy import candidate_clause, oversees, principal_ids, visible_task_ids
+from engine.access.policy import Actor, candidate_clause, oversees, principal_ids, visible_task_ids
 
 SCOPES = ("mine", "group", "all")
 # tab → (scope, status) of inbox_query
@@ -48,7 +48,7 @@ def filters_for(engine: Engine, session: Session, *, process_id: str | None = No
                    instance_id=instance_id, step_id=step_id)
 
 
-def inbox_query(user: User, scope: str, status: str, filters: Filters | None = None,
+def inbox_query(user: Actor, scope: str, status: str, filters: Filters | None = None,
                 groups: dict | None = None):
     """SQL for an inbox: mine, claimable by my roles (group; a head's of their group), or all I may see."""
     query = select(HumanTask)
@@ -65,15 +65,15 @@ def inbox_query(user: User, scope: str, status: str, filters: Filters | None = N
     return query.order_by(order, HumanTask.id)
 
 
-def inbox(session: Session, user: User, scope: str, status: str, limit: int, offset: int,
+def inbox(session: Session, user: Actor, scope: str, status: str, limit: int, offset: int,
           filters: Filters | None = None, groups: dict | None = None) -> tuple[list[HumanTask], int]:
     """One page of an inbox and its total (the API's GET /tasks, the pages' tabs, the bench)."""
     query = inbox_query(user, scope, status, filters, groups)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    total = session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
     return list(session.scalars(query.limit(limit).offset(offset))), total
 
 
-def tabs_for(user: User) -> list[str]:
+def tabs_for(user: Actor) -> list[str]:
     """The tabs a user has: everyone the first three; those who oversee also every open task."""
     return [*TABS][:3] + (["all"] if oversees(user) else [])
 
@@ -83,18 +83,18 @@ def process_family(engine: Engine, process_id: str) -> tuple[str, ...]:
     return (process_id, *sorted(pid for pid, e in engine.catalog.items() if e.child_of == process_id))
 
 
-def page(session: Session, user: User, tab: str, filters: Filters, limit: int, offset: int,
+def page(session: Session, user: Actor, tab: str, filters: Filters, limit: int, offset: int,
          groups: dict | None = None):
     """One page of a tab, soonest due first (latest done first on the done tab), and its total."""
     return inbox(session, user, *TABS[tab], limit, offset, filters, groups)
 
 
-def counts(session: Session, user: User, filters: Filters, groups: dict | None = None) -> dict[str, int]:
+def counts(session: Session, user: Actor, filters: Filters, groups: dict | None = None) -> dict[str, int]:
     """How many tasks each of the user's tabs holds under the same filters."""
-    out = {}
+    out: dict[str, int] = {}
     for tab in tabs_for(user):
         query = inbox_query(user, *TABS[tab], filters, groups).order_by(None)
-        out[tab] = session.scalar(select(func.count()).select_from(query.subquery()))
+        out[tab] = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     return out
 
 

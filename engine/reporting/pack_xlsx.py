@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import timezone
 from io import BytesIO
-from typing import Callable
+from typing import Callable, cast
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -68,7 +68,7 @@ def _table_header(sheet: Worksheet, columns) -> None:
         cell.font, cell.fill, cell.border = Font(bold=True), HEADER_FILL, GRID
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = sheet.cell(row=FIRST_TABLE_ROW + 1, column=1)
+    sheet.freeze_panes = sheet.cell(row=FIRST_TABLE_ROW + 1, column=1).coordinate
 
 
 def _put(sheet: Worksheet, row: int, column: int, value, number_format: str | None = None):
@@ -141,7 +141,7 @@ def _summary_sheet(book: Workbook, pack: ReportPack) -> None:
 def to_xlsx(pack: ReportPack) -> bytes:
     """The pack as the bytes of an .xlsx file."""
     book = Workbook()
-    book.remove(book.active)
+    book.remove(cast(Worksheet, book.active))  # a new Workbook opens on one worksheet, active
     for quarter in pack.quarters if pack.kind == "emenscr" else ():
         _emenscr_sheet(book, pack, quarter)
     if pack.kind == "emes":

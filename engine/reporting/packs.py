@@ -6,6 +6,7 @@ done tasks' own data: each pass of a looping step is one task, while the instanc
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -201,7 +202,8 @@ class _Forms:
     """The field definitions of each task's step, read once per step version."""
 
     def __init__(self, engine: Engine):
-        self.engine, self.cache = engine, {}
+        self.engine = engine
+        self.cache: dict[tuple[int, str], dict[str, FieldDef]] = {}
 
     def fields(self, task: HumanTask) -> dict[str, FieldDef]:
         key = (task.instance.process_version_id, task.step_id)
@@ -215,6 +217,11 @@ class _Forms:
         return dict(definition.choices).get(value, value or "") if definition else (value or "")
 
 
+def _completed_at(task: HumanTask) -> datetime:
+    # The packs read done tasks only (_done_tasks), and completing a task sets its completed_at.
+    return cast(datetime, task.completed_at)
+
+
 def _emenscr_row(forms: _Forms, task: HumanTask) -> EmenscrRow:
     quarter = int(task.step_id.removeprefix("report_emenscr_q"))
     data, p = task.data or {}, f"q{quarter}_"
@@ -225,7 +232,7 @@ def _emenscr_row(forms: _Forms, task: HumanTask) -> EmenscrRow:
         budget_allocated=_number(data.get(p + "budget_allocated")), budget_spent=_number(data.get(p + "budget_spent")),
         progress_percent=_number(data.get(p + "progress_percent")),
         indicator_results=data.get(p + "indicator_results") or "", problems=data.get(p + "problems") or "",
-        instance_id=task.instance_id, task_id=task.id, completed_at=task.completed_at)
+        instance_id=task.instance_id, task_id=task.id, completed_at=_completed_at(task))
 
 
 def emenscr_rows(engine: Engine, session: Session, fiscal_year: int, quarters) -> list[EmenscrRow]:
@@ -243,7 +250,7 @@ def _emes_row(forms: _Forms, task: HumanTask) -> EmesRow:
         unit=data.get("emes_unit", ""), target=_number(data.get("emes_target")),
         result=_number(data.get("emes_result")), status=data.get("emes_status", ""),
         status_label=forms.label(task, "emes_status", data.get("emes_status")), note=data.get("emes_note") or "",
-        instance_id=task.instance_id, task_id=task.id, completed_at=task.completed_at)
+        instance_id=task.instance_id, task_id=task.id, completed_at=_completed_at(task))
 
 
 def emes_rows(engine: Engine, session: Session, fiscal_year: int) -> list[EmesRow]:
@@ -265,7 +272,8 @@ def _item(forms: _Forms, task: HumanTask, name: str) -> SummaryItem | None:
         values = value if isinstance(value, list) else [value] if value else []
         return SummaryItem(definition.label, ", ".join(forms.label(task, name, v) for v in values), "text")
     if definition.type == "boolean":
-        return SummaryItem(definition.label, {True: "ใช่", False: "ไม่ใช่"}.get(value, ""), "text")
+        answer = {True: "ใช่", False: "ไม่ใช่"}.get(value, "") if value is not None else ""
+        return SummaryItem(definition.label, answer, "text")
     return SummaryItem(definition.label, value or "", "text")
 
 

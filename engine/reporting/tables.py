@@ -2,9 +2,11 @@
 import csv
 import io
 from datetime import datetime
+from typing import cast
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
 
 from engine.calendar.thai import format_thai_date
 from engine.reporting.dashboard import STATE_COLOURS, STATE_LABELS
@@ -25,7 +27,7 @@ def csv_bytes(headers: list[str], rows: list[list]) -> bytes:
 def xlsx_bytes(title: str, headers: list[str], rows: list[list], fills: list[list[str | None]] | None = None) -> bytes:
     """The table as one XLSX sheet: bold frozen header, optional background colour per cell."""
     book = Workbook()
-    sheet = book.active
+    sheet = cast(Worksheet, book.active)  # a new Workbook opens on one worksheet, active
     sheet.title = title[:MAX_SHEET_TITLE]
     sheet.append(headers)
     for cell in sheet[1]:

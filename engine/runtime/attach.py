@@ -6,11 +6,11 @@ from urllib.parse import urlparse
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from db.models import Evidence, HumanTask, User
+from db.models import Evidence, HumanTask
 from engine.trail import audit
 from engine.core import Engine
 from engine.errors import Conflict, Forbidden, Invalid, N_
-from engine.access.policy import behalf, can_act, groups_of
+from engine.access.policy import Actor, behalf, can_act, groups_of
 from engine.model.status import TaskStatus
 from engine.runtime.tasks import get_task
 
@@ -35,7 +35,7 @@ def _add(session, user, task, now, **fields) -> Evidence:
     return row
 
 
-def add_file(engine: Engine, session: Session, user: User, task_id: int, stream: BinaryIO, filename: str,
+def add_file(engine: Engine, session: Session, user: Actor, task_id: int, stream: BinaryIO, filename: str,
              now: datetime) -> Evidence:
     """Store an uploaded file by its SHA-256 and attach it."""
     task = _writable_task(engine, session, user, task_id)
@@ -44,7 +44,7 @@ def add_file(engine: Engine, session: Session, user: User, task_id: int, stream:
                 content_type=stored.content_type, size=stored.size)
 
 
-def add_link(engine: Engine, session: Session, user: User, task_id: int, url: str, now: datetime) -> Evidence:
+def add_link(engine: Engine, session: Session, user: Actor, task_id: int, url: str, now: datetime) -> Evidence:
     """Attach a link (http or https only)."""
     task = _writable_task(engine, session, user, task_id)
     parsed = urlparse(url or "")
@@ -53,7 +53,7 @@ def add_link(engine: Engine, session: Session, user: User, task_id: int, url: st
     return _add(session, user, task, now, kind="url", url=url)
 
 
-def add_note(engine: Engine, session: Session, user: User, task_id: int, note: str, now: datetime) -> Evidence:
+def add_note(engine: Engine, session: Session, user: Actor, task_id: int, note: str, now: datetime) -> Evidence:
     """Attach a written note."""
     task = _writable_task(engine, session, user, task_id)
     if not (note or "").strip() or len(note) > 20000:

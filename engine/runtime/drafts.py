@@ -13,7 +13,7 @@ from engine.trail import audit
 from engine.runtime import tasks
 from engine.core import Engine
 from engine.errors import Conflict, Forbidden, Invalid, N_
-from engine.access.policy import can_act, groups_of
+from engine.access.policy import Actor, can_act, groups_of
 from engine.model.status import TaskStatus
 
 MAX_VALUE_CHARS = 50000
@@ -40,7 +40,7 @@ def _clean_values(values: dict, names: set[str]) -> dict:
     return out
 
 
-def save_draft(engine: Engine, session: Session, user: User, task_id: int, values: dict,
+def save_draft(engine: Engine, session: Session, user: Actor, task_id: int, values: dict,
                now: datetime) -> TaskDraft:
     """Keep the user's unfinished answers to an open task they may do (one draft per task and user)."""
     task = tasks.get_task(session, user, task_id)
@@ -60,12 +60,12 @@ def save_draft(engine: Engine, session: Session, user: User, task_id: int, value
     return draft
 
 
-def draft_for(session: Session, user: User, task_id: int) -> TaskDraft | None:
+def draft_for(session: Session, user: Actor, task_id: int) -> TaskDraft | None:
     """The user's draft of a task, if they saved one."""
     return session.scalar(select(TaskDraft).where(TaskDraft.task_id == task_id, TaskDraft.user_id == user.id))
 
 
-def attach_all(engine: Engine, session: Session, user: User, task_id: int, uploads: list[Upload],
+def attach_all(engine: Engine, session: Session, user: Actor, task_id: int, uploads: list[Upload],
                url: str | None, note: str | None, now: datetime) -> list[Evidence]:
     """Attach every file, the link and the note given (any of them may be missing)."""
     rows = [attach.add_file(engine, session, user, task_id, u.stream, u.filename, now) for u in uploads]

@@ -8,12 +8,12 @@ from db.dialect import InsertOrIgnore
 from db.models import AuditEvent, CycleStart, HumanTask, Network, ProcessInstance, User
 from engine.core import Engine
 from engine.errors import Forbidden, Invalid, N_, NotFound
-from engine.access.policy import visible_instances_clause
+from engine.access.policy import Actor, visible_instances_clause
 from engine.runtime.stepping import new_instance
 from engine.model.status import TaskStatus
 
 
-def start(engine: Engine, session: Session, user: User, process_id: str, data: dict, now: datetime) -> ProcessInstance:
+def start(engine: Engine, session: Session, user: Actor, process_id: str, data: dict, now: datetime) -> ProcessInstance:
     """Start a process for a cycle (data.cycle_year in พ.ศ., default the current one) and scope."""
     entry = engine.catalog.get(process_id)
     if entry is None or entry.child_of is not None:
@@ -31,7 +31,7 @@ def start(engine: Engine, session: Session, user: User, process_id: str, data: d
     return instance
 
 
-def may_start(user: User, entry) -> bool:
+def may_start(user: Actor, entry) -> bool:
     """A starter's role; a group head starts as such only the processes of their own group (or of none)."""
     roles = set(entry.starters) & user.roles
     group = entry.extra.get("group") or None
@@ -57,7 +57,7 @@ def _scope(session, scope: dict | None) -> dict | None:
     return {"network": scope["network"]}
 
 
-def _owner(session, user: User, username: str | None) -> User:
+def _owner(session, user: Actor, username: str | None) -> Actor:
     """Who owns the instance: steps marked `assign=owner` go to them when they hold the step's role."""
     if username is None:
         return user
@@ -68,7 +68,7 @@ def _owner(session, user: User, username: str | None) -> User:
     return owner
 
 
-def get_instance(session: Session, user: User, instance_id: int) -> ProcessInstance:
+def get_instance(session: Session, user: Actor, instance_id: int) -> ProcessInstance:
     """An instance the user may read."""
     instance = session.get(ProcessInstance, instance_id)
     if instance is None:
@@ -79,7 +79,7 @@ def get_instance(session: Session, user: User, instance_id: int) -> ProcessInsta
     return instance
 
 
-def list_instances(session: Session, user: User, process_id: str | None, status: str | None,
+def list_instances(session: Session, user: Actor, process_id: str | None, status: str | None,
                    limit: int, offset: int) -> tuple[list[ProcessInstance], int]:
     """Newest first: for the office the top-level instances (not the per-school children), for a school its own."""
     visible = visible_instances_clause(user)  # a school's own instances are per-school children: no top-level filter
@@ -88,7 +88,7 @@ def list_instances(session: Session, user: User, process_id: str | None, status:
         query = query.where(ProcessInstance.process_id == process_id)
     if status:
         query = query.where(ProcessInstance.status == status)
-    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     rows = session.scalars(query.order_by(ProcessInstance.id.desc()).limit(limit).offset(offset))
     return list(rows), total
 
@@ -114,7 +114,7 @@ def progress(engine: Engine, session: Session, instance: ProcessInstance) -> dic
     """Steps done out of the process's steps, and schools finished out of those started."""
     model = engine.model_of(session, instance.process_version_id)
     steps_total = len(model.steps)
-    done = session.scalar(_STEPS_DONE, {"instance_id": instance.id})
+    done = session.execute(_STEPS_DONE, {"instance_id": instance.id}).scalar_one()
     children = (dict(session.execute(_CHILDREN_BY_STATUS, {"instance_id": instance.id}).all())
                 if model.starts_children else {})
     out = {"steps_total": steps_total, "steps_done": done,

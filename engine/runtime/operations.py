@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, Network, OutboxMail, ProcessInstance, User
-from engine.access.policy import require
+from engine.access.policy import Actor, require
 from engine.trail import audit
 from engine.notify import notices
 from engine.core import Engine
@@ -31,7 +31,7 @@ def family_ids(session: Session, root_id: int) -> list[int]:
     return ids
 
 
-def _top_level(engine: Engine, session: Session, actor: User, instance_id: int) -> ProcessInstance:
+def _top_level(engine: Engine, session: Session, actor: Actor, instance_id: int) -> ProcessInstance:
     """The instance an operator of its process's group acts on (its schools' instances follow it)."""
     require(actor, "operate_instances")
     instance = session.get(ProcessInstance, instance_id)
@@ -69,7 +69,7 @@ def _set_tasks(session: Session, task_ids: list[int], **values) -> None:
                         .execution_options(synchronize_session="fetch"))
 
 
-def _record_each(session, now, actor: User, action: str, moved: dict[int, str], root: ProcessInstance,
+def _record_each(session, now, actor: Actor, action: str, moved: dict[int, str], root: ProcessInstance,
                  tasks: list[tuple[int, int]], **detail) -> None:
     for instance_id, process_id in sorted(moved.items()):
         own = [task_id for task_id, owner in tasks if owner == instance_id]
@@ -78,7 +78,7 @@ def _record_each(session, now, actor: User, action: str, moved: dict[int, str], 
                      detail={**detail, **extra, "tasks": own})
 
 
-def cancel(engine: Engine, session: Session, actor: User, instance_id: int, reason: str,
+def cancel(engine: Engine, session: Session, actor: Actor, instance_id: int, reason: str,
            now: datetime) -> ProcessInstance:
     """Cancel an instance and its schools' instances; their open tasks leave every inbox."""
     require(actor, "operate_instances")
@@ -95,7 +95,7 @@ def cancel(engine: Engine, session: Session, actor: User, instance_id: int, reas
     return root
 
 
-def suspend(engine: Engine, session: Session, actor: User, instance_id: int, reason: str | None,
+def suspend(engine: Engine, session: Session, actor: Actor, instance_id: int, reason: str | None,
             now: datetime) -> ProcessInstance:
     """Pause an instance and its schools' instances: no claims, completions, timers or reminders until resumed."""
     root = _top_level(engine, session, actor, instance_id)
@@ -113,7 +113,7 @@ def suspend(engine: Engine, session: Session, actor: User, instance_id: int, rea
     return root
 
 
-def resume(engine: Engine, session: Session, actor: User, instance_id: int, reason: str | None,
+def resume(engine: Engine, session: Session, actor: Actor, instance_id: int, reason: str | None,
            now: datetime) -> ProcessInstance:
     """Let a suspended instance and its schools' instances go on; the next sweep sends what is due (once each)."""
     root = _top_level(engine, session, actor, instance_id)
@@ -143,7 +143,7 @@ def _refuse_unfit(tasks: list[HumanTask], target: User) -> None:
                                      for role, school in unfit]})
 
 
-def handover(engine: Engine, session: Session, actor: User, username: str, to: str, now: datetime) -> dict:
+def handover(engine: Engine, session: Session, actor: Actor, username: str, to: str, now: datetime) -> dict:
     """Give every open task of `username` to `to` (who must hold their roles) and the instances they own."""
     require(actor, "operate_instances")
     leaver = find_user(session, username)
@@ -164,7 +164,7 @@ def handover(engine: Engine, session: Session, actor: User, username: str, to: s
             "instances": owned, "networks_still_supervised": networks}
 
 
-def _hand_over_ownership(session, actor: User, leaver: User, target: User, now) -> list[int]:
+def _hand_over_ownership(session, actor: Actor, leaver: User, target: User, now) -> list[int]:
     """Live instances the leaver owns pass to the receiver, so their later owner steps reach them."""
     if target.school_id is not None:
         return []

@@ -1,4 +1,5 @@
 """Running instances: start a cycle, step the workflow, mirror its ready user tasks, fan out per school."""
+from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -10,6 +11,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, object_session
 
 from db.models import HumanTask, Network, ProcessInstance, School, User
+from engine.access.policy import Actor
 from engine.trail import audit
 from engine.notify import notices
 from engine.model.bpmn import ChildInstances, ProcessModel
@@ -38,7 +40,7 @@ def run_engine_steps(workflow: BpmnWorkflow, now: datetime) -> None:
 
 
 def new_instance(engine: Engine, session: Session, process_id: str, cycle_year: int, now: datetime, *,
-                 data: dict, actor: User | None, owner_id: int | None = None, school: School | None = None,
+                 data: dict, actor: Actor | None, owner_id: int | None = None, school: School | None = None,
                  parent: ProcessInstance | None = None, parent_task_id: str | None = None) -> ProcessInstance:
     """Create an instance of the newest version and run it up to its first waiting steps."""
     version = latest_version(session, process_id)
@@ -204,7 +206,7 @@ def schools_in_scope(session: Session, scope: dict | None, codes: list[str] | No
     return list(session.scalars(query))
 
 
-def _children_for(session, instance, task) -> list[School | None]:
+def _children_for(session, instance, task) -> Sequence[School | None]:
     """One child per school in scope (or per school the data names), or a single child."""
     rule = task.task_spec.per_school
     if not rule:

@@ -15,7 +15,7 @@ from engine.model.bpmn import StepDef
 from engine.core import Engine
 from engine.errors import Both, Conflict, Forbidden, Invalid, N_, NotFound
 from engine.model.forms import FormDef, validate_form
-from engine.access.policy import (behalf, require, can_act, can_see_task, groups_of, may_release, may_take)
+from engine.access.policy import (Actor, behalf, require, can_act, can_see_task, groups_of, may_release, may_take)
 from engine.runtime.stepping import advance, load_workflow, schools_in_scope
 from engine.model.status import InstanceStatus, TaskStatus
 
@@ -24,7 +24,7 @@ _TASK_WITH_INSTANCE = (select(HumanTask).where(HumanTask.id == bindparam("task_i
                        .options(joinedload(HumanTask.instance)))
 
 
-def get_task(session: Session, user: User, task_id: int) -> HumanTask:
+def get_task(session: Session, user: Actor, task_id: int) -> HumanTask:
     """A task the user may read: 404 if there is none, 403 if it is not theirs to see."""
     task = session.scalars(_TASK_WITH_INSTANCE, {"task_id": task_id}).unique().one_or_none()
     if task is None:
@@ -59,7 +59,7 @@ def _not_suspended(task: HumanTask) -> None:
         raise Conflict("process_suspended", N_("กระบวนงานนี้ถูกพักไว้ ทำงานได้เมื่อดำเนินการต่อ"))
 
 
-def claim(engine: Engine, session: Session, user: User, task_id: int, now: datetime) -> HumanTask:
+def claim(engine: Engine, session: Session, user: Actor, task_id: int, now: datetime) -> HumanTask:
     """Take an unassigned task my role (and, for a head's step, my group) may do."""
     task = _open_task(session, user, task_id)
     if task.assignee_id != user.id and not may_take(user, task, groups_of(engine.catalog)):
@@ -75,7 +75,7 @@ def claim(engine: Engine, session: Session, user: User, task_id: int, now: datet
     return task
 
 
-def release(engine: Engine, session: Session, user: User, task_id: int, now: datetime) -> HumanTask:
+def release(engine: Engine, session: Session, user: Actor, task_id: int, now: datetime) -> HumanTask:
     """Give a task I hold back to its role's pool."""
     task = _open_task(session, user, task_id)
     if not may_release(user, task):  # an auditor or director watches every task but takes none back
@@ -87,7 +87,7 @@ def release(engine: Engine, session: Session, user: User, task_id: int, now: dat
     return task
 
 
-def assign(engine: Engine, session: Session, user: User, task_id: int, username: str, now: datetime) -> HumanTask:
+def assign(engine: Engine, session: Session, user: Actor, task_id: int, username: str, now: datetime) -> HumanTask:
     """A group head or admin gives a task to someone who holds its role."""
     task = _open_task(session, user, task_id)
     require(user, "assign_tasks")
@@ -114,7 +114,7 @@ def _require_evidence(session, task, step) -> list[int]:
     return ids
 
 
-def complete(engine: Engine, session: Session, user: User, task_id: int, data, now: datetime) -> HumanTask:
+def complete(engine: Engine, session: Session, user: Actor, task_id: int, data, now: datetime) -> HumanTask:
     """Finish a task with its form data; the workflow moves on and the task's drafts go. Stale: 409, and
     nothing changes. The one path of the API, the pages and the tests."""
     task = _open_task(session, user, task_id)
