@@ -97,9 +97,9 @@ def snapshot_facts(session: Session, chain: ChainFacts) -> dict:
     heads = sorted(session.scalars(text("SELECT version_num FROM alembic_version")))
     # sha256 IS NOT NULL in the query: each is a str (the column alone is str | None).
     shas = sorted(cast(set[str], set(session.scalars(select(Evidence.sha256)
-                                      .join(ProcessInstance, Evidence.instance_id == ProcessInstance.id)
-                                      .where(Evidence.kind == "file", Evidence.sha256.is_not(None),
-                                             ProcessInstance.document.not_like(ARCHIVED_PREFIX + "%"))))))
+                                                    .join(ProcessInstance, Evidence.instance_id == ProcessInstance.id)
+                                                    .where(Evidence.kind == "file", Evidence.sha256.is_not(None),
+                                                           ProcessInstance.document.not_like(ARCHIVED_PREFIX + "%"))))))
     return {"alembic_heads": heads, "referenced": shas, "audit": chain(session)}
 
 
