@@ -19,7 +19,7 @@ test: $(VENV)/.installed-test $(VENDOR)/node_modules/.installed
 	test -x /usr/bin/chromium || ($(APT) update -qq && $(APT) install -y -qq chromium)
 	command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || ($(APT) update -qq && $(APT) install -y -qq poppler-utils)
 	command -v pg_dump >/dev/null && command -v pg_restore >/dev/null || ($(APT) update -qq && $(APT) install -y -qq postgresql-client)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --durations=20
 
 # Lint and import order (ruff), types of engine/ and db/ (mypy), the floors of the house (import-linter:
 # web over engine over db, no Flask in the engine, the engine's rooms), and every shipped process model.
