@@ -9,6 +9,7 @@ from db.models import AuditEvent, CycleStart, HumanTask, Network, ProcessInstanc
 from engine.core import Engine
 from engine.errors import Forbidden, Invalid, NotFound
 from engine.access.policy import visible_instances_clause
+from engine.runtime import incidents
 from engine.runtime.stepping import new_instance
 from engine.model.status import TaskStatus
 
@@ -28,6 +29,7 @@ def start(engine: Engine, session: Session, user: User, process_id: str, data: d
     instance = new_instance(engine, session, process_id, cycle_year, now, data=clean, actor=user,
                             owner_id=owner.id)
     claim_cycle(session, instance, now)
+    incidents.raise_if_stopped(session, instance)
     return instance
 
 

@@ -13,6 +13,7 @@ from db.models import HumanTask, Network, OutboxMail, ProcessInstance, User
 from engine.access.policy import require
 from engine.trail import audit
 from engine.notify import notices
+from engine.runtime import incidents
 from engine.core import Engine
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.org.admin import find_user
@@ -84,12 +85,13 @@ def cancel(engine: Engine, session: Session, actor: User, instance_id: int, reas
     if not (reason or "").strip():
         raise Invalid("ต้องระบุเหตุผล / A reason is required.", fields={"reason": ["required"]})
     root = _top_level(engine, session, actor, instance_id)
-    if root.status not in (*LIVE, InstanceStatus.ERROR):
+    if root.status not in (*LIVE, InstanceStatus.ERROR, InstanceStatus.INCIDENT):
         raise Conflict(f"กระบวนงานนี้สิ้นสุดแล้ว / The instance is already {root.status}.")
-    moved = _set_status(session, family_ids(session, root.id), (*LIVE, InstanceStatus.ERROR),
+    moved = _set_status(session, family_ids(session, root.id), (*LIVE, InstanceStatus.ERROR, InstanceStatus.INCIDENT),
                         instance_status(workflow_completed=False, cancelled=True), next_timer_at=None)
     tasks = _open_task_ids(session, list(moved))
     _set_tasks(session, [t for t, _ in tasks], status=TaskStatus.CANCELLED, next_reminder_at=None)
+    incidents.close_all(session, list(moved), actor.username, "cancel", now)
     _record_each(session, now, actor, "instance.cancel", moved, root, tasks, reason=reason.strip())
     return root
 

@@ -16,6 +16,7 @@ from engine.core import Engine
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.model.forms import FormDef, validate_form
 from engine.access.policy import (behalf, require, can_act, can_see_task, groups_of, may_release, may_take)
+from engine.runtime import incidents
 from engine.runtime.stepping import advance, load_workflow, schools_in_scope
 from engine.model.status import InstanceStatus, TaskStatus
 
@@ -58,6 +59,9 @@ def _not_suspended(task: HumanTask) -> None:
     if task.instance.status == InstanceStatus.SUSPENDED:
         raise Conflict("กระบวนงานนี้ถูกพักไว้ ทำงานได้เมื่อดำเนินการต่อ / "
                        "This process is suspended; its tasks wait until it is resumed.")
+    if task.instance.status == InstanceStatus.INCIDENT:
+        raise Conflict("กระบวนงานนี้หยุดเพราะขั้นตอนอัตโนมัติผิดพลาด รอผู้ดูแลระบบแก้ไข / "
+                       "This process stopped at a failed step; it waits for an administrator.")
 
 
 def claim(engine: Engine, session: Session, user: User, task_id: int, now: datetime) -> HumanTask:
@@ -147,4 +151,5 @@ def complete(engine: Engine, session: Session, user: User, task_id: int, data, n
         advance(engine, session, instance, workflow, model, now)  # flushes, checking the instance's version
     except StaleDataError:
         raise Conflict("มีผู้อื่นแก้ไขกระบวนงานนี้ก่อน / Someone else changed this process first.") from None
+    incidents.raise_if_stopped(session, instance)
     return task
