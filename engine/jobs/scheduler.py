@@ -6,9 +6,9 @@ from sqlalchemy.orm import Session
 
 from engine.core import Engine
 from engine.jobs.cycles import start_yearly_cycles
-from engine.notify.sweep import queue_reminders
-from engine.notify.outbox import send_outbox
 from engine.jobs.timers import fire_due_timers
+from engine.notify.outbox import send_outbox
+from engine.notify.sweep import queue_reminders
 
 log = logging.getLogger("khumue.scheduler")
 
@@ -27,7 +27,7 @@ def tick(engine: Engine, sessions, transport, now: datetime) -> dict:
         with sessions() as session:
             try:
                 result = job(session)
-            except Exception:  # noqa: BLE001 — logged; the other jobs of this tick still run
+            except Exception:  # logged; the other jobs of this tick still run
                 session.rollback()
                 log.exception("tick %s: job %s failed", now.isoformat(), key or "outbox")
                 report.setdefault("jobs_failed", []).append(key or "outbox")

@@ -8,9 +8,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from db.models import ProcessInstance
 from engine.core import Engine
+from engine.model.status import InstanceStatus
 from engine.runtime import incidents
 from engine.runtime.stepping import advance, load_workflow
-from engine.model.status import InstanceStatus
 
 log = logging.getLogger("khumue.scheduler")
 
@@ -30,7 +30,7 @@ def fire_due_timers(engine: Engine, session: Session, now: datetime, limit: int 
             session.commit()
         except StaleDataError:  # a person or another scheduler moved it first; its next sweep sees the new state
             session.rollback()
-        except Exception as err:  # noqa: BLE001 — anything else is this instance's incident, not the sweep's end
+        except Exception as err:  # anything else is this instance's incident, not the sweep's end
             session.rollback()
             log.exception("timer of instance %s failed", instance_id)
             incidents.set_aside(engine, session, instance_id, "timer", err, now)

@@ -6,12 +6,12 @@ from sqlalchemy.orm import Session
 
 from db.dialect import InsertOrIgnore
 from db.models import AuditEvent, CycleStart, HumanTask, Network, ProcessInstance, User
+from engine.access.policy import visible_instances_clause
 from engine.core import Engine
 from engine.errors import Forbidden, Invalid, NotFound
-from engine.access.policy import visible_instances_clause
+from engine.model.status import TaskStatus
 from engine.runtime import incidents
 from engine.runtime.stepping import new_instance
-from engine.model.status import TaskStatus
 
 
 def start(engine: Engine, session: Session, user: User, process_id: str, data: dict, now: datetime) -> ProcessInstance:

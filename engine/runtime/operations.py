@@ -10,15 +10,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, Network, OutboxMail, ProcessInstance, User
-from engine.access.policy import require
-from engine.trail import audit
-from engine.notify import notices
-from engine.runtime import incidents
+from engine.access.policy import groups_of, is_candidate, operates, require
 from engine.core import Engine
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
-from engine.org.admin import find_user
-from engine.access.policy import groups_of, is_candidate, operates
 from engine.model.status import InstanceStatus, TaskStatus, instance_status
+from engine.notify import notices
+from engine.org.admin import find_user
+from engine.runtime import incidents
+from engine.trail import audit
 
 LIVE = (InstanceStatus.RUNNING, InstanceStatus.SUSPENDED)
 

@@ -10,16 +10,16 @@ from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.models import HumanTask, Network, ProcessInstance, School, User
-from engine.trail import audit
-from engine.notify import notices
+from engine.core import Engine
+from engine.errors import EngineError
 from engine.model.bpmn import ChildInstances, ProcessModel
+from engine.model.status import InstanceStatus, instance_status
+from engine.notify import notices
+from engine.processes.deployment import latest_version
 from engine.runtime import incidents
 from engine.runtime.clock import workflow_clock
 from engine.runtime.incidents import StepFailed
-from engine.core import Engine
-from engine.errors import EngineError
-from engine.processes.deployment import latest_version
-from engine.model.status import InstanceStatus, instance_status
+from engine.trail import audit
 
 
 class ProcessError(EngineError):
@@ -35,7 +35,7 @@ def run_engine_steps(workflow: BpmnWorkflow, now: datetime) -> None:
         with workflow_clock(now):
             workflow.refresh_timers()
             workflow.do_engine_steps(will_complete_task=running.append)
-    except Exception as err:  # noqa: BLE001 — whatever a model's script or expression raises is an incident
+    except Exception as err:  # whatever a model's script or expression raises is an incident
         spec = running[-1].task_spec if running else None
         raise StepFailed(spec.bpmn_id if spec else "-", (spec.bpmn_name or spec.bpmn_id) if spec else "-",
                          err) from err
