@@ -402,3 +402,6 @@ class LoginAttempt(Base):
     ip: Mapped[str] = mapped_column(String(64))
     # failed | locked | refused | unlocked | cleared (a success after failures: the count starts again)
     outcome: Mapped[str] = mapped_column(String(16))
+
+
+from db.incidents import Incident  # noqa: E402,F401 — its own file; imported here so the metadata holds it

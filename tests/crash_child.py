@@ -46,7 +46,9 @@ def install(kill: str, services) -> None:
         "outbox_queued": lambda: after(notify, "queue"),           # the first mail of the step after queued
         "audit_written": lambda: event.listen(services.db.sessions, "before_commit", die),  # after audit's own hook
         "commit_sent": lambda: event.listen(services.db.engine, "commit", die),  # just before the DBAPI COMMIT
-        "committed": lambda: event.listen(services.db.sessions, "after_commit", die),
+        # after the real commit: a step's savepoint (engine.runtime.stepping.advance) fires after_commit too
+        "committed": lambda: event.listen(services.db.sessions, "after_commit",
+                                          lambda session: session.in_nested_transaction() or die()),
     }
     if kill in points:
         points[kill]()

@@ -1,29 +1,43 @@
 """The scheduler's jobs, run together by `tick`; APScheduler calls tick on an interval."""
 import logging
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from engine.core import Engine
 from engine.jobs.cycles import start_yearly_cycles
-from engine.notify.sweep import queue_reminders
-from engine.notify.outbox import send_outbox
 from engine.jobs.timers import fire_due_timers
+from engine.notify.outbox import send_outbox
+from engine.notify.sweep import queue_reminders
 
 log = logging.getLogger("khumue.scheduler")
 
 
 def tick(engine: Engine, sessions, transport, now: datetime) -> dict:
-    """Run every job due at `now` once: yearly starts, timers, reminders, then the outbox."""
-    report = {}
-    with sessions() as session:
-        report["cycles_started"] = len(start_yearly_cycles(engine, session, now))
-    with sessions() as session:
-        report["timers_fired"] = fire_due_timers(engine, session, now)
-    with sessions() as session:
-        report["tasks_reminded"] = _reminders(engine, session, now)
-    with sessions() as session:
-        report.update(send_outbox(session, transport, engine.mail_from, now))
+    """Run every job due at `now` once: yearly starts, timers, reminders, then the outbox.
+
+    Each job has its own session; one that fails is logged and named in the report's "jobs_failed", and the
+    jobs after it still run (a crash in the timers must not hold back the reminders and the mail)."""
+    report: dict = {}
+    jobs: list[tuple[str | None, Callable[[Session], Any]]] = [("cycles_started", lambda s: len(start_yearly_cycles(engine, s, now))),
+            ("timers_fired", lambda s: fire_due_timers(engine, s, now)),
+            ("tasks_reminded", lambda s: _reminders(engine, s, now)),
+            (None, lambda s: send_outbox(s, transport, engine.mail_from, now))]
+    for key, job in jobs:
+        with sessions() as session:
+            try:
+                result = job(session)
+            except Exception:  # logged; the other jobs of this tick still run
+                session.rollback()
+                log.exception("tick %s: job %s failed", now.isoformat(), key or "outbox")
+                report.setdefault("jobs_failed", []).append(key or "outbox")
+                continue
+        if key is None:
+            report.update(result)  # the outbox's counts
+        else:
+            report[key] = result
     log.info("tick %s: %s", now.isoformat(), report)
     return report
 

@@ -10,6 +10,7 @@ class InstanceStatus(StrEnum):
     CANCELLED = "cancelled"
     ERROR = "error"
     SUSPENDED = "suspended"
+    INCIDENT = "incident"  # a step failed: stopped until an administrator retries, skips or cancels
 
 
 class TaskStatus(StrEnum):

@@ -71,3 +71,12 @@ def mail_about(engine, task, school: str | None, assignee: str | None, kind: str
                      cycle=root_entry.cycle_label(task.cycle_year) if root_entry else str(task.cycle_year),
                      school=school, due_at=task.due_at, link=f"{engine.base_url}/tasks/{task.id}",
                      assignee=assignee, days_late=days_late, tz=tz)
+
+
+def incident_mail(instance_id: int, process_id: str, step_id: str, step_name: str, message: str,
+                  link: str) -> MailText:
+    """The admins' mail when an instance stops at a failed step (both languages, like every mail)."""
+    subject = f"[khumue] กระบวนงานเลขที่ {instance_id} หยุดทำงาน / Instance {instance_id} stopped"
+    text = (f"กระบวนงาน {process_id} เลขที่ {instance_id} หยุดที่ขั้นตอน {step_name} ({step_id})\n"
+            f"The process stopped at step {step_id}:\n{message}\n\n{link}\n")
+    return MailText(subject, text, f"<p>{escape(text).replace(chr(10), '<br>')}</p>")

@@ -6,11 +6,12 @@ from sqlalchemy.orm import Session
 
 from db.dialect import InsertOrIgnore
 from db.models import AuditEvent, CycleStart, HumanTask, Network, ProcessInstance, User
-from engine.core import Engine
-from engine.errors import Forbidden, Invalid, N_, NotFound
 from engine.access.policy import Actor, visible_instances_clause
-from engine.runtime.stepping import new_instance
+from engine.core import Engine
+from engine.errors import N_, Forbidden, Invalid, NotFound
 from engine.model.status import TaskStatus
+from engine.runtime import incidents
+from engine.runtime.stepping import new_instance
 
 
 def start(engine: Engine, session: Session, user: Actor, process_id: str, data: dict, now: datetime) -> ProcessInstance:
@@ -28,6 +29,7 @@ def start(engine: Engine, session: Session, user: Actor, process_id: str, data: 
     instance = new_instance(engine, session, process_id, cycle_year, now, data=clean, actor=user,
                             owner_id=owner.id)
     claim_cycle(session, instance, now)
+    incidents.raise_if_stopped(session, instance)
     return instance
 
 

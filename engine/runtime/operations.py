@@ -10,14 +10,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, Network, OutboxMail, ProcessInstance, User
-from engine.access.policy import Actor, require
-from engine.trail import audit
-from engine.notify import notices
+from engine.access.policy import Actor, groups_of, is_candidate, operates, require
 from engine.core import Engine
-from engine.errors import Conflict, Forbidden, Invalid, N_, NotFound
-from engine.org.admin import find_user
-from engine.access.policy import groups_of, is_candidate, operates
+from engine.errors import N_, Conflict, Forbidden, Invalid, NotFound
 from engine.model.status import InstanceStatus, TaskStatus, instance_status
+from engine.notify import notices
+from engine.org.admin import find_user
+from engine.runtime import incidents
+from engine.trail import audit
 
 LIVE = (InstanceStatus.RUNNING, InstanceStatus.SUSPENDED)
 
@@ -85,12 +85,13 @@ def cancel(engine: Engine, session: Session, actor: Actor, instance_id: int, rea
     if not (reason or "").strip():
         raise Invalid("reason_required", N_("ต้องระบุเหตุผล"), fields={"reason": ["required"]})
     root = _top_level(engine, session, actor, instance_id)
-    if root.status not in (*LIVE, InstanceStatus.ERROR):
+    if root.status not in (*LIVE, InstanceStatus.ERROR, InstanceStatus.INCIDENT):
         raise Conflict("instance_ended", N_("กระบวนงานนี้สิ้นสุดแล้ว (%(status)s)"), status=str(root.status))
-    moved = _set_status(session, family_ids(session, root.id), (*LIVE, InstanceStatus.ERROR),
+    moved = _set_status(session, family_ids(session, root.id), (*LIVE, InstanceStatus.ERROR, InstanceStatus.INCIDENT),
                         instance_status(workflow_completed=False, cancelled=True), next_timer_at=None)
     tasks = _open_task_ids(session, list(moved))
     _set_tasks(session, [t for t, _ in tasks], status=TaskStatus.CANCELLED, next_reminder_at=None)
+    incidents.close_all(session, list(moved), actor.username, "cancel", now)
     _record_each(session, now, actor, "instance.cancel", moved, root, tasks, reason=reason.strip())
     return root
 

@@ -4,39 +4,43 @@ from datetime import datetime
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.defaults import UserTask
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm.exc import StaleDataError
 
 from db.models import HumanTask, Network, ProcessInstance, School, User
 from engine.access.policy import Actor
-from engine.trail import audit
-from engine.notify import notices
-from engine.model.bpmn import ChildInstances, ProcessModel
-from engine.runtime.clock import workflow_clock
 from engine.core import Engine
-from engine.errors import EngineError, N_
-from engine.processes.deployment import latest_version
+from engine.errors import N_, EngineError
+from engine.model.bpmn import ChildInstances, ProcessModel
 from engine.model.status import InstanceStatus, instance_status
+from engine.notify import notices
+from engine.processes.deployment import latest_version
+from engine.runtime import incidents
+from engine.runtime.clock import workflow_clock
+from engine.runtime.incidents import StepFailed
+from engine.trail import audit
 
 
 class ProcessError(EngineError):
-    """The process could not continue (a broken condition or script in the model)."""
+    """The process could not continue: the data it was given does not fit (an unknown school code)."""
 
     status = 422
 
 
 def run_engine_steps(workflow: BpmnWorkflow, now: datetime) -> None:
-    """Run every automatic step as of `now`; a model error becomes a clear ProcessError and nothing is saved."""
+    """Run every automatic step as of `now`; any error becomes StepFailed naming the step that raised it."""
+    running: list = []
     try:
         with workflow_clock(now):
             workflow.refresh_timers()
-            workflow.do_engine_steps()
-    except WorkflowException as err:
-        raise ProcessError("process_cannot_continue", N_("กระบวนงานดำเนินต่อไม่ได้: %(reason)s"),
-                           reason=str(err)) from err
+            workflow.do_engine_steps(will_complete_task=running.append)
+    except Exception as err:  # whatever a model's script or expression raises is an incident
+        spec = running[-1].task_spec if running else None
+        raise StepFailed(spec.bpmn_id if spec else "-", (spec.bpmn_name or spec.bpmn_id) if spec else "-",
+                         err) from err
 
 
 def new_instance(engine: Engine, session: Session, process_id: str, cycle_year: int, now: datetime, *,
@@ -70,7 +74,27 @@ def load_workflow(engine: Engine, instance: ProcessInstance) -> tuple[BpmnWorkfl
 
 def advance(engine: Engine, session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
             model: ProcessModel, now: datetime, fresh: bool = False) -> None:
-    """Step the workflow until it waits on people; mirror its tasks; save its document (fresh: it has no rows yet)."""
+    """Step the workflow until it waits on people; mirror its tasks; save its document (fresh: it has no rows yet).
+
+    The automatic steps run in a savepoint: if one fails, what they did is rolled back and this instance
+    (only this one) stops as an incident with its document as it was before them. A refusal (EngineError)
+    or a race (StaleDataError) is rolled back too and goes to the caller."""
+    before = engine.codec.dumps(workflow)
+    pending = audit.pending_mark(session)
+    savepoint = session.begin_nested()
+    try:
+        _advance(engine, session, instance, workflow, model, now, fresh)
+    except Exception as err:
+        savepoint.rollback()
+        audit.restore_pending(session, pending)
+        if isinstance(err, (EngineError, StaleDataError)):
+            raise
+        incidents.open_incident(engine, session, instance, before, err, now)
+        return
+    savepoint.commit()
+
+
+def _advance(engine, session, instance, workflow, model, now, fresh) -> None:
     run_engine_steps(workflow, now)
     while _fan_out(engine, session, instance, workflow, now):
         run_engine_steps(workflow, now)

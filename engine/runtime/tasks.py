@@ -8,16 +8,17 @@ from sqlalchemy.orm import Session, joinedload, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.models import Evidence, HumanTask, TaskDraft, User
-from engine.trail import audit
-from engine.notify import notices
-from engine.runtime.clock import workflow_clock
-from engine.model.bpmn import StepDef
+from engine.access.policy import Actor, behalf, can_act, can_see_task, groups_of, may_release, may_take, require
 from engine.core import Engine
-from engine.errors import Both, Conflict, Forbidden, Invalid, N_, NotFound
+from engine.errors import N_, Both, Conflict, Forbidden, Invalid, NotFound
+from engine.model.bpmn import StepDef
 from engine.model.forms import FormDef, validate_form
-from engine.access.policy import (Actor, behalf, require, can_act, can_see_task, groups_of, may_release, may_take)
-from engine.runtime.stepping import advance, load_workflow, schools_in_scope
 from engine.model.status import InstanceStatus, TaskStatus
+from engine.notify import notices
+from engine.runtime import incidents
+from engine.runtime.clock import workflow_clock
+from engine.runtime.stepping import advance, load_workflow, schools_in_scope
+from engine.trail import audit
 
 # Whoever reads a task reads its instance next (its step, its status): one round trip, built once.
 _TASK_WITH_INSTANCE = (select(HumanTask).where(HumanTask.id == bindparam("task_id"))
@@ -57,6 +58,8 @@ def _open_task(session, user, task_id) -> HumanTask:
 def _not_suspended(task: HumanTask) -> None:
     if task.instance.status == InstanceStatus.SUSPENDED:
         raise Conflict("process_suspended", N_("กระบวนงานนี้ถูกพักไว้ ทำงานได้เมื่อดำเนินการต่อ"))
+    if task.instance.status == InstanceStatus.INCIDENT:
+        raise Conflict("process_incident", N_("กระบวนงานนี้หยุดเพราะขั้นตอนอัตโนมัติผิดพลาด รอผู้ดูแลระบบแก้ไข"))
 
 
 def claim(engine: Engine, session: Session, user: Actor, task_id: int, now: datetime) -> HumanTask:
@@ -146,4 +149,5 @@ def complete(engine: Engine, session: Session, user: Actor, task_id: int, data, 
         advance(engine, session, instance, workflow, model, now)  # flushes, checking the instance's version
     except StaleDataError:
         raise Conflict("changed_meanwhile", N_("มีผู้อื่นแก้ไขกระบวนงานนี้ก่อน")) from None
+    incidents.raise_if_stopped(session, instance)
     return task

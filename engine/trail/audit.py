@@ -36,6 +36,16 @@ def record(session: Session, now: datetime, actor: str, action: str, *, process_
         task_id=task_id, detail=detail))
 
 
+def pending_mark(session: Session) -> list:
+    """The events waiting for the commit: a savepoint keeps them to restore when it rolls back."""
+    return list(session.info.get(_PENDING, []))
+
+
+def restore_pending(session: Session, mark: list) -> None:
+    """Back to the events of `mark`: those of a rolled-back savepoint go, the ones before it stay."""
+    session.info[_PENDING] = list(mark)
+
+
 def write_pending(session: Session) -> None:
     """Chain and insert the queued events. Bumping the head row first orders concurrent appenders."""
     pending = session.info.pop(_PENDING, None)

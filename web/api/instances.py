@@ -1,13 +1,24 @@
-"""The instances' API: start, list, read, history and timeline; cancel, suspend and resume (admin)."""
+"""The instances' API: start, list, read, history and timeline; cancel, suspend, resume; an incident's retry, skip."""
 from flask import Blueprint, jsonify
 
+from db.models import ProcessInstance
+from engine.access.policy import may
+from engine.model.status import InstanceStatus
 from engine.reporting import audit_search
-from engine.runtime import instances
+from engine.runtime import incidents, instances, repair
 from engine.runtime import operations as instance_ops
 from web.api.audit_schemas import AuditEventOut
 from web.api.common import PAGE, body, engine, query, shared
-from web.api.instances_schemas import (CancelIn, InstanceCreateIn, InstanceDataIn, InstanceOut, InstanceQuery,
-                                       ReasonIn, TimelineOut)
+from web.api.instances_schemas import (
+    CancelIn,
+    InstanceCreateIn,
+    InstanceDataIn,
+    InstanceOut,
+    InstanceQuery,
+    ReasonIn,
+    RetryIn,
+    TimelineOut,
+)
 from web.api.openapi import documented
 from web.auth import me
 from web.services import commit, db_session, now
@@ -25,7 +36,16 @@ def instance_view(instance) -> dict:
             "school": instance.school.code if instance.school else None,
             "owner": instance.owner.username if instance.owner else None,
             "open_tasks": instances.open_tasks(session, instance),
-            "progress": instances.progress(engine(), session, instance)}
+            "progress": instances.progress(engine(), session, instance),
+            "incident": _incident(session, instance)}
+
+
+def _incident(session, instance) -> dict | None:
+    incident = incidents.current(session, instance.id) if instance.status == InstanceStatus.INCIDENT else None
+    if incident is None:
+        return None
+    shown = {c: getattr(incident, c) for c in ("id", "step_id", "step_name", "message", "opened_at")}
+    return {**shown, "traceback": incident.traceback if may(me(), "operate_instances") else None}
 
 
 def _out(instance) -> dict:
@@ -80,7 +100,28 @@ def timeline(instance_id: int):
 def cancel_instance(instance_id: int):
     """Cancel an instance and its schools' instances, with a reason."""
     reason = body(CancelIn)["reason"]  # a bad body is 422 before the session is asked for
-    instance = instance_ops.cancel(engine(), db_session(), me(), instance_id, reason, now())
+    stopped = db_session().get(ProcessInstance, instance_id)
+    cancel = repair.cancel if stopped is not None and stopped.status == InstanceStatus.INCIDENT else instance_ops.cancel
+    instance = cancel(engine(), db_session(), me(), instance_id, reason, now())  # a school's incident ends its family
+    commit()
+    return _out(instance)
+
+
+@bp.post("/instances/<int:instance_id>/retry")
+@documented("Retry a failed step, with data merged", body=RetryIn, response=InstanceOut)
+def retry_instance(instance_id: int):
+    """Run an incident's failed step again after merging the given data (422 if it fails again)."""
+    data = body(RetryIn)["data"]
+    instance = repair.retry(engine(), db_session(), me(), instance_id, data, now())
+    commit()
+    return _out(instance)
+
+
+@bp.post("/instances/<int:instance_id>/skip")
+@documented("Skip a failed step", response=InstanceOut)
+def skip_step(instance_id: int):
+    """Mark an incident's failed step done without running it, and go on."""
+    instance = repair.skip(engine(), db_session(), me(), instance_id, now())
     commit()
     return _out(instance)
 

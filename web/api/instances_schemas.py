@@ -33,7 +33,8 @@ class InstanceCreateIn(Strict):
 
 class InstanceQuery(Strict):
     process_id = fields.String()
-    status = fields.String(validate=validate.OneOf(["running", "suspended", "completed", "cancelled", "error"]))
+    status = fields.String(validate=validate.OneOf(["running", "suspended", "completed", "cancelled", "error",
+                                                    "incident"]))
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
     offset = fields.Integer(load_default=0, validate=ID)
 
@@ -46,7 +47,24 @@ class ReasonIn(Strict):
     reason = fields.String(allow_none=True, load_default=None, validate=validate.Length(1, 1000))
 
 
+class RetryIn(Strict):
+    """Data merged into what the stopped step reads first, before it runs again."""
+
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+
+
 # ---- outputs
+
+class IncidentOut(Schema):
+    """A failed step: what and when; the traceback only for those who operate the instance."""
+
+    id = fields.Integer()
+    step_id = fields.String()
+    step_name = fields.String()
+    message = fields.String()
+    traceback = fields.String(allow_none=True)
+    opened_at = LocalDateTime()
+
 
 class InstanceOut(Schema):
     id = fields.Integer()
@@ -64,6 +82,7 @@ class InstanceOut(Schema):
     completed_at = LocalDateTime(allow_none=True)
     open_tasks = fields.List(fields.Nested(TaskOut))
     progress = fields.Dict()
+    incident = fields.Nested(IncidentOut, allow_none=True)
 
 
 class TimelineTaskOut(Schema):

@@ -1,14 +1,16 @@
-"""The operators' pages: cancel (with a reason), suspend and resume an instance; hand over a person's tasks."""
+"""The operators' pages: cancel, suspend, resume an instance; an incident's retry, skip, cancel; handovers."""
+import json
+
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from engine.access.policy import require
-from engine.runtime import operations as instance_ops
-from engine.runtime import instances
-from engine.errors import EngineError
+from engine.errors import N_, EngineError, Invalid
 from engine.model.status import InstanceStatus
+from engine.runtime import incidents, instances, repair
+from engine.runtime import operations as instance_ops
 from web.i18n import tr
 from web.pages.common import flash_done
 from web.services import commit, db_session, now, services
@@ -24,6 +26,16 @@ class OperationForm(Schema):
     class Meta:
         unknown = EXCLUDE
 
+    reason = fields.String(load_default=None, validate=validate.Length(max=1000))
+
+
+class IncidentForm(Schema):
+    """An incident's answer: the JSON data to merge before a retry, the reason of a cancel."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    data = fields.String(load_default=None, validate=validate.Length(max=100_000))
     reason = fields.String(load_default=None, validate=validate.Length(max=1000))
 
 
@@ -43,6 +55,7 @@ def render_operations(error: str | None = None, status: int = 200):
     require(user, "operate_instances")
     rows, total = instances.list_instances(db_session(), user, None, None, LISTED, 0)
     return render_template("admin_instances.html", rows=rows, total=total, error=error, form=request.form,
+                           incidents=incidents.open_incidents(db_session(), LISTED),
                            live=(InstanceStatus.RUNNING, InstanceStatus.SUSPENDED, InstanceStatus.ERROR)), status
 
 
@@ -74,6 +87,36 @@ def operate(instance_id: int, op: str):
                 "suspend": _("พักกระบวนงานเลขที่ %(id)s แล้ว", id=instance_id),
                 "resume": _("ดำเนินกระบวนงานเลขที่ %(id)s ต่อแล้ว", id=instance_id)}[op])
     return redirect(url_for("admin_instances.operations"))
+
+
+@bp.post("/admin/incidents/<int:instance_id>/<any(retry, skip, cancel):op>")
+@login_required
+def repair_incident(instance_id: int, op: str):
+    """Retry a stopped step (with the JSON data given merged in), skip it, or cancel; the engine audits it."""
+    body = IncidentForm().load(request.form.to_dict())
+    engine, session, user = services().engine, db_session(), current_user.user
+    try:
+        if op == "retry":
+            repair.retry(engine, session, user, instance_id, _json_object(body["data"]), now())
+        elif op == "skip":
+            repair.skip(engine, session, user, instance_id, now())
+        else:
+            repair.cancel(engine, session, user, instance_id, (body["reason"] or "").strip(), now())
+        commit()
+    except EngineError as err:
+        return _refused(err)
+    flash_done(_("แก้ไขกระบวนงานเลขที่ %(id)s แล้ว", id=instance_id))
+    return redirect(url_for("admin_instances.operations"))
+
+
+def _json_object(text: str | None) -> dict:
+    try:
+        value = json.loads(text) if (text or "").strip() else {}
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        raise Invalid("data_not_object", N_("ข้อมูลต้องเป็นออบเจกต์ JSON"), fields={"data": ["object"]})
+    return value
 
 
 @bp.post("/admin/handover")
