@@ -64,7 +64,8 @@ def test_a_closed_cycle_is_archived_verified_and_purged(app, api, services, tmp_
     made = run(app, "archive", "--cycle", "2570", "--process", P9, str(one))
     assert made.exit_code == 0, made.output
     manifest = json.loads((one / "manifest.json").read_text())
-    assert len(manifest["instances"]) == 15 and len(manifest["evidence"]) == 2 and manifest["keep_until"] == "2037-12-31"
+    assert len(manifest["instances"]) == 15 and len(manifest["evidence"]) == 2  # P9 and its 14 schools
+    assert manifest["keep_until"] == "2037-12-31"
     assert run(app, "archive", "verify", str(one)).output.strip() == "archive OK"
     item = json.loads((one / "instances" / f"{p9['id']}.json").read_text())
     assert item["status"] == "completed" and item["history"][0]["action"] == "instance.start" and item["document"]
