@@ -14,7 +14,10 @@ from engine.model.forms import FormDef, parse_form
 from engine.model.roles import role_for_lane
 from engine.model.timing import Timing, TimingError, parse_timing
 
-ASSIGN_RULES = ("role", "owner", "school", "network_supervisor")
+# school_supervisor: main supervision (a network scope) the school's network supervisor, joint supervision the owner
+ASSIGN_RULES = ("role", "owner", "school", "network_supervisor", "school_supervisor")
+# network_or_joint: a network scope its schools; no scope (joint supervision) the schools of the other networks
+PER_SCHOOL_RULES = ("scope", "network_or_joint")
 ASSIGN_RULES_WITH_ARG = ("performer", "var")  # performer:<step id>, var:<form field holding a username>
 
 
@@ -228,6 +231,7 @@ def _check_fan_outs(spec, ids, known_ids, filename) -> list[Problem]:
             continue
         if ts.called_element not in known:
             problems.append(Problem(filename, ts.bpmn_id, f"calls unknown process {ts.called_element!r}"))
-        if ts.per_school and ts.per_school != "scope" and not ts.per_school.startswith("var:"):
-            problems.append(Problem(filename, ts.bpmn_id, "per_school must be 'scope' or 'var:NAME'"))
+        if ts.per_school and ts.per_school not in PER_SCHOOL_RULES and not ts.per_school.startswith("var:"):
+            problems.append(Problem(filename, ts.bpmn_id,
+                                    f"per_school must be one of {', '.join(PER_SCHOOL_RULES)} or 'var:NAME'"))
     return problems

@@ -180,6 +180,13 @@ def _network_supervisor(session, instance, task, arg):
     return instance.school.network.supervisor if instance.school is not None else None
 
 
+def _school_supervisor(session, instance, task, arg):
+    """Main supervision: the school's network supervisor; joint supervision (no network): the co-supervisor."""
+    parent = instance.parent
+    joint = parent is not None and not (parent.data.get("scope") or {}).get("network")
+    return instance.owner if joint else _network_supervisor(session, instance, task, arg)
+
+
 def _performer(session, instance, task, step_id):
     """Whoever last completed `step_id` in this instance (e.g. the clerk who sent the letter files it)."""
     return session.scalar(select(User).join(HumanTask, HumanTask.completed_by_id == User.id).where(
@@ -194,6 +201,7 @@ def _named_in_data(session, instance, task, field):
 
 
 ASSIGNERS = {"owner": _owner, "school": _school_account, "network_supervisor": _network_supervisor,
+             "school_supervisor": _school_supervisor,
              "performer": _performer, "var": _named_in_data, "role": lambda *args: None}
 
 
@@ -230,11 +238,19 @@ def schools_in_scope(session: Session, scope: dict | None, codes: list[str] | No
     return list(session.scalars(query))
 
 
+def _joint_schools(session, instance) -> list[School]:
+    """Joint supervision (นิเทศร่วม): every school outside the networks its owner supervises as main supervisor."""
+    own = select(Network.id).where(Network.supervisor_id == instance.owner_id)
+    return list(session.scalars(select(School).where(School.network_id.not_in(own)).order_by(School.code)))
+
+
 def _children_for(session, instance, task) -> Sequence[School | None]:
     """One child per school in scope (or per school the data names), or a single child."""
     rule = task.task_spec.per_school
     if not rule:
         return [None]
+    if rule == "network_or_joint" and not (instance.data.get("scope") or {}).get("network"):
+        return _joint_schools(session, instance)
     codes = (task.data.get(rule.removeprefix("var:")) or []) if rule.startswith("var:") else None
     schools = schools_in_scope(session, instance.data.get("scope"), codes)
     unknown = sorted({str(c) for c in codes or []} - {s.code for s in schools})

@@ -1,7 +1,8 @@
 """P9, the area's inspection of schools' internal quality (004 เรื่องที่ 1 หัวข้อ 2, 002 ข้อ 7.2), through the API.
 
 Network N8 (14 schools, S114–S127, supervisor8). Steps 1–7 are the office's; step 3 names the schools
-below standard, and step 8 supervises each of them, again and again until it meets the standard.
+below standard, and step 8 goes to every school ("สถานศึกษาทุกแห่ง"): one that meets the standard is closed
+at once, one below it is supervised again, each round due a month after the last.
 The manuals give no months: each step takes the phase of the QA group's timeline it belongs to.
 """
 from tests.walk import do_step, only, open_tasks
@@ -39,35 +40,44 @@ def office_steps(api, below_standard):
         do_step(api, SUPERVISOR, task["id"], **chosen)
 
 
-def supervise(api, school, result):
-    task = only(open_tasks(api, SUPERVISOR, school=school), "supervise_to_standard")
-    assert_due(task)
+N8_SCHOOLS = [f"S{n:03d}" for n in range(114, 128)]
+
+
+def supervise(api, school, result, step_id="supervise_to_standard"):
+    task = only(open_tasks(api, SUPERVISOR, school=school), step_id)
+    if step_id == "supervise_to_standard":
+        assert_due(task)
+    else:  # each further round has its own due date, a month on: never late on creation
+        assert task["due_at"] > task["starts_at"] and not task["due_at"].startswith("2028-09-29")
     do_step(api, SUPERVISOR, task["id"], standard_result=result)
 
 
-def test_p9_supervises_each_school_below_standard_until_it_meets_it(api):
+def test_p9_supervises_every_school_until_each_meets_the_standard(api):
     instance = start(api)
     office_steps(api, ["S115", "S120"])
 
     step8 = open_tasks(api, "head1", scope="all", step_id="supervise_to_standard")
-    assert sorted(t["school"] for t in step8) == ["S115", "S120"]
+    assert sorted(t["school"] for t in step8) == N8_SCHOOLS
     assert {t["assignee"] for t in step8} == {SUPERVISOR}
 
-    supervise(api, "S115", "below")   # not yet: supervised again
-    supervise(api, "S120", "meets")
+    for code in N8_SCHOOLS:
+        supervise(api, code, "below" if code == "S115" else "meets")
     assert api.ok("GET", SUPERVISOR, f"/instances/{instance['id']}")["status"] == "running"
-    supervise(api, "S115", "meets")
+    supervise(api, "S115", "below", "supervise_again")   # still not: one more round
+    supervise(api, "S115", "meets", "supervise_again")
 
     done = api.ok("GET", SUPERVISOR, f"/instances/{instance['id']}")
     assert done["status"] == "completed" and done["open_tasks"] == []
-    assert done["progress"]["schools_total"] == 2 and done["progress"]["schools_completed"] == 2
+    assert done["progress"]["schools_total"] == 14 and done["progress"]["schools_completed"] == 14
     assert api.ok("GET", "auditor1", "/audit/verify")["ok"] is True
 
 
-def test_p9_with_no_school_below_standard_ends_after_step_7(api):
+def test_p9_with_no_school_below_standard_every_school_is_closed_at_once(api):
     instance = start(api)
     office_steps(api, [])
-    assert open_tasks(api, "head1", scope="all", step_id="supervise_to_standard") == []
+    for code in N8_SCHOOLS:
+        supervise(api, code, "meets")
+    assert open_tasks(api, "head1", scope="all", step_id="supervise_again") == []
     assert api.ok("GET", SUPERVISOR, f"/instances/{instance['id']}")["status"] == "completed"
 
 

@@ -25,7 +25,7 @@ def upload(api, task_id, content=PDF, name="รายงาน.pdf"):
 
 
 def closed_p9(api) -> dict:
-    """P9 of cycle 2570 for N8, one school below standard, supervised until it meets it: completed."""
+    """P9 of cycle 2570 for N8 (step 8 for each of its 14 schools, issue 14), all meeting the standard: completed."""
     p9 = api.ok("POST", "supervisor8", "/instances", 201,
                 json={"process_id": P9, "data": {"cycle_year": 2570, "scope": {"network": "N8"}}})
     while (task := [t for t in open_tasks(api, "supervisor8") if t["root_instance_id"] == p9["id"]]):
@@ -64,7 +64,8 @@ def test_a_closed_cycle_is_archived_verified_and_purged(app, api, services, tmp_
     made = run(app, "archive", "--cycle", "2570", "--process", P9, str(one))
     assert made.exit_code == 0, made.output
     manifest = json.loads((one / "manifest.json").read_text())
-    assert len(manifest["instances"]) == 2 and len(manifest["evidence"]) == 2 and manifest["keep_until"] == "2037-12-31"
+    assert len(manifest["instances"]) == 15 and len(manifest["evidence"]) == 2  # P9 and its 14 schools
+    assert manifest["keep_until"] == "2037-12-31"
     assert run(app, "archive", "verify", str(one)).output.strip() == "archive OK"
     item = json.loads((one / "instances" / f"{p9['id']}.json").read_text())
     assert item["status"] == "completed" and item["history"][0]["action"] == "instance.start" and item["document"]
@@ -84,13 +85,13 @@ def test_a_closed_cycle_is_archived_verified_and_purged(app, api, services, tmp_
     shared = next(sha for sha in manifest["evidence"] if sha != only_here)
     purged = run(app, "archive", "--cycle", "2570", "--purge", str(tmp_path / "all"))
     assert purged.exit_code == 0, purged.output
-    assert "purged 3 instances and 1 evidence files" in purged.output
+    assert "purged 16 instances and 1 evidence files" in purged.output
     assert not store.path_for(only_here).exists() and store.path_for(shared).exists()   # 2571 still needs it
     with services.db.session() as session:
         rows = session.scalars(select(ProcessInstance).where(ProcessInstance.cycle_year == 2570)).all()
-        assert len(rows) == 3 and all(is_purged(r) for r in rows)
+        assert len(rows) == 16 and all(is_purged(r) for r in rows)
         actions = [e.action for e in session.scalars(select(AuditEvent).where(AuditEvent.id > events_before))]
-        assert sorted(actions) == ["archive.create", "archive.purge", "archive.purge", "archive.purge"]
+        assert sorted(actions) == ["archive.create"] + ["archive.purge"] * 16
         assert verify_archive(tmp_path / "all", session) == []
     verified = run(app, "audit", "verify")
     assert verified.exit_code == 0, verified.output              # nothing of the chain was deleted
