@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from engine.core import Engine
 from engine.jobs.cycles import start_yearly_cycles
 from engine.notify.sweep import queue_reminders
-from engine.notify.outbox import send_outbox
+from engine.notify.outbox import Place, send_outbox
 from engine.jobs.timers import fire_due_timers
 
 log = logging.getLogger("khumue.scheduler")
@@ -23,7 +23,8 @@ def tick(engine: Engine, sessions, transport, now: datetime) -> dict:
     with sessions() as session:
         report["tasks_reminded"] = _reminders(engine, session, now)
     with sessions() as session:
-        report.update(send_outbox(session, transport, engine.mail_from, now))
+        report.update(send_outbox(session, transport, engine.mail_from, now,
+                                  place=Place(engine.tz, engine.base_url)))
     log.info("tick %s: %s", now.isoformat(), report)
     return report
 
