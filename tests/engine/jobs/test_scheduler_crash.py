@@ -1,6 +1,7 @@
 """The scheduler killed mid-send (SIGKILL of `khumue tick`): nothing already sent is sent again, the rest goes out.
 
-Seventeen mails are due (as in test_two_schedulers), ten messages (the eight escalations are one). A child `khumue tick` is killed while sending the
+Seventeen mails are due (as in test_two_schedulers), ten messages (the eight escalations are
+one). A child `khumue tick` is killed while sending the
 sixth: before handing it to SMTP, inside its SMTP DATA, or right after the server accepted the fifth and
 before the outbox recorded it. A second tick at the same moment sends everything not yet claimed and nothing
 already sent; once the dead sender's lease on its one message has run out, a third tick sends that one.
