@@ -99,7 +99,8 @@ def variants(rule: str, world: World) -> dict[str, dict]:
         return {k: {"instance_id": v} for k, v in world.instance.items()}
     if "evidence_id" in names:
         return {k: {"evidence_id": v} for k, v in world.evidence.items()}
-    fixed = {"mail_id": world.ids["mail"], "entry_id": world.ids["entry"], "loan_id": world.ids["loan"], "list_id": world.ids["list"],
+    fixed = {"mail_id": world.ids["mail"],
+             "entry_id": world.ids["entry"], "loan_id": world.ids["loan"], "list_id": world.ids["list"],
              "delegation_id": world.ids["page_delegation" if "revoke" in rule else "delegation"],
              "day": "2027-12-30" if "remove" in rule else "2027-12-27", "name": "supervisor8",
              "code": "N8" if "networks" in rule else "S127"}
