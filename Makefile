@@ -12,8 +12,12 @@ APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive
 
 .PHONY: run test check bench clean translations
 
+# make run PORT=8080 HOST=0.0.0.0: where the demo listens (and where its mail links point).
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
 run: $(VENV)/.installed $(VENDOR)/node_modules/.installed
-	$(BIN)/khumue up --demo
+	$(BIN)/khumue up --demo --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test $(VENDOR)/node_modules/.installed
 	test -x /usr/bin/chromium || ($(APT) update -qq && $(APT) install -y -qq chromium)

@@ -47,6 +47,35 @@ def prepare(app, demo: bool) -> None:
         click.echo(f"deployed {version.process_id} v{version.version}")
 
 
+# The demo office's people by role (engine/demo/office.py); schools are school001…school127.
+DEMO_ACCOUNTS = ("admin1", "head1", "supervisor1…supervisor8", "clerk1", "policyhead1", "monitoring1", "director1",
+                 "secretary1", "auditor1", "school001…school127")
+
+
+def listen_address(host: str, port: int) -> str:
+    """The address people reach the server at: a wildcard host is this machine's name."""
+    import socket
+    shown = socket.getfqdn() if host in ("0.0.0.0", "::", "") else host
+    return f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
+
+
+def base_url_from(host: str, port: int, demo: bool, env=None) -> list[str]:
+    """Mail links start at KHUMUE_BASE_URL, or when it is unset at the address we listen on (set here, before the
+    app reads it); the lines to print at start: where to sign in, and a warning or the demo accounts."""
+    import os
+    env = os.environ if env is None else env
+    lines = [f"khumue: {listen_address(host, port)}/"]
+    if not env.get("KHUMUE_BASE_URL"):
+        env["KHUMUE_BASE_URL"] = listen_address(host, port)
+        if not demo:
+            lines.append(f"warning: KHUMUE_BASE_URL is not set; links in mail use {env['KHUMUE_BASE_URL']} "
+                         "(set it to the address people open, e.g. https://khumue.example.go.th)")
+    if demo:
+        from engine.access.accounts import DEMO_PASSWORD
+        lines.append(f"demo accounts: {', '.join(DEMO_ACCOUNTS)}; password: {DEMO_PASSWORD}")
+    return lines
+
+
 @click.group()
 def main():
     """khumue: the operation manuals as running processes."""
@@ -60,11 +89,14 @@ def up(demo, host, port):
     """Create or migrate the database, deploy processes, and serve (one process)."""
     from waitress import serve
     from engine.jobs.scheduler import build_scheduler
+    lines = base_url_from(host, port, demo)
     app = _app()
     prepare(app, demo)
     scheduler = build_scheduler(_services(app).tick, background=True)
     scheduler.start()
-    click.echo(f"khumue: http://{host}:{port}/  (database {app.config['DATABASE_URL']}; scheduler running)")
+    click.echo(f"{lines[0]}  (database {app.config['DATABASE_URL']}; scheduler running)")
+    for line in lines[1:]:
+        click.echo(line, err=line.startswith("warning"))
     try:
         serve(app, host=host, port=port, threads=8)
     finally:
@@ -80,6 +112,8 @@ def serve_cmd(host, port, workers, threads):
     """Serve the web app with gunicorn (several stateless workers)."""
     import os
     from gunicorn.app.base import BaseApplication
+    for line in base_url_from(host, port, demo=False):
+        click.echo(line, err=line.startswith("warning"))
 
     class _Gunicorn(BaseApplication):
         def load_config(self):

@@ -47,6 +47,9 @@ MATRIX = {
     "/lang": {"POST": EVERYONE},
     "/inbox": {"GET": SIGNED_IN},
     "/mail": {"GET": SIGNED_IN},
+    # a mail to supervisor1: theirs to open, and every mail an administrator's
+    "/mail/<int:mail_id>": {"GET": ADMIN | {"supervisor1"}},
+    "/mail/<int:mail_id>.html": {"GET": ADMIN | {"supervisor1"}},
     "/dashboard": {"GET": OVERSEERS},
     "/audit": {"GET": AUDIT_READERS},
     "/audit/export.pdf": {"GET": AUDIT_READERS},

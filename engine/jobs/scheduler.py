@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 
 from engine.core import Engine
 from engine.jobs.cycles import start_yearly_cycles
-from engine.jobs.timers import fire_due_timers
-from engine.notify.outbox import send_outbox
 from engine.notify.sweep import queue_reminders
+from engine.notify.outbox import Place, send_outbox
+from engine.jobs.timers import fire_due_timers
 
 log = logging.getLogger("khumue.scheduler")
 
@@ -24,7 +24,7 @@ def tick(engine: Engine, sessions, transport, now: datetime) -> dict:
     jobs: list[tuple[str | None, Callable[[Session], Any]]] = [("cycles_started", lambda s: len(start_yearly_cycles(engine, s, now))),
             ("timers_fired", lambda s: fire_due_timers(engine, s, now)),
             ("tasks_reminded", lambda s: _reminders(engine, s, now)),
-            (None, lambda s: send_outbox(s, transport, engine.mail_from, now))]
+            (None, lambda s: send_outbox(s, transport, engine.mail_from, now, place=Place(engine.tz, engine.base_url)))]
     for key, job in jobs:
         with sessions() as session:
             try:

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from engine.calendar.entry import DateEntryError, check_ce
 from engine.errors import Invalid, N_
 
 FIELD_TYPES = ("text", "textarea", "date", "number", "choice", "multichoice", "boolean")
@@ -104,6 +105,14 @@ def _text(max_len: int):
     return lambda d, kw: fields.String(validate=[validate.Length(max=max_len, error=too_long), _no_nul], **kw)
 
 
+def _plausible_day(value: date) -> None:
+    # A year of 2569 stored as C.E. puts the record 543 years off: name the mix-up instead.
+    try:
+        check_ce(value)
+    except DateEntryError as err:
+        raise ValidationError(err.text) from None
+
+
 def _number(d, kw):
     messages = {**kw["error_messages"], "too_large": MESSAGES["number"], "special": MESSAGES["number"]}
     return fields.Float(allow_nan=False, **{**kw, "error_messages": messages})
@@ -112,7 +121,7 @@ def _number(d, kw):
 _BUILDERS = {
     "text": _text(2000),
     "textarea": _text(50000),
-    "date": lambda d, kw: fields.Date(**kw),
+    "date": lambda d, kw: fields.Date(validate=_plausible_day, **kw),
     "number": _number,
     "boolean": lambda d, kw: fields.Boolean(**kw),
     "choice": lambda d, kw: fields.String(validate=_choice_validator(d), **kw),

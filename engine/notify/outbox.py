@@ -1,6 +1,7 @@
 """The outbox: mails queued with their cause, sent later (at least once: see _claim), retried with backoff."""
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
 from email.message import EmailMessage
 from email.utils import format_datetime
 
@@ -9,10 +10,20 @@ from sqlalchemy.orm import Session
 
 from db.dialect import InsertOrIgnore
 from db.models import HumanTask, OutboxMail, User
+from engine.calendar.thai import BANGKOK
+from engine.notify.digest import digest_of
 from engine.notify.mailtext import MailText, digest_mail
 
 MAX_ATTEMPTS = 8
 SENDING_TIMEOUT = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the office is: its time zone (days late) and the address its links start with."""
+
+    tz: tzinfo = BANGKOK
+    base_url: str = "http://127.0.0.1:5000"
 
 
 def queue(session: Session, key: str, kind: str, user: User, text: MailText, now: datetime,
@@ -102,10 +113,24 @@ def _batches(due: Sequence[Row]) -> list[list[int]]:
     return singles + list(digests.values())
 
 
-def _send(session, transport, mail_from: str, rows: list[OutboxMail], now) -> str:
+def _gathered(row: OutboxMail) -> bool:
+    """A reminder or escalation: gathered per person by the sweep (engine.notify.sweep), not by choice."""
+    return row.kind.startswith(("due", "late"))
+
+
+def _text(session, rows: list[OutboxMail], now, place: Place) -> MailText:
+    """One message's words: a mail alone as queued; reminders and escalations as one table of every task;
+    a person's chosen daily digest as the day's mails one after another."""
+    if len(rows) == 1 and (not rows[0].digest or _gathered(rows[0])):
+        return MailText(rows[0].subject, rows[0].body_text, rows[0].body_html)
+    if all(_gathered(row) for row in rows):
+        return digest_of(session, rows, now, place.tz, place.base_url)
+    return digest_mail([(r.subject, r.body_text) for r in rows], now.date())
+
+
+def _send(session, transport, mail_from: str, rows: list[OutboxMail], now, place: Place) -> str:
     """Hand one message to the transport and record the outcome in its own commit: 'sent' or 'failed'."""
-    text = (digest_mail([(r.subject, r.body_text) for r in rows], now.date()) if rows[0].digest
-            else MailText(rows[0].subject, rows[0].body_text, rows[0].body_html))
+    text = _text(session, rows, now, place)
     try:
         _deliver(transport, mail_from, rows, text, now)
         outcome = "sent"
@@ -116,7 +141,8 @@ def _send(session, transport, mail_from: str, rows: list[OutboxMail], now) -> st
     return outcome
 
 
-def send_outbox(session: Session, transport, mail_from: str, now: datetime, limit: int = 500) -> dict:
+def send_outbox(session: Session, transport, mail_from: str, now: datetime, limit: int = 500,
+                place: Place = Place()) -> dict:
     """Send every queued mail whose time has come, claiming one message at a time; counts of sent and failed."""
     _requeue_stuck(session, now)
     due = session.execute(select(OutboxMail.id, OutboxMail.user_id, OutboxMail.digest)
@@ -126,7 +152,7 @@ def send_outbox(session: Session, transport, mail_from: str, now: datetime, limi
     for ids in _batches(due):
         rows = _drop_finished(session, _claim(session, ids, now))
         if rows:
-            counts[_send(session, transport, mail_from, rows, now)] += 1
+            counts[_send(session, transport, mail_from, rows, now, place)] += 1
         else:
             session.commit()  # every one of them dropped
     return counts

@@ -53,6 +53,8 @@ class _Stages:
 
 
 def _mails(engine: Engine, directory: Directory, row, kind: str, now: datetime, send_at: datetime) -> list[dict]:
+    # Reminders and escalations are always gathered: one person's mails of one sending are one message listing
+    # every task (66 late schools → 1 mail), rendered when it is sent (engine.notify.outbox).
     users = directory.heads(row.process_id) if kind.startswith("late") else directory.recipients(row)
     if not users:
         return []
@@ -61,7 +63,7 @@ def _mails(engine: Engine, directory: Directory, row, kind: str, now: datetime, 
                       kind, send_at, engine.tz)
     return [dict(key=f"{kind}:{row.id}:{user.id}", kind=kind, user_id=user.id, to_addr=user.email,
                  subject=text.subject, body_text=text.text, body_html=text.html, task_id=row.id,
-                 digest=user.mail_digest, created_at=now, send_after=send_at, status="queued", attempts=0)
+                 digest=True, created_at=now, send_after=send_at, status="queued", attempts=0)
             for user in users]
 
 

@@ -8,7 +8,7 @@ ENGINE = Path(__file__).resolve().parents[2] / "engine"
 THAI, LATIN = re.compile("[\u0E00-\u0E7F]"), re.compile("[A-Za-z]")
 # Documents written in both languages at once, not messages: spreadsheet and CSV headers that are filed as
 # they are, and e-mails to people whose language the engine does not know. Nothing splits them.
-DOCUMENTS = {"reporting/tables.py", "reporting/pack_xlsx.py", "notify/mailtext.py"}
+DOCUMENTS = {"reporting/tables.py", "reporting/pack_xlsx.py", "notify/mailtext.py", "notify/digest.py"}
 
 
 def bilingual(text: str) -> bool:

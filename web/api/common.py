@@ -4,13 +4,12 @@ from datetime import date, datetime, timezone
 from functools import cache
 
 from flask import Response, request
-
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
-
-from engine.calendar.thai import format_thai_date
 from werkzeug.routing import IntegerConverter
 
 from engine.text import N_
+from engine.calendar.entry import BE_LOOKING, era_mixup
+from engine.calendar.thai import format_thai_date
 from web.services import services
 
 
@@ -64,10 +63,23 @@ class Strict(Schema):
 # What the database holds: ids (and offsets) of an Integer column (PostgreSQL's int4), and days and moments in
 # the B.E. years 2500–2700 of the cycles; beyond them a query or a time-zone shift overflows (500).
 MAX_ID = 2**31 - 1
+_RANGE = N_("ปี พ.ศ. 2500–2700 (ค.ศ. 1957–2157)")
 ID = validate.Range(0, MAX_ID)
-DAY = validate.Range(date(1957, 1, 1), date(2157, 12, 31), error=N_("พ.ศ. 2500–2700"))
-MOMENT = validate.Range(datetime(1957, 1, 1, tzinfo=timezone.utc), datetime(2157, 12, 31, tzinfo=timezone.utc),
-                        error=N_("พ.ศ. 2500–2700"))
+
+
+class _Years(validate.Range):
+    """The range the records can hold (C.E. 1957–2157); a year ≥ 2400 is a Buddhist-era year sent as C.E., and
+    the refusal names that mix-up (engine.calendar.entry). A Range still, so OpenAPI shows its bounds."""
+
+    def __call__(self, value):
+        if value.year >= BE_LOOKING:
+            raise ValidationError(era_mixup(value.year))
+        return super().__call__(value)
+
+
+DAY = _Years(date(1957, 1, 1), date(2157, 12, 31), error=_RANGE)
+MOMENT = _Years(datetime(1957, 1, 1, tzinfo=timezone.utc), datetime(2157, 12, 31, tzinfo=timezone.utc),
+                error=_RANGE)
 CYCLE = validate.Range(2500, 2700, error=N_("ปี พ.ศ. 2500–2700"))
 USERNAME = validate.Regexp(r"^[A-Za-z0-9_.@-]{1,64}$", error=N_("ตัวอักษรอังกฤษ ตัวเลข _ . @ -"))
 CODE = validate.Regexp(r"^[A-Za-z0-9_-]{1,32}$", error=N_("ตัวอักษรอังกฤษ ตัวเลข _ -"))

@@ -4,11 +4,13 @@ from datetime import date
 from flask import Blueprint, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from marshmallow import ValidationError
 
 from engine.access.policy import may
 from engine.access import delegation
 from web.api.delegations import DelegationIn, DelegationOut
 from web.pages.common import act, posted
+from web.pages.dates import convert
 from web.services import db_session, now, services
 
 bp = Blueprint("admin_delegations", __name__)
@@ -40,8 +42,10 @@ def delegations():
 def add_delegation():
     """Open a window in which a substitute does someone's tasks."""
     def call():
-        body = DelegationIn().load({"user": current_user.user.username,
-                                      **posted("user", "substitute", "from", "until", "note")})
+        typed, errors = convert(posted("user", "substitute", "from", "until", "note"), ("from", "until"))
+        if errors:
+            raise ValidationError(errors)
+        body = DelegationIn().load({"user": current_user.user.username, **typed})
         delegation.add(db_session(), current_user.user, body["user"], body["substitute"], body["starts_on"],
                        body["ends_on"], now(), services().engine.tz, body["note"])
     return act(render_delegations, call, _("ตั้งผู้รักษาการแทนแล้ว"), "admin_delegations.delegations")

@@ -2,25 +2,26 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from engine.access.policy import require
 from engine.org import admin as org_admin
 from engine.errors import EngineError
 from web.i18n import tr
 from web.pages.common import flash_done
+from web.pages.dates import TypedDate
 from web.services import commit, db_session, now
 
 bp = Blueprint("admin_holidays", __name__)
 
 
 class HolidayForm(Schema):
-    """A day off: its ISO date (the page shows it in พ.ศ.) and its name."""
+    """A day off: its date as typed (วัน/เดือน/ปี พ.ศ. in Thai, C.E. in English; ISO in a link) and its name."""
 
     class Meta:
         unknown = EXCLUDE
 
-    day = fields.Date(required=True)
+    day = TypedDate(required=True)
     name = fields.String(load_default="วันหยุดพิเศษ", validate=validate.Length(1, 200))
 
 
@@ -41,7 +42,11 @@ def holidays():
 @login_required
 def add_holiday():
     """Add a day off; due dates computed from now on avoid it."""
-    body = HolidayForm().load({k: v for k, v in request.form.items() if v.strip()})
+    try:
+        body = HolidayForm().load({k: v for k, v in request.form.items() if v.strip()})
+    except ValidationError as err:  # shown beside the form, in the reader's language
+        why = err.messages.get("day", ["?"]) if isinstance(err.messages, dict) else err.messages
+        return render_holidays(_("วันที่ไม่ถูกต้อง") + ": " + tr(why[0]), 422)
     try:
         org_admin.add_holiday(db_session(), current_user.user, body["day"], body["name"].strip(), now())
         commit()

@@ -1,13 +1,14 @@
 """The auditor's pages: search the audit trail, see whether its hash chain holds, export it as CSV or PDF."""
 from flask import Blueprint, Response, render_template, request, url_for
 from flask_login import current_user, login_required
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from engine.trail import audit
 from engine.reporting import audit_pdf
 from engine.reporting import audit_search
 from engine.reporting import tables
 from web.pages.common import top_processes
+from web.pages.dates import convert
 from web.api.audit_schemas import DayOrMoment
 from web.services import db_session, now, services
 
@@ -32,8 +33,14 @@ class AuditForm(Schema):
 
 
 def _args() -> dict:
-    """The filled-in filters as they were typed, for the form and the export links."""
+    """The filled-in filters as they were typed, for the form."""
     return {k: request.args[k].strip() for k in FILTERS if request.args.get(k, "").strip()}
+
+
+def _iso(args: dict) -> tuple[dict, dict]:
+    """The filters with the days typed in the reader's calendar as ISO C.E. (the search's and the API's), and
+    each unreadable day's reason: a year typed in the wrong era says so instead of finding nothing."""
+    return convert(args, ("since", "until"))
 
 
 @bp.get("/audit")
@@ -41,21 +48,27 @@ def _args() -> dict:
 def audit_page():
     """The events matching the filters, a page at a time, under the chain's verification result."""
     args = _args()
-    q = AuditForm().load({**args, "page": request.args.get("page") or 1})
+    iso, date_errors = _iso(args)
+    q = AuditForm().load({**{k: v for k, v in iso.items() if k not in date_errors},
+                          "page": request.args.get("page") or 1})
     session = db_session()
     rows, total = audit_search.search(services().engine, session, current_user.user, q, PAGE_SIZE,
                                       (q["page"] - 1) * PAGE_SIZE)
     return render_template("audit.html", rows=rows, total=total, args=args, q=q, page=q["page"],
                            pages=max(1, -(-total // PAGE_SIZE)), chain=audit.verify(session),
-                           processes=top_processes(), csv_url=url_for("api_audit.audit_export", **args),
-                           pdf_url=url_for("audit.audit_pdf_export", **args))
+                           processes=top_processes(), csv_url=url_for("api_audit.audit_export", **iso),
+                           pdf_url=url_for("audit.audit_pdf_export", **iso), date_errors=date_errors), \
+        422 if date_errors else 200
 
 
 @bp.get("/audit/export.pdf")
 @login_required
 def audit_pdf_export():
     """The events matching the filters as a PDF, with the chain's verification result on top."""
-    q = AuditForm().load(_args())
+    iso, date_errors = _iso(_args())
+    if date_errors:
+        raise ValidationError(date_errors)
+    q = AuditForm().load(iso)
     data = audit_pdf.to_pdf(services().engine, db_session(), current_user.user, q, now())
     name = tables.export_name("audit", q.get("process_id"), None, now(), "pdf")
     return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,5 +1,5 @@
 """The inbox (mine, my roles' pool, what I finished) and the mail page."""
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, render_template, request
 from flask_login import current_user, login_required
 from marshmallow import EXCLUDE, Schema, fields, validate
 from sqlalchemy import select
@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from db.models import OutboxMail, User
 from engine.access.policy import groups_of, may
+from engine.errors import NotFound
 from engine.reporting import inboxes
 from web.pages.common import top_processes
 from web.services import db_session, now, services
@@ -67,3 +68,31 @@ def mail():
     """Mail the system sent or will send: everyone's for an admin, one's own otherwise."""
     rows = outbox_for(db_session(), current_user.user)
     return render_template("mail.html", rows=rows)
+
+
+def _mail(mail_id: int) -> OutboxMail:
+    """One mail, to an admin or to the person it is for (anyone else: no such mail)."""
+    user, row = current_user.user, db_session().get(OutboxMail, mail_id)
+    if row is None or not (may(user, "read_all_mail") or row.user_id == user.id):
+        raise NotFound(f"ไม่พบจดหมาย / No mail {mail_id}")
+    return row
+
+
+@bp.get("/mail/<int:mail_id>")
+@login_required
+def mail_message(mail_id: int):
+    """A mail's plain text, with a link to its HTML."""
+    return render_template("mail_message.html", m=_mail(mail_id))
+
+
+# The mail's own HTML, shown as sent: nothing in it may run, load or be framed.
+MAIL_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox; frame-ancestors 'none'"
+
+
+@bp.get("/mail/<int:mail_id>.html")
+@login_required
+def mail_html(mail_id: int):
+    """A mail's HTML body as the recipient's mail program gets it."""
+    response = Response(f"<!doctype html><meta charset='utf-8'>{_mail(mail_id).body_html}", mimetype="text/html")
+    response.headers["Content-Security-Policy"] = MAIL_CSP
+    return response

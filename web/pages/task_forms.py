@@ -2,6 +2,7 @@
 from werkzeug.datastructures import MultiDict
 
 from engine.model.forms import FormDef
+from web.pages.dates import convert
 
 CHECKED = "1"
 
@@ -51,3 +52,8 @@ def from_data(form: FormDef, data: dict | None) -> dict:
         else:
             values[f.name] = "" if value is None else str(value)
     return values
+
+
+def dated(form: FormDef, data: dict) -> tuple[dict, dict]:
+    """The data with its date fields, typed in the reader's calendar, as ISO C.E.; and each unreadable one's error."""
+    return convert(data, [f.name for f in form.fields if f.type == "date"])

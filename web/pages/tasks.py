@@ -9,16 +9,18 @@ from engine.runtime import attach
 from engine.runtime import drafts as taskwork
 from engine.runtime import tasks
 from engine.reporting import timeline
-from engine.errors import EngineError, N_, NotFound
+from engine.errors import EngineError, Invalid, N_, NotFound
 from engine.trail.evidence import ALLOWED, SERVED_TYPES, clean_filename
 from engine.access.policy import can_act, groups_of, may, may_release, may_take
 from engine.model.status import TaskStatus
-from web.pages.task_forms import from_data, raw_values, to_data
+from web.pages import dates
+from web.pages.task_forms import dated, from_data, raw_values, to_data
 from web.i18n import tr
 from web.pages.common import flash_done
 from web.services import commit, db_session, now, services
 
 bp = Blueprint("tasks", __name__)
+bp.record_once(lambda state: dates.init_app(state.app))
 ACCEPT = ",".join(f".{ext}" for ext in sorted(ALLOWED))
 
 
@@ -109,7 +111,10 @@ def submit(task_id: int):
         if extra["action"] == "draft":
             flash_done(_("บันทึกร่างแล้ว ทำต่อได้ภายหลัง"))
             return redirect(url_for("tasks.task_page", task_id=task_id))
-        tasks.complete(services().engine, db_session(), current_user.user, task_id, to_data(form, values), now())
+        data, date_errors = dated(form, to_data(form, values))
+        if date_errors:  # a date that cannot be read or believed never reaches the record
+            raise Invalid("แบบฟอร์มไม่ถูกต้อง / The form has errors.", fields=date_errors)
+        tasks.complete(services().engine, db_session(), current_user.user, task_id, data, now())
         commit()
     except EngineError as err:
         db_session().rollback()

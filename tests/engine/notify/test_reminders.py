@@ -135,3 +135,18 @@ def test_without_smtp_mail_lands_in_var_mail_and_on_the_mail_page(app, services,
     client = app.test_client()
     client.post("/api/v1/login", json={"username": "admin1", "password": "demo"})
     assert "supervisor1@demo.example" in client.get("/mail").get_data(as_text=True)
+
+
+def test_an_admin_opens_a_mails_text_and_html_and_others_cannot(app, services, api):
+    services.tick(__import__("datetime").datetime.fromisoformat("2027-04-01T09:00:00+07:00"))
+    from tests.pages_helpers import Person
+    admin = Person(app, "admin1")
+    assert "/mail/1" in admin.html("/mail")
+    text = admin.html("/mail/1")
+    assert "งานใหม่ถึงท่าน" in text and "http://127.0.0.1:5000/tasks/" in text and "/mail/1.html" in text
+    html = admin.get("/mail/1.html")
+    assert html.status_code == 200 and "<table>" in html.get_data(as_text=True)
+    assert "sandbox" in html.headers["Content-Security-Policy"]
+    assert Person(app, "supervisor1").get("/mail/1").status_code == 200  # the mail is theirs
+    assert Person(app, "supervisor2").get("/mail/1").status_code == 404
+    assert Person(app, "supervisor2").get("/mail/1.html").status_code == 404

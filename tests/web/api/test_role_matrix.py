@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from db.models import AuditEvent, Evidence, HumanTask, ProcessInstance, RegisterEntry, School
+from db.models import AuditEvent, Evidence, HumanTask, OutboxMail, ProcessInstance, RegisterEntry, School, User
 from engine.demo.flight import load_flight
 from tests.pages_helpers import Person, csrf_of, start_p1
 from tests.role_matrix_table import FIRST, LAST, MATRIX, QUERIES, ROLES, SESSION_ROUTES, WORKERS
@@ -60,6 +60,8 @@ def build_world(api, services, clock, user: str) -> World:
         entry.destroy_after = date(2020, 1, 1)  # as if its ten years had passed
         session.commit()
         world.evidence = {"school001": _visit_file(session, "S001"), "school004": _visit_file(session, "S004")}
+        world.ids["mail"] = session.scalar(select(OutboxMail.id).join(User, User.id == OutboxMail.user_id)
+                                           .where(User.username == "supervisor1").limit(1))
         world.ids["entry"] = entry.id
     world.ids["list"] = api.ok("POST", "clerk1", "/registers/destruction-lists", 201,
                                json={"entry_ids": [entry.id], "note": "ครบกำหนด"})["id"]
@@ -97,7 +99,8 @@ def variants(rule: str, world: World) -> dict[str, dict]:
         return {k: {"instance_id": v} for k, v in world.instance.items()}
     if "evidence_id" in names:
         return {k: {"evidence_id": v} for k, v in world.evidence.items()}
-    fixed = {"entry_id": world.ids["entry"], "loan_id": world.ids["loan"], "list_id": world.ids["list"],
+    fixed = {"mail_id": world.ids["mail"],
+             "entry_id": world.ids["entry"], "loan_id": world.ids["loan"], "list_id": world.ids["list"],
              "delegation_id": world.ids["page_delegation" if "revoke" in rule else "delegation"],
              "day": "2027-12-30" if "remove" in rule else "2027-12-27", "name": "supervisor8",
              "code": "N8" if "networks" in rule else "S127"}

@@ -28,7 +28,10 @@ def test_add_and_remove_a_holiday(app, api):
     assert "เพิ่มวันหยุดแล้ว" in html and "14 พ.ค. 2570" in html and "วันหยุดชดเชย" in html
     again = admin.post("/admin/holidays", {"day": "2027-05-14"})
     assert again.status_code == 409 and "มีวันหยุดนี้แล้ว" in again.get_data(as_text=True)
-    assert admin.post("/admin/holidays", {"day": "14/05/2570"}).status_code == 422
+    # Typed in พ.ศ. it is the same day (issue 17: the Thai page reads วัน/เดือน/ปี พ.ศ.); a C.E. year is refused.
+    assert admin.post("/admin/holidays", {"day": "14/05/2570"}).status_code == 409
+    wrong_era = admin.post("/admin/holidays", {"day": "14/05/2027"})
+    assert wrong_era.status_code == 422 and "กรอกปี พ.ศ. เช่น 2570" in wrong_era.get_data(as_text=True)
     assert admin.post("/admin/holidays/2027-05-14/remove").status_code == 302
     assert "ยังไม่มีวันหยุดเพิ่มเติม" in admin.html("/admin/holidays")
     actions = [e["action"] for e in api.ok("GET", "auditor1", "/audit/search?action=holiday.*")["items"]]

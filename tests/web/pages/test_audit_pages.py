@@ -48,7 +48,10 @@ def test_the_auditor_finds_a_completion_and_exports_it(app, api):
     text = squeeze(pdf_text(pdf.data))
     assert squeeze(task["name"]) in text and squeeze("ห่วงโซ่บันทึกถูกต้องครบถ้วน") in text
     assert "พบ 0 รายการ" in auditor.html("/audit?action=no.such")
-    assert auditor.get("/audit?since=31/12/2570").status_code == 422
+    # Typed in พ.ศ. the day is read (issue 17); a C.E. year on the Thai page is refused and says why.
+    assert "พบ 0 รายการ" in auditor.html("/audit?since=31/12/2570")
+    wrong_era = auditor.get("/audit?since=31/12/2027")
+    assert wrong_era.status_code == 422 and "กรอกปี พ.ศ. เช่น 2570" in wrong_era.get_data(as_text=True)
 
 
 def test_a_broken_chain_is_shown_prominently(app, api, services):

@@ -1,0 +1,74 @@
+"""One message for one person's gathered mails: a table of every task (school, step, due day, days late, link),
+rendered when it is sent from the tasks as they are then, grouped by reason (late first)."""
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import HumanTask, OutboxMail, School
+from engine.calendar.thai import format_thai_date
+from engine.notify.mailtext import MailText, escape
+
+# The order of the reasons in a digest, and their headings.
+_REASONS = (("late", "เลยกำหนด / Overdue"), ("due", "ใกล้ถึงกำหนด / Due soon"),
+            ("assigned", "งานใหม่ถึงท่าน / New tasks for you"), ("claimable", "งานรอผู้รับ / Tasks your role can take"))
+
+
+def _reason(kind: str) -> str:
+    return next((key for key, _ in _REASONS if kind.startswith(key)), "assigned")
+
+
+def _tasks(session: Session, rows: list[OutboxMail]) -> dict:
+    ids = {row.task_id for row in rows if row.task_id is not None}
+    if not ids:
+        return {}
+    query = (select(HumanTask.id, HumanTask.name, HumanTask.due_at, School.name.label("school"))
+             .outerjoin(School, School.id == HumanTask.school_id).where(HumanTask.id.in_(ids)))
+    return {row.id: row for row in session.execute(query)}
+
+
+def _line(task, row: OutboxMail, now: datetime, tz, base_url: str) -> tuple[str, ...]:
+    """(school, step, due, days late, link) of one gathered mail; a mail about no task keeps its subject."""
+    if task is None:
+        return ("—", row.subject, "", "", "")
+    late = max(0, (now.astimezone(tz).date() - task.due_at.astimezone(tz).date()).days)
+    return (task.school or "—", task.name, format_thai_date(task.due_at.astimezone(tz)),
+            str(late) if late else "", f"{base_url}/tasks/{task.id}")
+
+
+HEAD = ("สถานศึกษา / School", "ขั้นตอน / Step", "กำหนดเสร็จ / Due", "เลยกำหนด (วัน) / Days late", "")
+
+
+def digest_of(session: Session, rows: list[OutboxMail], now: datetime, tz, base_url: str) -> MailText:
+    """One mail listing every task of `rows` (one person's), by reason, late first."""
+    tasks = _tasks(session, rows)
+    groups: dict[str, list] = {}
+    for row in rows:
+        groups.setdefault(_reason(row.kind), []).append(_line(tasks.get(row.task_id), row, now, tz, base_url))
+    text, html = [], []
+    for key, heading in _REASONS:
+        lines = sorted(groups.get(key, []), key=lambda line: (-int(line[3] or 0), line[0], line[1]))
+        if not lines:
+            continue
+        text += [f"{heading} ({len(lines)})", *(_text_line(line) for line in lines), ""]
+        html.append(f"<h3>{escape(heading)} ({len(lines)})</h3>" + _table(lines))
+    late = len(groups.get("late", []))
+    subject = (f"[khumue] งาน {len(rows)} รายการต้องติดตาม" + (f" เลยกำหนด {late}" if late else "")
+               + f" / {len(rows)} tasks need attention" + (f", {late} overdue" if late else ""))
+    columns = "สถานศึกษา · ขั้นตอน · กำหนดเสร็จ / School · Step · Due"
+    return MailText(subject, "\n".join([columns, "", *text, "— khumue (คู่มือ)"]),
+                    "".join(html) + "<p>— khumue (คู่มือ)</p>")
+
+
+def _text_line(line: tuple[str, ...]) -> str:
+    school, step, due, late, link = line
+    late_words = f" · เลยกำหนด {late} วัน / {late} days late" if late else ""
+    return f"• {school} · {step} · {due}{late_words}" + (f"\n  {link}" if link else "")
+
+
+def _table(lines: list[tuple[str, ...]]) -> str:
+    head = "".join(f"<th align='left'>{escape(h)}</th>" for h in HEAD)
+    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in line[:4])
+                   + (f"<td><a href=\"{escape(line[4])}\">เปิด / Open</a></td>" if line[4] else "<td></td>")
+                   + "</tr>" for line in lines)
+    return f"<table><tr>{head}</tr>{body}</table>"
