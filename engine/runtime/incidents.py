@@ -79,8 +79,10 @@ def raise_if_stopped(session: Session, instance: ProcessInstance) -> None:
     incident = current(session, instance.id)
     assert incident is not None  # an instance in the incident status has its open incident (record() writes both)
     session.commit()  # the incident, and the person's own step before it, stay whatever the caller does next
-    raise IncidentRaised("process_stopped", N_("กระบวนงานหยุดที่ขั้นตอน %(step)s ผู้ดูแลระบบได้รับแจ้งแล้ว: %(message)s"),
-                         fields={"incident": [str(incident.id)]}, step=incident.step_name, message=incident.message)
+    raise IncidentRaised("process_stopped",
+                         N_("กระบวนงานหยุดที่ขั้นตอน %(step)s (%(step_id)s) ผู้ดูแลระบบได้รับแจ้งแล้ว: %(message)s"),
+                         fields={"incident": [str(incident.id)]}, step=incident.step_name, step_id=incident.step_id,
+                         message=incident.message)
 
 
 def current(session: Session, instance_id: int) -> Incident | None:

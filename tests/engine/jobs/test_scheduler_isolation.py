@@ -1,4 +1,5 @@
 """One instance whose timer step raises never stops the other instances' timers, reminders or mail."""
+import json
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -18,8 +19,13 @@ def processes_dir(tmp_path):
     """An office running the reply chase and a process whose script after a one-hour timer divides by zero."""
     folder = tmp_path / "processes"
     folder.mkdir()
-    for name in ("catalog.json", "reply_chase.bpmn", "timer_script_fails.bpmn"):
+    files = ("reply_chase.bpmn", "timer_script_fails.bpmn")
+    for name in files:
         shutil.copy(BPMN / name, folder / name)
+    # The catalog of just these two (the folder's catalog also lists the incident tests' processes).
+    catalog = json.loads((BPMN / "catalog.json").read_text(encoding="utf-8"))
+    catalog["processes"] = {pid: e for pid, e in catalog["processes"].items() if e["file"] in files}
+    (folder / "catalog.json").write_text(json.dumps(catalog, ensure_ascii=False), encoding="utf-8")
     return folder
 
 
