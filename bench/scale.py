@@ -71,10 +71,10 @@ def queries(svc, session) -> dict:
                                  "inbox_group": (users["supervisor3"], "group"),
                                  "inbox_school": (users["school042"], "all"),
                                  "inbox_head_all": (users["head1"], "all")}.items():
-        out[label] = summary(timed(lambda: inboxes.inbox(session, user, scope, "open", 50, 0), 30))
+        out[label] = summary(timed(lambda u=user, s=scope: inboxes.inbox(session, u, s, "open", 50, 0), 30))
     for label, q in {"audit_by_user": {"user": "supervisor2"}, "audit_by_instance": {"instance_id": 5},
                      "audit_by_range": {"since": START + timedelta(days=3), "until": START + timedelta(days=4)}}.items():
-        out[label] = summary(timed(lambda: audit_search.search(svc.engine, session, users["head1"], q), 30))
+        out[label] = summary(timed(lambda f=q: audit_search.search(svc.engine, session, users["head1"], f), 30))
     return out
 
 

@@ -41,7 +41,8 @@ def upsert(session: Session, table, values: Mapping, keys: Sequence[str], set_: 
     return insert(table).values(**values).on_conflict_do_update(index_elements=list(keys), set_=dict(set_))
 
 
-def set_column_by_ids(session: Session, table: Table, column: str, groups: Mapping[datetime | None, Iterable[int]]) -> None:
+def set_column_by_ids(session: Session, table: Table, column: str,
+                      groups: Mapping[datetime | None, Iterable[int]]) -> None:
     """For each value, set `column` to it on the rows whose ids are listed: one statement per value."""
     if dialect_of(session) == "postgresql":  # = ANY(array): one text to prepare, whatever the count
         statement = (update(table).where(table.c.id == any_(bindparam("ids", type_=ARRAY(Integer))))

@@ -141,7 +141,7 @@ class Layout:
         if pool_id:
             self.box[pool_id] = (x0, y0, width, sum(self.lane_h))
             self.shape(pool_id, *self.box[pool_id], isHorizontal='true')
-        for ln, y, h in zip(lanes, self.lane_y, self.lane_h):
+        for ln, y, h in zip(lanes, self.lane_y, self.lane_h, strict=False):
             self.shape(ln.get('id'), pool_x, y, width - (pool_x - x0), h, isHorizontal='true')
         self.draw(elements, flows, back, forward)
         return sum(self.lane_h)

@@ -156,7 +156,9 @@ def may_take(user: Actor, task: HumanTask, groups: Mapping[str, str | None]) -> 
 
 def holds(user: Actor, task: HumanTask) -> bool:
     """The task is assigned to the user, or to someone they stand in for now."""
-    return task.assignee_id is not None and (task.assignee_id == user.id or task.assignee_id in principal(user).stands_in_for)
+    if task.assignee_id is None:
+        return False
+    return task.assignee_id == user.id or task.assignee_id in principal(user).stands_in_for
 
 
 def principal_ids(user: Actor) -> list[int]:

@@ -21,7 +21,8 @@ def tick(engine: Engine, sessions, transport, now: datetime) -> dict:
     Each job has its own session; one that fails is logged and named in the report's "jobs_failed", and the
     jobs after it still run (a crash in the timers must not hold back the reminders and the mail)."""
     report: dict = {}
-    jobs: list[tuple[str | None, Callable[[Session], Any]]] = [("cycles_started", lambda s: len(start_yearly_cycles(engine, s, now))),
+    jobs: list[tuple[str | None, Callable[[Session], Any]]] = [
+            ("cycles_started", lambda s: len(start_yearly_cycles(engine, s, now))),
             ("timers_fired", lambda s: fire_due_timers(engine, s, now)),
             ("tasks_reminded", lambda s: _reminders(engine, s, now)),
             (None, lambda s: send_outbox(s, transport, engine.mail_from, now, place=Place(engine.tz, engine.base_url)))]

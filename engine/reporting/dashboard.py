@@ -174,7 +174,7 @@ def matrix(engine: Engine, session: Session, user: Actor, process_id: str, cycle
     rows, totals = [], {c["step_id"]: dict.fromkeys(STATES, 0) for c in columns}
     for school in _schools(session, roots, network):
         states = [cells.get((school.id, c["step_id"]), "not_started") for c in columns]
-        for column, state in zip(columns, states):
+        for column, state in zip(columns, states, strict=True):  # one state per column, built just above
             totals[column["step_id"]][state] += 1
         rows.append({"school": school.code, "school_name": school.name, "network": school.network,
                      "network_name": school.network_name, "status": child_status.get(school.id), "cells": states})

@@ -117,9 +117,9 @@ def next_timer_at(workflow: BpmnWorkflow) -> datetime | None:
     moments = []
     for event in workflow.waiting_events():
         value = event.value.get("next") if isinstance(event.value, dict) else event.value
-        if "Timer" in event.event_type or "TimeDate" in event.event_type or "Duration" in event.event_type:
-            if isinstance(value, str):
-                moments.append(datetime.fromisoformat(value))
+        timer = "Timer" in event.event_type or "TimeDate" in event.event_type or "Duration" in event.event_type
+        if timer and isinstance(value, str):
+            moments.append(datetime.fromisoformat(value))
     return min(moments) if moments else None
 
 

@@ -75,7 +75,8 @@ def _sniff(head: bytes, extension: str) -> str:
     kind = filetype.guess(head)
     if kind is None or kind.mime not in allowed:
         raise Invalid("content_mismatch", N_("เนื้อไฟล์ไม่ตรงกับนามสกุล"),
-                      fields={"file": [f"expected .{extension}, content looks like {kind.mime if kind else 'unknown'}"]})
+                      fields={"file": [f"expected .{extension}, content looks like "
+                                       f"{kind.mime if kind else 'unknown'}"]})
     return next(iter(sorted(allowed - {"application/zip"})), kind.mime)
 
 

@@ -16,7 +16,7 @@ def bilingual(text: str) -> bool:
     parts = text.split(" / ")
     latin_only = [bool(LATIN.search(p)) and not THAI.search(p) for p in parts]
     return any((THAI.search(left) and latin_only[i + 1]) or (latin_only[i] and THAI.search(right))
-               for i, (left, right) in enumerate(zip(parts, parts[1:])))
+               for i, (left, right) in enumerate(zip(parts, parts[1:], strict=False)))
 
 
 def literals(path: Path):

@@ -31,7 +31,7 @@ class NetworkOut(Schema):
 
 
 def _network_out(network) -> dict:
-    count = dict((n.id, c) for n, c in org_admin.list_networks(db_session())).get(network.id, 0)
+    count = {n.id: c for n, c in org_admin.list_networks(db_session())}.get(network.id, 0)
     return {**shared(NetworkOut).dump(network), "schools": count}
 
 

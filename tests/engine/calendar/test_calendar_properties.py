@@ -119,7 +119,7 @@ DURATIONS = st.tuples(st.integers(0, 2), st.integers(0, 14), st.integers(0, 8), 
 
 
 def _duration(years: int, months: int, weeks: int, days: int) -> str:
-    return "P" + "".join(f"{n}{unit}" for n, unit in zip((years, months, weeks, days), "YMWD") if n)
+    return "P" + "".join(f"{n}{unit}" for n, unit in zip((years, months, weeks, days), "YMWD", strict=False) if n)
 
 
 @settings(deadline=None)

@@ -250,7 +250,7 @@ def test_loans_of_files(api, clock):
     assert api.post("clerk1", f"/registers/loans/{loan['id']}/return").status_code == 409
     assert api.post("clerk1", "/registers/loans/999999/return").status_code == 404
     row = entry(api, entry_id, user="auditor1")
-    assert row["on_loan"] is False and [l["id"] for l in row["loans"]] == [loan["id"]]
+    assert row["on_loan"] is False and [lent["id"] for lent in row["loans"]] == [loan["id"]]
     assert api.post("clerk1", f"/registers/{entry_id}/loans", json={}).status_code == 422
 
 

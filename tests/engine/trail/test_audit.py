@@ -34,7 +34,7 @@ def test_every_change_is_in_the_instance_history(api):
     complete = next(e for e in history if e["action"] == "task.complete")
     assert complete["actor"] == "supervisor1" and complete["detail"]["step"] == "study_criteria"
     assert complete["detail"]["data"]["study_summary"]
-    assert all(a["hash"] == b["prev_hash"] for a, b in zip(history, history[1:]) if b["id"] == a["id"] + 1)
+    assert all(a["hash"] == b["prev_hash"] for a, b in zip(history, history[1:], strict=False) if b["id"] == a["id"] + 1)
 
 
 def test_audit_search_filters(api):

@@ -303,7 +303,7 @@ def test_downloads_are_attachments_of_a_safe_type_never_inline_html(app, api, se
         s.commit()
         ids = [page["id"]] + [e.id for e in legacy]
     person = Person(app, "supervisor1")
-    for evidence_id, expected in zip(ids, ["text/plain; charset=utf-8"] + ["application/octet-stream"] * 4):
+    for evidence_id, expected in zip(ids, ["text/plain; charset=utf-8"] + ["application/octet-stream"] * 4, strict=False):
         response = person.get(f"/evidence/{evidence_id}/file")
         assert response.status_code == 200 and response.headers["Content-Type"] == expected, evidence_id
         disposition = response.headers["Content-Disposition"]
