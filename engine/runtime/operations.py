@@ -16,7 +16,7 @@ from engine.notify import notices
 from engine.core import Engine
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.org.admin import find_user
-from engine.access.policy import groups_of, is_candidate, operates
+from engine.access.policy import groups_of, is_candidate, operates, require_receiver
 from engine.model.status import InstanceStatus, TaskStatus, instance_status
 from engine.runtime.writes import write_task
 
@@ -135,6 +135,7 @@ def _receiver(session: Session, leaver: User, username: str) -> User:
     if target is None or target.id == leaver.id:
         raise Invalid("ผู้รับงานไม่ถูกต้อง / Not a valid receiver.",
                       fields={"to": [f"{username!r} must be another active user"]})
+    require_receiver(target, "to", leaver.school_id)
     return target
 
 

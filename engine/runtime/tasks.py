@@ -15,7 +15,8 @@ from engine.model.bpmn import StepDef
 from engine.core import Engine
 from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.model.forms import FormDef, validate_form
-from engine.access.policy import (behalf, require, can_act, can_see_task, groups_of, may_release, may_take)
+from engine.access.policy import (behalf, require, can_act, can_see_task, groups_of, may_release, may_take,
+                                  require_receiver)
 from engine.runtime.stepping import advance, load_workflow, schools_in_scope
 from engine.runtime.writes import lock_instance, write_task
 from engine.model.status import InstanceStatus, TaskStatus
@@ -98,6 +99,7 @@ def assign(engine: Engine, session: Session, user: User, task_id: int, username:
     if target is None or not may_take(target, task, groups_of(engine.catalog)):
         raise Invalid("มอบหมายให้ผู้นี้ไม่ได้ / Cannot assign to this user.",
                       fields={"user": [f"ต้องเป็นผู้มีบทบาท {task.role} / must hold role {task.role}"]})
+    require_receiver(target, "user", task.school_id)
     held_by = task.assignee_id
     write_task(session, task, held_by, assignee_id=target.id)
     audit.record(session, now, user.username, "task.assign", process_id=task.process_id,
