@@ -94,13 +94,13 @@ def _ip() -> str:
 def checked_password(username: str, password: str) -> User:
     """The user with that password, through the lockout and throttle; each refusal and failure audited and kept."""
     session, at = db_session(), now()
-    refused = login_guard.refusal(session, username, _ip(), at)  # checked first: while locked, no password works
+    tries, refused = login_guard.reserve(session, username, _ip(), at)  # first: while locked, no password works
+    commit()  # the reserved try counts for every other worker before this password is checked
     if refused is not None:
-        commit()
         raise refused
     user = authenticate(session, username, password)
     if user is None:
-        refused = login_guard.failed(session, username, _ip(), at)
+        refused = login_guard.failed(session, username, _ip(), at, tries)
         commit()
         raise refused or Unauthorized("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง / Wrong username or password.")
     login_guard.succeeded(session, username, _ip(), at)

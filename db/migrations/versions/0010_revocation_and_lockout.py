@@ -1,0 +1,26 @@
+"""A lockout decided in one UPDATE per name (login_locks).
+
+Revision ID: 0010
+Revises: 0009
+"""
+from alembic import op
+import sqlalchemy as sa
+import db.types
+
+revision = '0010'
+down_revision = '0009'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('login_locks',
+                    sa.Column('username', sa.String(length=64), nullable=False),
+                    sa.Column('tries', sa.Integer(), nullable=False),
+                    sa.Column('since', db.types.UTCDateTime(timezone=True), nullable=False),
+                    sa.Column('locked_until', db.types.UTCDateTime(timezone=True), nullable=True),
+                    sa.PrimaryKeyConstraint('username'))
+
+
+def downgrade() -> None:
+    op.drop_table('login_locks')
