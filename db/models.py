@@ -227,6 +227,7 @@ class OutboxMail(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    leased_until: Mapped[datetime | None] = mapped_column(UTCDateTime())  # a sender's claim, on the real clock
     message_id: Mapped[str | None] = mapped_column(String(200))
 
 

@@ -1,4 +1,4 @@
-"""A lockout decided in one UPDATE per name (login_locks).
+"""A lockout decided in one UPDATE per name (login_locks); outbox leases on the real clock (leased_until).
 
 Revision ID: 0010
 Revises: 0009
@@ -20,7 +20,11 @@ def upgrade() -> None:
                     sa.Column('since', db.types.UTCDateTime(timezone=True), nullable=False),
                     sa.Column('locked_until', db.types.UTCDateTime(timezone=True), nullable=True),
                     sa.PrimaryKeyConstraint('username'))
+    with op.batch_alter_table('outbox') as batch:
+        batch.add_column(sa.Column('leased_until', db.types.UTCDateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('outbox') as batch:
+        batch.drop_column('leased_until')
     op.drop_table('login_locks')
