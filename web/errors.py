@@ -1,14 +1,12 @@
 """Errors as JSON `{"error", "fields"}` for the API, as a page for people."""
-from flask import jsonify, render_template, request
+from flask import jsonify, make_response, render_template, request
 from marshmallow import ValidationError
 from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from engine.errors import EngineError
-from web.services import db_session
-
-CONFLICT = "มีผู้อื่นแก้ไขก่อน กรุณาลองใหม่ / Someone else changed this first; try again."
+from web.services import CONFLICT, Busy, database_refusal, db_session
 
 
 def _wants_json() -> bool:
@@ -28,7 +26,11 @@ def init_app(app) -> None:
 
     @app.errorhandler(EngineError)
     def engine_error(err: EngineError):
-        return error_response(err.status, err.message, err.fields)
+        response, status = error_response(err.status, err.message, err.fields)
+        if isinstance(err, Busy):
+            response = make_response(response)
+            response.headers["Retry-After"] = str(err.retry_after)
+        return response, status
 
     @app.errorhandler(ValidationError)
     def validation_error(err: ValidationError):
@@ -41,9 +43,10 @@ def init_app(app) -> None:
 
     @app.errorhandler(OperationalError)
     def operational(err: OperationalError):
-        if "locked" in str(err):
-            return error_response(409, CONFLICT)
-        raise err
+        refusal = database_refusal(err)
+        if refusal is None:
+            raise err
+        return engine_error(refusal)
 
     @app.errorhandler(DataError)
     def bad_data(_err):
