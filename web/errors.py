@@ -6,6 +6,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from engine.errors import EngineError
+from web.limits import UPLOAD_ENDPOINTS
 from web.services import CONFLICT, Busy, database_refusal, db_session
 
 
@@ -55,7 +56,9 @@ def init_app(app) -> None:
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(_err):
-        return error_response(413, "ไฟล์ใหญ่เกินกำหนด / Upload too large.", {"file": ["too large"]})
+        if request.endpoint in UPLOAD_ENDPOINTS:
+            return error_response(413, "ไฟล์ใหญ่เกินกำหนด / Upload too large.", {"file": ["too large"]})
+        return error_response(413, "ข้อมูลที่ส่งมาใหญ่เกินกำหนด / Request too large.")
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
