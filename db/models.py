@@ -42,6 +42,7 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     group_code: Mapped[str | None] = mapped_column(String(32))
     mail_digest: Mapped[bool] = mapped_column(Boolean, default=False)
+    credential_version: Mapped[int] = mapped_column(Integer, default=0)  # bumped: older sessions, tokens stop
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
     school: Mapped[School | None] = relationship(foreign_keys=[school_id])
     role_rows: Mapped[list["UserRole"]] = relationship(lazy="selectin", cascade="all, delete-orphan")
@@ -60,20 +61,22 @@ class UserRole(Base):
 
 
 class ApiToken(Base):
-    """A bearer token; only its SHA-256 is kept."""
+    """A bearer token (only its SHA-256 kept): valid until it expires, is revoked or the user's credentials change."""
     __tablename__ = "api_tokens"
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    credential_version: Mapped[int] = mapped_column(Integer, default=0)
     user: Mapped[User] = relationship()
 
 
 class ProcessVersion(Base):
     """One deployed version of a process; running instances stay pinned to theirs."""
     __tablename__ = "process_versions"
-    __table_args__ = (UniqueConstraint("process_id", "version"),
-                      UniqueConstraint("process_id", "content_hash"))
+    __table_args__ = (UniqueConstraint("process_id", "version"), UniqueConstraint("process_id", "content_hash"))
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[str] = mapped_column(String(64), index=True)
     version: Mapped[int] = mapped_column(Integer)
@@ -273,8 +276,7 @@ class DestructionList(Base):
 class RegisterEntry(Base):
     """One line of the incoming or outgoing register (ทะเบียนหนังสือรับ / ส่ง); never deleted."""
     __tablename__ = "register_entries"
-    __table_args__ = (UniqueConstraint("kind", "year", "number"),
-                      Index("ix_register_due", "status", "destroy_after"))
+    __table_args__ = (UniqueConstraint("kind", "year", "number"), Index("ix_register_due", "status", "destroy_after"))
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
     year: Mapped[int] = mapped_column(Integer)
