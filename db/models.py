@@ -18,7 +18,6 @@ class Base(DeclarativeBase):
 
 class Network(Base):
     """A quality-development network of schools (เครือข่ายพัฒนาคุณภาพการศึกษา)."""
-
     __tablename__ = "networks"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
@@ -29,7 +28,6 @@ class Network(Base):
 
 class School(Base):
     """A school (สถานศึกษา) of the area, in one network."""
-
     __tablename__ = "schools"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
@@ -40,7 +38,6 @@ class School(Base):
 
 class User(Base):
     """A person (or a school's shared account) who signs in."""
-
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -50,6 +47,7 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     group_code: Mapped[str | None] = mapped_column(String(32))
     mail_digest: Mapped[bool] = mapped_column(Boolean, default=False)
+    credential_version: Mapped[int] = mapped_column(Integer, default=0)  # bumped: older sessions, tokens stop
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
     school: Mapped[School | None] = relationship(foreign_keys=[school_id])
     role_rows: Mapped[list["UserRole"]] = relationship(lazy="selectin", cascade="all, delete-orphan")
@@ -62,29 +60,28 @@ class User(Base):
 
 class UserRole(Base):
     """One role (a BPMN lane) held by a user."""
-
     __tablename__ = "user_roles"
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     role: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
 
 
 class ApiToken(Base):
-    """A bearer token; only its SHA-256 is kept."""
-
+    """A bearer token (only its SHA-256 kept): valid until it expires, is revoked or the user's credentials change."""
     __tablename__ = "api_tokens"
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    credential_version: Mapped[int] = mapped_column(Integer, default=0)
     user: Mapped[User] = relationship()
 
 
 class ProcessVersion(Base):
     """One deployed version of a process; running instances stay pinned to theirs."""
-
     __tablename__ = "process_versions"
-    __table_args__ = (UniqueConstraint("process_id", "version"),
-                      UniqueConstraint("process_id", "content_hash"))
+    __table_args__ = (UniqueConstraint("process_id", "version"), UniqueConstraint("process_id", "content_hash"))
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[str] = mapped_column(String(64), index=True)
     version: Mapped[int] = mapped_column(Integer)
@@ -96,7 +93,6 @@ class ProcessVersion(Base):
 
 class ProcessInstance(Base):
     """A running procedure for one cycle; its SpiffWorkflow state is one JSON document."""
-
     __tablename__ = "process_instances"
     id: Mapped[int] = mapped_column(primary_key=True)
     process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"))
@@ -127,7 +123,6 @@ class ProcessInstance(Base):
 
 class HumanTask(Base):
     """A ready user task mirrored out of the workflow document, so an inbox is one query."""
-
     __tablename__ = "human_tasks"
     __table_args__ = (
         UniqueConstraint("instance_id", "spiff_task_id"),
@@ -165,7 +160,6 @@ class HumanTask(Base):
 
 class Evidence(Base):
     """What shows a step was done: a file stored by SHA-256, a link or a note."""
-
     __tablename__ = "evidence"
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("human_tasks.id"), index=True)
@@ -184,7 +178,6 @@ class Evidence(Base):
 
 class AuditEvent(Base):
     """An append-only, hash-chained record of one change."""
-
     __tablename__ = "audit_events"
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
@@ -201,7 +194,6 @@ class AuditEvent(Base):
 
 class AuditHead(Base):
     """The chain's newest hash; updating this one row is what orders appends on every database."""
-
     __tablename__ = "audit_head"
     id: Mapped[int] = mapped_column(primary_key=True)
     events: Mapped[int] = mapped_column(Integer)
@@ -210,7 +202,6 @@ class AuditHead(Base):
 
 class Holiday(Base):
     """A day off the cabinet adds on top of the public holidays."""
-
     __tablename__ = "holidays"
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -218,7 +209,6 @@ class Holiday(Base):
 
 class Setting(Base):
     """A key/value setting of this installation (e.g. whether it holds the demo office)."""
-
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(500))
@@ -226,7 +216,6 @@ class Setting(Base):
 
 class OutboxMail(Base):
     """An e-mail queued in the same transaction as its cause; the scheduler sends it."""
-
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_due", "status", "send_after"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -246,12 +235,12 @@ class OutboxMail(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    leased_until: Mapped[datetime | None] = mapped_column(UTCDateTime())  # a sender's claim, on the real clock
     message_id: Mapped[str | None] = mapped_column(String(200))
 
 
 class CycleStart(Base):
     """The one instance the scheduler started for a process's cycle."""
-
     __tablename__ = "cycle_starts"
     process_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     cycle_year: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -262,7 +251,6 @@ class CycleStart(Base):
 
 class RegisterCounter(Base):
     """The last number given in one register (incoming or outgoing) for one calendar year (พ.ศ.)."""
-
     __tablename__ = "register_counters"
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -271,7 +259,6 @@ class RegisterCounter(Base):
 
 class DestructionList(Base):
     """A list of register entries proposed for destruction (บัญชีหนังสือขอทำลาย), approved or rejected."""
-
     __tablename__ = "destruction_lists"
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(String(16), index=True)
@@ -293,10 +280,8 @@ class DestructionList(Base):
 
 class RegisterEntry(Base):
     """One line of the incoming or outgoing register (ทะเบียนหนังสือรับ / ส่ง); never deleted."""
-
     __tablename__ = "register_entries"
-    __table_args__ = (UniqueConstraint("kind", "year", "number"),
-                      Index("ix_register_due", "status", "destroy_after"))
+    __table_args__ = (UniqueConstraint("kind", "year", "number"), Index("ix_register_due", "status", "destroy_after"))
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))
     year: Mapped[int] = mapped_column(Integer)
@@ -328,7 +313,6 @@ class RegisterEntry(Base):
 
 class DestructionListItem(Base):
     """An entry on a destruction list; kept after the decision, so a rejected list still says what it held."""
-
     __tablename__ = "destruction_list_items"
     list_id: Mapped[int] = mapped_column(ForeignKey("destruction_lists.id"), primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("register_entries.id"), primary_key=True, index=True)
@@ -337,7 +321,6 @@ class DestructionListItem(Base):
 
 class RegisterLoan(Base):
     """A loan of a registered letter's file (ทะเบียนคุมการยืมหนังสือ): who borrowed it, when, when returned."""
-
     __tablename__ = "register_loans"
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("register_entries.id"), index=True)
@@ -355,7 +338,6 @@ class RegisterLoan(Base):
 
 class Delegation(Base):
     """An out-of-office window: while it is open, the substitute sees and does the user's tasks."""
-
     __tablename__ = "delegations"
     __table_args__ = (Index("ix_delegation_substitute", "substitute_id", "starts_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -373,7 +355,6 @@ class Delegation(Base):
 
 class TaskDraft(Base):
     """A person's unfinished answers to a task's form, kept until they finish it (one per task and user)."""
-
     __tablename__ = "task_drafts"
     __table_args__ = (UniqueConstraint("task_id", "user_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -393,7 +374,6 @@ Index("ix_audit_actor_id", AuditEvent.actor, AuditEvent.id)
 
 class LoginAttempt(Base):
     """One sign-in outcome for a username and an address; kept in the database so every worker counts the same."""
-
     __tablename__ = "login_attempts"
     __table_args__ = (Index("ix_login_attempt_username", "username", "at"), Index("ix_login_attempt_ip", "ip", "at"))
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -402,6 +382,15 @@ class LoginAttempt(Base):
     ip: Mapped[str] = mapped_column(String(64))
     # failed | locked | refused | unlocked | cleared (a success after failures: the count starts again)
     outcome: Mapped[str] = mapped_column(String(16))
+
+
+class LoginLock(Base):
+    """A username's tries begun in the window opened `since`, and its lock: reserved and decided in one UPDATE."""
+    __tablename__ = "login_locks"
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    since: Mapped[datetime] = mapped_column(UTCDateTime())
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 from db.incidents import Incident  # noqa: E402,F401 — its own file; imported here so the metadata holds it

@@ -1,7 +1,7 @@
 """The `khumue` command line (docs/architecture.md, "Stable interfaces")."""
 import json
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import click
 from sqlalchemy import select
@@ -10,7 +10,7 @@ from db.migrate import upgrade
 from db.models import User
 from engine.trail import audit
 from engine.processes import deployment as processes
-from engine.access.accounts import issue_token
+from engine.access.accounts import issue_token, revoke_tokens
 from engine.demo.office import load_demo
 from engine.demo.flight import load_flight
 from engine.access.policy import shell
@@ -235,17 +235,23 @@ def users_list():
 
 @main.command()
 @click.argument("username")
-def token(username):
-    """Print a new API bearer token for USER."""
+@click.option("--days", type=click.IntRange(1, 3650), envvar="KHUMUE_TOKEN_DAYS", default=90, help="Valid for.")
+@click.option("--revoke", is_flag=True, help="Revoke every token of USER instead of making one.")
+def token(username, days, revoke):
+    """Print a new API bearer token for USER (valid for --days), or --revoke all of USER's tokens."""
     svc = _services(_app())
     with svc.db.session() as session:
-        user = session.scalar(select(User).where(User.username == username, User.active))
-        if user is None:
+        user = session.scalar(select(User).where(User.username == username))  # revoking: active or not
+        if user is None or not (user.active or revoke):
             raise click.ClickException(f"no active user {username}")
-        value = issue_token(session, user, _now())
-        audit.record(session, _now(), "cli", "token.create", detail={"username": username})
+        if revoke:
+            count = revoke_tokens(session, user, _now())
+            audit.record(session, _now(), "cli", "token.revoke", detail={"username": username, "revoked": count})
+        else:
+            value = issue_token(session, user, _now(), timedelta(days=days))
+            audit.record(session, _now(), "cli", "token.create", detail={"username": username, "days": days})
         session.commit()
-    click.echo(value)
+    click.echo(f"revoked {count} token(s) of {username}" if revoke else value)
 
 
 @main.command("backup")

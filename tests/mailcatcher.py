@@ -18,10 +18,12 @@ class Catcher:
     def __init__(self):
         self.port = free_port()
         self.messages: list[email.message.EmailMessage] = []
+        self.connections: set = set()  # the client address of each connection that delivered mail
         self.controller = None
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(email.message_from_bytes(envelope.content, policy=default))
+        self.connections.add(session.peer)
         return "250 OK"
 
     def start(self):

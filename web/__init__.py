@@ -1,7 +1,7 @@
 """The web app: HTML pages and the JSON API under /api/v1."""
 from flask import Flask
 
-from web import auth, config, errors, services
+from web import auth, config, errors, limits, services
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -14,6 +14,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     services.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
+    limits.init_app(app)  # before any other hook reads the body
     from web import ui
     ui.init_app(app)  # CSRF, cookies, languages, security headers
     from web.blueprints import BLUEPRINTS, use_database_ids

@@ -3,6 +3,7 @@ import base64
 import binascii
 
 from flask import Flask, g, request
+from flask import session as cookie
 from flask_babel import gettext
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from sqlalchemy import select
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from db.models import User
 from engine.trail import audit
 from engine.access import login_guard
-from engine.access.accounts import authenticate, user_for_token
+from engine.access.accounts import authenticate, revoke_all, user_for_token
 from engine.access.delegation import principal_at
 from engine.access.policy import Principal, may, require
 from engine.errors import EngineError, N_
@@ -35,7 +36,7 @@ def _from_header() -> User | None:
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value:
-        return user_for_token(db_session(), value.strip())
+        return user_for_token(db_session(), value.strip(), now())
     if scheme.lower() == "basic" and value:
         try:
             username, _, password = base64.b64decode(value).decode("utf-8").partition(":")
@@ -56,7 +57,9 @@ def init_app(app: Flask) -> None:
     @manager.user_loader
     def load_user(user_id: str):
         user = db_session().get(User, int(user_id))
-        return Actor(user) if user is not None and user.active else None
+        if user is None or not user.active or cookie.get(CREDENTIALS) != user.credential_version:
+            return None  # signed out, or the password, the roles or the account changed since it signed in
+        return Actor(user)
 
     @manager.request_loader
     def load_from_header(_request):
@@ -66,6 +69,9 @@ def init_app(app: Flask) -> None:
             g.login_refusal = err
             return None
         return Actor(user) if user is not None else None
+
+
+CREDENTIALS = "cv"  # the user's credential_version when the session began (engine.access.accounts)
 
 
 def me() -> Principal:
@@ -94,13 +100,13 @@ def _ip() -> str:
 def checked_password(username: str, password: str) -> User:
     """The user with that password, through the lockout and throttle; each refusal and failure audited and kept."""
     session, at = db_session(), now()
-    refused = login_guard.refusal(session, username, _ip(), at)  # checked first: while locked, no password works
+    tries, refused = login_guard.reserve(session, username, _ip(), at)  # first: while locked, no password works
+    commit()  # the reserved try counts for every other worker before this password is checked
     if refused is not None:
-        commit()
         raise refused
     user = authenticate(session, username, password)
     if user is None:
-        refused = login_guard.failed(session, username, _ip(), at)
+        refused = login_guard.failed(session, username, _ip(), at, tries)
         commit()
         raise refused or Unauthorized("wrong_password", N_("ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"))
     login_guard.succeeded(session, username, _ip(), at)
@@ -111,17 +117,21 @@ def sign_in(username: str, password: str) -> User:
     """Check the password, start a session, audit the attempt either way."""
     user = checked_password(username, password)
     login_user(Actor(user))
+    cookie[CREDENTIALS] = user.credential_version or 0
     audit.record(db_session(), now(), user.username, "user.login", detail={"ip": _ip()})
     commit()
     return user
 
 
 def sign_out() -> None:
-    """End the session."""
+    """End the session, and every other session and token of the user: a copy of the cookie dies with it."""
     if current_user.is_authenticated:
-        audit.record(db_session(), now(), current_user.user.username, "user.logout")
+        user = db_session().get(User, current_user.id)
+        revoke_all(user)
+        audit.record(db_session(), now(), user.username, "user.logout")
         commit()
     logout_user()
+    cookie.pop(CREDENTIALS, None)
 
 
 def find_user(username: str) -> User | None:

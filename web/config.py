@@ -29,6 +29,7 @@ def from_env(env=os.environ) -> dict:
         "PROCESSES_DIR": env.get("KHUMUE_PROCESSES_DIR", str(REPO / "processes")),
         "MAIL_DIR": str(var_dir / "mail"),
         "MAX_UPLOAD_BYTES": int(env.get("KHUMUE_MAX_UPLOAD_MB", "25")) * 1024 * 1024,
+        "MAX_BODY_BYTES": int(env.get("KHUMUE_MAX_BODY_KB", "1024")) * 1024,  # JSON and forms (web/limits.py)
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "JSON_AS_ASCII": False,

@@ -1,15 +1,15 @@
 """Errors as JSON `{"error", "code", "fields"}` for the API, as a page for people, in the request's language."""
-from flask import jsonify, render_template, request
+from flask import jsonify, make_response, render_template, request
 from marshmallow import ValidationError
 from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from engine.errors import EngineError, N_
+from engine.errors import N_, EngineError
 from web.i18n import tr
-from web.services import db_session
+from web.limits import UPLOAD_ENDPOINTS
+from web.services import CONFLICT, Busy, database_refusal, db_session
 
-CONFLICT = N_("มีผู้อื่นแก้ไขก่อน กรุณาลองใหม่")
 INVALID = N_("ข้อมูลไม่ถูกต้อง")
 
 
@@ -36,7 +36,11 @@ def init_app(app) -> None:
 
     @app.errorhandler(EngineError)
     def engine_error(err: EngineError):
-        return error_response(err.status, err.text, err.fields, code=err.code)
+        response, status = error_response(err.status, err.text, err.fields, code=err.code)
+        if isinstance(err, Busy):
+            response = make_response(response)
+            response.headers["Retry-After"] = str(err.retry_after)
+        return response, status
 
     @app.errorhandler(ValidationError)
     def validation_error(err: ValidationError):
@@ -49,9 +53,10 @@ def init_app(app) -> None:
 
     @app.errorhandler(OperationalError)
     def operational(err: OperationalError):
-        if "locked" in str(err):
-            return error_response(409, CONFLICT, code="changed_first")
-        raise err
+        refusal = database_refusal(err)
+        if refusal is None:
+            raise err
+        return engine_error(refusal)
 
     @app.errorhandler(DataError)
     def bad_data(_err):
@@ -60,7 +65,9 @@ def init_app(app) -> None:
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(_err):
-        return error_response(413, N_("ไฟล์ใหญ่เกินกำหนด"), {"file": ["too large"]}, code="upload_too_large")
+        if request.endpoint in UPLOAD_ENDPOINTS:
+            return error_response(413, N_("ไฟล์ใหญ่เกินกำหนด"), {"file": ["too large"]}, code="upload_too_large")
+        return error_response(413, N_("ข้อมูลที่ส่งมาใหญ่เกินกำหนด"), code="request_too_large")
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):

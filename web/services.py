@@ -14,7 +14,7 @@ from db.session import Database
 from engine.trail import audit
 from engine.assemble import build_engine
 from engine.core import Engine
-from engine.errors import Conflict, N_
+from engine.errors import N_, Conflict, EngineError
 from engine.trail.evidence import EvidenceStore
 from engine.jobs.scheduler import tick
 from engine.notify.transport import transport_for
@@ -80,13 +80,44 @@ def _close_session(_exc=None) -> None:
         session.close()
 
 
+class Busy(EngineError):
+    """The database is busy (SQLite's one writer held the lock past its timeout): try again shortly."""
+
+    status = 503
+    retry_after = 2  # seconds
+
+    def __init__(self):
+        super().__init__("busy", N_("ระบบไม่ว่าง ลองใหม่อีกครั้ง"))
+
+
+CONFLICT = N_("มีผู้อื่นแก้ไขก่อน กรุณาลองใหม่")
+_SQLITE_BUSY_SNAPSHOT = 517  # a write on a stale read snapshot: someone else wrote first, a conflict
+_PG_LOST_RACE = {"40001", "40P01"}  # serialization failure, deadlock: one side of a race, rolled back
+
+
+def database_refusal(err: OperationalError) -> EngineError | None:
+    """What an OperationalError means to the reader: a lost race (409), a busy database (503), else None."""
+    orig = err.orig
+    if getattr(orig, "sqlstate", None) in _PG_LOST_RACE:
+        return Conflict("changed_first", CONFLICT)
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code == _SQLITE_BUSY_SNAPSHOT:
+        return Conflict("changed_first", CONFLICT)
+    if (code is not None and code & 0xFF in (5, 6)) or "locked" in str(err):  # SQLITE_BUSY, SQLITE_LOCKED
+        return Busy()
+    return None
+
+
 def commit() -> None:
-    """Commit the request's work; a lost race becomes 409 and nothing is kept."""
+    """Commit the request's work; a lost race becomes 409, a busy database 503, and nothing is kept."""
     session = db_session()
     try:
         session.commit()
     except (StaleDataError, IntegrityError, OperationalError) as err:
         session.rollback()
-        if isinstance(err, OperationalError) and "locked" not in str(err):
-            raise
-        raise Conflict("changed_first", N_("มีผู้อื่นแก้ไขก่อน กรุณาลองใหม่")) from None
+        if isinstance(err, OperationalError):
+            refusal = database_refusal(err)
+            if refusal is None:
+                raise
+            raise refusal from None
+        raise Conflict("changed_first", CONFLICT) from None

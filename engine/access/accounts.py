@@ -1,13 +1,24 @@
-"""Passwords and API tokens."""
+"""Passwords, API tokens, and revoking every session and token of a user.
+
+A user's credential_version is written into each session cookie and each token when it is made, and checked
+on every request: a new password, deactivation or a role taken away bumps it (whichever path changes them:
+API, page or CLI), so every older session and token stops working, and reactivating the account brings none
+of them back. Tokens also expire, and can be revoked one by one.
+"""
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import CursorResult, and_, bindparam, event, or_, select, update
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.base import NO_VALUE
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from db.models import ApiToken, Setting, User
+from engine.errors import N_, NotFound
+
+TOKEN_LIFETIME = timedelta(days=90)
 
 DEMO_PASSWORD = "demo"
 
@@ -41,20 +52,72 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(session: Session, user: User, now: datetime) -> str:
-    """A new bearer token for the user; only its hash is stored."""
+def revoke_all(user: User) -> None:
+    """Every session and token of the user stops working (written at the next flush)."""
+    user.credential_version = (user.credential_version or 0) + 1
+
+
+def _changed(target: User, value, oldvalue, _initiator) -> None:
+    if oldvalue is not NO_VALUE and value != oldvalue:
+        revoke_all(target)
+
+
+def _deactivated(target: User, value, oldvalue, _initiator) -> None:
+    if oldvalue is True and value is False:
+        revoke_all(target)
+
+
+event.listen(User.password_hash, "set", _changed)
+event.listen(User.active, "set", _deactivated)
+event.listen(User.role_rows, "remove", lambda target, _value, _initiator: revoke_all(target))
+
+
+def issue_token(session: Session, user: User, now: datetime, lifetime: timedelta = TOKEN_LIFETIME) -> str:
+    """A new bearer token for the user, valid for `lifetime`; only its hash is stored."""
     token = "khm_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token), created_at=now))
+    session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token), created_at=now, expires_at=now + lifetime,
+                         credential_version=user.credential_version or 0))
     return token
 
 
 # Every API request runs this: built once (building a statement costs more than running it), and one
-# round trip brings the user with their roles.
+# round trip brings the user with their roles. A token from before expiry existed lasts TOKEN_LIFETIME.
 _USER_BY_TOKEN = (select(User).join(ApiToken, ApiToken.user_id == User.id)
-                  .where(ApiToken.token_hash == bindparam("token_hash"), User.active)
+                  .where(ApiToken.token_hash == bindparam("token_hash"), User.active, ApiToken.revoked_at.is_(None),
+                         ApiToken.credential_version == User.credential_version,
+                         or_(ApiToken.expires_at > bindparam("now"),
+                             and_(ApiToken.expires_at.is_(None), ApiToken.created_at > bindparam("born_after"))))
                   .options(joinedload(User.role_rows)))
 
 
-def user_for_token(session: Session, token: str) -> User | None:
-    """The active user a bearer token belongs to, or None."""
-    return session.scalars(_USER_BY_TOKEN, {"token_hash": _token_hash(token)}).unique().one_or_none()
+def user_for_token(session: Session, token: str, now: datetime) -> User | None:
+    """The active user a live bearer token belongs to, or None (expired, revoked, or credentials changed)."""
+    return session.scalars(_USER_BY_TOKEN, {"token_hash": _token_hash(token), "now": now,
+                                            "born_after": now - TOKEN_LIFETIME}).unique().one_or_none()
+
+
+def tokens_of(session: Session, user: User) -> list[ApiToken]:
+    """The user's tokens, newest first (hashes only: a token is shown once, when it is made)."""
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                                .order_by(ApiToken.id.desc())))
+
+
+def token_state(token: ApiToken, user: User, now: datetime) -> str:
+    """`active`, `revoked` (one by one, or by a change of the user's credentials) or `expired`."""
+    if token.revoked_at is not None or token.credential_version != user.credential_version:
+        return "revoked"
+    return "active" if token.expires_at is None or token.expires_at > now else "expired"
+
+
+def revoke_tokens(session: Session, user: User, now: datetime, token_id: int | None = None) -> int:
+    """Revoke one of the user's tokens (404 if it is not theirs) or all of them; how many were live."""
+    query = update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    if token_id is not None:
+        if session.scalar(select(ApiToken.id).where(ApiToken.id == token_id, ApiToken.user_id == user.id)) is None:
+            raise NotFound("token_not_found", N_("ไม่พบโทเค็น #%(token_id)s ของ %(username)s"), token_id=token_id,
+                           username=user.username)
+        query = query.where(ApiToken.id == token_id)
+    # An UPDATE's result is a CursorResult (it has rowcount); Session.execute is typed for any statement.
+    result = cast(CursorResult, session.execute(query.values(revoked_at=now)
+                                                .execution_options(synchronize_session=False)))
+    return result.rowcount

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Delegation, User
 from engine.trail import audit
-from engine.access.policy import Actor, Principal, may, reads_only
+from engine.access.policy import Actor, Principal, may, reads_only, require_receiver
 from engine.errors import Conflict, Forbidden, Invalid, NotFound, N_
 
 
@@ -56,9 +56,7 @@ def add(session: Session, actor: Actor, username: str, substitute: str, starts_o
     if sub.id == user.id:
         raise Invalid("substitute_self", N_("ผู้รักษาการแทนต้องเป็นคนอื่น"),
                       fields={"substitute": ["same as user"]})
-    if sub.school_id is not None and sub.school_id != user.school_id:  # a school never acts for others
-        raise Invalid("school_as_substitute", N_("สถานศึกษารักษาการแทนผู้อื่นไม่ได้"),
-                      fields={"substitute": ["a school account"]})
+    require_receiver(sub, "substitute", user.school_id)
     starts_at, ends_at = window(starts_on, ends_on, tz)
     row = Delegation(user=user, substitute=sub, starts_at=starts_at, ends_at=ends_at, note=note,
                      created_by_id=actor.id, created_at=now)

@@ -2,14 +2,18 @@
 
 Attempts are rows of login_attempts, so every gunicorn worker counts the same tries. A username is counted
 whether or not an account has it, and the answers are the same, so a lockout tells nobody who has an account.
+Before a password is checked, its try is reserved in login_locks by one UPDATE … RETURNING that counts and
+decides at once (and is committed before the check): of N parallel tries for a name at most MAX_FAILURES
+are checked, however many workers and threads race.
 """
 import math
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from db.models import LoginAttempt
+from db.dialect import InsertOrIgnore
+from db.models import LoginAttempt, LoginLock
 from engine.trail import audit
 from engine.errors import EngineError, N_
 
@@ -76,26 +80,47 @@ def throttled_until(session: Session, ip: str | None, now: datetime) -> datetime
     return times[-1] + WINDOW if len(times) >= MAX_ADDRESS_FAILURES else None
 
 
-def refusal(session: Session, username: str, ip: str | None, now: datetime) -> TooManyAttempts | None:
-    """Before the password is checked: the refusal (recorded, audited) if the name is locked or the address slowed."""
+_NEW_LOCK = InsertOrIgnore(LoginLock.__table__, ["username"])
+
+
+def _take_try(session: Session, name: str, now: datetime) -> int | None:
+    """Reserve one try for the name in one statement: its number, or None if the name is locked or has
+    MAX_FAILURES tries counted. A window older than WINDOW, or a lock that has lifted, starts the count again."""
+    _NEW_LOCK.run(session, {"username": name, "tries": 0, "since": now, "locked_until": None})
+    fresh = or_(LoginLock.since <= now - WINDOW, and_(LoginLock.locked_until.is_not(None), LoginLock.locked_until <= now))
+    return session.execute(
+        update(LoginLock).where(LoginLock.username == name,
+                                or_(fresh, and_(LoginLock.locked_until.is_(None), LoginLock.tries < MAX_FAILURES)))
+        .values(tries=case((fresh, 1), else_=LoginLock.tries + 1), since=case((fresh, now), else_=LoginLock.since),
+                locked_until=case((fresh, None), else_=LoginLock.locked_until))
+        .returning(LoginLock.tries).execution_options(synchronize_session=False)).scalar_one_or_none()
+
+
+def reserve(session: Session, username: str, ip: str | None, now: datetime) -> tuple[int, TooManyAttempts | None]:
+    """Before the password is checked (the caller commits at once): the try's number, or the refusal (recorded,
+    audited) if the name is locked, has its tries all taken, or the address is slowed."""
     name, address = key(username), _address(ip)
-    lock, throttle = locked_until(session, name, now), throttled_until(session, address, now)
-    if lock is None and throttle is None:
-        return None
-    until = max(t for t in (lock, throttle) if t is not None)
+    throttle = throttled_until(session, address, now)
+    tries = _take_try(session, name, now) if throttle is None else None
+    if tries is not None:
+        return tries, None
+    lock = locked_until(session, name, now) or session.scalar(
+        select(LoginLock.locked_until).where(LoginLock.username == name))
+    until = max(t for t in (lock, throttle, now + timedelta(minutes=1)) if t is not None)
     _add(session, name, address, now, "refused")
     audit.record(session, now, name, "user.login_refused",
                  detail={"ip": address, "until": until, "reason": "locked" if lock else "throttled"})
-    return TooManyAttempts(until, now)
+    return 0, TooManyAttempts(until, now)
 
 
-def failed(session: Session, username: str, ip: str | None, now: datetime) -> TooManyAttempts | None:
-    """Record a wrong password (audited); the lock or throttle it starts, if it is the last one allowed."""
+def failed(session: Session, username: str, ip: str | None, now: datetime, tries: int) -> TooManyAttempts | None:
+    """Record a wrong password, the `tries`th reserved (audited); the lock or throttle it starts, if any."""
     name, address = key(username), _address(ip)
     _add(session, name, address, now, "failed")
-    count = _failures(session, name, now)
+    count = tries
     audit.record(session, now, name, "user.login_failed", detail={"ip": address, "failures": count})
     if count >= MAX_FAILURES:
+        session.execute(update(LoginLock).where(LoginLock.username == name).values(locked_until=now + LOCK_FOR))
         _add(session, name, address, now, "locked")
         audit.record(session, now, name, "user.locked", detail={"ip": address, "failures": count,
                                                                 "until": now + LOCK_FOR})
@@ -110,14 +135,20 @@ def failed(session: Session, username: str, ip: str | None, now: datetime) -> To
 def succeeded(session: Session, username: str, ip: str | None, now: datetime) -> None:
     """A right password: earlier failures of the name no longer count (one row, only when there were some)."""
     name = key(username)
+    _clear(session, name)
     if _failures(session, name, now):
         _add(session, name, _address(ip), now, "cleared")
+
+
+def _clear(session: Session, name: str) -> None:
+    session.execute(update(LoginLock).where(LoginLock.username == name).values(tries=0, locked_until=None))
 
 
 def unlock(session: Session, actor: str, username: str, now: datetime) -> bool:
     """An administrator lifts a username's lock (audited); whether it was locked."""
     name = key(username)
     was_locked = locked_until(session, name, now) is not None
+    _clear(session, name)
     _add(session, name, "-", now, "unlocked")
     audit.record(session, now, actor, "user.unlocked", detail={"username": name, "was_locked": was_locked})
     return was_locked

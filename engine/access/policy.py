@@ -10,7 +10,7 @@ from sqlalchemy import and_, false, or_, select, union_all
 from sqlalchemy.sql import ColumnElement
 
 from db.models import HumanTask, ProcessInstance, User
-from engine.errors import N_, Forbidden, Text
+from engine.errors import N_, Forbidden, Invalid, Text
 
 # The role sets, each written once.
 OVERSEERS = frozenset({"group_head", "admin", "auditor", "area_director"})  # watch every process and school
@@ -106,6 +106,21 @@ def require(user: "User | Principal", capability: str) -> None:
 def reads_only(user: "User | Principal") -> bool:
     """An auditor reads everything and changes nothing, not even their own substitute."""
     return bool(user.roles & READ_ONLY)
+
+
+def may_receive_work(user: "User | Principal", for_school_id: int | None = None) -> bool:
+    """Whether work may be given to the user: as a substitute, an assignee or a hand-over receiver. Roles that
+    only read (the auditor) never act on anyone's work; a school's account acts only on its own school's."""
+    if reads_only(user):
+        return False
+    return user.school_id is None or user.school_id == for_school_id
+
+
+def require_receiver(user: "User | Principal", field: str, for_school_id: int | None = None) -> None:
+    """422 naming `field` if work may not be given to the user (the one check of delegation, assign, hand-over)."""
+    if not may_receive_work(user, for_school_id):
+        raise Invalid("may_not_receive_work", N_("ผู้นี้รับงานแทนผู้อื่นไม่ได้"),
+                      fields={field: [f"{user.username} only reads, or is another school's account"]})
 
 
 # Capabilities that are more than a role set: capability -> rule.

@@ -1,11 +1,12 @@
 """The outbox: mails queued with their cause, sent later (at least once: see _claim), retried with backoff."""
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from sqlalchemy import Row, case, select, update
+from sqlalchemy import Row, case, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.dialect import InsertOrIgnore
@@ -56,23 +57,31 @@ def _message(mail_from: str, to: str, subject: str, text: str, html: str, messag
 # twice (mail clients drop the copy by Message-ID). Recording 'sent' before sending would lose that
 # message instead: a reminder lost is worse than one received twice. Claiming one message at a time
 # leaves every unclaimed one to the next tick at once, not after the lease.
-def _claim(session, ids: list[int], now) -> list[OutboxMail]:
+# The lease (leased_until) runs on the real clock, never the tick's `now`: `khumue tick --now` an hour
+# ahead must not take over a message another scheduler is sending this very second.
+def real_clock() -> datetime:
+    """The time leases are measured by."""
+    return datetime.now(timezone.utc)
+
+
+def _claim(session, ids: list[int], now, leased_until: datetime) -> list[OutboxMail]:
     """Mark rows as being sent and commit; a row another scheduler claimed first is skipped."""
     claimed = list(session.scalars(update(OutboxMail).where(OutboxMail.id.in_(ids), OutboxMail.status == "queued")
-                                   .values(status="sending", sent_at=now).returning(OutboxMail.id)))
+                                   .values(status="sending", sent_at=now, leased_until=leased_until)
+                                   .returning(OutboxMail.id)))
     session.commit()
     return list(session.scalars(select(OutboxMail).where(OutboxMail.id.in_(claimed)).order_by(OutboxMail.id)
                                 .execution_options(populate_existing=True)))
 
 
-def _requeue_stuck(session, now) -> None:
+def _requeue_stuck(session, real_now: datetime) -> None:
     # A sender that died holding a claim: its lease has run out, so the message goes again (see above);
     # counted as an attempt, so a message that kills its sender every time ends as failed.
     attempts = OutboxMail.attempts + 1
     session.execute(update(OutboxMail).where(OutboxMail.status == "sending",
-                                             OutboxMail.sent_at < now - SENDING_TIMEOUT)
+                                             or_(OutboxMail.leased_until.is_(None), OutboxMail.leased_until < real_now))
                     .values(status=case((attempts >= MAX_ATTEMPTS, "failed"), else_="queued"), attempts=attempts,
-                            sent_at=None, last_error="the sender stopped while sending; sent again"))
+                            sent_at=None, leased_until=None, last_error="the sender stopped while sending; sent again"))
     session.commit()
 
 
@@ -81,6 +90,7 @@ def _deliver(transport, mail_from, rows: list[OutboxMail], text: MailText, now) 
     transport.send(_message(mail_from, rows[0].to_addr, text.subject, text.text, text.html, message_id, now))
     for row in rows:
         row.status, row.sent_at, row.message_id, row.last_error = "sent", now, message_id, None
+        row.leased_until = None
 
 
 def _failed(rows: list[OutboxMail], error: Exception, now) -> None:
@@ -89,7 +99,7 @@ def _failed(rows: list[OutboxMail], error: Exception, now) -> None:
         row.last_error = f"{type(error).__name__}: {error}"[:2000]
         row.status = "failed" if row.attempts >= MAX_ATTEMPTS else "queued"
         row.send_after = now + timedelta(minutes=2 ** row.attempts)
-        row.sent_at = None
+        row.sent_at = row.leased_until = None
 
 
 def _drop_finished(session, rows: list[OutboxMail]) -> list[OutboxMail]:
@@ -142,17 +152,19 @@ def _send(session, transport, mail_from: str, rows: list[OutboxMail], now, place
 
 
 def send_outbox(session: Session, transport, mail_from: str, now: datetime, limit: int = 500,
-                place: Place = Place()) -> dict:
-    """Send every queued mail whose time has come, claiming one message at a time; counts of sent and failed."""
-    _requeue_stuck(session, now)
+                place: Place = Place(), clock=real_clock) -> dict:
+    """Send every queued mail whose time has come, claiming one message at a time on one connection (when the
+    transport has batches); counts of sent and failed. `clock` measures the leases."""
+    _requeue_stuck(session, clock())
     due = session.execute(select(OutboxMail.id, OutboxMail.user_id, OutboxMail.digest)
                           .where(OutboxMail.status == "queued", OutboxMail.send_after <= now)
                           .order_by(OutboxMail.id).limit(limit)).all()
     counts = {"sent": 0, "failed": 0}
-    for ids in _batches(due):
-        rows = _drop_finished(session, _claim(session, ids, now))
-        if rows:
-            counts[_send(session, transport, mail_from, rows, now, place)] += 1
-        else:
-            session.commit()  # every one of them dropped
+    with getattr(transport, "batch", nullcontext)():
+        for ids in _batches(due):
+            rows = _drop_finished(session, _claim(session, ids, now, clock() + SENDING_TIMEOUT))
+            if rows:
+                counts[_send(session, transport, mail_from, rows, now, place)] += 1
+            else:
+                session.commit()  # every one of them dropped
     return counts

@@ -18,6 +18,8 @@ from engine.notify import notices
 from engine.org.admin import find_user
 from engine.runtime import incidents
 from engine.trail import audit
+from engine.access.policy import require_receiver
+from engine.runtime.writes import write_task
 
 LIVE = (InstanceStatus.RUNNING, InstanceStatus.SUSPENDED)
 
@@ -55,7 +57,10 @@ def _set_status(session: Session, ids: list[int], from_statuses, status: Instanc
         .values(status=status, lock_version=ProcessInstance.lock_version + 1, **values)
         .returning(ProcessInstance.id, ProcessInstance.process_id)
         .execution_options(synchronize_session="fetch"))
-    return dict(result.all())
+    moved = dict(result.all())
+    if ids[0] not in moved:  # someone else moved the main instance since it was read: nothing to record
+        raise Conflict("instance_changed", N_("มีผู้อื่นเปลี่ยนสถานะกระบวนงานนี้ก่อน"))
+    return moved
 
 
 def _open_task_ids(session: Session, instance_ids) -> list[tuple[int, int]]:
@@ -65,8 +70,9 @@ def _open_task_ids(session: Session, instance_ids) -> list[tuple[int, int]]:
 
 def _set_tasks(session: Session, task_ids: list[int], **values) -> None:
     if task_ids:
-        session.execute(update(HumanTask).where(HumanTask.id.in_(task_ids)).values(**values)
-                        .execution_options(synchronize_session="fetch"))
+        # only tasks still open: a task completed since it was read stays done
+        session.execute(update(HumanTask).where(HumanTask.id.in_(task_ids), HumanTask.status == TaskStatus.OPEN)
+                        .values(**values).execution_options(synchronize_session="fetch"))
 
 
 def _record_each(session, now, actor: Actor, action: str, moved: dict[int, str], root: ProcessInstance,
@@ -132,6 +138,7 @@ def _receiver(session: Session, leaver: User, username: str) -> User:
     if target is None or target.id == leaver.id:
         raise Invalid("invalid_receiver", N_("ผู้รับงานไม่ถูกต้อง"),
                       fields={"to": [f"{username!r} must be another active user"]})
+    require_receiver(target, "to", leaver.school_id)
     return target
 
 
@@ -153,13 +160,14 @@ def handover(engine: Engine, session: Session, actor: Actor, username: str, to: 
                                                          HumanTask.status == TaskStatus.OPEN)
                                  .order_by(HumanTask.due_at, HumanTask.id)))
     _refuse_unfit(tasks, target)
+    owned = _hand_over_ownership(session, actor, leaver, target, now)
+    session.flush()  # instances before tasks, the order cancel takes its rows in
     for task in tasks:
+        write_task(session, task, leaver.id, assignee_id=target.id)
         audit.record(session, now, actor.username, "task.handover", process_id=task.process_id,
                      instance_id=task.instance_id, task_id=task.id,
                      detail={"from": leaver.username, "to": target.username, "step": task.step_id})
-        task.assignee_id = target.id
         notices.task_ready(engine, session, task, now)
-    owned = _hand_over_ownership(session, actor, leaver, target, now)
     networks = list(session.scalars(select(Network.code).where(Network.supervisor_id == leaver.id)))
     return {"from": leaver.username, "to": target.username, "tasks": [t.id for t in tasks],
             "instances": owned, "networks_still_supervised": networks}

@@ -13,11 +13,13 @@ from engine.core import Engine
 from engine.errors import N_, Both, Conflict, Forbidden, Invalid, NotFound
 from engine.model.bpmn import StepDef
 from engine.model.forms import FormDef, validate_form
+from engine.access.policy import (require_receiver)
+from engine.runtime.stepping import advance, load_workflow, schools_in_scope
+from engine.runtime.writes import lock_instance, write_task
 from engine.model.status import InstanceStatus, TaskStatus
 from engine.notify import notices
 from engine.runtime import incidents
 from engine.runtime.clock import workflow_clock
-from engine.runtime.stepping import advance, load_workflow, schools_in_scope
 from engine.trail import audit
 
 # Whoever reads a task reads its instance next (its step, its status): one round trip, built once.
@@ -72,7 +74,7 @@ def claim(engine: Engine, session: Session, user: Actor, task_id: int, now: date
         return task
     if task.assignee_id is not None:
         raise Conflict("already_claimed", N_("มีผู้รับงานนี้แล้ว"))
-    task.assignee_id = user.id
+    write_task(session, task, None, assignee_id=user.id)
     audit.record(session, now, user.username, "task.claim", process_id=task.process_id,
                  instance_id=task.instance_id, task_id=task.id)
     return task
@@ -83,9 +85,10 @@ def release(engine: Engine, session: Session, user: Actor, task_id: int, now: da
     task = _open_task(session, user, task_id)
     if not may_release(user, task):  # an auditor or director watches every task but takes none back
         raise Forbidden("task_not_held", N_("ท่านไม่ได้ถืองานนี้"))
+    held_by = task.assignee_id
+    write_task(session, task, held_by, assignee_id=None)
     audit.record(session, now, user.username, "task.release", process_id=task.process_id,
-                 instance_id=task.instance_id, task_id=task.id, detail={"from": task.assignee_id})
-    task.assignee_id = None
+                 instance_id=task.instance_id, task_id=task.id, detail={"from": held_by})
     notices.task_ready(engine, session, task, now)
     return task
 
@@ -98,10 +101,11 @@ def assign(engine: Engine, session: Session, user: Actor, task_id: int, username
     if target is None or not may_take(target, task, groups_of(engine.catalog)):
         raise Invalid("cannot_assign", N_("มอบหมายให้ผู้นี้ไม่ได้"),
                       fields={"user": [N_("ต้องเป็นผู้มีบทบาท %(role)s", role=task.role)]})
+    require_receiver(target, "user", task.school_id)
+    held_by = task.assignee_id
+    write_task(session, task, held_by, assignee_id=target.id)
     audit.record(session, now, user.username, "task.assign", process_id=task.process_id,
-                 instance_id=task.instance_id, task_id=task.id,
-                 detail={"from": task.assignee_id, "to": target.username})
-    task.assignee_id = target.id
+                 instance_id=task.instance_id, task_id=task.id, detail={"from": held_by, "to": target.username})
     notices.task_ready(engine, session, task, now)
     return task
 
@@ -132,14 +136,16 @@ def complete(engine: Engine, session: Session, user: Actor, task_id: int, data, 
     spiff_task = workflow.get_task_from_id(UUID(task.spiff_task_id))
     if spiff_task is None or spiff_task.state != TaskState.READY:
         raise Conflict("task_already_done", N_("งานนี้ถูกดำเนินการไปแล้ว"))
+    lock_instance(session, instance)
+    write_task(session, task, task.assignee_id, status=TaskStatus.DONE, completed_at=now, completed_by_id=user.id,
+               assignee_id=task.assignee_id or user.id)
     hook = engine.step_hooks.get((task.process_id, task.step_id))
     if hook:  # what else the step does (a register entry): inside this transaction, its result in the history
         cleaned = {**cleaned, **hook(engine, session, user, task, {**spiff_task.data, **cleaned}, now)}
     spiff_task.data.update(cleaned)
     with workflow_clock(now):
         spiff_task.run()
-    task.status, task.completed_at, task.completed_by_id, task.data = TaskStatus.DONE, now, user.id, cleaned
-    task.assignee_id = task.assignee_id or user.id
+    task.data = cleaned
     audit.record(session, now, user.username, "task.complete", process_id=task.process_id,
                  instance_id=instance.id, task_id=task.id,
                  detail={"step": task.step_id, "name": task.name, "data": cleaned, "evidence": evidence_ids,

@@ -139,6 +139,8 @@ def verify(session: Session, expect: dict | None = None) -> ChainReport:
     for row in rows.scalars():
         count += 1
         if row.prev_hash != prev:
+            if last_id is not None and _rehashed(session, row.prev_hash):
+                return ChainReport(False, count - 1, last_id, "the event was edited and its hash recomputed")
             return ChainReport(False, count, row.id, "the event before it was deleted, inserted or moved")
         expected_hash = event_hash(prev, row.at, row.actor, row.action, row.process_id,
                                    row.instance_id, row.task_id, row.detail)
@@ -153,6 +155,17 @@ def verify(session: Session, expect: dict | None = None) -> ChainReport:
     if expected.missing():
         return ChainReport(False, count, None, expected.missing(), prev)
     return ChainReport(True, count, last_hash=prev, last_id=last_id)
+
+
+def _rehashed(session: Session, linked_hash: str) -> bool:
+    """A break right after an event whose own hash checks out: if no event was added or removed (the head's
+    count still holds) and no stored event carries the hash the next one links to, that hash was the
+    previous event's before someone edited it and recomputed it. Otherwise rows were deleted, added or moved."""
+    head_row = session.get(AuditHead, 1)
+    total = session.scalar(select(func.count(AuditEvent.id)))
+    if head_row is None or head_row.events != total:
+        return False
+    return session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.hash == linked_hash)) == 0
 
 
 def head(session: Session) -> dict:

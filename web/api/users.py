@@ -1,8 +1,11 @@
-"""The accounts' API (admin): list, add, edit, reset a password, lift a lockout, hand work over."""
+"""The accounts' API (admin): list, add, edit, reset a password, lift a lockout, hand work over, list and
+revoke a user's API tokens."""
 from flask import Blueprint, jsonify
+from marshmallow import Schema, fields
 
 from engine.access.policy import require
-from engine.access import login_guard
+from engine.access import accounts, login_guard
+from engine.trail import audit
 from engine.org import admin as org_admin
 from engine.runtime import operations as instance_ops
 from web.api.common import body, engine, query, shared
@@ -76,3 +79,44 @@ def unlock_user(name: str):
     was_locked = login_guard.unlock(db_session(), actor.username, user.username, now())
     commit()
     return _user_out(user, UnlockedUserOut, was_locked=was_locked)
+
+
+class TokenOut(Schema):
+    id = fields.Integer()
+    created_at = fields.DateTime()
+    expires_at = fields.DateTime(allow_none=True)
+    revoked_at = fields.DateTime(allow_none=True)
+    state = fields.String()
+
+
+class RevokedOut(Schema):
+    username = fields.String()
+    revoked = fields.Integer()
+
+
+def _token_owner(name: str):
+    require(me(), "administer")
+    return org_admin.find_user(db_session(), name)
+
+
+@bp.get("/users/<name>/tokens")
+@documented("A user's API tokens (admin)", response=TokenOut, many=True)
+def list_tokens(name: str):
+    """The user's tokens, newest first, with their state (the tokens themselves are never shown again)."""
+    user = _token_owner(name)
+    rows = [{"id": t.id, "created_at": t.created_at, "expires_at": t.expires_at, "revoked_at": t.revoked_at,
+             "state": accounts.token_state(t, user, now())} for t in accounts.tokens_of(db_session(), user)]
+    return jsonify(shared(TokenOut).dump(rows, many=True))
+
+
+@bp.delete("/users/<name>/tokens")
+@bp.delete("/users/<name>/tokens/<int:token_id>")
+@documented("Revoke one or all of a user's API tokens (admin)", response=RevokedOut)
+def revoke_tokens(name: str, token_id: int | None = None):
+    """Revoke the token, or every token of the user (audited)."""
+    user = _token_owner(name)
+    count = accounts.revoke_tokens(db_session(), user, now(), token_id)
+    audit.record(db_session(), now(), me().username, "token.revoke",
+                 detail={"username": user.username, "token_id": token_id, "revoked": count})
+    commit()
+    return shared(RevokedOut).dump({"username": user.username, "revoked": count})

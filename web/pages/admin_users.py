@@ -1,11 +1,13 @@
-"""The accounts page (administrators): add, change roles, close, reset a password, lift a lockout."""
+"""The accounts page (administrators): add, change roles, close, reset a password, lift a lockout, list and
+revoke a user's API tokens."""
 from flask import Blueprint, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
 from engine.access.policy import require
-from engine.access import login_guard
+from engine.access import accounts, login_guard
+from engine.trail import audit
 from engine.errors import EngineError
 from engine.model.roles import ROLES
 from engine.org import admin as org_admin
@@ -23,7 +25,17 @@ def render_users(error: str | None = None, status: int = 200, password: tuple | 
     require(user, "administer")
     return render_template("admin_users.html", rows=org_admin.list_users(db_session(), user), roles=ROLES,
                            schools=org_admin.list_schools(db_session()), error=error, password=password,
-                           locked=login_guard.locked(db_session(), now())), status
+                           locked=login_guard.locked(db_session(), now()), tokens=_live_tokens()), status
+
+
+def _live_tokens() -> dict[str, int]:
+    """How many live API tokens each user has (usernames with none are left out)."""
+    live: dict[str, int] = {}
+    for user in org_admin.list_users(db_session(), current_user.user):
+        count = sum(accounts.token_state(t, user, now()) == "active" for t in accounts.tokens_of(db_session(), user))
+        if count:
+            live[user.username] = count
+    return live
 
 
 @bp.get("/admin/users")
@@ -91,3 +103,16 @@ def unlock(name: str):
         user = org_admin.find_user(db_session(), name)
         login_guard.unlock(db_session(), current_user.user.username, user.username, now())
     return act(render_users, call, _("ปลดล็อกการเข้าสู่ระบบของ %(name)s แล้ว", name=name), "admin_users.users")
+
+
+@bp.post("/admin/users/<name>/tokens/revoke")
+@login_required
+def revoke_tokens(name: str):
+    """Revoke every API token of the user (audited)."""
+    def call():
+        require(current_user.user, "administer")
+        user = org_admin.find_user(db_session(), name)
+        count = accounts.revoke_tokens(db_session(), user, now())
+        audit.record(db_session(), now(), current_user.user.username, "token.revoke",
+                     detail={"username": user.username, "token_id": None, "revoked": count})
+    return act(render_users, call, _("ยกเลิกโทเค็นของ %(name)s แล้ว", name=name), "admin_users.users")

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from db.models import OutboxMail, User
 from engine.access.policy import groups_of, may
-from engine.errors import NotFound
+from engine.errors import N_, NotFound
 from engine.reporting import inboxes
 from web.pages.common import top_processes
 from web.services import db_session, now, services
@@ -74,7 +74,7 @@ def _mail(mail_id: int) -> OutboxMail:
     """One mail, to an admin or to the person it is for (anyone else: no such mail)."""
     user, row = current_user.user, db_session().get(OutboxMail, mail_id)
     if row is None or not (may(user, "read_all_mail") or row.user_id == user.id):
-        raise NotFound(f"ไม่พบจดหมาย / No mail {mail_id}")
+        raise NotFound("mail_not_found", N_("ไม่พบจดหมาย #%(mail_id)s"), mail_id=mail_id)
     return row
 
 

@@ -113,7 +113,7 @@ def submit(task_id: int):
             return redirect(url_for("tasks.task_page", task_id=task_id))
         data, date_errors = dated(form, to_data(form, values))
         if date_errors:  # a date that cannot be read or believed never reaches the record
-            raise Invalid("แบบฟอร์มไม่ถูกต้อง / The form has errors.", fields=date_errors)
+            raise Invalid("form_has_errors", N_("แบบฟอร์มไม่ถูกต้อง"), fields=date_errors)
         tasks.complete(services().engine, db_session(), current_user.user, task_id, data, now())
         commit()
     except EngineError as err:

@@ -4,7 +4,8 @@ Seventeen mails are due (as in test_two_schedulers), ten messages (the eight esc
 one). A child `khumue tick` is killed while sending the
 sixth: before handing it to SMTP, inside its SMTP DATA, or right after the server accepted the fifth and
 before the outbox recorded it. A second tick at the same moment sends everything not yet claimed and nothing
-already sent; once the dead sender's lease on its one message has run out, a third tick sends that one.
+already sent; a tick with a later --now alone does not take the dead sender's claim (leases run on the real
+clock); once that lease has run out, the next tick sends that one.
 Only a kill between the server's acceptance and the commit (a few microseconds) can make one message arrive
 twice, with the same Message-ID: delivery is at least once by design (engine/notify/outbox.py says why).
 """
@@ -16,10 +17,10 @@ from collections import Counter
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from db.models import OutboxMail
-from engine.notify.outbox import SENDING_TIMEOUT
+from engine.notify.outbox import SENDING_TIMEOUT, real_clock
 from tests.conftest import only_processes
 from web.config import REPO
 
@@ -50,6 +51,14 @@ def outbox(services) -> Counter:
         return Counter(s.scalars(select(OutboxMail.status)))
 
 
+def lease_runs_out(services) -> None:
+    """As if SENDING_TIMEOUT of real time passed: leases run on the real clock, which tests do not wait for."""
+    with services.db.session() as s:
+        s.execute(update(OutboxMail).where(OutboxMail.status == "sending")
+                  .values(leased_until=real_clock() - timedelta(minutes=1)))
+        s.commit()
+
+
 def received(smtp) -> Counter:
     """How many times each message (by Message-ID) arrived."""
     return Counter(m["Message-ID"] for m in smtp.messages)
@@ -69,6 +78,9 @@ def test_a_killed_tick_resends_nothing_already_sent(app, services, api, smtp, da
     assert outbox(services) == {"sent": DUE - 1, "sending": 1}
     assert set(received(smtp).values()) == {1} and len(smtp.messages) == MESSAGES - (kill != "accepted")
 
+    assert tick(services, database_url, smtp, tmp_path, AFTER_LEASE) == 0  # a later --now alone: the lease holds
+    assert outbox(services) == {"sent": DUE - 1, "sending": 1}
+    lease_runs_out(services)
     assert tick(services, database_url, smtp, tmp_path, AFTER_LEASE) == 0  # the dead sender's claim expired
     assert outbox(services) == {"sent": DUE}
     counts = received(smtp)

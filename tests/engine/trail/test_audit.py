@@ -177,3 +177,14 @@ def test_the_exported_head_still_verifies_after_more_work(api, database_url, tmp
         assert result.exit_code == 0 and "holds the exported head" in result.output, result.output
     assert verify_cli(database_url, tmp_path, "--expect", "not-a-hash").exit_code == 2
     assert export_head(database_url, tmp_path)[0]["hash"] == report["last_hash"]
+
+
+def test_verify_names_an_edited_event_whose_own_hash_was_recomputed(api, services):
+    some_history(api)
+    with services.db.session() as s:
+        event = s.get(AuditEvent, 5)
+        rehashed = event_hash(event.prev_hash, event.at, "intruder", event.action, event.process_id,
+                              event.instance_id, event.task_id, event.detail)
+    tamper(services, "UPDATE audit_events SET actor = 'intruder', hash = :hash WHERE id = 5", hash=rehashed)
+    report = api.ok("GET", "auditor1", "/audit/verify")
+    assert report["ok"] is False and report["first_bad_id"] == 5 and "edited" in report["reason"]

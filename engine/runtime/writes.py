@@ -1,0 +1,49 @@
+"""Conditional writes: a task or instance changes only if it is still as the caller read it.
+
+Reading a row and then writing it by id loses updates (two claims both "win", a claim lands on a done
+task). Each write here names in its WHERE what the caller saw (the task open and held by the same
+person; the instance's lock version), changes exactly one row, or raises 409 saying what changed. It runs
+before the audit event is recorded, so a write that did not happen leaves no event.
+"""
+from typing import cast
+
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from db.models import HumanTask, ProcessInstance, User
+from engine.errors import N_, Conflict, Text
+from engine.model.status import TaskStatus
+
+
+def _held_by(assignee_id: int | None):
+    return HumanTask.assignee_id.is_(None) if assignee_id is None else HumanTask.assignee_id == assignee_id
+
+
+def write_task(session: Session, task: HumanTask, held_by: int | None, **values) -> None:
+    """Change `task` only if it is still open and held by `held_by` (None: in the pool); else 409."""
+    # An UPDATE's result is a CursorResult (it has rowcount); Session.execute is typed for any statement.
+    result = cast(CursorResult, session.execute(
+        update(HumanTask).where(HumanTask.id == task.id, HumanTask.status == TaskStatus.OPEN, _held_by(held_by))
+        .values(**values).execution_options(synchronize_session=False)))
+    if result.rowcount != 1:
+        raise Conflict("task_changed", what_changed(session, task.id))
+    for key, value in values.items():
+        set_committed_value(task, key, value)
+    session.expire(task, ["assignee"])
+
+
+def what_changed(session: Session, task_id: int) -> Text:
+    """The 409's message: the task is no longer open, or someone else now holds it."""
+    status, holder = session.execute(
+        select(HumanTask.status, User.username).outerjoin(User, User.id == HumanTask.assignee_id)
+        .where(HumanTask.id == task_id)).one()
+    if status != TaskStatus.OPEN:
+        return N_("งานนี้ไม่ได้เปิดอยู่แล้ว (%(status)s)", status=str(status))
+    return N_("มีผู้อื่นเปลี่ยนผู้ถืองานนี้ก่อน (ตอนนี้: %(holder)s)", holder=holder or "-")
+
+
+def lock_instance(session: Session, instance: ProcessInstance) -> None:
+    """Take the instance's row before any of its tasks' rows (the order cancel uses), so PostgreSQL never
+    deadlocks a completion against a cancellation; SQLite has one writer and ignores FOR UPDATE."""
+    session.execute(select(ProcessInstance.id).where(ProcessInstance.id == instance.id).with_for_update())

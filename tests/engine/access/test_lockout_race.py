@@ -1,0 +1,45 @@
+"""The lockout holds under a burst: tries for one name are reserved and decided in one UPDATE per try."""
+import threading
+
+from sqlalchemy import func, select
+
+from db.models import LoginAttempt
+from tests.web.api.test_web_security import api_login
+
+
+def burst(app, username: str, passwords: list[str], ips: list[str]) -> list[int]:
+    """Every sign-in at once, one thread each; the statuses."""
+    barrier, statuses, lock = threading.Barrier(len(passwords)), [], threading.Lock()
+
+    def attempt(password: str, ip: str) -> None:
+        barrier.wait()
+        status = api_login(app, username, password, ip=ip).status_code
+        with lock:
+            statuses.append(status)
+
+    threads = [threading.Thread(target=attempt, args=pair) for pair in zip(passwords, ips, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
+def checked(services, username: str) -> int:
+    with services.db.session() as s:
+        return s.scalar(select(func.count(LoginAttempt.id)).where(
+            LoginAttempt.username == username, LoginAttempt.outcome == "failed"))
+
+
+def test_32_parallel_wrong_passwords_from_many_addresses_check_at_most_five(app, services):
+    statuses = burst(app, "supervisor3", ["wrong"] * 32, [f"127.0.0.{n}" for n in range(1, 33)])
+    assert checked(services, "supervisor3") <= 5
+    assert statuses.count(401) <= 4 and set(statuses) <= {401, 429}
+    assert api_login(app, "supervisor3", "demo").status_code == 429  # locked: the right password is refused
+
+
+def test_the_right_password_in_a_burst_from_one_address_is_checked_only_among_the_first_five(app, services):
+    passwords = ["wrong"] * 39 + ["demo"]
+    statuses = burst(app, "supervisor4", passwords, ["127.0.0.1"] * 40)
+    assert checked(services, "supervisor4") <= 5
+    assert statuses.count(401) + statuses.count(200) <= 5
