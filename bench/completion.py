@@ -13,8 +13,7 @@ from sqlalchemy import select
 
 from bench.setup import START, database, office
 from db.models import HumanTask, User
-from engine.runtime import instances
-from engine.runtime import tasks
+from engine.runtime import instances, tasks
 
 BENCH_PROCESSES = Path(__file__).parent / "processes"
 

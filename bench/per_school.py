@@ -6,11 +6,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from db.models import HumanTask, User
-from engine.runtime import attach
-from engine.runtime import instances
-from engine.runtime import tasks
 from bench.setup import START, database, office
+from db.models import HumanTask, User
+from engine.runtime import attach, instances, tasks
 
 OFFICE_STEPS = [("study_criteria", {}), ("draft_standards", {}), ("committee_decision", {"committee_decision": "approve"}),
                 ("announce_standards", {}), ("make_supervision_plan", {}), ("approve_plan", {"plan_decision": "approve"}),

@@ -11,9 +11,9 @@ from sqlalchemy import insert, select, text, update
 from bench.setup import START, database, office
 from bench.stats import summary, timed
 from db.models import AuditEvent, HumanTask, ProcessInstance, ProcessVersion, School, User
-from engine.runtime import instances
-from engine.reporting import audit_search, inboxes
 from engine.notify.sweep import queue_reminders
+from engine.reporting import audit_search, inboxes
+from engine.runtime import instances
 
 ACTIONS = ["task.complete", "task.create", "task.claim", "evidence.add", "instance.start"]
 

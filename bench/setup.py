@@ -2,19 +2,19 @@
 import os
 import tempfile
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
 
 from db.migrate import upgrade
-from engine.processes import deployment as processes
 from engine.demo.office import load_demo
-from web.services import build_services
+from engine.processes import deployment as processes
 from web.config import REPO
+from web.services import build_services
 
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=test"
-START = datetime(2027, 4, 1, 2, 0, tzinfo=timezone.utc)
+START = datetime(2027, 4, 1, 2, 0, tzinfo=UTC)
 
 
 def database(kind: str) -> tuple[str, callable]:

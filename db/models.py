@@ -2,8 +2,7 @@
 from datetime import date, datetime
 from typing import ClassVar
 
-from sqlalchemy import (Boolean, Date, ForeignKey, Index, Integer, String, Table, Text,
-                        UniqueConstraint)
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from db.types import JSONDoc, UTCDateTime

@@ -21,13 +21,13 @@ from db.backup import (
     FORMAT,
     MANIFEST,
     BackupError,
+    ChainFacts,
     check_pg_tool,
     copy_verified,
     database_of,
     kind_of,
     pg_connection,
     sha256_file,
-    ChainFacts,
     snapshot_facts,
 )
 from db.migrate import alembic_config

@@ -8,12 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Holiday, ProcessVersion
-from engine.model.bpmn import ProcessModel, load_model
 from engine.calendar.thai import BANGKOK, WorkCalendar
+from engine.model.bpmn import ProcessModel, load_model
 from engine.model.catalog import CatalogEntry, load_catalog
 from engine.model.document import DocumentCodec
 from engine.trail.evidence import EvidenceStore
-
 
 _ADDED_DAYS = select(Holiday.day).order_by(Holiday.day)  # read at every new task: built once
 

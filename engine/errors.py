@@ -3,7 +3,7 @@
 Each carries a stable `code` (snake_case, for programs) and a `text` (a `Text`: Thai source marked with
 `N_`, translated by the web layer); `fields` maps input names to lists of `Text`.
 """
-from engine.text import Both, N_, Text
+from engine.text import N_, Both, Text
 
 __all__ = ["EngineError", "NotFound", "Forbidden", "Conflict", "Invalid", "TooLarge", "Both", "N_", "Text"]
 

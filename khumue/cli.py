@@ -1,26 +1,26 @@
 """The `khumue` command line (docs/architecture.md, "Stable interfaces")."""
 import json
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import click
 from sqlalchemy import select
 
 from db.migrate import upgrade
 from db.models import User
-from engine.trail import audit
-from engine.processes import deployment as processes
 from engine.access.accounts import issue_token, revoke_tokens
-from engine.demo.office import load_demo
-from engine.demo.flight import load_flight
 from engine.access.policy import shell
+from engine.demo.flight import load_flight
+from engine.demo.office import load_demo
 from engine.errors import EngineError
-from engine.org import admin as org_admin
 from engine.model.roles import ROLES
+from engine.org import admin as org_admin
+from engine.processes import deployment as processes
+from engine.trail import audit
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _app():
@@ -88,6 +88,7 @@ def main():
 def up(demo, host, port):
     """Create or migrate the database, deploy processes, and serve (one process)."""
     from waitress import serve
+
     from engine.jobs.scheduler import build_scheduler
     lines = base_url_from(host, port, demo)
     app = _app()
@@ -111,6 +112,7 @@ def up(demo, host, port):
 def serve_cmd(host, port, workers, threads):
     """Serve the web app with gunicorn (several stateless workers)."""
     import os
+
     from gunicorn.app.base import BaseApplication
     for line in base_url_from(host, port, demo=False):
         click.echo(line, err=line.startswith("warning"))
@@ -259,6 +261,7 @@ def token(username, days, revoke):
 def backup_cmd(path):
     """Copy the database (online) and the evidence files into the folder PATH, with a manifest restore checks."""
     from pathlib import Path
+
     from db.backup import BackupError, backup_all
     app = _app()
     try:
@@ -287,6 +290,7 @@ def backup_cmd(path):
 def restore_cmd(path, force):
     """Restore a backup folder into the (empty) database of KHUMUE_DATABASE_URL and KHUMUE_EVIDENCE_DIR."""
     from pathlib import Path
+
     from db.backup import BackupError
     from db.restore import restore_all
     from web.config import from_env
@@ -322,6 +326,7 @@ def archive_group():
 def archive_create(cycle_year, process_id, purge, path):
     """Write the cycle's closed instances to the folder PATH (refused while one is still open)."""
     from pathlib import Path
+
     from engine.records.archive import archive_cycle, delete_purged_files
     svc = _services(_app())
     with svc.db.session() as session:
@@ -424,8 +429,8 @@ def audit_export(output):
 def report_cmd(kind, fiscal_year, quarter, file_format, output):
     """Write the eMENSCR (per quarter, or the year's four) or e-MES (per year) report pack to a file."""
     from pathlib import Path
-    from engine.reporting import pack_files
-    from engine.reporting import packs
+
+    from engine.reporting import pack_files, packs
     if kind == "emes" and quarter:
         raise click.BadParameter("e-MES is reported once a year; leave out --quarter", param_hint="--quarter")
     svc = _services(_app())

@@ -3,7 +3,7 @@ import json
 import os
 import shutil
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -12,11 +12,11 @@ from sqlalchemy import text
 
 from db.migrate import upgrade
 from db.models import Base, User
-from engine.processes import deployment as processes
 from engine.access.accounts import issue_token
 from engine.demo.office import load_demo
-from tests.tamper import guard_lifted
+from engine.processes import deployment as processes
 from tests.mailcatcher import Catcher
+from tests.tamper import guard_lifted
 from tests.templates import Templates
 
 PG_ADMIN = os.environ.get("KHUMUE_TEST_PG", "host=127.0.0.1 port=5432 user=postgres dbname=test")
@@ -104,7 +104,7 @@ def _empty(session) -> None:
 @pytest.fixture
 def clock():
     """Fixed at 1 April 2570 (2027) 09:00 Bangkok: the day P1's cycle 2570 starts."""
-    return Clock(datetime(2027, 4, 1, 2, 0, tzinfo=timezone.utc))
+    return Clock(datetime(2027, 4, 1, 2, 0, tzinfo=UTC))
 
 
 def only_processes(folder: Path, *process_ids: str) -> Path:

@@ -1,5 +1,5 @@
 """Bring P1 (qa_annual_cycle, cycle 2570) to its per-school steps through the API, the shortest way."""
-from tests.walk import do_step, only, open_tasks  # noqa: F401 (only: used by importers)
+from tests.walk import do_step, only, open_tasks
 
 
 def start_p1(api, network: str | None = None, owner: str = "supervisor1") -> dict:

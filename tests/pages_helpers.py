@@ -1,7 +1,7 @@
 """Helpers for the page tests: a signed-in test client that sends CSRF tokens as a browser would."""
 import re
 
-from tests.walk import do_step, only, open_tasks  # noqa: F401 (only: used by importers)
+from tests.walk import do_step, only, open_tasks
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 

@@ -10,6 +10,7 @@ import re
 import sys
 from collections import Counter
 from pathlib import Path
+
 from lxml import etree
 
 BPMN = 'http://www.omg.org/spec/BPMN/20100524/MODEL'
@@ -64,7 +65,7 @@ def back_edges(nodes, edges):
 
 def columns(nodes, edges):
     """Longest-path column of every node over acyclic weighted edges (s, t, weight)."""
-    col = {n: 0 for n in nodes}
+    col = dict.fromkeys(nodes, 0)
     for _ in nodes:                              # |nodes| rounds of relaxation reach the fixpoint
         for s, t, w in edges:
             col[t] = max(col[t], col[s] + w)

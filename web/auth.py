@@ -9,12 +9,12 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from sqlalchemy import select
 
 from db.models import User
-from engine.trail import audit
 from engine.access import login_guard
 from engine.access.accounts import authenticate, revoke_all, user_for_token
 from engine.access.delegation import principal_at
 from engine.access.policy import Principal, may, require
-from engine.errors import EngineError, N_
+from engine.errors import N_, EngineError
+from engine.trail import audit
 from web.services import commit, db_session, now
 
 

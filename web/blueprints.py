@@ -1,14 +1,36 @@
 """Every blueprint of the app, in one list: create_app registers them in one loop."""
 from flask import Flask
 
-from web.api import (audit, dashboard, delegations, holidays, instances, networks, openapi, processes, registers,
-                     reports, schools, session, tasks, users)
+from web.api import (
+    audit,
+    dashboard,
+    delegations,
+    holidays,
+    instances,
+    networks,
+    openapi,
+    processes,
+    registers,
+    reports,
+    schools,
+    session,
+    tasks,
+    users,
+)
 from web.api.common import DatabaseId
-from web.pages import (admin_delegations, admin_holidays, admin_instances, admin_networks, admin_processes,
-                       admin_schools, admin_users)
+from web.pages import (
+    admin_delegations,
+    admin_holidays,
+    admin_instances,
+    admin_networks,
+    admin_processes,
+    admin_schools,
+    admin_users,
+    inbox,
+    signin,
+)
 from web.pages import audit as audit_pages
 from web.pages import dashboard as dashboard_pages
-from web.pages import inbox, signin
 from web.pages import instances as instance_pages
 from web.pages import tasks as task_pages
 

@@ -1,8 +1,8 @@
 """The parts every request uses: database, engine, clock, and the request's own session."""
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable
 from zoneinfo import ZoneInfo
 
 from flask import current_app, g
@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.session import Database
-from engine.trail import audit
 from engine.assemble import build_engine
 from engine.core import Engine
 from engine.errors import N_, Conflict, EngineError
-from engine.trail.evidence import EvidenceStore
 from engine.jobs.scheduler import tick
 from engine.notify.transport import transport_for
+from engine.trail import audit
+from engine.trail.evidence import EvidenceStore
 
 
 @dataclass
@@ -36,7 +36,7 @@ class Services:
 
 def system_clock() -> datetime:
     """The real time, aware."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def build_services(config: dict) -> Services:

@@ -5,10 +5,9 @@ from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Delegation, User
-from engine.trail import audit
 from engine.access.policy import Actor, Principal, may, reads_only, require_receiver
-from engine.errors import Conflict, Forbidden, Invalid, NotFound, N_
-
+from engine.errors import N_, Conflict, Forbidden, Invalid, NotFound
+from engine.trail import audit
 
 
 def principal_at(session: Session, user: User, now: datetime) -> Principal:

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from db.dialect import InsertOrIgnore
 from db.models import LoginAttempt, LoginLock
+from engine.errors import N_, EngineError
 from engine.trail import audit
-from engine.errors import EngineError, N_
 
 MAX_FAILURES = 5                    # failures of one username within WINDOW that lock it
 MAX_ADDRESS_FAILURES = 20           # failures from one address within WINDOW, any usernames, that throttle it
@@ -87,7 +87,8 @@ def _take_try(session: Session, name: str, now: datetime) -> int | None:
     """Reserve one try for the name in one statement: its number, or None if the name is locked or has
     MAX_FAILURES tries counted. A window older than WINDOW, or a lock that has lifted, starts the count again."""
     _NEW_LOCK.run(session, {"username": name, "tries": 0, "since": now, "locked_until": None})
-    fresh = or_(LoginLock.since <= now - WINDOW, and_(LoginLock.locked_until.is_not(None), LoginLock.locked_until <= now))
+    fresh = or_(LoginLock.since <= now - WINDOW,
+                and_(LoginLock.locked_until.is_not(None), LoginLock.locked_until <= now))
     return session.execute(
         update(LoginLock).where(LoginLock.username == name,
                                 or_(fresh, and_(LoginLock.locked_until.is_(None), LoginLock.tries < MAX_FAILURES)))

@@ -12,11 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, Network, Setting, User
-from engine.runtime import attach
-from engine.runtime import instances
-from engine.runtime import tasks
 from engine.core import Engine
 from engine.model.status import TaskStatus
+from engine.runtime import attach, instances, tasks
 
 FLIGHT_KEY = "demo_flight"
 # A one-page PDF: enough for the evidence store to recognise it as one.

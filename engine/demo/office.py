@@ -4,8 +4,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from db.models import Network, School, Setting, User, UserRole
-from engine.trail import audit
 from engine.access.accounts import DEMO_PASSWORD, hash_password
+from engine.trail import audit
 
 NETWORKS = [  # (code, name, number of schools): 127 in all, the largest with 19
     ("N1", "เครือข่ายดอยงามพัฒนา", 19), ("N2", "เครือข่ายห้วยใสสามัคคี", 17), ("N3", "เครือข่ายแม่ปิงน้อย", 16),

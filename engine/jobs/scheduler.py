@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 
 from engine.core import Engine
 from engine.jobs.cycles import start_yearly_cycles
-from engine.notify.sweep import queue_reminders
-from engine.notify.outbox import Place, send_outbox
 from engine.jobs.timers import fire_due_timers
+from engine.notify.outbox import Place, send_outbox
+from engine.notify.sweep import queue_reminders
 
 log = logging.getLogger("khumue.scheduler")
 

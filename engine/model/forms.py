@@ -7,7 +7,7 @@ from functools import lru_cache
 from marshmallow import Schema, ValidationError, fields, validate
 
 from engine.calendar.entry import DateEntryError, check_ce
-from engine.errors import Invalid, N_
+from engine.errors import N_, Invalid
 
 FIELD_TYPES = ("text", "textarea", "date", "number", "choice", "multichoice", "boolean")
 

@@ -2,7 +2,7 @@
 from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from email.message import EmailMessage
 from email.utils import format_datetime
 
@@ -61,7 +61,7 @@ def _message(mail_from: str, to: str, subject: str, text: str, html: str, messag
 # ahead must not take over a message another scheduler is sending this very second.
 def real_clock() -> datetime:
     """The time leases are measured by."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _claim(session, ids: list[int], now, leased_until: datetime) -> list[OutboxMail]:

@@ -6,13 +6,13 @@ from datetime import date, datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from db.models import HumanTask, Holiday, Network, School, User, UserRole
-from engine.access.policy import Actor, require
-from engine.trail import audit
+from db.models import Holiday, HumanTask, Network, School, User, UserRole
 from engine.access.accounts import hash_password
-from engine.errors import Conflict, Invalid, NotFound, N_
+from engine.access.policy import Actor, require
+from engine.errors import N_, Conflict, Invalid, NotFound
 from engine.model.roles import ROLES
 from engine.model.status import TaskStatus
+from engine.trail import audit
 
 MIN_PASSWORD = 8
 USERNAME = re.compile(r"[A-Za-z0-9_.@-]{1,64}")

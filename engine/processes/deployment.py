@@ -7,10 +7,10 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from db.models import ProcessVersion
-from engine.trail import audit
-from engine.model.bpmn import Problem, check_document, executable_process_ids
 from engine.core import Engine
-from engine.errors import Invalid, N_, NotFound
+from engine.errors import N_, Invalid, NotFound
+from engine.model.bpmn import Problem, check_document, executable_process_ids
+from engine.trail import audit
 
 
 def bpmn_files(engine: Engine) -> list[Path]:

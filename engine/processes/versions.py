@@ -5,11 +5,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import ProcessInstance, ProcessVersion
-from engine.trail import audit
-from engine.processes import deployment
-from engine.core import Engine
 from engine.access.policy import Actor, require
+from engine.core import Engine
 from engine.model.status import InstanceStatus
+from engine.processes import deployment
+from engine.trail import audit
 
 LIVE = (InstanceStatus.RUNNING, InstanceStatus.SUSPENDED)
 

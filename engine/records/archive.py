@@ -29,12 +29,12 @@ from sqlalchemy.orm import Session
 
 from db.backup import ARCHIVED_PREFIX, copy_verified, sha256_file
 from db.models import AuditEvent, Evidence, HumanTask, ProcessInstance
-from engine.trail import audit
 from engine.calendar.thai import ce_year, format_thai_date
 from engine.core import Engine
-from engine.errors import Conflict, Invalid, N_, NotFound
-from engine.records.registers import settings as register_settings
+from engine.errors import N_, Conflict, Invalid, NotFound
 from engine.model.status import InstanceStatus
+from engine.records.registers import settings as register_settings
+from engine.trail import audit
 
 CLOSED = (InstanceStatus.COMPLETED, InstanceStatus.CANCELLED)
 MANIFEST = "manifest.json"

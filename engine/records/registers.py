@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from db.dialect import upsert
 from db.models import HumanTask, RegisterCounter, RegisterEntry, RegisterLoan, Setting
 from engine.access.policy import Actor, require
-from engine.trail import audit
-from engine.calendar.thai import be_year, ce_year
-from engine.errors import Conflict, Invalid, NotFound, N_
 from engine.calendar.digits import to_arabic_digits, to_thai_digits
+from engine.calendar.thai import be_year, ce_year
+from engine.errors import N_, Conflict, Invalid, NotFound
+from engine.trail import audit
 
 KINDS = {"incoming": "ทะเบียนหนังสือรับ", "outgoing": "ทะเบียนหนังสือส่ง"}
 URGENCY = {"most_urgent": "ด่วนที่สุด", "very_urgent": "ด่วนมาก", "urgent": "ด่วน", "normal": "ปกติ"}

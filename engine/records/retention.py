@@ -12,10 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import DestructionList, DestructionListItem, RegisterEntry
-from engine.trail import audit
-from engine.errors import Conflict, Invalid, NotFound, N_
 from engine.access.policy import Actor, require
+from engine.errors import N_, Conflict, Invalid, NotFound
 from engine.records.registers import EntryStatus
+from engine.trail import audit
 
 
 class ListStatus(StrEnum):

@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 
 from db.models import AuditEvent
 from engine.access.policy import Actor
-from engine.trail import audit
-from engine.reporting import audit_search
 from engine.calendar.thai import format_thai_date
 from engine.core import Engine
+from engine.reporting import audit_search
 from engine.reporting.pack_pdf import TEMPLATES, _ThaiTextFonts, thai_font_faces
+from engine.trail import audit
 
 PDF_LIMIT = 5000  # a printable trail; a longer one is what the CSV export is for
 FILTER_LABELS = {"user": "ผู้ใช้", "process_id": "กระบวนงาน", "instance_id": "กระบวนงานเลขที่", "action": "การกระทำ",

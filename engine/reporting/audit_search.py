@@ -13,10 +13,10 @@ from db.models import AuditEvent, HumanTask, ProcessInstance
 from engine.access.policy import Actor, require
 from engine.calendar.thai import format_thai_date
 from engine.core import Engine
-from engine.reporting.tables import BOM
-from engine.runtime.operations import family_ids
-from engine.runtime.instances import get_instance
 from engine.model.status import TaskStatus
+from engine.reporting.tables import BOM
+from engine.runtime.instances import get_instance
+from engine.runtime.operations import family_ids
 
 CSV_HEADERS = ["id", "at", "at_th", "actor", "on_behalf_of", "action", "process_id", "instance_id", "task_id",
                "detail", "prev_hash", "hash"]

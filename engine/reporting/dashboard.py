@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session, aliased
 from db.models import HumanTask, Network, ProcessInstance, ProcessVersion, School, User
 from engine.access.policy import Actor, require
 from engine.core import Engine
-from engine.errors import NotFound, N_
-from engine.processes.deployment import latest_version
+from engine.errors import N_, NotFound
 from engine.model.status import InstanceStatus, TaskStatus
+from engine.processes.deployment import latest_version
 
 STATES = ("not_started", "open", "late", "done")
 STATE_LABELS = {"not_started": ("ยังไม่เริ่ม", "not started"), "open": ("กำลังดำเนินการ", "open"),

@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, Network, School
-from engine.core import Engine
 from engine.access.policy import Actor, candidate_clause, oversees, principal_ids, visible_task_ids
+from engine.core import Engine
 
 SCOPES = ("mine", "group", "all")
 # tab → (scope, status) of inbox_query

@@ -1,6 +1,6 @@
 """A report pack as a file: its format, media type and names (Thai, with an ASCII fallback)."""
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from engine.reporting.pack_pdf import to_pdf
 from engine.reporting.pack_xlsx import to_xlsx

@@ -1,8 +1,9 @@
 """A report pack as an Excel workbook: one sheet per quarter of eMENSCR, one for e-MES, one for the evaluations."""
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import UTC
 from io import BytesIO
-from typing import Callable, cast
+from typing import cast
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -150,7 +151,7 @@ def to_xlsx(pack: ReportPack) -> bytes:
     book.properties.creator = "khumue"
     book.properties.title = f"{pack.title} {pack.period}"
     # A fixed creation time (the pack's own) keeps the file the same for the same data and moment.
-    book.properties.created = book.properties.modified = pack.made_at.astimezone(timezone.utc).replace(tzinfo=None)
+    book.properties.created = book.properties.modified = pack.made_at.astimezone(UTC).replace(tzinfo=None)
     out = BytesIO()
     book.save(out)
     return out.getvalue()

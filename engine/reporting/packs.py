@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from db.models import HumanTask, ProcessInstance, Setting
 from engine.calendar.thai import format_thai_date
 from engine.core import Engine
-from engine.errors import Invalid, N_
+from engine.errors import N_, Invalid
 from engine.model.forms import FieldDef
 from engine.model.status import InstanceStatus, TaskStatus
 from engine.runtime.tasks import step_of

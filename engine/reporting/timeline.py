@@ -8,11 +8,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import AuditEvent, Evidence, HumanTask, ProcessInstance, School
-from engine.records.archive import is_purged
-from engine.model.bpmn import StepDef
 from engine.core import Engine
-from engine.runtime.stepping import load_workflow
+from engine.model.bpmn import StepDef
 from engine.model.status import TaskStatus
+from engine.records.archive import is_purged
+from engine.runtime.stepping import load_workflow
 
 
 @dataclass

@@ -7,12 +7,12 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from db.models import Evidence, HumanTask
-from engine.trail import audit
-from engine.core import Engine
-from engine.errors import Conflict, Forbidden, Invalid, N_
 from engine.access.policy import Actor, behalf, can_act, groups_of
+from engine.core import Engine
+from engine.errors import N_, Conflict, Forbidden, Invalid
 from engine.model.status import TaskStatus
 from engine.runtime.tasks import get_task
+from engine.trail import audit
 
 
 def _writable_task(engine, session, user, task_id) -> HumanTask:

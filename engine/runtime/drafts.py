@@ -8,13 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Evidence, TaskDraft, User, UserRole
-from engine.runtime import attach
-from engine.trail import audit
-from engine.runtime import tasks
-from engine.core import Engine
-from engine.errors import Conflict, Forbidden, Invalid, N_
 from engine.access.policy import Actor, can_act, groups_of
+from engine.core import Engine
+from engine.errors import N_, Conflict, Forbidden, Invalid
 from engine.model.status import TaskStatus
+from engine.runtime import attach, tasks
+from engine.trail import audit
 
 MAX_VALUE_CHARS = 50000
 

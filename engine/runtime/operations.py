@@ -10,16 +10,15 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, Network, OutboxMail, ProcessInstance, User
-from engine.access.policy import Actor, groups_of, is_candidate, operates, require
+from engine.access.policy import Actor, groups_of, is_candidate, operates, require, require_receiver
 from engine.core import Engine
 from engine.errors import N_, Conflict, Forbidden, Invalid, NotFound
 from engine.model.status import InstanceStatus, TaskStatus, instance_status
 from engine.notify import notices
 from engine.org.admin import find_user
 from engine.runtime import incidents
-from engine.trail import audit
-from engine.access.policy import require_receiver
 from engine.runtime.writes import write_task
+from engine.trail import audit
 
 LIVE = (InstanceStatus.RUNNING, InstanceStatus.SUSPENDED)
 

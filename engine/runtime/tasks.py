@@ -8,18 +8,27 @@ from sqlalchemy.orm import Session, joinedload, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.models import Evidence, HumanTask, TaskDraft, User
-from engine.access.policy import Actor, behalf, can_act, can_see_task, groups_of, may_release, may_take, require
+from engine.access.policy import (
+    Actor,
+    behalf,
+    can_act,
+    can_see_task,
+    groups_of,
+    may_release,
+    may_take,
+    require,
+    require_receiver,
+)
 from engine.core import Engine
 from engine.errors import N_, Both, Conflict, Forbidden, Invalid, NotFound
 from engine.model.bpmn import StepDef
 from engine.model.forms import FormDef, validate_form
-from engine.access.policy import (require_receiver)
-from engine.runtime.stepping import advance, load_workflow, schools_in_scope
-from engine.runtime.writes import lock_instance, write_task
 from engine.model.status import InstanceStatus, TaskStatus
 from engine.notify import notices
 from engine.runtime import incidents
 from engine.runtime.clock import workflow_clock
+from engine.runtime.stepping import advance, load_workflow, schools_in_scope
+from engine.runtime.writes import lock_instance, write_task
 from engine.trail import audit
 
 # Whoever reads a task reads its instance next (its step, its status): one round trip, built once.

@@ -10,7 +10,7 @@ from typing import BinaryIO
 
 import filetype
 
-from engine.errors import Invalid, N_, TooLarge
+from engine.errors import N_, Invalid, TooLarge
 
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 # Extension → the content types its bytes may sniff as; None: plain text (must decode as UTF-8).

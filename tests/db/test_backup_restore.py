@@ -237,7 +237,7 @@ def test_a_backup_taken_while_tasks_complete_is_consistent(app, api, services, d
                     session.commit()
                     if n == 3:
                         committed.set()
-        except Exception as err:  # noqa: BLE001 (reported to the test thread below)
+        except Exception as err:
             errors.append(err)
             paused.set()
             committed.set()

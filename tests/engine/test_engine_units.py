@@ -4,11 +4,11 @@ import io
 import pytest
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
-from engine.model.document import DocumentCodec
 from engine.errors import Invalid, TooLarge
-from engine.trail.evidence import EvidenceStore, clean_filename
+from engine.model.document import DocumentCodec
 from engine.model.forms import parse_form, validate_form
 from engine.model.status import instance_status
+from engine.trail.evidence import EvidenceStore, clean_filename
 
 FORM = parse_form('{"fields": [{"name": "decision", "type": "choice", "required": true, "label": "มติ",'
                   ' "choices": [{"value": "approve", "label": "เห็นชอบ"}, {"value": "revise", "label": "แก้ไข"}]},'

@@ -3,8 +3,8 @@ import shutil
 
 from click.testing import CliRunner
 
-from engine.processes import deployment as processes
 from engine.core import Engine
+from engine.processes import deployment as processes
 from engine.trail.evidence import EvidenceStore
 from khumue.cli import main
 from tests.walk import do_step, open_tasks

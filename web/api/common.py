@@ -1,15 +1,15 @@
 """What every API resource shares: the id converter, one schema instance per class, the base input schema,
 the fields and ranges of the database, the error and page shapes, and file downloads."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import cache
 
 from flask import Response, request
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 from werkzeug.routing import IntegerConverter
 
-from engine.text import N_
 from engine.calendar.entry import BE_LOOKING, era_mixup
 from engine.calendar.thai import format_thai_date
+from engine.text import N_
 from web.services import services
 
 
@@ -78,7 +78,7 @@ class _Years(validate.Range):
 
 
 DAY = _Years(date(1957, 1, 1), date(2157, 12, 31), error=_RANGE)
-MOMENT = _Years(datetime(1957, 1, 1, tzinfo=timezone.utc), datetime(2157, 12, 31, tzinfo=timezone.utc),
+MOMENT = _Years(datetime(1957, 1, 1, tzinfo=UTC), datetime(2157, 12, 31, tzinfo=UTC),
                 error=_RANGE)
 CYCLE = validate.Range(2500, 2700, error=N_("ปี พ.ศ. 2500–2700"))
 USERNAME = validate.Regexp(r"^[A-Za-z0-9_.@-]{1,64}$", error=N_("ตัวอักษรอังกฤษ ตัวเลข _ . @ -"))

@@ -1,7 +1,7 @@
 """marshmallow schemas of the dashboard, the matrix and the late list (web/api/dashboard.py)."""
 from marshmallow import Schema, fields, validate
 
-from web.api.common import LocalDateTime, ThaiDate, Strict
+from web.api.common import LocalDateTime, Strict, ThaiDate
 
 FORMATS = validate.OneOf(["json", "csv", "xlsx"])
 

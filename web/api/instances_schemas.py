@@ -6,7 +6,6 @@ from web.api.audit_schemas import AuditEventOut
 from web.api.common import ID, LocalDateTime, Strict, ThaiDate
 from web.api.tasks_schemas import TaskOut
 
-
 # ---- inputs
 
 class ScopeIn(Strict):

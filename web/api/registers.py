@@ -1,8 +1,7 @@
 """The correspondence registers' API under /api/v1/registers (P15): entries, loans, destruction."""
 from flask import Blueprint, jsonify, request
 
-from engine.records import registers
-from engine.records import retention
+from engine.records import registers, retention
 from web.api import registers_schemas as rs
 from web.api.common import PAGE, page
 from web.api.openapi import documented

@@ -7,9 +7,9 @@ from marshmallow import Schema, fields, validate
 from engine.reporting import pack_files
 from engine.reporting import packs as reports
 from engine.text import N_
-from web.auth import require_capability
 from web.api.common import LocalDateTime, Strict
 from web.api.openapi import documented
+from web.auth import require_capability
 from web.services import db_session, now, services
 
 bp = Blueprint("reports_api", __name__, url_prefix="/api/v1/reports")

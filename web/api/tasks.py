@@ -2,13 +2,21 @@
 from flask import Blueprint, request
 
 from engine.access.policy import can_act, groups_of
-from engine.errors import Invalid, N_
+from engine.errors import N_, Invalid
 from engine.reporting import inboxes
 from engine.runtime import attach, instances, tasks
 from web.api.common import PAGE, body, engine, page, query, shared
 from web.api.openapi import documented
-from web.api.tasks_schemas import (AssignIn, CompleteIn, EvidenceJsonIn, EvidenceOut, TaskCompletedOut, TaskDetailOut,
-                                   TaskOut, TaskQuery)
+from web.api.tasks_schemas import (
+    AssignIn,
+    CompleteIn,
+    EvidenceJsonIn,
+    EvidenceOut,
+    TaskCompletedOut,
+    TaskDetailOut,
+    TaskOut,
+    TaskQuery,
+)
 from web.auth import me
 from web.services import commit, db_session, now
 

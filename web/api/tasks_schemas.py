@@ -3,7 +3,6 @@ from marshmallow import Schema, fields, validate
 
 from web.api.common import CYCLE, ID, LocalDateTime, Strict, ThaiDate
 
-
 # ---- inputs
 
 class TaskQuery(Strict):

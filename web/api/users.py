@@ -3,15 +3,24 @@ revoke a user's API tokens."""
 from flask import Blueprint, jsonify
 from marshmallow import Schema, fields
 
-from engine.access.policy import require
 from engine.access import accounts, login_guard
-from engine.trail import audit
+from engine.access.policy import require
 from engine.org import admin as org_admin
 from engine.runtime import operations as instance_ops
+from engine.trail import audit
 from web.api.common import body, engine, query, shared
 from web.api.openapi import documented
-from web.api.users_schemas import (CreatedUserOut, HandoverIn, HandoverOut, PasswordIn, UnlockedUserOut, UserAdminOut,
-                                   UserCreateIn, UserEditIn, UserQuery)
+from web.api.users_schemas import (
+    CreatedUserOut,
+    HandoverIn,
+    HandoverOut,
+    PasswordIn,
+    UnlockedUserOut,
+    UserAdminOut,
+    UserCreateIn,
+    UserEditIn,
+    UserQuery,
+)
 from web.auth import me
 from web.services import commit, db_session, now
 

@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
-from engine.access.policy import may
 from engine.access import delegation
+from engine.access.policy import may
 from web.api.delegations import DelegationIn, DelegationOut
 from web.pages.common import act, posted
 from web.pages.dates import convert

@@ -5,8 +5,8 @@ from flask_login import current_user, login_required
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from engine.access.policy import require
-from engine.org import admin as org_admin
 from engine.errors import EngineError
+from engine.org import admin as org_admin
 from web.i18n import tr
 from web.pages.common import flash_done
 from web.pages.dates import TypedDate

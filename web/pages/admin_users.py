@@ -5,12 +5,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
-from engine.access.policy import require
 from engine.access import accounts, login_guard
-from engine.trail import audit
+from engine.access.policy import require
 from engine.errors import EngineError
 from engine.model.roles import ROLES
 from engine.org import admin as org_admin
+from engine.trail import audit
 from web.api.users_schemas import UserCreateIn, UserEditIn
 from web.i18n import tr
 from web.pages.common import act, invalid, posted

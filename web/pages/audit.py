@@ -3,13 +3,11 @@ from flask import Blueprint, Response, render_template, request, url_for
 from flask_login import current_user, login_required
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from engine.reporting import audit_pdf, audit_search, tables
 from engine.trail import audit
-from engine.reporting import audit_pdf
-from engine.reporting import audit_search
-from engine.reporting import tables
+from web.api.audit_schemas import DayOrMoment
 from web.pages.common import top_processes
 from web.pages.dates import convert
-from web.api.audit_schemas import DayOrMoment
 from web.services import db_session, now, services
 
 bp = Blueprint("audit", __name__)

@@ -3,9 +3,8 @@ from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from engine.reporting import dashboard
-from engine.reporting import inboxes
 from engine.errors import NotFound
+from engine.reporting import dashboard, inboxes
 from web.pages.common import top_processes
 from web.services import db_session, now, services
 

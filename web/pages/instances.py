@@ -3,8 +3,8 @@ evidence and, for a per-school phase, the schools' progress."""
 from flask import Blueprint, Response, render_template
 from flask_login import current_user, login_required
 
-from engine.runtime import instances
 from engine.reporting import timeline
+from engine.runtime import instances
 from web.services import db_session, now, services
 
 bp = Blueprint("instances", __name__)

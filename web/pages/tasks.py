@@ -5,18 +5,17 @@ from flask_login import current_user, login_required
 from marshmallow import Schema, fields, validate
 
 from db.models import Evidence
-from engine.runtime import attach
-from engine.runtime import drafts as taskwork
-from engine.runtime import tasks
-from engine.reporting import timeline
-from engine.errors import EngineError, Invalid, N_, NotFound
-from engine.trail.evidence import ALLOWED, SERVED_TYPES, clean_filename
 from engine.access.policy import can_act, groups_of, may, may_release, may_take
+from engine.errors import N_, EngineError, Invalid, NotFound
 from engine.model.status import TaskStatus
-from web.pages import dates
-from web.pages.task_forms import dated, from_data, raw_values, to_data
+from engine.reporting import timeline
+from engine.runtime import attach, tasks
+from engine.runtime import drafts as taskwork
+from engine.trail.evidence import ALLOWED, SERVED_TYPES, clean_filename
 from web.i18n import tr
+from web.pages import dates
 from web.pages.common import flash_done
+from web.pages.task_forms import dated, from_data, raw_values, to_data
 from web.services import commit, db_session, now, services
 
 bp = Blueprint("tasks", __name__)

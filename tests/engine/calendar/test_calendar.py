@@ -1,6 +1,6 @@
 """Thai calendar words: Buddhist-era dates, fiscal and academic years, working days."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -21,7 +21,7 @@ from engine.calendar.thai import (
     relative_hint_en,
 )
 
-UTC = timezone.utc
+UTC = UTC
 
 
 # --- Buddhist era ------------------------------------------------------------

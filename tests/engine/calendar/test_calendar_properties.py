@@ -1,14 +1,25 @@
 """Properties of the calendar helpers over many dates, offices and moments: พ.ศ., fiscal and academic years,
 working days, due dates and office hours (examples: test_calendar.py, test_timing.py)."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.calendar.thai import (BANGKOK, THAI_MONTHS_LONG, THAI_MONTHS_SHORT, WorkCalendar, academic_year_be,
-                             bangkok_date, be_year, ce_year, fiscal_year_be, format_thai_date, relative_hint,
-                             relative_hint_en)
 from engine.calendar.officehours import CLOSES, OPENS, next_office_time
+from engine.calendar.thai import (
+    BANGKOK,
+    THAI_MONTHS_LONG,
+    THAI_MONTHS_SHORT,
+    WorkCalendar,
+    academic_year_be,
+    bangkok_date,
+    be_year,
+    ce_year,
+    fiscal_year_be,
+    format_thai_date,
+    relative_hint,
+    relative_hint_en,
+)
 from engine.model.timing import END_OF_DAY, parse_cycle_start, parse_timing
 
 DAYS = st.dates(min_value=date(1960, 1, 1), max_value=date(2150, 12, 31))
@@ -178,7 +189,7 @@ def test_a_later_moment_never_sends_earlier(calendar, moment, later):
 
 @given(NEAR_DAYS, st.integers(-400, 400), st.times())
 def test_the_hints_count_bangkok_days_in_thai_and_english(today, days, at):
-    due = datetime.combine(today + timedelta(days=days), at, tzinfo=BANGKOK).astimezone(timezone.utc)
+    due = datetime.combine(today + timedelta(days=days), at, tzinfo=BANGKOK).astimezone(UTC)
     thai, english = relative_hint(due, today), relative_hint_en(due, today)
     expected = {0: ("วันนี้", "today"), 1: ("พรุ่งนี้", "tomorrow"), -1: ("เลยกำหนด 1 วัน", "1 day late")}
     if days in expected:

@@ -2,8 +2,8 @@
 from sqlalchemy import func, select
 
 from db.models import Evidence, ProcessInstance, Setting
-from engine.trail import audit
 from engine.demo.flight import load_flight
+from engine.trail import audit
 from khumue.cli import prepare
 from tests.walk import open_tasks
 

@@ -6,10 +6,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from babel.support import Translations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from babel.support import Translations
 
 from engine.errors import Invalid, Text
 from engine.model.forms import FIELD_TYPES, FormDef, parse_form, validate_form
@@ -169,9 +168,10 @@ CLAIMERS = ("policyhead1", "director1", "secretary1", "monitoring1", "head1", "c
 
 def steps_in_flight(api, services, session, clock) -> list[tuple[str, dict]]:
     """(assignee, task) for one open task of each step the demo office has in flight, evidence attached."""
+    from sqlalchemy import select
+
     from db.models import HumanTask
     from engine.demo.flight import load_flight
-    from sqlalchemy import select
     clock.set("2027-11-20T10:00:00+07:00")
     load_flight(services.engine, session, clock())
     session.commit()

@@ -1,6 +1,6 @@
 """A step's timing from the manual's timeline, resolved for P1's cycle 2570 (C.E. 2027)."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -17,7 +17,7 @@ from engine.model.timing import (
     parse_timing,
 )
 
-UTC = timezone.utc
+UTC = UTC
 CYCLE = 2570
 READY = datetime(2027, 4, 20, 10, 0, tzinfo=BANGKOK)  # irrelevant to month timings
 

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from db.models import AuditEvent, ProcessInstance
-from engine.records.archive import SEGMENT, is_purged, verify_archive
 from engine.demo.flight import PDF
+from engine.records.archive import SEGMENT, is_purged, verify_archive
 from khumue.cli import main
 from tests.pages_helpers import Person
 from tests.walk import do_step, open_tasks

@@ -11,8 +11,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import OperationalError
 
 from db.models import RegisterEntry, Setting, User
-from engine.records import registers
 from engine.errors import Invalid
+from engine.records import registers
 from tests.walk import do_step, fill, open_tasks
 
 THREE_COPIES = ["owner_copy", "registry_copy", "original_sent"]
@@ -124,7 +124,7 @@ def test_two_sessions_never_share_or_skip_a_number(services):
                 with services.db.session() as session:
                     taken.append(registers.allocate_number(session, "outgoing", 2570))
                     session.commit()
-        except Exception as err:  # noqa: BLE001 (reported by the assertion below)
+        except Exception as err:
             errors.append(err)
 
     threads = [threading.Thread(target=clerk) for _ in range(6)]

@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEvent, HumanTask, ProcessInstance, User
-from engine.runtime import tasks
 from engine.errors import Conflict
+from engine.runtime import tasks
 from tests.walk import fill, open_tasks
 
 

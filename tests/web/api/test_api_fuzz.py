@@ -8,17 +8,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
-                                               status_code_conformance)
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 from sqlalchemy import select
 
 from db.models import Delegation, HumanTask, Network, ProcessInstance, RegisterEntry, RegisterLoan, School, User
 from engine.access import delegation
+from engine.access.accounts import issue_token
+from engine.demo.flight import load_flight
+from engine.demo.office import load_demo
 from engine.processes import deployment
 from engine.records import registers
-from engine.access.accounts import issue_token
-from engine.demo.office import load_demo
-from engine.demo.flight import load_flight
 from tests.conftest import Clock, _empty
 from web.api.openapi import build_spec
 

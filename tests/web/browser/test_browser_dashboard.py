@@ -3,10 +3,10 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.pages_helpers import p1_to_the_schools, start_p1
-from tests.web.browser.test_browser import DESKTOP, PHONE, browser, database_url, server, shot, sign_in  # noqa: F401 (fixtures)
 from tests.engine.reporting.test_reports import pdf_text, squeeze
+from tests.pages_helpers import p1_to_the_schools, start_p1
 from tests.walk import do_step, open_tasks
+from tests.web.browser.test_browser import DESKTOP, PHONE, browser, database_url, server, shot, sign_in  # noqa: F401 (fixtures)
 
 
 def _completed_school_step(api) -> dict:

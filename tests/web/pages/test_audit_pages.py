@@ -1,9 +1,9 @@
 """The auditor's pages: who may search the trail, the chain's result, the filters, CSV and a PDF in Thai."""
 import pytest
 
+from tests.engine.reporting.test_reports import pdf_text, squeeze
 from tests.pages_helpers import Person, p1_to_the_schools, start_p1
 from tests.tamper import tamper
-from tests.engine.reporting.test_reports import pdf_text, squeeze
 from tests.walk import do_step, open_tasks
 
 # One audit rule for every search (engine.access.policy "read_audit"): the area director reads too.

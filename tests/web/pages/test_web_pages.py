@@ -3,9 +3,9 @@ import io
 import json
 import re
 
-from web import create_app
 from tests.pages_helpers import Person, only, p1_to_the_schools, start_p1
 from tests.walk import open_tasks
+from web import create_app
 
 STUDY = {"sources_studied": ["national_standards", "basic_education_standards"],
          "study_summary": "สรุปผลการศึกษา", "standards_comparison": "เปรียบเทียบมาตรฐาน"}

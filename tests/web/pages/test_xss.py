@@ -11,8 +11,8 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from db.models import Evidence
-from tests.pages_helpers import Person, start_p1
 from tests.engine.reporting.test_reports import pdf_text, squeeze
+from tests.pages_helpers import Person, start_p1
 from tests.walk import fill, open_tasks
 
 X = '<script>alert(1)</script>"><img src=x onerror=alert(1)>'
