@@ -6,10 +6,10 @@ import json
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, aliased, selectinload
 
-from db.models import AuditEvent, HumanTask, ProcessInstance
+from db.models import AuditEvent, Delegation, HumanTask, ProcessInstance, User
 from engine.access.policy import Actor, require
 from engine.calendar.thai import format_thai_date
 from engine.core import Engine
@@ -29,8 +29,17 @@ def _process_ids(engine: Engine, process_id: str) -> list[str]:
 
 
 def _user_clause(username: str):
-    # Also what a substitute did on the user's behalf: both names are in such an event.
-    return or_(AuditEvent.actor == username, AuditEvent.detail["on_behalf_of"].as_string() == username)
+    """The user's own events and what a substitute did on their behalf (both names are in such an event).
+
+    Only a substitute named in one of the user's delegation windows can act on their behalf (policy.behalf,
+    can_act), so the second arm looks among those substitutes' events: both arms walk the (actor, id) index
+    instead of reading every event's JSON detail.
+    """
+    absent, substitute = aliased(User), aliased(User)
+    substitutes = (select(substitute.username).join(Delegation, Delegation.substitute_id == substitute.id)
+                   .join(absent, absent.id == Delegation.user_id).where(absent.username == username))
+    return or_(AuditEvent.actor == username,
+               and_(AuditEvent.actor.in_(substitutes), AuditEvent.detail["on_behalf_of"].as_string() == username))
 
 
 def search_query(engine: Engine, session: Session, filters: dict):
