@@ -41,7 +41,7 @@ class _BoundChunked:
         except HTTPException:
             endpoint = None
         limit = cap(self.app.config, endpoint, Request(environ).mimetype)
-        spool = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)
+        spool = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)  # noqa: SIM115 (the request reads it later)
         size = _copy(environ["wsgi.input"], spool, limit + 1)
         if size > limit:
             return RequestEntityTooLarge()(environ, start_response)

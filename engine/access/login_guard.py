@@ -87,7 +87,8 @@ def _take_try(session: Session, name: str, now: datetime) -> int | None:
     """Reserve one try for the name in one statement: its number, or None if the name is locked or has
     MAX_FAILURES tries counted. A window older than WINDOW, or a lock that has lifted, starts the count again."""
     _NEW_LOCK.run(session, {"username": name, "tries": 0, "since": now, "locked_until": None})
-    fresh = or_(LoginLock.since <= now - WINDOW, and_(LoginLock.locked_until.is_not(None), LoginLock.locked_until <= now))
+    lifted = and_(LoginLock.locked_until.is_not(None), LoginLock.locked_until <= now)
+    fresh = or_(LoginLock.since <= now - WINDOW, lifted)
     return session.execute(
         update(LoginLock).where(LoginLock.username == name,
                                 or_(fresh, and_(LoginLock.locked_until.is_(None), LoginLock.tries < MAX_FAILURES)))

@@ -1,6 +1,6 @@
 """The outbox: mails queued with their cause, sent later (at least once: see _claim), retried with backoff."""
 from contextlib import nullcontext
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 
@@ -49,7 +49,7 @@ def _message(mail_from: str, to: str, subject: str, text: str, html: str, messag
 # ahead must not take over a message another scheduler is sending this very second.
 def real_clock() -> datetime:
     """The time leases are measured by."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _claim(session, ids: list[int], now, leased_until: datetime) -> list[OutboxMail]:
