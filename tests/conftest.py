@@ -181,6 +181,9 @@ def session(services):
         yield s
 
 
+LONG_LIVED = timedelta(days=3650)  # tests move the clock across years; expiry has its own test
+
+
 class Api:
     """Calls /api/v1 as a demo user with a bearer token."""
 
@@ -194,7 +197,7 @@ class Api:
             svc = self.app.extensions["khumue"]
             with svc.db.session() as s:
                 user = s.query(User).filter_by(username=username).one()
-                self.tokens[username] = issue_token(s, user, svc.clock())
+                self.tokens[username] = issue_token(s, user, svc.clock(), LONG_LIVED)
                 s.commit()
         return self.tokens[username]
 
