@@ -79,6 +79,7 @@ MATRIX = {
     "/admin/users/<name>/password": {"POST": ADMIN},
     "/admin/users/<name>/roles": {"POST": ADMIN},
     "/admin/users/<name>/unlock": {"POST": ADMIN},
+    "/admin/users/<name>/tokens/revoke": {"POST": ADMIN},
     # ---- the JSON API
     "/api/v1/openapi.json": {"GET": EVERYONE},
     "/api/v1/login": {"POST": EVERYONE},
@@ -113,6 +114,8 @@ MATRIX = {
     "/api/v1/users/<name>/password": {"POST": ADMIN},
     "/api/v1/users/<name>/handover": {"POST": OPERATORS},
     "/api/v1/users/<name>/unlock": {"POST": ADMIN},
+    "/api/v1/users/<name>/tokens": {"GET": ADMIN, "DELETE": ADMIN},
+    "/api/v1/users/<name>/tokens/<int:token_id>": {"DELETE": ADMIN},
     "/api/v1/networks": {"GET": SIGNED_IN, "POST": ADMIN},
     "/api/v1/networks/<code>": {"PATCH": ADMIN},
     "/api/v1/schools": {"GET": SIGNED_IN, "POST": ADMIN},

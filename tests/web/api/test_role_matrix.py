@@ -70,6 +70,8 @@ def build_world(api, services, clock, user: str) -> World:
     for kind, first in (("delegation", "2027-12-01"), ("page_delegation", "2027-12-13")):  # the API's, the page's
         world.ids[kind] = api.ok("POST", "admin1", "/delegations", 201, json={
             "user": "supervisor8", "substitute": "supervisor7", "from": first, "until": first})["id"]
+    api.token("supervisor8")  # a token for the token routes to list and revoke
+    world.ids["token"] = api.ok("GET", "admin1", "/users/supervisor8/tokens")[0]["id"]
     for day in ("2027-12-27", "2027-12-30"):  # one for the API to remove, one for the page
         api.ok("POST", "admin1", "/holidays", 201, json={"day": day, "name": "วันหยุดทดสอบ"})
     mine = _school_task(api, "school001")
@@ -103,7 +105,7 @@ def variants(rule: str, world: World) -> dict[str, dict]:
              "entry_id": world.ids["entry"], "loan_id": world.ids["loan"], "list_id": world.ids["list"],
              "delegation_id": world.ids["page_delegation" if "revoke" in rule else "delegation"],
              "day": "2027-12-30" if "remove" in rule else "2027-12-27", "name": "supervisor8",
-             "code": "N8" if "networks" in rule else "S127"}
+             "code": "N8" if "networks" in rule else "S127", "token_id": world.ids["token"]}
     return {"-": {name: fixed[name] for name in names}}
 
 
