@@ -5,7 +5,6 @@ from sqlalchemy import select
 
 from db.models import User
 from engine.access.accounts import issue_token
-
 from khumue.cli import main
 from tests.pages_helpers import Person
 
