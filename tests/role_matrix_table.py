@@ -64,6 +64,7 @@ MATRIX = {
     # The page operates on an instance of the policy group's process: its head's, not head1's.
     "/admin/instances/<int:instance_id>/<any(cancel, suspend, resume):op>": {"POST": ADMIN | {"policyhead1"}},
     "/admin/handover": {"POST": OPERATORS},
+    "/admin/incidents/<int:instance_id>/<any(retry, skip, cancel):op>": {"POST": ADMIN | {"policyhead1"}},
     "/admin/delegations": {"GET": SIGNED_IN, "POST": SELF_SERVICE},
     "/admin/delegations/<int:delegation_id>/revoke": {"POST": OPERATORS},
     "/admin/holidays": {"GET": ADMIN, "POST": ADMIN},
@@ -93,6 +94,8 @@ MATRIX = {
     "/api/v1/instances/<int:instance_id>/suspend": {"POST": INSTANCE_OPERATE},
     "/api/v1/instances/<int:instance_id>/resume": {"POST": INSTANCE_OPERATE},
     "/api/v1/instances/<int:instance_id>/cancel": {"POST": INSTANCE_OPERATE},
+    "/api/v1/instances/<int:instance_id>/retry": {"POST": INSTANCE_OPERATE},
+    "/api/v1/instances/<int:instance_id>/skip": {"POST": INSTANCE_OPERATE},
     "/api/v1/tasks": {"GET": SIGNED_IN},
     "/api/v1/tasks/<int:task_id>": {"GET": TASK_READ},
     "/api/v1/tasks/<int:task_id>/claim": {"POST": TASK_WORK},

@@ -23,6 +23,9 @@ ALLOWED = {200, 201, 204, 302}
 DECLINES = {
     **dict.fromkeys([f"/api/v1/instances/<int:instance_id>/{op}" for op in ("suspend", "resume", "cancel")],
                     {409}),                                                  # a school's instance: act on P1's
+    # No instance of the world is stopped at an incident: an operator's retry, skip or cancel of one is a 409.
+    **dict.fromkeys([f"/api/v1/instances/<int:instance_id>/{op}" for op in ("retry", "skip")], {409}),
+    "/admin/incidents/<int:instance_id>/<any(retry, skip, cancel):op>": {409},
     "/api/v1/registers/destruction-lists": {422},                            # its one due letter is listed already
     "/api/v1/registers/destruction-lists/<int:list_id>/reject": {409},       # approved just before
 }
@@ -95,8 +98,10 @@ def variants(rule: str, world: World) -> dict[str, dict]:
     names = PARAM.findall(rule)
     if "task_id" in names:
         return {k: {"task_id": v} for k, v in world.task.items() if v is not None}
-    if "instance_id" in names and "op" in names:
-        return {op: {"instance_id": world.ids["policy"], "op": op} for op in ("suspend", "resume", "cancel")}
+    if "instance_id" in names and "op" in names:  # the operations the route's any(...) names
+        ops = [op.strip() for op in re.search(r"any\(([^)]*)\)", rule).group(1).split(",")]
+        ops.sort(key=lambda op: op == "cancel")  # cancel last: the others need the instance still running
+        return {op: {"instance_id": world.ids["policy"], "op": op} for op in ops}
     if "instance_id" in names:
         return {k: {"instance_id": v} for k, v in world.instance.items()}
     if "evidence_id" in names:
