@@ -6,7 +6,8 @@ from tests.web.browser.test_browser import PHONE, browser, database_url, server,
 
 
 def _network_task(api) -> dict:
-    api.ok("POST", "supervisor1", "/instances", 201, json={"process_id": "network_supervision"})
+    api.ok("POST", "supervisor1", "/instances", 201,  # main supervision of supervisor1's own network
+           json={"process_id": "network_supervision", "data": {"scope": {"network": "N1"}}})
     task = next(t for t in open_tasks(api, "supervisor1") if t["step_id"] == "collect_network_school_data")
     api.ok("POST", "supervisor1", f"/tasks/{task['id']}/evidence", 201, json={"note": "ระบบสารสนเทศ"})
     return task
