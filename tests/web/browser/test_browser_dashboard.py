@@ -73,7 +73,7 @@ def test_the_admin_adds_a_holiday_from_a_phone(app, server, browser):
     page = sign_in(browser, server, "admin1", PHONE)
     page.get_by_role("link", name="จัดการกระบวนงาน").click()
     page.get_by_role("link", name="วันหยุดเพิ่มเติม").click()
-    page.get_by_label("วันที่").fill("2027-05-14")
+    page.get_by_label("วันที่", exact=True).fill("2027-05-14")  # not the calendar button beside it
     page.get_by_label("ชื่อวันหยุด").fill("วันหยุดชดเชย")
     page.get_by_role("button", name="เพิ่มวันหยุด").click()
     expect(page.get_by_role("status")).to_contain_text("เพิ่มวันหยุดแล้ว")
