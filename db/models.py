@@ -23,6 +23,7 @@ class Network(Base):
     name: Mapped[str] = mapped_column(String(200))
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
     supervisor: Mapped["User | None"] = relationship(foreign_keys=[supervisor_id])
+    row_version: Mapped[int] = mapped_column(Integer, default=0)  # bumped by each admin edit (db/conditional.py)
 
 
 class School(Base):
@@ -33,6 +34,7 @@ class School(Base):
     name: Mapped[str] = mapped_column(String(200))
     network_id: Mapped[int] = mapped_column(ForeignKey("networks.id"), index=True)
     network: Mapped[Network] = relationship()
+    row_version: Mapped[int] = mapped_column(Integer, default=0)  # bumped by each admin edit (db/conditional.py)
 
 
 class User(Base):
@@ -47,6 +49,7 @@ class User(Base):
     group_code: Mapped[str | None] = mapped_column(String(32))
     mail_digest: Mapped[bool] = mapped_column(Boolean, default=False)
     credential_version: Mapped[int] = mapped_column(Integer, default=0)  # bumped: older sessions, tokens stop
+    row_version: Mapped[int] = mapped_column(Integer, default=0)  # bumped by each admin edit (db/conditional.py)
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
     school: Mapped[School | None] = relationship(foreign_keys=[school_id])
     role_rows: Mapped[list["UserRole"]] = relationship(lazy="selectin", cascade="all, delete-orphan")
@@ -304,6 +307,7 @@ class RegisterEntry(Base):
     status: Mapped[str] = mapped_column(String(16))
     destruction_list_id: Mapped[int | None] = mapped_column(ForeignKey("destruction_lists.id"))
     destroyed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    row_version: Mapped[int] = mapped_column(Integer, default=0)  # bumped by a loan, a listing, a filing
     registered_by: Mapped[User] = relationship(foreign_keys=[registered_by_id])
     destruction_list: Mapped[DestructionList | None] = relationship()
     loans: Mapped[list["RegisterLoan"]] = relationship(lazy="selectin", order_by="RegisterLoan.id",

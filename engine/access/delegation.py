@@ -3,7 +3,9 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
+from db.conditional import hold, update_if
 from db.models import Delegation, User
 from engine.access.policy import Actor, Principal, may, reads_only, require_receiver
 from engine.errors import N_, Conflict, Forbidden, Invalid, NotFound
@@ -57,6 +59,9 @@ def add(session: Session, actor: Actor, username: str, substitute: str, starts_o
                       fields={"substitute": ["same as user"]})
     require_receiver(sub, "substitute", user.school_id)
     starts_at, ends_at = window(starts_on, ends_on, tz)
+    # Both people as read (active, their roles): an admin's edit of either at the same moment waits or wins.
+    if not (hold(session, user) and hold(session, sub)):
+        raise Conflict("user_changed", N_("มีผู้อื่นแก้ไขบัญชีผู้ใช้นี้ก่อน กรุณาลองใหม่"))
     row = Delegation(user=user, substitute=sub, starts_at=starts_at, ends_at=ends_at, note=note,
                      created_by_id=actor.id, created_at=now)
     session.add(row)
@@ -73,9 +78,11 @@ def revoke(session: Session, actor: Actor, delegation_id: int, now: datetime) ->
     if row is None:
         raise NotFound("delegation_not_found", N_("ไม่พบการมอบหมายแทน #%(delegation_id)s"), delegation_id=delegation_id)
     _may_manage(actor, row.user)
-    if row.revoked_at is not None:
+    # Only if no one revoked it since it was read: of two revokes at once one wins, one is told (one event).
+    if row.revoked_at is not None or not update_if(session, Delegation, row.id, Delegation.revoked_at.is_(None),
+                                                   revoked_at=now):
         raise Conflict("delegation_revoked", N_("ยกเลิกไปแล้ว"))
-    row.revoked_at = now
+    set_committed_value(row, "revoked_at", now)
     audit.record(session, now, actor.username, "delegation.revoke",
                  detail={"delegation_id": row.id, "user": row.user.username, "substitute": row.substitute.username})
     return row

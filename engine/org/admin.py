@@ -4,8 +4,10 @@ import secrets
 from datetime import date, datetime
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from db.conditional import bump_version, delete_if
 from db.models import Holiday, HumanTask, Network, School, User, UserRole
 from engine.access.accounts import hash_password
 from engine.access.policy import Actor, require
@@ -60,6 +62,22 @@ def _check_account(fields: dict) -> None:
         raise Invalid("invalid_account", N_("ข้อมูลบัญชีไม่ถูกต้อง"), fields=problems)
 
 
+def _take(session: Session, row) -> None:
+    """The row (a user, network or school) is this edit's if no one changed it since it was read; else 409,
+    nothing written and nothing audited. Taken before anything else of it is written, so a lost race never
+    half-writes (a role row deleted twice, inserted twice)."""
+    if not bump_version(session, row):
+        raise Conflict("changed_meanwhile", N_("มีผู้อื่นแก้ไขรายการนี้ก่อน กรุณาโหลดใหม่แล้วลองอีกครั้ง"))
+
+
+def _insert(session: Session, conflict: Conflict) -> None:
+    """Write a new row keyed by what the admin typed; one added at the same moment by someone else is a 409."""
+    try:
+        session.flush()
+    except IntegrityError:
+        raise conflict from None
+
+
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise Invalid("password_too_short", N_("รหัสผ่านสั้นเกินไป"),
@@ -105,7 +123,7 @@ def add_user(session: Session, actor: Actor, fields: dict, now: datetime) -> tup
                 **{k: fields[k] for k in USER_FIELDS if k in fields})
     user.role_rows = [UserRole(role=role) for role in sorted(set(fields["roles"]))]
     session.add(user)
-    session.flush()
+    _insert(session, Conflict("username_taken", N_("มีชื่อผู้ใช้นี้แล้ว")))
     audit.record(session, now, actor.username, "user.add",
                  detail={"username": user.username, "roles": sorted(user.roles), "school": fields.get("school")})
     return user, generated
@@ -139,6 +157,7 @@ def edit_user(session: Session, actor: Actor, username: str, fields: dict, now: 
     require(actor, "administer")
     user = find_user(session, username)
     _guard_self(actor, user, fields)
+    _take(session, user)
     changes = _change_roles_and_school(session, user, fields) if {"school", "roles"} & set(fields) else {}
     for key in (*USER_FIELDS, "active"):
         if key in fields and fields[key] != getattr(user, key):
@@ -157,6 +176,7 @@ def reset_password(session: Session, actor: Actor, username: str, password: str 
     user = find_user(session, username)
     password, generated = _new_password(password)
     _check_password(password)
+    _take(session, user)
     user.password_hash = hash_password(password)
     audit.record(session, now, actor.username, "user.password_reset",
                  detail={"username": user.username, "generated": generated is not None})
@@ -195,12 +215,14 @@ def save_network(session: Session, actor: Actor, code: str, fields: dict, now: d
     network = exists if not create else Network(code=code, name=fields["name"])
     if network is None:
         raise NotFound("network_not_found", N_("ไม่พบเครือข่าย %(network)r"), network=code)
+    if not create:
+        _take(session, network)
     if "name" in fields:
         network.name = fields["name"]
     if "supervisor" in fields:
         network.supervisor = _supervisor(session, fields["supervisor"])
     session.add(network)
-    session.flush()
+    _insert(session, Conflict("network_exists", N_("มีรหัสเครือข่ายนี้แล้ว")))
     audit.record(session, now, actor.username, "network.add" if create else "network.edit",
                  detail={"code": code, **{k: fields[k] for k in ("name", "supervisor") if k in fields}})
     return network
@@ -222,13 +244,15 @@ def save_school(session: Session, actor: Actor, code: str, fields: dict, now: da
         raise Conflict("school_exists", N_("มีรหัสโรงเรียนนี้แล้ว"))
     if not create and school is None:
         raise NotFound("school_not_found", N_("ไม่พบโรงเรียน %(school)r"), school=code)
+    if school is not None:
+        _take(session, school)
     school = school or School(code=code)
     if "name" in fields:
         school.name = fields["name"]
     if "network" in fields:
         school.network = _network(session, fields["network"])
     session.add(school)
-    session.flush()
+    _insert(session, Conflict("school_exists", N_("มีรหัสโรงเรียนนี้แล้ว")))
     if "network" in fields and not create:  # the network views follow the school at once
         session.execute(update(HumanTask).where(HumanTask.school_id == school.id, HumanTask.status == TaskStatus.OPEN)
                         .values(network_id=school.network_id).execution_options(synchronize_session=False))
@@ -249,7 +273,7 @@ def add_holiday(session: Session, actor: Actor, day: date, name: str, now: datet
         raise Conflict("holiday_exists", N_("มีวันหยุดนี้แล้ว"))
     row = Holiday(day=day, name=name)
     session.add(row)
-    session.flush()
+    _insert(session, Conflict("holiday_exists", N_("มีวันหยุดนี้แล้ว")))
     audit.record(session, now, actor.username, "holiday.add", detail={"day": day.isoformat(), "name": name})
     return row
 
@@ -260,6 +284,8 @@ def remove_holiday(session: Session, actor: Actor, day: date, now: datetime) -> 
     row = session.get(Holiday, day)
     if row is None:
         raise NotFound("holiday_not_found", N_("ไม่พบวันหยุดที่เพิ่มไว้วันที่ %(day)s"), day=day.isoformat())
+    # Deleted here, not by the ORM: of two removals at once one is recorded, the other told it is gone.
+    if not delete_if(session, Holiday, Holiday.day == day):
+        raise NotFound("holiday_not_found", N_("ไม่พบวันหยุดที่เพิ่มไว้วันที่ %(day)s"), day=day.isoformat())
+    session.expunge(row)
     audit.record(session, now, actor.username, "holiday.remove", detail={"day": day.isoformat(), "name": row.name})
-    session.delete(row)
-    session.flush()

@@ -10,7 +10,9 @@ from enum import StrEnum
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
+from db.conditional import bump_version, update_if
 from db.dialect import upsert
 from db.models import HumanTask, RegisterCounter, RegisterEntry, RegisterLoan, Setting
 from engine.access.policy import Actor, require
@@ -199,6 +201,7 @@ def file_entry(session: Session, user: Actor, task: HumanTask, facts: dict, now:
                                                        RegisterEntry.kind == "outgoing"))
     if entry is None:
         return None
+    taken(session, entry)
     entry.retention_years = _retention_years(facts)
     entry.destroy_after = destroy_after(entry.year, entry.retention_years)
     entry.file_location = facts.get("out_file_location")
@@ -251,6 +254,12 @@ def get_entry(session: Session, user: Actor, entry_id: int, for_update: bool = F
     return entry
 
 
+def taken(session: Session, entry: RegisterEntry) -> None:
+    """The entry is this transaction's if no one changed it (a loan, a listing, a filing) since it was read."""
+    if not bump_version(session, entry):
+        raise Conflict("entry_changed", N_("มีผู้อื่นเปลี่ยนรายการนี้ในทะเบียนก่อน กรุณาลองใหม่"))
+
+
 # ---- loans (ข้อ 7: ทะเบียนคุม/หลักฐานขอยืมหนังสือราชการ)
 
 def lend(session: Session, user: Actor, entry_id: int, borrower: str, now: datetime,
@@ -262,6 +271,7 @@ def lend(session: Session, user: Actor, entry_id: int, borrower: str, now: datet
         raise Conflict("letter_destroyed", N_("หนังสือนี้ถูกทำลายแล้ว"))
     if any(loan.returned_at is None for loan in entry.loans):
         raise Conflict("letter_on_loan", N_("หนังสือนี้ถูกยืมอยู่"))
+    taken(session, entry)  # FOR UPDATE orders PostgreSQL; SQLite reads without a lock, so the version decides
     loan = RegisterLoan(entry=entry, borrower=borrower, purpose=purpose, due_back=due_back,
                         borrowed_at=now, lent_by_id=user.id)
     session.add(loan)
@@ -277,9 +287,12 @@ def return_loan(session: Session, user: Actor, loan_id: int, now: datetime) -> R
     loan = session.get(RegisterLoan, loan_id, with_for_update=True)
     if loan is None:
         raise NotFound("loan_not_found", N_("ไม่พบรายการยืม #%(loan_id)s"), loan_id=loan_id)
-    if loan.returned_at is not None:
+    # Only if it is still out: of two returns at once one is recorded, the other told.
+    if loan.returned_at is not None or not update_if(session, RegisterLoan, loan.id, RegisterLoan.returned_at.is_(None),
+                                                     returned_at=now, received_by_id=user.id):
         raise Conflict("loan_returned", N_("คืนหนังสือนี้แล้ว"))
-    loan.returned_at, loan.received_by_id = now, user.id
+    set_committed_value(loan, "returned_at", now)
+    set_committed_value(loan, "received_by_id", user.id)
     audit.record(session, now, user.username, "register.return", instance_id=loan.entry.instance_id,
                  detail={"entry_id": loan.entry_id, "loan_id": loan.id, "borrower": loan.borrower})
     session.flush()

@@ -10,11 +10,13 @@ from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
+from db.conditional import update_if
 from db.models import DestructionList, DestructionListItem, RegisterEntry
 from engine.access.policy import Actor, require
 from engine.errors import N_, Conflict, Invalid, NotFound
-from engine.records.registers import EntryStatus
+from engine.records.registers import EntryStatus, taken
 from engine.trail import audit
 
 
@@ -79,6 +81,7 @@ def create_list(engine, session: Session, user: Actor, entry_ids: list[int] | No
     session.add(listing)
     session.flush()
     for entry in entries:
+        taken(session, entry)  # a loan or another list at the same moment: one of them wins
         entry.status, entry.destruction_list_id = EntryStatus.LISTED, listing.id
         session.add(DestructionListItem(list_id=listing.id, entry_id=entry.id))
     session.flush()
@@ -109,9 +112,17 @@ def decide(session: Session, user: Actor, list_id: int, decision: str, note: str
         raise Invalid("rejection_reason_required", N_("กรุณาระบุเหตุผลที่ไม่อนุมัติ"),
                       fields={"note": [N_("กรุณากรอกข้อมูลนี้")]})
     list_status, entry_status, action = DECISIONS[decision]
-    listing.status, listing.decided_by_id, listing.decided_at, listing.decision_note = list_status, user.id, now, note
+    # Only if it is still pending: of an approval and a rejection at once one is decided, the other told.
+    if not update_if(session, DestructionList, listing.id, DestructionList.status == ListStatus.PENDING,
+                     status=list_status, decided_by_id=user.id, decided_at=now, decision_note=note):
+        raise Conflict("list_decided", N_("บัญชีนี้พิจารณาแล้ว"))
+    for key, value in (("status", list_status), ("decided_by_id", user.id), ("decided_at", now),
+                       ("decision_note", note)):
+        set_committed_value(listing, key, value)
+    session.expire(listing, ["decided_by"])
     for item in listing.items:
         entry = item.entry
+        taken(session, entry)  # a loan of one of its letters at the same moment: one of them wins
         entry.status = entry_status
         entry.destroyed_at = now if entry_status == EntryStatus.DESTROYED else None
         entry.destruction_list_id = listing.id if entry_status == EntryStatus.DESTROYED else None

@@ -28,7 +28,7 @@ from engine.notify import notices
 from engine.runtime import incidents
 from engine.runtime.clock import workflow_clock
 from engine.runtime.stepping import advance, load_workflow, schools_in_scope
-from engine.runtime.writes import lock_instance, write_task
+from engine.runtime.writes import hold_workable, lock_instance, write_task
 from engine.trail import audit
 
 # Whoever reads a task reads its instance next (its step, its status): one round trip, built once.
@@ -83,6 +83,7 @@ def claim(engine: Engine, session: Session, user: Actor, task_id: int, now: date
         return task
     if task.assignee_id is not None:
         raise Conflict("already_claimed", N_("มีผู้รับงานนี้แล้ว"))
+    hold_workable(session, task.instance)  # a suspension committed since it was read: refused, not recorded after it
     write_task(session, task, None, assignee_id=user.id)
     audit.record(session, now, user.username, "task.claim", process_id=task.process_id,
                  instance_id=task.instance_id, task_id=task.id)

@@ -13,7 +13,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from db.models import HumanTask, ProcessInstance, User
 from engine.errors import N_, Conflict, Text
-from engine.model.status import TaskStatus
+from engine.model.status import InstanceStatus, TaskStatus
+
+# Whose tasks people may take: not a suspended one, nor one stopped by an incident (nor, of course, one ended).
+WORKABLE = (InstanceStatus.RUNNING, InstanceStatus.ERROR)
 
 
 def _held_by(assignee_id: int | None):
@@ -47,3 +50,19 @@ def lock_instance(session: Session, instance: ProcessInstance) -> None:
     """Take the instance's row before any of its tasks' rows (the order cancel uses), so PostgreSQL never
     deadlocks a completion against a cancellation; SQLite has one writer and ignores FOR UPDATE."""
     session.execute(select(ProcessInstance.id).where(ProcessInstance.id == instance.id).with_for_update())
+
+
+def hold_workable(session: Session, instance: ProcessInstance) -> None:
+    """Take the instance's row while it is still workable, or 409 saying how it stands now.
+
+    A claim reads the instance running, then writes only its task; a suspension committed in between would
+    leave a claim recorded after it. This write (it changes nothing) re-reads the status under the row's
+    lock, the instance's before its task's, as completion and cancellation take them.
+    """
+    result = cast(CursorResult, session.execute(
+        update(ProcessInstance).where(ProcessInstance.id == instance.id, ProcessInstance.status.in_(WORKABLE))
+        .values(status=ProcessInstance.status).execution_options(synchronize_session=False)))
+    if result.rowcount != 1:
+        status = session.scalar(select(ProcessInstance.status).where(ProcessInstance.id == instance.id))
+        raise Conflict("instance_changed", N_("มีผู้อื่นเปลี่ยนสถานะกระบวนงานนี้ก่อน (ตอนนี้: %(status)s)"),
+                       status=str(status))
