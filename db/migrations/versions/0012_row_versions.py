@@ -10,7 +10,7 @@ import sqlalchemy as sa
 revision = '0012'
 down_revision = '0011'
 branch_labels = None
-depends_on = None
+depends_on = '0003'  # register_entries comes from the registers' branch
 
 TABLES = ('users', 'schools', 'networks', 'register_entries')
 
