@@ -109,18 +109,6 @@ def test_network_and_school_edits_read_before_another_commits_are_refused(monkey
     assert [e["detail"]["network"] for e in events(services, "school.edit")] == ["N3"]
 
 
-def test_parallel_network_and_school_edits_each_have_their_event(api, services):
-    statuses = race(api, [("admin1", "PATCH", "/networks/N5", {"name": f"เครือข่ายใหม่ {n}"}) for n in range(4)]
-                    + [("admin1", "PATCH", "/schools/S002", {"name": f"โรงเรียนใหม่ {n}"}) for n in range(4)])
-    assert set(statuses) <= {200, 409}
-    network_edits, school_edits = events(services, "network.edit"), events(services, "school.edit")
-    assert len(network_edits) == statuses[:4].count(200) >= 1
-    assert len(school_edits) == statuses[4:].count(200) >= 1
-    with services.db.session() as s:
-        assert s.scalar(select(Network.name).where(Network.code == "N5")) == network_edits[-1]["detail"]["name"]
-        assert s.scalar(select(School.name).where(School.code == "S002")) == school_edits[-1]["detail"]["name"]
-
-
 def test_the_same_thing_added_or_removed_at_once_one_wins(api, services):
     day = {"day": "2027-05-14", "name": "วันหยุดพิเศษ"}
     added = race(api, [("admin1", "POST", "/holidays", day)] * 4)
