@@ -77,11 +77,12 @@ def create_list(engine, session: Session, user: Actor, entry_ids: list[int] | No
     entries = _entries_to_list(engine, session, entry_ids, now)
     if not entries:
         raise Invalid("nothing_due", N_("ไม่มีหนังสือที่ครบกำหนดทำลาย"), fields={"entry_ids": [N_("ว่าง")]})
+    for entry in entries:  # first, before anything is written: a loan or another list at once, one wins
+        taken(session, entry)
     listing = DestructionList(status=ListStatus.PENDING, note=note, created_by_id=user.id, created_at=now)
     session.add(listing)
     session.flush()
     for entry in entries:
-        taken(session, entry)  # a loan or another list at the same moment: one of them wins
         entry.status, entry.destruction_list_id = EntryStatus.LISTED, listing.id
         session.add(DestructionListItem(list_id=listing.id, entry_id=entry.id))
     session.flush()
