@@ -56,11 +56,11 @@ def _child(write_fd: int, func, args) -> None:
         outcome = ("memory",)
     except ScriptRefused as err:
         outcome = ("refused", err.message.msgid, err.message.params)
-    except BaseException as err:  # noqa: BLE001 - everything the script raised goes back to the parent
+    except BaseException as err:  # everything the script raised goes back to the parent
         outcome = ("error", type(err).__name__, str(err)[:2000])
     try:
         data = pickle.dumps(outcome)
-    except Exception as err:  # noqa: BLE001 - a value that cannot leave the child (a generator, a lambda)
+    except Exception as err:  # a value that cannot leave the child (a generator, a lambda)
         data = pickle.dumps(("error", type(err).__name__, str(err)[:2000]))
     view = memoryview(data)
     while view:
@@ -108,7 +108,7 @@ def _outcome(data: bytes | None, status: int):
         if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGSEGV:
             raise ScriptRefused(OUT_OF_MEMORY)
         raise ScriptRefused(TIME_OUT)
-    outcome = pickle.loads(data)  # noqa: S301 - written by our own child, never by the script
+    outcome = pickle.loads(data)  # written by our own child, never by the script
     if outcome[0] == "ok":
         return outcome[1]
     if outcome[0] == "memory":

@@ -8,6 +8,7 @@ from engine.processes import versions as process_admin
 from web.api.common import LocalDateTime, engine, shared
 from web.api.openapi import documented
 from web.auth import me
+from web.i18n import tr
 from web.services import commit, db_session, now
 
 bp = Blueprint("api_processes", __name__, url_prefix="/api/v1")
@@ -36,8 +37,10 @@ class ProcessVersionOut(Schema):
 
 class ProblemOut(Schema):
     file = fields.String()
+    line = fields.Integer(allow_none=True)
     element_id = fields.String()
-    reason = fields.String()
+    reason = fields.Function(lambda problem: tr(problem["reason"]))
+    severity = fields.String()
 
 
 class CheckOut(Schema):
@@ -53,6 +56,8 @@ class DeployedOut(Schema):
 
 class DeployOut(Schema):
     deployed = fields.List(fields.Nested(DeployedOut))
+    refused = fields.List(fields.String())
+    problems = fields.List(fields.Nested(ProblemOut))
 
 
 @bp.get("/processes")
@@ -76,13 +81,15 @@ def list_versions():
 def check_processes():
     """Check the process files (admin)."""
     problems = process_admin.check(engine(), me())
-    return shared(CheckOut).dump({"ok": not problems, "problems": problems})
+    ok = not any(p["severity"] == "error" for p in problems)
+    return shared(CheckOut).dump({"ok": ok, "problems": problems})
 
 
 @bp.post("/processes/deploy")
 @documented("Deploy the changed process files (admin)", response=DeployOut)
 def deploy_processes():
-    """Deploy every changed process file, all or none (admin)."""
-    deployed = process_admin.deploy(engine(), db_session(), me(), now())
+    """Deploy every changed process file; a file with an error deploys nothing and is listed (admin)."""
+    deployed, problems = process_admin.deploy(engine(), db_session(), me(), now())
     commit()
-    return shared(DeployOut).dump({"deployed": deployed})
+    refused = sorted({p["file"] for p in problems if p["severity"] == "error"})
+    return shared(DeployOut).dump({"deployed": deployed, "refused": refused, "problems": problems})
