@@ -9,7 +9,7 @@ service operators), and here: processes that are not executable.
 """
 from engine.model.check.events import check_catches, thrown
 from engine.model.check.expressions import check_expressions
-from engine.model.check.parsed import check_parsed
+from engine.model.check.parsed import UNREADABLE, check_parsed
 from engine.model.check.problem import ERROR, WARNING, Problem, at
 from engine.model.check.references import check_calls, check_decisions, check_duplicates, check_services, process_ids
 from engine.model.check.vocabulary import DMN_NAMESPACES, bpmn, flow_nodes, local
@@ -36,19 +36,25 @@ def check_files(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes], owner
             problems.append(at(name, root, N_("ไม่ใช่ไฟล์ BPMN (ไม่มี bpmn:definitions)")))
         elif root is not None:
             roots[name] = root
-    decisions = _decisions(dmn_files, problems)
+    decisions, readable = _decisions(dmn_files, problems)
     known = {pid for root in roots.values() for pid in executable_ids(root)}
     throws = thrown(list(roots.values()))
     problems.extend(check_duplicates(roots, owners))
     for name, root in roots.items():
         problems.extend(_executable(name, root, owners))
-        problems.extend(check_parsed(name, bpmn_files[name], executable_ids(root), _lines(root)))
+        problems.extend(check_parsed(name, bpmn_files[name], executable_ids(root), _lines(root), readable))
         problems.extend(check_expressions(name, root))
         problems.extend(check_catches(name, root, throws))
         problems.extend(check_calls(name, root, known))
         problems.extend(check_decisions(name, root, decisions))
         problems.extend(check_services(name, root, operators))
-    return sorted(problems, key=lambda p: (p.file, p.line or 0, p.element))
+    return sorted(_said_once(problems), key=lambda p: (p.file, p.line or 0, p.element))
+
+
+def _said_once(problems: list[Problem]) -> list[Problem]:
+    """SpiffWorkflow's own parse error about an element another rule already explains is left out."""
+    explained = {(p.file, p.element) for p in problems if p.message.msgid != UNREADABLE.msgid}
+    return [p for p in problems if p.message.msgid != UNREADABLE.msgid or (p.file, p.element) not in explained]
 
 
 def _lines(root) -> dict[str, int]:
@@ -70,9 +76,11 @@ def _executable(name: str, root, owners: dict[str, str]) -> list[Problem]:
     return found
 
 
-def _decisions(dmn_files: dict[str, bytes], problems: list[Problem]) -> set[str]:
-    """The decision ids the DMN files define; a DMN file that cannot be read is a problem of its own."""
+def _decisions(dmn_files: dict[str, bytes], problems: list[Problem]) -> tuple[set[str], dict[str, bytes]]:
+    """The decision ids the DMN files define, and the files that could be read; a DMN file that cannot be
+    read is a problem of its own."""
     found: set[str] = set()
+    readable = {}
     for name, data in dmn_files.items():
         root, refused = read_xml(data, name)
         problems.extend(refused)
@@ -83,4 +91,5 @@ def _decisions(dmn_files: dict[str, bytes], problems: list[Problem]) -> set[str]
             continue
         found.update(str(node.get("id")) for node in root.iter()
                      if isinstance(node.tag, str) and local(node) == "decision")
-    return found
+        readable[name] = data
+    return found, readable

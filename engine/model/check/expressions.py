@@ -30,16 +30,30 @@ def language_of(node) -> str:
     return declared.strip().lower()
 
 
-def expression_problems(file: str, node, text: str) -> list[Problem]:
-    """Why this expression cannot run here (empty: it can)."""
-    language = language_of(node)
+def _element(node):
+    """The flow element an expression belongs to (a sequence flow, an event, an activity): what people named."""
+    owner = node.getparent()
+    while owner is not None and (not owner.get("id") or local(owner).endswith(("EventDefinition",
+                                                                                "LoopCharacteristics"))):
+        owner = owner.getparent()
+    return owner if owner is not None else node
+
+
+def expression_problems(file: str, expression, text: str) -> list[Problem]:
+    """Why this expression cannot run here (empty: it can); reported on its flow element, at its own line."""
+    return [Problem(file, expression.sourceline, p.element, p.message, p.severity)
+            for p in _expression_problems(file, expression, _element(expression), text)]
+
+
+def _expression_problems(file: str, expression, node, text: str) -> list[Problem]:
+    language = language_of(expression)
     if "feel" in language or text.lstrip().startswith("="):
         return [at(file, node, N_("นิพจน์เป็น FEEL ไม่ใช่ Python: %(text)s", text=text.strip()[:80]))]
     if _JUEL.match(text) or "juel" in language:
         return [at(file, node, N_("นิพจน์เป็น JUEL (Camunda) ไม่ใช่ Python: %(text)s", text=text.strip()[:80]))]
     if language not in _PYTHON_LANGUAGES and "python" not in language:
         return [at(file, node, N_("ภาษา %(language)s ใช้ไม่ได้ ใช้ได้เฉพาะ Python", language=language))]
-    if local(node) in ("timeDuration", "timeDate", "timeCycle") and _ISO_TIME.match(text):
+    if local(expression) in ("timeDuration", "timeDate", "timeCycle") and _ISO_TIME.match(text):
         return [at(file, node, N_("เวลา %(text)s ต้องเขียนในเครื่องหมายคำพูด เช่น \"%(text)s\"", text=text.strip()))]
     try:
         ast.parse(text.strip(), mode="eval")

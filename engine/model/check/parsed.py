@@ -8,19 +8,27 @@ from engine.model.check.problem import Problem
 from engine.model.check.steps import form_problems, step_problems
 from engine.text import N_
 
+UNREADABLE = N_("อ่าน BPMN ไม่ได้: %(reason)s")
+
 
 def _problem(file: str, lines: dict, element: str, message) -> Problem:
     return Problem(file, lines.get(element), element, message)
 
 
-def check_parsed(file: str, data: bytes, executable: list[str], lines: dict[str, int]) -> list[Problem]:
-    """Parse errors, then every rule broken by every step of every executable process of the file."""
+def check_parsed(file: str, data: bytes, executable: list[str], lines: dict[str, int],
+                 decisions: dict[str, bytes]) -> list[Problem]:
+    """Parse errors, then every rule broken by every step of every executable process of the file
+    (`decisions`: the DMN files that could be read, for its business-rule tasks)."""
     parser = KhumueParser()
+    for name, dmn in decisions.items():
+        try:
+            parser.add_dmn_str(dmn, filename=name)
+        except (ValidationException, ValueError):
+            continue  # a DMN file SpiffWorkflow cannot read defines nothing: the calling task is reported
     try:
         parser.add_bpmn_str(data, filename=file)
     except ValidationException as err:
-        return [Problem(file, err.line_number or None, err.id or "-", N_("อ่าน BPMN ไม่ได้: %(reason)s",
-                                                                            reason=str(err).splitlines()[0]))]
+        return [Problem(file, err.line_number or None, err.id or "-", UNREADABLE.bind(reason=str(err).splitlines()[0]))]
     found = []
     for process_id in executable:
         try:
@@ -28,7 +36,7 @@ def check_parsed(file: str, data: bytes, executable: list[str], lines: dict[str,
             subs = parser.get_subprocess_specs(process_id, require_call_activity_specs=False)
         except ValidationException as err:
             found.append(Problem(file, err.line_number or lines.get(err.id), err.id or process_id,
-                                 N_("อ่าน BPMN ไม่ได้: %(reason)s", reason=str(err).splitlines()[0])))
+                                 UNREADABLE.bind(reason=str(err).splitlines()[0])))
             continue
         local = [sub for name, sub in subs.items() if sub is not None and name not in executable]
         for process_spec in [spec, *local]:  # embedded sub-processes too, not calls to other processes
