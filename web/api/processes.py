@@ -39,7 +39,7 @@ class ProblemOut(Schema):
     file = fields.String()
     line = fields.Integer(allow_none=True)
     element_id = fields.String()
-    reason = fields.Function(lambda problem: tr(problem["reason"]))
+    reason = fields.String()
     severity = fields.String()
 
 
@@ -80,7 +80,7 @@ def list_versions():
 @documented("Check the process files (admin)", response=CheckOut)
 def check_processes():
     """Check the process files (admin)."""
-    problems = process_admin.check(engine(), me())
+    problems = tr(process_admin.check(engine(), me()))  # the messages in the reader's language
     ok = not any(p["severity"] == "error" for p in problems)
     return shared(CheckOut).dump({"ok": ok, "problems": problems})
 
@@ -92,4 +92,4 @@ def deploy_processes():
     deployed, problems = process_admin.deploy(engine(), db_session(), me(), now())
     commit()
     refused = sorted({p["file"] for p in problems if p["severity"] == "error"})
-    return shared(DeployOut).dump({"deployed": deployed, "refused": refused, "problems": problems})
+    return shared(DeployOut).dump({"deployed": deployed, "refused": refused, "problems": tr(problems)})
