@@ -26,7 +26,7 @@ REFUSED = {
     "bpmnio_call_unknown.bpmn": [("Activity_call", "เรียกกระบวนงาน 'order_supplies' ที่ไม่มีไฟล์ใดกำหนดไว้")],
     "camunda_juel_condition.bpmn": [("Flow_big", "นิพจน์เป็น JUEL (Camunda) ไม่ใช่ Python")],
     "zeebe_feel_condition.bpmn": [("Flow_big", "นิพจน์เป็น FEEL ไม่ใช่ Python")],
-    "camunda_timer_unquoted.bpmn": [("Event_wait", "เวลา PT5M ต้องเขียนในเครื่องหมายคำพูด")],
+    "camunda_timer_juel.bpmn": [("Event_wait", "นิพจน์เป็น JUEL (Camunda) ไม่ใช่ Python: ${reminderDate}")],
     "bpmnio_message_unnamed.bpmn": [("Event_reply", "รอ message ที่ไม่มีชื่อ")],
     "bpmnio_error_unthrown.bpmn": [("Event_over_budget", "ไม่มีขั้นตอนใดส่ง error 'over_budget'")],
     "camunda_java_service.bpmn": [("Activity_charge", "งานบริการแบบ Camunda")],
