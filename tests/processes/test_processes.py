@@ -75,3 +75,18 @@ def test_check_looks_inside_embedded_sub_processes(services, tmp_path):
     problems = [(p.element, p.message) for p in processes.check_all(Engine(folder, EvidenceStore(tmp_path / "e")))]
     assert problems == [("define_data_scope",
                          "กำหนดเวลา (timing) ไม่ถูกต้อง: 'Y/13': month 13 is not between 1 and 12")]
+
+
+def test_a_file_with_an_error_deploys_nothing_of_it_and_the_others_deploy(services, session, tmp_path, clock):
+    """qa_annual_cycle.bpmn holds two processes: an error in one keeps both at their deployed version."""
+    folder = copy_processes(services, tmp_path)
+    qa = folder / "qa_annual_cycle.bpmn"
+    qa.write_text(qa.read_text(encoding="utf-8").replace('value="Y/4"', 'value="Y/13"', 1), encoding="utf-8")
+    letters = folder / "letter_incoming.bpmn"
+    letters.write_text(letters.read_text(encoding="utf-8").replace("</bpmn:definitions>",
+                                                                   "<!-- changed -->\n</bpmn:definitions>"),
+                       encoding="utf-8")
+    services.engine.processes_dir = folder
+    deployed = processes.deploy_all(services.engine, session, "admin1", clock())
+    assert {v.process_id for v in deployed} == {"letter_incoming"}
+    assert processes.refused_files(processes.check_all(services.engine)) == {"qa_annual_cycle.bpmn"}
