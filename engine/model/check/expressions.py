@@ -81,6 +81,10 @@ def check_expressions(file: str, root) -> list[Problem]:
     for node in root.iter(*[f"{{{BPMN}}}{tag}" for tag in EXPRESSIONS]):
         if (node.text or "").strip():
             found.extend(expression_problems(file, node, node.text))
+    for node in root.iter(f"{{{BPMN}}}timerEventDefinition"):
+        if not any((child.text or "").strip() for child in node if isinstance(child.tag, str)):
+            found.append(at(file, _element(node), N_("ตัวจับเวลาไม่ได้ระบุเวลา (timeDate, timeDuration หรือ timeCycle) "
+                                                     "จึงจะรอตลอดไป")))
     for node in root.iter(f"{{{BPMN}}}script"):
         if (node.text or "").strip():
             found.extend(script_problems(file, node, node.text, node.getparent()))

@@ -29,6 +29,8 @@ def check_parsed(file: str, data: bytes, executable: list[str], lines: dict[str,
         parser.add_bpmn_str(data, filename=file)
     except ValidationException as err:
         return [Problem(file, err.line_number or None, err.id or "-", UNREADABLE.bind(reason=str(err).splitlines()[0]))]
+    except Exception as err:  # a shape SpiffWorkflow's parser trips on: said, never a crash of the check
+        return [Problem(file, None, "-", UNREADABLE.bind(reason=f"{type(err).__name__}: {err}"))]
     found = []
     for process_id in executable:
         try:
@@ -37,6 +39,10 @@ def check_parsed(file: str, data: bytes, executable: list[str], lines: dict[str,
         except ValidationException as err:
             found.append(Problem(file, err.line_number or lines.get(err.id), err.id or process_id,
                                  UNREADABLE.bind(reason=str(err).splitlines()[0])))
+            continue
+        except Exception as err:  # as above: a process SpiffWorkflow cannot build is this file's error
+            found.append(Problem(file, lines.get(process_id), process_id,
+                                 UNREADABLE.bind(reason=f"{type(err).__name__}: {err}")))
             continue
         local = [sub for name, sub in subs.items() if sub is not None and name not in executable]
         for process_spec in [spec, *local]:  # embedded sub-processes too, not calls to other processes

@@ -27,6 +27,7 @@ REFUSED = {
     "camunda_juel_condition.bpmn": [("Flow_big", "นิพจน์เป็น JUEL (Camunda) ไม่ใช่ Python")],
     "zeebe_feel_condition.bpmn": [("Flow_big", "นิพจน์เป็น FEEL ไม่ใช่ Python")],
     "camunda_timer_juel.bpmn": [("Event_wait", "นิพจน์เป็น JUEL (Camunda) ไม่ใช่ Python: ${reminderDate}")],
+    "bpmnio_timer_empty.bpmn": [("Event_later", "ตัวจับเวลาไม่ได้ระบุเวลา")],
     "bpmnio_message_unnamed.bpmn": [("Event_reply", "รอ message ที่ไม่มีชื่อ")],
     "bpmnio_error_unthrown.bpmn": [("Event_over_budget", "ไม่มีขั้นตอนใดส่ง error 'over_budget'")],
     "camunda_java_service.bpmn": [("Activity_charge", "งานบริการแบบ Camunda")],
