@@ -5,6 +5,7 @@ from marshmallow import Schema, fields
 from engine.access.policy import require
 from engine.processes import deployment
 from engine.processes import versions as process_admin
+from engine.runtime import start_data
 from web.api.common import LocalDateTime, engine, shared
 from web.api.openapi import documented
 from web.auth import me
@@ -22,6 +23,7 @@ class ProcessOut(Schema):
     cycle_kind = fields.String()
     source = fields.String()
     starters = fields.List(fields.String())
+    start_form = fields.Dict(allow_none=True)  # the start event's form: the keys POST /instances takes in data
 
 
 class ProcessVersionOut(Schema):
@@ -65,7 +67,10 @@ class DeployOut(Schema):
 def list_processes():
     """The deployed processes one may start."""
     me()
-    return jsonify(shared(ProcessOut).dump(deployment.list_deployed(engine(), db_session()), many=True))
+    processes = deployment.list_deployed(engine(), db_session())
+    for process in processes:
+        process["start_form"] = start_data.form_to_start(engine(), db_session(), process["id"])
+    return jsonify(shared(ProcessOut).dump(processes, many=True))
 
 
 @bp.get("/process-versions")

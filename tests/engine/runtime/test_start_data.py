@@ -56,3 +56,10 @@ def test_a_start_without_a_form_refuses_other_keys_instead_of_dropping_them(api)
 def test_nothing_is_half_started_when_the_data_is_refused(api):
     start(api, "start_with_form", {"amount": 5, "kind": "ink", "colour": "red"})
     assert api.ok("GET", "admin1", "/instances?process_id=start_with_form")["total"] == 0
+
+
+def test_the_processes_list_shows_what_a_start_asks(api):
+    shown = {p["id"]: p["start_form"] for p in api.ok("GET", "clerk1", "/processes")}
+    assert shown["start_without_form"] is None
+    assert [(f["name"], f["type"], f["required"]) for f in shown["start_with_form"]["fields"]] == \
+        [("amount", "number", True), ("kind", "choice", True), ("reason", "text", False)]
