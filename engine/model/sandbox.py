@@ -4,8 +4,8 @@ What the compiler refuses (a name or attribute starting with `_`: `__class__`, `
 what the static scan sees (an import, a call of `open`, `exec`, `getattr`, ...) is refused by `check` before
 the model is deployed (`problems`). At run time the code has no `__import__`, no `open`, no `getattr`: what
 it may touch is the task's data and the builtins below. Time and memory are bounded by
-engine.model.sandbox_limits: code that cannot loop or allocate much (`cheap`) runs in the server's process;
-anything else runs in a forked child with a CPU-time and an address-space limit.
+engine.model.sandbox_limits: an expression that cannot loop or allocate much (`cheap`) runs in the server's process;
+scripts and anything else run in a forked child with a CPU-time and an address-space limit.
 """
 import ast
 import builtins
@@ -71,7 +71,8 @@ def _compiled(source: str, mode: str):
     compiled = (compile_restricted_eval if mode == "eval" else compile_restricted_exec)(source, "<script>")
     if compiled.errors:
         raise ScriptRefused(N_("สคริปต์ถูกปฏิเสธ: %(reason)s", reason=compiled.errors[0]))
-    return compiled.code, cheap(_parse(source, mode))
+    # Only an expression may run in-process: a script can assign, and `a = a + a` forty times doubles forty times.
+    return compiled.code, mode == "eval" and cheap(_parse(source, mode))
 
 
 def cheap(tree: ast.AST) -> bool:

@@ -68,3 +68,8 @@ def test_the_environment_keeps_external_context_out_of_the_data():
     env.execute("b = a + bonus", data, external_context={"bonus": 10})
     assert data == {"a": 1, "b": 11}
     assert env.evaluate("a + bonus", data, external_context={"bonus": 1}) == 2
+
+
+def test_a_straight_line_script_that_doubles_a_string_is_limited_too():
+    with pytest.raises(ScriptRefused):
+        sandbox.execute("a = 'x'\n" + "a = a + a\n" * 40, {})
