@@ -31,6 +31,9 @@ class Engine:
     # (process id, step id) -> what else happens when that step completes (records.step_hooks, wired by
     # engine.assemble): runtime calls it without importing the rooms above it.
     step_hooks: Mapping[tuple[str, str], Callable[..., dict]] = field(default_factory=dict)
+    # operator name -> connector(call, params) -> result: what service tasks may call (engine.runtime.connectors;
+    # wired by engine.assemble with the rooms' own: mail and HTTP from runtime, the register from records).
+    connectors: Mapping[str, Callable[..., dict]] = field(default_factory=dict)
     _models: dict[int, ProcessModel] = field(default_factory=dict)
     _calendars: dict[tuple, WorkCalendar] = field(default_factory=dict)
 

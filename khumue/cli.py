@@ -13,22 +13,26 @@ from engine.errors import EngineError
 from engine.processes import deployment as processes
 from engine.trail import audit
 from khumue.accounts import token, users_group
+from khumue.checking import echo_problems, echo_refused
 from khumue.context import _app, _now, _services
 
 
-def prepare(app, demo: bool) -> None:
-    """Migrate the database, deploy processes/, and load the demo office if asked."""
+def prepare(app, demo: bool) -> set[str]:
+    """Migrate the database, deploy processes/ (but the files with errors: returned), load the demo office if asked."""
     svc = _services(app)
     upgrade(app.config["DATABASE_URL"])
     with svc.db.session() as session:
         if demo:
             load_demo(session, _now())
-        deployed = processes.deploy_all(svc.engine, session, "system", _now())
+        problems = processes.check_all(svc.engine)
+        deployed = processes.deploy_all(svc.engine, session, "system", _now(), problems)
         session.commit()
         if demo and load_flight(svc.engine, session, _now()):  # work already in flight in every inbox
             session.commit()
     for version in deployed:
         click.echo(f"deployed {version.process_id} v{version.version}")
+    echo_refused(problems)  # a bad file is said and left out: the server starts with the good ones
+    return processes.refused_files(problems)
 
 
 # The demo office's people by role (engine/demo/office.py); schools are school001…school127.
@@ -151,13 +155,14 @@ def processes_group():
 
 @processes_group.command("check")
 def processes_check():
-    """Check every process file; print each problem as file: element: reason."""
+    """Check every process file; print every problem as file:line: element: message (errors, then warnings)."""
     problems = processes.check_all(_services(_app()).engine)
-    for problem in problems:
-        click.echo(str(problem))
-    if problems:
+    echo_problems(problems)
+    errors = len(processes.refused_files(problems))
+    if errors:
+        click.echo(f"{errors} file(s) refused / ไฟล์ที่ใช้ไม่ได้ {errors} ไฟล์")
         sys.exit(1)
-    click.echo("all process files are valid")
+    click.echo("all process files are valid" if not problems else f"no errors; {len(problems)} warning(s)")
 
 
 @processes_group.command("deploy")
@@ -166,11 +171,12 @@ def processes_deploy():
     app = _app()
     upgrade(app.config["DATABASE_URL"])
     try:
-        prepare(app, demo=False)
+        refused = prepare(app, demo=False)
     except EngineError as err:
         from web.i18n import both
-        for line in err.fields.get("processes", [both(err.message)]):
-            click.echo(line, err=True)
+        click.echo(both(err.message), err=True)
+        sys.exit(1)
+    if refused:  # the good files are deployed; say that some were not
         sys.exit(1)
 
 

@@ -3,9 +3,7 @@ import json
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from lxml import etree
 from SpiffWorkflow.bpmn.parser.util import full_tag
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.parser.task_spec import CallActivityParser
 from SpiffWorkflow.spiff.specs.defaults import CallActivity, ManualTask, UserTask
@@ -109,18 +107,6 @@ class ProcessModel:
         return any(isinstance(t, ChildInstances) for s in specs for t in s.task_specs.values())
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a process file: where, and why."""
-
-    file: str
-    element_id: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.element_id}: {self.reason}"
-
-
 def _split_evidence(text: str | None) -> tuple[str, str] | None:
     if not text:
         return None
@@ -172,13 +158,6 @@ def _user_tasks(spec, subprocess_specs):
                 yield task_spec
 
 
-def executable_process_ids(xml: bytes) -> list[str]:
-    """The ids of the executable processes a BPMN document holds, in document order."""
-    root = etree.fromstring(xml)
-    ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
-    return [p.get("id") for p in root.xpath("//bpmn:process[@isExecutable='true']", namespaces=ns)]
-
-
 def _parser_for(xml: bytes, filename: str) -> KhumueParser:
     parser = KhumueParser()
     parser.add_bpmn_str(xml, filename=filename)
@@ -192,46 +171,3 @@ def load_model(xml: bytes, filename: str, process_id: str) -> ProcessModel:
     subprocess_specs = parser.get_subprocess_specs(process_id)
     steps = {ts.bpmn_id: read_step(ts) for ts in _user_tasks(spec, subprocess_specs)}
     return ProcessModel(process_id, spec.description or process_id, spec, subprocess_specs, steps)
-
-
-def check_document(xml: bytes, filename: str, known_ids: set[str] | None = None) -> list[Problem]:
-    """Every problem of one BPMN document: unparsable, or a user task without lane, timing or form."""
-    try:
-        parser = _parser_for(xml, filename)
-        ids = executable_process_ids(xml)
-    except (ValidationException, etree.XMLSyntaxError) as err:
-        element = getattr(err, "id", None) or getattr(err, "lineno", "-")
-        return [Problem(filename, str(element), str(err).splitlines()[0])]
-    problems = []
-    for process_id in ids:
-        if known_ids is not None and process_id not in known_ids:
-            problems.append(Problem(filename, process_id, "process is not in processes/catalog.json"))
-        try:
-            spec = parser.get_spec(process_id)
-            subs = parser.get_subprocess_specs(process_id, require_call_activity_specs=False)
-        except ValidationException as err:
-            problems.append(Problem(filename, str(getattr(err, "id", process_id)), str(err).splitlines()[0]))
-            continue
-        local = {name: sub for name, sub in subs.items() if sub is not None and name not in ids}
-        for task_spec in _user_tasks(spec, local):  # embedded sub-processes too, not calls to other processes
-            try:
-                read_step(task_spec)
-            except ValueError as err:
-                problems.append(Problem(filename, task_spec.bpmn_id, str(err)))
-        for process_spec in [spec, *local.values()]:
-            problems.extend(_check_fan_outs(process_spec, ids, known_ids, filename))
-    return problems
-
-
-def _check_fan_outs(spec, ids, known_ids, filename) -> list[Problem]:
-    known = set(ids) | set(known_ids or ())
-    problems = []
-    for ts in spec.task_specs.values():
-        if not isinstance(ts, ChildInstances):
-            continue
-        if ts.called_element not in known:
-            problems.append(Problem(filename, ts.bpmn_id, f"calls unknown process {ts.called_element!r}"))
-        if ts.per_school and ts.per_school not in PER_SCHOOL_RULES and not ts.per_school.startswith("var:"):
-            problems.append(Problem(filename, ts.bpmn_id,
-                                    f"per_school must be one of {', '.join(PER_SCHOOL_RULES)} or 'var:NAME'"))
-    return problems

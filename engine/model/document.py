@@ -9,6 +9,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from engine.model.bpmn import ProcessModel
+from engine.model.script_engine import SCRIPT_ENGINE
 
 
 class PinnedSpecConverter(BpmnWorkflowConverter):
@@ -21,7 +22,8 @@ class PinnedSpecConverter(BpmnWorkflowConverter):
         return dct
 
     def from_dict(self, dct, model: ProcessModel):
-        workflow = self.target_class(model.spec, model.subprocess_specs, deserializing=True)
+        workflow = self.target_class(model.spec, model.subprocess_specs, script_engine=SCRIPT_ENGINE,
+                                     deserializing=True)
         workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
         workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
         self.set_default_attributes(workflow, dct)

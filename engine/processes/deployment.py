@@ -8,40 +8,52 @@ from sqlalchemy.orm import Session
 
 from db.models import ProcessVersion
 from engine.core import Engine
-from engine.errors import N_, Invalid, NotFound
-from engine.model.bpmn import Problem, check_document, executable_process_ids
+from engine.errors import N_, NotFound
+from engine.model.check import ERROR, Problem, check_files, executable_ids
+from engine.model.check.xmlsafe import read_xml
 from engine.trail import audit
 
 
 def bpmn_files(engine: Engine) -> list[Path]:
-    """The process files of the catalog, in catalog order, each once."""
+    """The process files of the catalog that exist, in catalog order, each once."""
     names = dict.fromkeys(entry.file for entry in engine.catalog.values())
-    return [engine.processes_dir / name for name in names]
+    return [engine.processes_dir / name for name in names if (engine.processes_dir / name).exists()]
+
+
+def _files(engine: Engine, suffix: str) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(engine.processes_dir.glob(f"*{suffix}"))}
 
 
 def check_all(engine: Engine) -> list[Problem]:
-    """Every problem of every process file (empty when all is well)."""
-    known = set(engine.catalog)
-    problems = []
-    for path in sorted(engine.processes_dir.glob("*.bpmn")):
-        problems.extend(check_document(path.read_bytes(), path.name, known))
+    """Every problem of every process file, errors and warnings (empty when all is well)."""
+    owners = {entry.id: entry.file for entry in engine.catalog.values()}
+    problems = check_files(_files(engine, ".bpmn"), _files(engine, ".dmn"), owners, frozenset(engine.connectors))
     for entry in engine.catalog.values():
         if not (engine.processes_dir / entry.file).exists():
-            problems.append(Problem(entry.file, entry.id, "catalog names a file that does not exist"))
+            problems.append(Problem(entry.file, None, entry.id, N_("catalog.json อ้างถึงไฟล์ที่ไม่มีอยู่")))
     return problems
 
 
-def deploy_all(engine: Engine, session: Session, actor: str, now: datetime) -> list[ProcessVersion]:
-    """Deploy every changed process; refuse all of them if any file has a problem."""
-    problems = check_all(engine)
-    if problems:
-        raise Invalid("process_files_broken", N_("ไฟล์กระบวนงานมีปัญหา"),
-                      fields={"processes": [str(p) for p in problems]})
+def refused_files(problems: list[Problem]) -> set[str]:
+    """The files an error keeps from being deployed."""
+    return {p.file for p in problems if p.severity == ERROR}
+
+
+def deploy_all(engine: Engine, session: Session, actor: str, now: datetime,
+               problems: list[Problem] | None = None) -> list[ProcessVersion]:
+    """Deploy every changed process of the files without errors; a file with an error deploys nothing.
+
+    A bad file never stops the others (nor `khumue up`): its processes keep the version deployed before,
+    if any, and the admin page lists the file with its problems (`problems`: a check already made)."""
+    refused = refused_files(check_all(engine) if problems is None else problems)
     deployed = []
     for path in bpmn_files(engine):
+        if path.name in refused:
+            continue
         xml = path.read_bytes()
         digest = hashlib.sha256(xml).hexdigest()
-        for process_id in executable_process_ids(xml):
+        root, _ = read_xml(xml, path.name)
+        for process_id in executable_ids(root):
             version = _deploy_one(session, process_id, path.name, xml, digest, now)
             if version is not None:
                 deployed.append(version)

@@ -36,15 +36,22 @@ def _name(engine: Engine, process_id: str) -> str:
 
 
 def check(engine: Engine, actor: Actor) -> list[dict]:
-    """Every problem of the process files as {file, element_id, reason} (empty: all valid)."""
+    """Every problem of the process files as {file, line, element_id, reason, severity} (empty: all valid)."""
     require(actor, "administer")
-    return [{"file": p.file, "element_id": p.element_id, "reason": p.reason} for p in deployment.check_all(engine)]
+    return [_problem(p) for p in deployment.check_all(engine)]
 
 
-def deploy(engine: Engine, session: Session, actor: Actor, now: datetime) -> list[ProcessVersion]:
-    """Deploy every changed file (all or none); running instances stay on their versions."""
+def _problem(problem) -> dict:
+    return {"file": problem.file, "line": problem.line, "element_id": problem.element, "reason": problem.message,
+            "severity": problem.severity}
+
+
+def deploy(engine: Engine, session: Session, actor: Actor, now: datetime) -> tuple[list[ProcessVersion], list[dict]]:
+    """Deploy every changed file without errors (a file with an error: nothing of it); the deployed versions
+    and the problems found (the refused files are those with errors). Running instances keep their versions."""
     require(actor, "administer")
-    deployed = deployment.deploy_all(engine, session, actor.username, now)
+    problems = deployment.check_all(engine)
+    deployed = deployment.deploy_all(engine, session, actor.username, now, problems)
     if not deployed:  # a deploy that changed nothing is still an admin's act worth recording
         audit.record(session, now, actor.username, "process.deploy", detail={"changed": 0})
-    return deployed
+    return deployed, [_problem(p) for p in problems]

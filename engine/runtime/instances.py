@@ -10,7 +10,8 @@ from engine.access.policy import Actor, visible_instances_clause
 from engine.core import Engine
 from engine.errors import N_, Forbidden, Invalid, NotFound
 from engine.model.status import TaskStatus
-from engine.runtime import incidents
+from engine.processes.deployment import latest_version
+from engine.runtime import incidents, start_data
 from engine.runtime.stepping import new_instance
 
 
@@ -21,7 +22,7 @@ def start(engine: Engine, session: Session, user: Actor, process_id: str, data: 
         raise NotFound("process_not_found", N_("ไม่พบกระบวนงาน %(process_id)r"), process_id=process_id)
     if not may_start(user, entry):
         raise Forbidden("may_not_start", N_("บทบาทของท่านเริ่มกระบวนงานนี้ไม่ได้"))
-    data = dict(data or {})
+    data = start_data.validated(engine, latest_version(session, process_id), dict(data or {}))
     cycle_year = data.pop("cycle_year", None) or entry.start_rule.current_cycle(now)
     scope = _scope(session, data.pop("scope", None))
     owner = _owner(session, user, data.pop("owner", None))

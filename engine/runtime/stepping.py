@@ -15,6 +15,7 @@ from engine.access.policy import Actor
 from engine.core import Engine
 from engine.errors import N_, EngineError
 from engine.model.bpmn import ChildInstances, ProcessModel
+from engine.model.script_engine import SCRIPT_ENGINE
 from engine.model.status import InstanceStatus, instance_status
 from engine.notify import notices
 from engine.processes.deployment import latest_version
@@ -49,7 +50,7 @@ def new_instance(engine: Engine, session: Session, process_id: str, cycle_year: 
     """Create an instance of the newest version and run it up to its first waiting steps."""
     version = latest_version(session, process_id)
     model = engine.model(version)
-    workflow = BpmnWorkflow(model.spec, model.subprocess_specs)
+    workflow = BpmnWorkflow(model.spec, model.subprocess_specs, script_engine=SCRIPT_ENGINE)  # sandboxed
     workflow.task_tree.data.update({"cycle_year": cycle_year, **data})
     instance = ProcessInstance(process_version=version, process_id=process_id, cycle_year=cycle_year,
                                status=InstanceStatus.RUNNING, document="{}", data=data,

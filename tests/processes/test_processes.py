@@ -33,7 +33,8 @@ def test_check_names_file_element_and_reason(services, tmp_path):
     xml = xml.replace('<bpmn:lane id="', '<bpmn:lane id="', 1)
     path.write_text(xml, encoding="utf-8")
     problems = processes.check_all(Engine(folder, EvidenceStore(tmp_path / "e")))
-    assert [str(p) for p in problems] == ["qa_annual_cycle.bpmn: study_criteria: no timing property"]
+    line = xml[:xml.index('id="study_criteria"')].count("\n") + 1
+    assert [str(p) for p in problems] == [f"qa_annual_cycle.bpmn:{line}: study_criteria: ไม่มีกำหนดเวลา (property timing)"]
 
 
 def test_check_reports_unknown_lane_and_missing_form(services, tmp_path):
@@ -44,7 +45,7 @@ def test_check_reports_unknown_lane_and_missing_form(services, tmp_path):
     end = xml.index("</spiffworkflow:form>", start) + len("</spiffworkflow:form>")
     path.write_text(xml[:start] + xml[end:], encoding="utf-8")
     found = {(p.element_id, p.reason) for p in processes.check_all(Engine(folder, EvidenceStore(tmp_path / "e")))}
-    assert ("committee_decision", "form: the step has no form") in found
+    assert ("committee_decision", "ไม่มีแบบฟอร์ม (spiffworkflow:form)") in found
     assert any(element in ("approve_plan", "acknowledge_summary") and "ภารโรง" in reason for element, reason in found)
 
 
@@ -71,5 +72,21 @@ def test_check_looks_inside_embedded_sub_processes(services, tmp_path):
     folder = copy_processes(services, tmp_path)
     path = folder / "ktpn_secretariat.bpmn"
     path.write_text(path.read_text(encoding="utf-8").replace('value="Y-1/10"', 'value="Y/13"', 1), encoding="utf-8")
-    problems = [str(p) for p in processes.check_all(Engine(folder, EvidenceStore(tmp_path / "e")))]
-    assert problems == ["ktpn_secretariat.bpmn: define_data_scope: timing: 'Y/13': month 13 is not between 1 and 12"]
+    problems = [(p.element, p.message) for p in processes.check_all(Engine(folder, EvidenceStore(tmp_path / "e")))]
+    assert problems == [("define_data_scope",
+                         "กำหนดเวลา (timing) ไม่ถูกต้อง: 'Y/13': month 13 is not between 1 and 12")]
+
+
+def test_a_file_with_an_error_deploys_nothing_of_it_and_the_others_deploy(services, session, tmp_path, clock):
+    """qa_annual_cycle.bpmn holds two processes: an error in one keeps both at their deployed version."""
+    folder = copy_processes(services, tmp_path)
+    qa = folder / "qa_annual_cycle.bpmn"
+    qa.write_text(qa.read_text(encoding="utf-8").replace('value="Y/4"', 'value="Y/13"', 1), encoding="utf-8")
+    letters = folder / "letter_incoming.bpmn"
+    letters.write_text(letters.read_text(encoding="utf-8").replace("</bpmn:definitions>",
+                                                                   "<!-- changed -->\n</bpmn:definitions>"),
+                       encoding="utf-8")
+    services.engine.processes_dir = folder
+    deployed = processes.deploy_all(services.engine, session, "admin1", clock())
+    assert {v.process_id for v in deployed} == {"letter_incoming"}
+    assert processes.refused_files(processes.check_all(services.engine)) == {"qa_annual_cycle.bpmn"}

@@ -57,7 +57,7 @@ def _out(instance) -> dict:
 def create_instance():
     """Start a process for a cycle."""
     values = body(InstanceCreateIn)
-    data = shared(InstanceDataIn).load(values["data"])  # only what a start takes: other keys never reach the workflow
+    data = shared(InstanceDataIn).load(values["data"])  # other keys: the start form's, else 422 (engine)
     instance = instances.start(engine(), db_session(), me(), values["process_id"], data, now())
     commit()
     return _out(instance), 201

@@ -1,5 +1,5 @@
 """marshmallow schemas of the instances' API (web/api/instances.py): start, list, operations, timeline."""
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import INCLUDE, Schema, fields, validate
 
 from engine.text import N_
 from web.api.audit_schemas import AuditEventOut
@@ -13,10 +13,11 @@ class ScopeIn(Strict):
 
 
 class InstanceDataIn(Schema):
-    """Start data: the cycle, the scope, the owner; other keys pass to the workflow."""
+    """Start data: the cycle, the scope, the owner, a title and note; other keys go to the engine, which takes
+    them only when the start event's form has them (engine.runtime.start_data), else answers 422."""
 
     class Meta:
-        unknown = EXCLUDE
+        unknown = INCLUDE
 
     cycle_year = fields.Integer(validate=validate.Range(2500, 2700, error=N_("ปี พ.ศ. 2500–2700")))
     scope = fields.Nested(ScopeIn, allow_none=True)

@@ -5,9 +5,11 @@ from marshmallow import Schema, fields
 from engine.access.policy import require
 from engine.processes import deployment
 from engine.processes import versions as process_admin
+from engine.runtime import start_data
 from web.api.common import LocalDateTime, engine, shared
 from web.api.openapi import documented
 from web.auth import me
+from web.i18n import tr
 from web.services import commit, db_session, now
 
 bp = Blueprint("api_processes", __name__, url_prefix="/api/v1")
@@ -21,6 +23,7 @@ class ProcessOut(Schema):
     cycle_kind = fields.String()
     source = fields.String()
     starters = fields.List(fields.String())
+    start_form = fields.Dict(allow_none=True)  # the start event's form: the keys POST /instances takes in data
 
 
 class ProcessVersionOut(Schema):
@@ -36,8 +39,10 @@ class ProcessVersionOut(Schema):
 
 class ProblemOut(Schema):
     file = fields.String()
+    line = fields.Integer(allow_none=True)
     element_id = fields.String()
     reason = fields.String()
+    severity = fields.String()
 
 
 class CheckOut(Schema):
@@ -53,6 +58,8 @@ class DeployedOut(Schema):
 
 class DeployOut(Schema):
     deployed = fields.List(fields.Nested(DeployedOut))
+    refused = fields.List(fields.String())
+    problems = fields.List(fields.Nested(ProblemOut))
 
 
 @bp.get("/processes")
@@ -60,7 +67,10 @@ class DeployOut(Schema):
 def list_processes():
     """The deployed processes one may start."""
     me()
-    return jsonify(shared(ProcessOut).dump(deployment.list_deployed(engine(), db_session()), many=True))
+    processes = deployment.list_deployed(engine(), db_session())
+    for process in processes:
+        process["start_form"] = start_data.form_to_start(engine(), db_session(), process["id"])
+    return jsonify(shared(ProcessOut).dump(processes, many=True))
 
 
 @bp.get("/process-versions")
@@ -75,14 +85,16 @@ def list_versions():
 @documented("Check the process files (admin)", response=CheckOut)
 def check_processes():
     """Check the process files (admin)."""
-    problems = process_admin.check(engine(), me())
-    return shared(CheckOut).dump({"ok": not problems, "problems": problems})
+    problems = tr(process_admin.check(engine(), me()))  # the messages in the reader's language
+    ok = not any(p["severity"] == "error" for p in problems)
+    return shared(CheckOut).dump({"ok": ok, "problems": problems})
 
 
 @bp.post("/processes/deploy")
 @documented("Deploy the changed process files (admin)", response=DeployOut)
 def deploy_processes():
-    """Deploy every changed process file, all or none (admin)."""
-    deployed = process_admin.deploy(engine(), db_session(), me(), now())
+    """Deploy every changed process file; a file with an error deploys nothing and is listed (admin)."""
+    deployed, problems = process_admin.deploy(engine(), db_session(), me(), now())
     commit()
-    return shared(DeployOut).dump({"deployed": deployed})
+    refused = sorted({p["file"] for p in problems if p["severity"] == "error"})
+    return shared(DeployOut).dump({"deployed": deployed, "refused": refused, "problems": tr(problems)})

@@ -11,11 +11,15 @@ from web.services import db_session, now, services
 bp = Blueprint("admin_processes", __name__)
 
 
-def render_processes(error: str | None = None, status: int = 200, problems: list | None = None):
-    """The deployed versions, and the problems of the last check if one was asked for."""
+def render_processes(error: str | None = None, status: int = 200, checked: bool = False):
+    """The deployed versions and, always, the files with problems (a bad file is listed, never hidden)."""
     require(current_user.user, "administer")
     rows = process_admin.list_versions(services().engine, db_session())
-    return render_template("admin_processes.html", rows=rows, problems=problems, error=error), status
+    problems = process_admin.check(services().engine, current_user.user)
+    errors = [p for p in problems if p["severity"] == "error"]
+    return render_template("admin_processes.html", rows=rows, errors=errors, checked=checked, error=error,
+                           warnings=[p for p in problems if p["severity"] != "error"],
+                           refused=sorted({p["file"] for p in errors})), status
 
 
 @bp.get("/admin/processes")
@@ -29,7 +33,7 @@ def processes():
 @login_required
 def check():
     """Check every process file and list its problems."""
-    return render_processes(problems=process_admin.check(services().engine, current_user.user))
+    return render_processes(checked=True)
 
 
 @bp.post("/admin/processes/deploy")
@@ -38,7 +42,7 @@ def deploy():
     """Deploy every changed process file, all or none."""
     result = []
     outcome = act(render_processes, lambda: result.extend(
-        process_admin.deploy(services().engine, db_session(), current_user.user, now())), "",
+        process_admin.deploy(services().engine, db_session(), current_user.user, now())[0]), "",
         "admin_processes.processes")
     if outcome.status_code == 302:
         flash_done(_("ติดตั้งแล้ว %(count)s ไฟล์", count=len(result)))

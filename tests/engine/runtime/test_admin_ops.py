@@ -111,7 +111,7 @@ def test_process_versions_check_and_deploy(api):
     p1 = next(v for v in versions if v["process_id"] == "qa_annual_cycle")
     assert p1["version"] == 1 and p1["latest"] is True and p1["live_instances"] == 0
     assert api.ok("POST", "admin1", "/processes/check") == {"ok": True, "problems": []}
-    assert api.ok("POST", "admin1", "/processes/deploy") == {"deployed": []}
+    assert api.ok("POST", "admin1", "/processes/deploy") == {"deployed": [], "refused": [], "problems": []}
     assert events(api, "process.deploy", user="admin1")[0]["detail"] == {"changed": 0}
     for user in ("head1", "auditor1", "supervisor1"):
         assert api.get(user, "/process-versions").status_code == 403
