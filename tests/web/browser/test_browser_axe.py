@@ -19,6 +19,16 @@ RUN = """async (tags) => {
   return result.violations.map(v => `${v.id} (${v.impact}): ${v.help} @ ` +
     v.nodes.slice(0, 4).map(n => n.target.join(' ')).join(' | '));
 }"""
+UNMARKED_THAI = """() => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const bad = [];
+  while (walker.nextNode()) {
+    const node = walker.currentNode, parent = node.parentElement;
+    if (!/[\u0E00-\u0E7F]/.test(node.nodeValue) || parent.closest('script, svg, textarea')) continue;
+    if (parent.closest('[lang]').getAttribute('lang') !== 'th') bad.push(node.nodeValue.trim().slice(0, 40));
+  }
+  return bad.slice(0, 5);
+}"""
 PAGES = ("/inbox", "/inbox?tab=group", "/mail", "/admin/delegations", "/dashboard", "/audit",
          "/audit?user=supervisor1", "/admin/instances", "/admin/holidays", "/admin/processes", "/admin/schools",
          "/admin/users")
@@ -104,7 +114,9 @@ def _task_with_errors(page, base: str, task_id: int, found: list[str]) -> None:
         page.locator("button[value=complete]").click()
         expect(page.locator(".error-summary")).to_be_visible()
         _check(page, f"supervisor1 /tasks/{task_id} errors ({language})", found)
-    for path in ("/inbox", "/dashboard", f"/tasks/{task_id}"):  # English pages too
+    for path in ("/inbox", "/dashboard", f"/tasks/{task_id}"):  # English pages too, their Thai data marked so
         if _visit(page, base, path):
             _check(page, f"supervisor1 {path} (English)", found)
+            found.extend(f"supervisor1 {path} (English): Thai text not in lang=th: {text}"
+                         for text in page.evaluate(UNMARKED_THAI))
     page.get_by_role("button", name="ไทย").click()
