@@ -49,7 +49,7 @@ def _pages_of(api, user: str, office: dict) -> list[str]:
     task = mine[0] if mine else office["school_task"]
     instance = office["instance"]["id"]
     extra = [f"/tasks/{task['id']}", f"/instances/{instance}", f"/instances/{task['instance_id']}",
-             f"/dashboard?process_id=qa_annual_cycle&cycle=2570", "/mail/1"]
+             "/dashboard?process_id=qa_annual_cycle&cycle=2570", "/mail/1"]
     return list(PAGES) + extra
 
 
@@ -70,8 +70,8 @@ def _visit(page, base: str, path: str) -> bool:
     return True
 
 
-def _sign_in(browser, base: str, username: str):
-    context = browser.new_context(viewport=DESKTOP, locale="th-TH")
+def _sign_in(chromium, base: str, username: str):
+    context = chromium.new_context(viewport=DESKTOP, locale="th-TH")
     context.add_init_script(path=str(AXE))
     page = context.new_page()
     page.goto(f"{base}/login")

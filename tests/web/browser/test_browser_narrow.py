@@ -70,3 +70,38 @@ def test_tables_and_the_diagram_at_1280_and_360(app, api, server, browser, clock
         assert page.evaluate(LABEL_PX) >= 11.9  # the fit zoom never shrinks labels below 12 px
         shot(page, f"narrow-diagram-{width}")
         page.context.close()
+
+
+# Where the focused control is against the sticky button bar (its top) and which control has the focus.
+UNDER_BAR = """() => {
+  const bar = document.querySelector('.buttons.sticky'), el = document.activeElement;
+  if (!bar || bar.contains(el) || el === document.body) return null;
+  return Math.round(el.getBoundingClientRect().bottom - bar.getBoundingClientRect().top);
+}"""
+
+
+def test_a_focused_field_is_never_under_the_sticky_buttons_and_error_links_focus_the_control(app, api, server,  # noqa: F811
+                                                                                              browser, clock):
+    task = _office(api)["school_task"]
+    page = sign_in(browser, server, "supervisor1", PHONE)
+    page.goto(f"{server}/tasks/{task['id']}")
+    page.evaluate("document.querySelector('form.task-form').noValidate = true")
+    page.locator("button[value=complete]").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_visible()
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.id").startswith("in-")  # the control, not its wrapper
+    page.locator("#in-" + page.evaluate("document.activeElement.id")[3:]).focus()
+    overlaps = []
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        under = page.evaluate(UNDER_BAR)
+        if under is not None and under > 0:
+            overlaps.append((page.evaluate("document.activeElement.id || document.activeElement.name"), under))
+    assert overlaps == []
+    invalid = page.locator("[aria-invalid=true]")
+    assert invalid.count() >= 1
+    for i in range(invalid.count()):  # every invalid control names the message that says why
+        described = invalid.nth(i).get_attribute("aria-describedby") or ""
+        assert any(page.locator(f"#{ref}.field-error").count() for ref in described.split()), described
+    page.context.close()
