@@ -8,7 +8,10 @@
   document.addEventListener("focusin", function (event) {
     var bar = document.querySelector(".buttons.sticky");
     var target = event.target;
-    if (!bar || !target.getBoundingClientRect || bar.contains(target)) { return; }
+    // Only what comes before the bar can be under it; what follows the form is below the bar anyway.
+    if (!bar || !target.getBoundingClientRect || !(bar.compareDocumentPosition(target) & Node.DOCUMENT_POSITION_PRECEDING)) {
+      return;
+    }
     var barTop = bar.getBoundingClientRect().top, rect = target.getBoundingClientRect();
     if (rect.bottom + GAP > barTop) { window.scrollBy(0, Math.min(rect.bottom + GAP - barTop, rect.top - GAP)); }
   });

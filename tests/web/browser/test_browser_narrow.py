@@ -75,7 +75,7 @@ def test_tables_and_the_diagram_at_1280_and_360(app, api, server, browser, clock
 # Where the focused control is against the sticky button bar (its top) and which control has the focus.
 UNDER_BAR = """() => {
   const bar = document.querySelector('.buttons.sticky'), el = document.activeElement;
-  if (!bar || bar.contains(el) || el === document.body) return null;
+  if (!bar || el === document.body || !(bar.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING)) return null;
   return Math.round(el.getBoundingClientRect().bottom - bar.getBoundingClientRect().top);
 }"""
 
