@@ -80,8 +80,8 @@ UNDER_BAR = """() => {
 }"""
 
 
-def test_a_focused_field_is_never_under_the_sticky_buttons_and_error_links_focus_the_control(app, api, server,  # noqa: F811
-                                                                                              browser, clock):
+def test_a_focused_field_is_never_under_the_sticky_buttons_and_error_links_focus_the_control(
+        app, api, server, browser, clock):  # noqa: F811
     task = _office(api)["school_task"]
     page = sign_in(browser, server, "supervisor1", PHONE)
     page.goto(f"{server}/tasks/{task['id']}")
