@@ -15,6 +15,7 @@
   // Labels are never drawn smaller than 12 CSS pixels: the fit button fits the width down to that scale and a
   // wider diagram scrolls sideways (by touch on a phone) instead of shrinking into unreadable text.
   var READABLE = 12 / FONT.fontSize;
+  var SPREAD = 1.4;
   var zoom = { factor: 1, fit: false };
   window.khumueWordBreaks(viewer.get("textRenderer"));
 
@@ -63,6 +64,21 @@
     });
   }
 
+  function roomier(xml) {
+    // The process files draw a step as a 120×80 box, too small for a long Thai step name at a readable size:
+    // the whole drawing is spread out by SPREAD (boxes, their places and the flows alike) while the text stays
+    // 12 px, so each name gets more room in its box.
+    var doc = new DOMParser().parseFromString(xml, "application/xml");
+    ["Bounds", "waypoint"].forEach(function (name) {
+      Array.prototype.forEach.call(doc.getElementsByTagNameNS("*", name), function (node) {
+        ["x", "y", "width", "height"].forEach(function (attr) {
+          if (node.hasAttribute(attr)) { node.setAttribute(attr, String(Number(node.getAttribute(attr)) * SPREAD)); }
+        });
+      });
+    });
+    return new XMLSerializer().serializeToString(doc);
+  }
+
   function describe() {
     // The drawing is one image to a screen reader (its steps are the timeline below) and no Tab stop of its
     // own: bpmn-js makes its svg focusable for editing shortcuts a viewer has none of. The scrolling box
@@ -76,7 +92,7 @@
 
   fetch(el.getAttribute("data-src"), { credentials: "same-origin" })
     .then(function (response) { return response.text(); })
-    .then(function (xml) { return viewer.importXML(xml); })
+    .then(function (xml) { return viewer.importXML(roomier(xml)); })
     .then(function () {
       var canvas = viewer.get("canvas");
       var registry = viewer.get("elementRegistry");
