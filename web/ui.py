@@ -1,7 +1,7 @@
 """What the pages need around them: CSRF on every form, secure cookies, languages, security headers."""
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, jsonify, request
+from flask import Flask, abort, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
@@ -18,6 +18,8 @@ API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-act
 HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin",
            "Cross-Origin-Opener-Policy": "same-origin",
            "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()"}
+# Installed beside the viewer for the browser tests only (they inject it themselves): never served.
+TEST_ONLY_VENDOR = ("/static/vendor/node_modules/axe-core/",)
 FILES_PER_REQUEST = 4  # a task page may send several files at once, each within MAX_UPLOAD_BYTES
 csrf = CSRFProtect()
 
@@ -34,6 +36,8 @@ def _api_write_guard():
 
 
 def _check_csrf():
+    if request.path.startswith(TEST_ONLY_VENDOR):
+        abort(404)
     if request.method in SAFE_METHODS:
         return None
     if request.path.startswith("/api/"):

@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from engine.calendar.entry import DateEntryError, check_ce
 from engine.errors import N_, Invalid
+from engine.model.cycle_window import CycleWindow
 
 FIELD_TYPES = ("text", "textarea", "date", "number", "choice", "multichoice", "boolean")
 
@@ -147,12 +148,25 @@ def _schema_for(form: FormDef) -> Schema:
     return _FormSchema.from_dict({f.name: _field(f) for f in form.fields})()
 
 
-def validate_form(form: FormDef, data) -> dict:
-    """Validate submitted data against the form; return it JSON-ready or raise Invalid."""
+def _outside_window(form: FormDef, loaded: dict, window: CycleWindow | None) -> dict:
+    if window is None:
+        return {}
+    dates = {f.name for f in form.fields if f.type == "date"}
+    refusals = {name: window.refusal(value) for name, value in loaded.items() if name in dates and value}
+    return {name: [text] for name, text in refusals.items() if text}
+
+
+def validate_form(form: FormDef, data, window: CycleWindow | None = None) -> dict:
+    """Validate submitted data against the form; return it JSON-ready or raise Invalid.
+
+    With a `window`, every date must lie within it (the instance's cycle, one year either side)."""
     schema = _schema_for(form)
     try:
         loaded = schema.load(data if data is not None else {})
     except ValidationError as err:
         errors = err.messages if isinstance(err.messages, dict) else {"_schema": err.messages}
         raise Invalid("form_invalid", N_("แบบฟอร์มไม่ถูกต้อง"), fields=errors) from None
+    outside = _outside_window(form, loaded, window)
+    if outside:
+        raise Invalid("form_invalid", N_("แบบฟอร์มไม่ถูกต้อง"), fields=outside)
     return {key: value.isoformat() if isinstance(value, date) else value for key, value in loaded.items()}

@@ -22,6 +22,7 @@ from engine.access.policy import (
 from engine.core import Engine
 from engine.errors import N_, Both, Conflict, Forbidden, Invalid, NotFound
 from engine.model.bpmn import StepDef
+from engine.model.cycle_window import CycleWindow, cycle_window
 from engine.model.forms import FormDef, validate_form
 from engine.model.status import InstanceStatus, TaskStatus
 from engine.notify import notices
@@ -131,6 +132,12 @@ def _require_evidence(session, task, step) -> list[int]:
     return ids
 
 
+def _window(engine: Engine, task: HumanTask) -> CycleWindow | None:
+    # The days a date field of this task may hold: its instance's cycle, one year either side.
+    entry = engine.catalog.get(task.process_id)
+    return cycle_window(entry, task.cycle_year) if entry else None
+
+
 def complete(engine: Engine, session: Session, user: Actor, task_id: int, data, now: datetime) -> HumanTask:
     """Finish a task with its form data; the workflow moves on and the task's drafts go. Stale: 409, and
     nothing changes. The one path of the API, the pages and the tests."""
@@ -139,7 +146,7 @@ def complete(engine: Engine, session: Session, user: Actor, task_id: int, data, 
         raise Forbidden("task_not_yours", N_("งานนี้ไม่ใช่ของท่าน"))
     _not_suspended(task)
     step = step_of(engine, task)
-    cleaned = validate_form(form_of(session, step, task), data)
+    cleaned = validate_form(form_of(session, step, task), data, _window(engine, task))
     evidence_ids = _require_evidence(session, task, step)
     instance = task.instance
     workflow, model = load_workflow(engine, instance)

@@ -1,16 +1,23 @@
 // Draws the instance's BPMN diagram with bpmn-js (served from this server) and marks its steps:
 // done, current and late. The element ids and states come from the page (data-markers).
 // The diagram is drawn at a readable size inside a box that scrolls natively (so it pans by touch on
-// a phone); the buttons make it bigger, smaller, or fit the width.
+// a phone); the buttons make it bigger, smaller, or fit the width as far as the labels stay readable.
+// Thai has no spaces between words and bpmn-js breaks a line that does not fit anywhere, even inside a
+// syllable ("ประช / ุม"): labels are broken here first, at the word boundaries of Intl.Segmenter.
 (function () {
   "use strict";
   var el = document.getElementById("diagram");
   if (!el || !window.BpmnJS) { return; }
   var box = el.parentNode;
   var markers = JSON.parse(el.getAttribute("data-markers") || "{}");
-  var viewer = new window.BpmnJS({ container: el });
-  var MIN_AUTO = 0.6;
+  var FONT = { fontFamily: "Sarabun, Loma, Garuda, sans-serif", fontSize: 12 };
+  var viewer = new window.BpmnJS({ container: el, textRenderer: { defaultStyle: FONT } });
+  // Labels are never drawn smaller than 12 CSS pixels: the fit button fits the width down to that scale and a
+  // wider diagram scrolls sideways (by touch on a phone) instead of shrinking into unreadable text.
+  var READABLE = 12 / FONT.fontSize;
+  var SPREAD = 1.4;
   var zoom = { factor: 1, fit: false };
+  window.khumueWordBreaks(viewer.get("textRenderer"));
 
   function bounds(registry) {
     // This instance's pool when the file holds several (the office's and one school's), else everything.
@@ -30,7 +37,7 @@
 
   function layout(canvas, area) {
     var fit = box.clientWidth / area.width;
-    var scale = zoom.fit ? fit : Math.min(1.5, Math.max(fit, MIN_AUTO) * zoom.factor);
+    var scale = zoom.fit ? Math.max(fit, READABLE) : Math.min(2, Math.max(Math.min(fit, 1), READABLE) * zoom.factor);
     el.style.width = Math.floor(Math.max(area.width * scale, 1)) + "px";
     el.style.height = Math.floor(Math.max(area.height * scale, 1)) + "px";
     canvas.resized();
@@ -57,9 +64,35 @@
     });
   }
 
+  function roomier(xml) {
+    // The process files draw a step as a 120×80 box, too small for a long Thai step name at a readable size:
+    // the whole drawing is spread out by SPREAD (boxes, their places and the flows alike) while the text stays
+    // 12 px, so each name gets more room in its box.
+    var doc = new DOMParser().parseFromString(xml, "application/xml");
+    ["Bounds", "waypoint"].forEach(function (name) {
+      Array.prototype.forEach.call(doc.getElementsByTagNameNS("*", name), function (node) {
+        ["x", "y", "width", "height"].forEach(function (attr) {
+          if (node.hasAttribute(attr)) { node.setAttribute(attr, String(Number(node.getAttribute(attr)) * SPREAD)); }
+        });
+      });
+    });
+    return new XMLSerializer().serializeToString(doc);
+  }
+
+  function describe() {
+    // The drawing is one image to a screen reader (its steps are the timeline below) and no Tab stop of its
+    // own: bpmn-js makes its svg focusable for editing shortcuts a viewer has none of. The scrolling box
+    // around it is the one stop, so the keyboard can pan it.
+    var svg = el.querySelector("svg");
+    if (!svg) { return; }
+    svg.removeAttribute("tabindex");
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", el.getAttribute("data-label") || "");
+  }
+
   fetch(el.getAttribute("data-src"), { credentials: "same-origin" })
     .then(function (response) { return response.text(); })
-    .then(function (xml) { return viewer.importXML(xml); })
+    .then(function (xml) { return viewer.importXML(roomier(xml)); })
     .then(function () {
       var canvas = viewer.get("canvas");
       var registry = viewer.get("elementRegistry");
@@ -69,6 +102,7 @@
       var area = bounds(registry);
       reveal(registry, area, layout(canvas, area));
       tools(canvas, area);
+      describe();
       el.setAttribute("data-ready", "true");
     })
     .catch(function (err) {
