@@ -33,6 +33,11 @@ class School(Base):
     name: Mapped[str] = mapped_column(String(200))
     network_id: Mapped[int] = mapped_column(ForeignKey("networks.id"), index=True)
     network: Mapped[Network] = relationship()
+    # Where it is and how big (revision 0013: the office's own school list, imported from its file).
+    subdistrict: Mapped[str | None] = mapped_column(String(100))
+    district: Mapped[str | None] = mapped_column(String(100))
+    province: Mapped[str | None] = mapped_column(String(100))
+    students: Mapped[int | None] = mapped_column(Integer)
 
 
 class User(Base):
