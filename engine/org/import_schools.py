@@ -22,7 +22,7 @@ PLACES = ("subdistrict", "district", "province")
 
 
 def _row(line: int, row: dict, columns: set[str], networks: Networks, problems: list[Problem]) -> dict:
-    values = {"code": digits(row["code"])}
+    values: dict = {"code": digits(row["code"])}
     if not values["code"]:
         problems.append(Problem(line, "code", N_("ต้องระบุ")))
     elif not CODE.fullmatch(values["code"]):

@@ -60,9 +60,9 @@ class Preview:
 
     def summary(self) -> dict:
         """The counts the audit event, the page and the CLI show."""
-        return {"rows": len(self.rows) + len({p.row for p in self.problems}), "add": self.count("add"),
-                "update": self.count("update"), "same": self.count("same"), "bad_rows": len({p.row for p in self.problems}),
-                "networks_added": list(self.networks_added)}
+        bad = len({p.row for p in self.problems})
+        return {"rows": len(self.rows) + bad, "add": self.count("add"), "update": self.count("update"),
+                "same": self.count("same"), "bad_rows": bad, "networks_added": list(self.networks_added)}
 
 
 def digits(text: str) -> str:

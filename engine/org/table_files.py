@@ -64,8 +64,8 @@ def _xlsx_lines(data: bytes) -> list[list[str]]:
             return [[_cell(value) for value in row] for row in book.worksheets[0].iter_rows(values_only=True)]
         finally:
             book.close()
-    except Exception as err:  # noqa: BLE001 — a broken workbook fails in many ways inside openpyxl (zip, XML,
-        # styles); to the person each is the same answer, and nothing is written
+    except Exception as err:  # a broken workbook fails in many ways inside openpyxl (zip, XML, styles): to the
+        # person each is the same answer, and nothing is written
         raise _bad_file(f"XLSX: {type(err).__name__}") from None
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, Network, OutboxMail, ProcessInstance, User
+from engine.access import people
 from engine.access.policy import Actor, groups_of, is_candidate, operates, require, require_receiver
 from engine.core import Engine
 from engine.errors import N_, Conflict, Forbidden, Invalid, NotFound
@@ -133,8 +134,8 @@ def resume(engine: Engine, session: Session, actor: Actor, instance_id: int, rea
 
 
 def _receiver(session: Session, leaver: User, username: str) -> User:
-    target = session.scalar(select(User).where(User.username == username, User.active))
-    if target is None or target.id == leaver.id:
+    target = people.resolve(session, username, "to")  # a username, or a Thai name only one person has
+    if target.id == leaver.id:
         raise Invalid("invalid_receiver", N_("ผู้รับงานไม่ถูกต้อง"),
                       fields={"to": [f"{username!r} must be another active user"]})
     require_receiver(target, "to", leaver.school_id)
