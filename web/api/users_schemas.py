@@ -26,7 +26,7 @@ class UserListQuery(Strict):
 
 class PeopleQuery(Strict):
     """The person pickers' search: part of a Thai name or a username, optionally of one role."""
-    q = fields.String(required=True, validate=validate.Length(1, 100))
+    q = fields.String(load_default="", validate=validate.Length(0, 100))
     role = fields.String(validate=ROLE)
 
 

@@ -190,9 +190,9 @@ def test_an_admin_unlocks_on_the_users_page(app):
     for n in range(5):
         page_login(app, "supervisor6", f"bad{n}")
     admin = Person(app, "admin1")
-    assert "ล็อกการเข้าสู่ระบบถึง" in admin.html("/admin/users")
+    assert "ล็อกการเข้าสู่ระบบถึง" in admin.html("/admin/users/supervisor6")
     assert admin.post("/admin/users/supervisor6/unlock").status_code == 302
-    assert "ล็อกการเข้าสู่ระบบถึง" not in admin.html("/admin/users")
+    assert "ล็อกการเข้าสู่ระบบถึง" not in admin.html("/admin/users/supervisor6")
     assert page_login(app, "supervisor6", "demo")[1]
 
 
