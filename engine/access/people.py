@@ -33,13 +33,15 @@ def search(session: Session, text: str, role: str | None = None, limit: int = PI
     return list(session.scalars(query.order_by(starts.desc(), User.full_name, User.username).limit(limit)))
 
 
-def resolve(session: Session, text: str, field: str) -> User:
-    """The active person a form names: by exact username, else the one whose name holds the text; or 422."""
+def resolve(session: Session, text: str, field: str, active_only: bool = True) -> User:
+    """The person a form names (active, unless `active_only` is off: a leaver's work is handed over after they
+    left): by exact username, else the one whose name holds the text; or 422 saying who matched."""
     typed = " ".join((text or "").split())
-    exact = session.scalar(select(User).where(User.username == typed, User.active)) if typed else None
+    state = [User.active] if active_only else []
+    exact = session.scalar(select(User).where(User.username == typed, *state)) if typed else None
     if exact is not None:
         return exact
-    found = session.scalars(select(User).where(User.active, func.lower(User.full_name).contains(
+    found = session.scalars(select(User).where(*state, func.lower(User.full_name).contains(
         typed.lower(), autoescape=True)).order_by(User.full_name).limit(_LISTED + 1)).all() if typed else []
     if len(found) == 1:
         return found[0]

@@ -16,7 +16,6 @@ from engine.core import Engine
 from engine.errors import N_, Conflict, Forbidden, Invalid, NotFound
 from engine.model.status import InstanceStatus, TaskStatus, instance_status
 from engine.notify import notices
-from engine.org.admin import find_user
 from engine.runtime import incidents
 from engine.runtime.writes import write_task
 from engine.trail import audit
@@ -154,7 +153,7 @@ def _refuse_unfit(tasks: list[HumanTask], target: User) -> None:
 def handover(engine: Engine, session: Session, actor: Actor, username: str, to: str, now: datetime) -> dict:
     """Give every open task of `username` to `to` (who must hold their roles) and the instances they own."""
     require(actor, "operate_instances")
-    leaver = find_user(session, username)
+    leaver = people.resolve(session, username, "user", active_only=False)  # who left may be closed already
     target = _receiver(session, leaver, to)
     tasks = list(session.scalars(select(HumanTask).where(HumanTask.assignee_id == leaver.id,
                                                          HumanTask.status == TaskStatus.OPEN)

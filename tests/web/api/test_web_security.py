@@ -37,7 +37,8 @@ def page_args(api) -> dict:
     delegation = api.ok("POST", "admin1", "/delegations", 201, json={"user": "supervisor2", "substitute": "supervisor3",
                                                                      "from": "2027-04-05", "until": "2027-04-09"})
     return {"instance_id": instance["id"], "task_id": task["id"], "delegation_id": delegation["id"],
-            "name": "supervisor2", "day": "2027-05-04", "op": "cancel", "network_code": "N1", "school_code": school}
+            "name": "supervisor2", "day": "2027-05-04", "op": "cancel", "network_code": "N1", "school_code": school,
+            "kind": "schools"}
 
 
 def url_of(rule, args: dict) -> str:
