@@ -46,7 +46,8 @@ def page_of_users(session: Session, actor: Actor, q: str | None = None, role: st
     total = session.scalar(_filtered(select(func.count(User.id)), q, role, network, active)) or 0
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(1, page), pages)
-    query = _filtered(select(User), q, role, network, active).options(selectinload(User.school))
+    query = _filtered(select(User), q, role, network, active).options(
+        selectinload(User.school).selectinload(School.network))  # the school accounts show their network
     rows = list(session.scalars(query.order_by(User.full_name, User.username)
                                 .offset((page - 1) * PER_PAGE).limit(PER_PAGE)))
     supervises: dict[int, list[str]] = {}

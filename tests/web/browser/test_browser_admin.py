@@ -19,14 +19,14 @@ def test_importing_the_300_school_file_through_the_admin_page(app, services, ser
     page.goto(f"{server}/admin/schools")
     page.get_by_role("link", name="นำเข้า/ส่งออกรายชื่อบุคลากรและโรงเรียน").click()
 
-    page.get_by_label("ไฟล์ CSV หรือ XLSX").first.set_input_files(str(tmp_path / "bad.csv"))
+    page.get_by_label("ไฟล์รายชื่อโรงเรียน (CSV หรือ XLSX)").set_input_files(str(tmp_path / "bad.csv"))
     page.get_by_role("button", name="ตรวจสอบไฟล์ (ยังไม่บันทึก)").first.click()
     expect(page.get_by_role("heading", name="ผลตรวจสอบ: มีแถวที่ต้องแก้ไข ยังไม่ได้บันทึกอะไร — bad.csv")).to_be_visible()
     expect(page.locator("table.problems")).to_contain_text("รหัสโรงเรียนซ้ำกับแถวที่ 2")
     expect(page.locator("table.problems")).to_contain_text("ต้องเป็นจำนวนเต็มไม่ติดลบ")
     expect(page.get_by_role("button", name="ยืนยันนำเข้า", exact=False)).to_have_count(0)
 
-    page.get_by_label("ไฟล์ CSV หรือ XLSX").first.set_input_files(str(tmp_path / "schools.csv"))
+    page.get_by_label("ไฟล์รายชื่อโรงเรียน (CSV หรือ XLSX)").set_input_files(str(tmp_path / "schools.csv"))
     page.get_by_role("button", name="ตรวจสอบไฟล์ (ยังไม่บันทึก)").first.click()
     expect(page.get_by_role("status")).to_contain_text("เพิ่ม 300 · แก้ไข 0 · เหมือนเดิม 0 · แถวผิด 0")
     shot(page, "admin-import-preview-desktop")

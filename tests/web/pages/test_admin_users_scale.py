@@ -110,6 +110,13 @@ def test_exports_are_the_import_files(app):
                                      content_type="multipart/form-data").status_code == 403
 
 
-def test_holidays_are_in_the_admin_menu(app):
+def test_holidays_are_in_the_admin_menu_with_the_built_in_ones_beside_the_offices(app):
     admin = Person(app, "admin1")
     assert 'href="/admin/holidays"' in admin.html("/inbox")
+    assert admin.post("/admin/holidays", {"day": "3/5/2570", "name": "วันหยุดพิเศษทดสอบ"}).status_code == 302
+    page = admin.html("/admin/holidays")
+    assert "วันหยุดพิเศษทดสอบ" in page and "วันหยุดราชการที่ระบบรู้อยู่แล้ว ปี 2570" in page
+    built_in = page[page.index('id="built-in-holidays"'):]
+    assert "สงกรานต์" in built_in and "13 เม.ย. 2570" in built_in
+    assert "ปี 2571" in admin.html("/admin/holidays?year=2028")
+    assert "ปี 2570" in admin.html("/admin/holidays?year=9999")  # far years: this one
