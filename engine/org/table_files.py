@@ -5,6 +5,7 @@ Only the shape of the file is judged here; what a row means is engine.org.import
 """
 import csv
 import io
+import itertools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -13,6 +14,11 @@ from openpyxl import Workbook, load_workbook
 from engine.errors import N_, Invalid
 
 MAX_ROWS = 10_000  # a large area has some 600 schools and 300 staff: far more is not an office's list
+MAX_BYTES = 5 * 1024 * 1024  # 10,000 lines of a few hundred bytes; a bigger upload is refused unread
+MAX_COLUMNS = 50
+# A cell a spreadsheet would run as a formula when it opens the CSV is written with a leading apostrophe
+# (shown, not run) and read back without it, so an export still round-trips through the import.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAGIC = b"PK\x03\x04"
 _INVISIBLE = str.maketrans("", "", "\ufeff\u200b\u200c\u200d")
 
@@ -46,13 +52,23 @@ def _cell(value) -> str:
     return str(value)
 
 
+def _unguarded(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") and cell[1:2] and cell[1:].startswith(FORMULA_START) else cell
+
+
+def _guarded(value) -> object:
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
 def _csv_lines(data: bytes) -> list[list[str]]:
     try:
         text = data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM; others do not
     except UnicodeDecodeError:
         raise _bad_file("CSV must be UTF-8 (save as “CSV UTF-8”)") from None
     try:
-        return list(csv.reader(io.StringIO(text, newline="")))  # the reader takes CRLF, LF and quoted newlines
+        # the reader takes CRLF, LF and quoted newlines
+        return [[_unguarded(cell) for cell in line[:MAX_COLUMNS]]
+                for line in itertools.islice(csv.reader(io.StringIO(text, newline="")), MAX_ROWS + 2)]
     except csv.Error as err:
         raise _bad_file(f"CSV: {err}") from None
 
@@ -61,7 +77,8 @@ def _xlsx_lines(data: bytes) -> list[list[str]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            return [[_cell(value) for value in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+            rows = book.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS)
+            return [[_cell(value) for value in row] for row in itertools.islice(rows, MAX_ROWS + 2)]
         finally:
             book.close()
     except Exception as err:  # a broken workbook fails in many ways inside openpyxl (zip, XML, styles): to the
@@ -75,6 +92,8 @@ def _header(text: str) -> str:
 
 def read_table(data: bytes, filename: str, aliases: dict[str, tuple[str, ...]], required: tuple[str, ...]) -> Table:
     """The file's rows under our column names; `aliases` maps each column to the headers that mean it."""
+    if len(data) > MAX_BYTES:
+        raise _bad_file(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
     lines = _xlsx_lines(data) if is_xlsx(data, filename) else _csv_lines(data)
     while lines and not any(cell.strip() for cell in lines[0]):
         lines.pop(0)  # blank lines above the header
@@ -104,7 +123,7 @@ def write_csv(columns: tuple[str, ...], rows: list[dict]) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if row.get(c) is None else row[c] for c in columns])
+        writer.writerow(["" if row.get(c) is None else _guarded(row[c]) for c in columns])
     return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
 
 
@@ -117,6 +136,9 @@ def write_xlsx(columns: tuple[str, ...], rows: list[dict], title: str) -> bytes:
     sheet.append(list(columns))
     for row in rows:
         sheet.append(["" if row.get(c) is None else row[c] for c in columns])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, never a formula, whatever it starts with
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

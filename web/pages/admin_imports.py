@@ -6,7 +6,6 @@ the two steps; the engine checks the whole file again before it writes (engine.o
 """
 import base64
 import binascii
-from datetime import date
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
@@ -16,7 +15,7 @@ from engine.access.policy import require
 from engine.errors import EngineError
 from engine.org import import_schools, import_users, table_files
 from web.i18n import tr
-from web.services import commit, db_session, now
+from web.services import commit, db_session, now, services
 
 bp = Blueprint("admin_imports", __name__)
 LISTS = {"schools": import_schools, "users": import_users}
@@ -98,6 +97,6 @@ def export(kind: str, fmt: str):
     rows = module.export_rows(db_session(), current_user.user)
     body = (table_files.write_xlsx(module.COLUMNS, rows, kind) if fmt == "xlsx"
             else table_files.write_csv(module.COLUMNS, rows))
-    name = f"{kind}_{date.today().isoformat()}.{fmt}"
+    name = f"{kind}_{now().astimezone(services().engine.tz).date().isoformat()}.{fmt}"
     return Response(body, mimetype=FORMATS[fmt], headers={
         "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "private, no-store"})

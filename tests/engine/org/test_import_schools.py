@@ -128,3 +128,34 @@ def test_only_an_administrator_imports(session, clock):
     head = session.scalar(select(User).where(User.username == "head1"))
     with pytest.raises(Forbidden):
         import_schools.import_schools(session, head, as_csv(school_rows(3)), "a.csv", clock(), dry_run=True)
+
+
+def test_a_name_a_spreadsheet_would_run_is_exported_as_text_and_read_back(session, clock):
+    data = as_csv([["F1", "=HYPERLINK(\"http://x.example\",\"โรงเรียน\")", "N1", "", "", "", ""],
+                   ["F2", "@SUM(1)", "N1", "", "", "", ""]])
+    import_schools.import_schools(session, ADMIN, data, "f.csv", clock())
+    session.commit()
+    rows = import_schools.export_rows(session, ADMIN)
+    exported = table_files.write_csv(import_schools.COLUMNS, rows).decode("utf-8-sig")
+    assert "'=HYPERLINK" in exported and "\n=" not in exported and ",=" not in exported and ",'@SUM(1)" in exported
+    book = table_files.write_xlsx(import_schools.COLUMNS, rows, "schools")
+    import io
+
+    from openpyxl import load_workbook
+    cells = [c for row in load_workbook(io.BytesIO(book)).active.iter_rows() for c in row if c.value == "@SUM(1)"]
+    assert cells and all(c.data_type == "s" for c in cells)
+    for exported_file, name in ((exported.encode(), "s.csv"), (book, "s.xlsx")):
+        again = import_schools.import_schools(session, ADMIN, exported_file, name, clock(), dry_run=True)
+        assert again.ok and again.count("same") == 129, name
+
+
+def test_a_file_too_large_or_too_long_is_refused_unread(session, clock):
+    import pytest
+
+    from engine.errors import Invalid
+    with pytest.raises(Invalid) as refused:
+        import_schools.import_schools(session, ADMIN, b"x" * (6 * 1024 * 1024), "big.csv", clock())
+    assert "MB" in str(refused.value.fields["file"])
+    with pytest.raises(Invalid) as refused:
+        import_schools.import_schools(session, ADMIN, as_csv(school_rows(10_001)), "long.csv", clock(), dry_run=True)
+    assert "10000 rows" in str(refused.value.fields["file"])
