@@ -4,7 +4,7 @@ count and one page query."""
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from db.models import Network, School, User, UserRole
 from engine.access.people import matching
@@ -46,8 +46,9 @@ def page_of_users(session: Session, actor: Actor, q: str | None = None, role: st
     total = session.scalar(_filtered(select(func.count(User.id)), q, role, network, active)) or 0
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(1, page), pages)
+    # Many-to-one, so joined in the page's own query (no extra round trip): a school account shows its network.
     query = _filtered(select(User), q, role, network, active).options(
-        selectinload(User.school).selectinload(School.network))  # the school accounts show their network
+        joinedload(User.school).joinedload(School.network))
     rows = list(session.scalars(query.order_by(User.full_name, User.username)
                                 .offset((page - 1) * PER_PAGE).limit(PER_PAGE)))
     supervises: dict[int, list[str]] = {}

@@ -3,7 +3,9 @@ network, each linked to its own page (web/pages/admin_user.py); and the form to 
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
+from sqlalchemy import select
 
+from db.models import Network
 from engine.access.policy import require
 from engine.errors import EngineError
 from engine.model.roles import ROLES
@@ -35,7 +37,7 @@ def render_users(error: str | None = None, status: int = 200):
                           search.get("network") or None, state, search.get("page", 1))
     args = {k: v for k, v in search.items() if v and k != "page"}
     return render_template("admin_users.html", found=found, search=search, args=args, roles=ROLES,
-                           networks=[n for n, _count in org_admin.list_networks(db_session())],
+                           networks=db_session().scalars(select(Network).order_by(Network.code)).all(),
                            schools=org_admin.list_schools(db_session()), error=error or refused), status
 
 
