@@ -55,5 +55,5 @@ def page_of_users(session: Session, actor: Actor, q: str | None = None, role: st
     ids = [u.id for u in rows]
     for user_id, code in session.execute(select(Network.supervisor_id, Network.code)
                                          .where(Network.supervisor_id.in_(ids)).order_by(Network.code)):
-        supervises.setdefault(user_id, []).append(code)
+        supervises.setdefault(user_id or 0, []).append(code)  # never None: the query asks for these ids
     return UserPage(rows, total, page, pages, supervises)
