@@ -120,3 +120,16 @@ def test_holidays_are_in_the_admin_menu_with_the_built_in_ones_beside_the_office
     assert "สงกรานต์" in built_in and "13 เม.ย. 2570" in built_in
     assert "ปี 2571" in admin.html("/admin/holidays?year=2028")
     assert "ปี 2570" in admin.html("/admin/holidays?year=9999")  # far years: this one
+
+
+def test_the_import_preview_speaks_english_in_english(app):
+    admin = Person(app, "admin1")
+    admin.post("/lang", {"lang": "en"})
+    bad = [list(r) for r in school_rows(5)]
+    bad[1][0], bad[2][6] = bad[0][0], "-1"
+    html = admin.post("/admin/import/schools", {"file": (io.BytesIO(as_csv(bad)), "s.csv")},
+                      content_type="multipart/form-data").get_data(as_text=True)
+    assert "school code repeats line 2" in html and "must be a whole number, not negative" in html
+    assert "Checked: some lines need correcting; nothing was saved" in html
+    users = admin.html("/admin/users?q=เกศ")
+    assert "Search name, username or e-mail" in users and "1 / 1" not in users
