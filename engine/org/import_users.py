@@ -152,6 +152,7 @@ def import_users(session: Session, actor: Actor, data: bytes, filename: str, now
     by_code = networks.create(session)
     users = {u.username: u for u in session.scalars(select(User))}
     schools = {s.code: s for s in session.scalars(select(School))}
+    supervisors: dict[str, str] = {}  # network code -> its new supervisor, for the audit event
     for planned in result.rows:
         if planned.action == "same":
             continue
@@ -161,12 +162,14 @@ def import_users(session: Session, actor: Actor, data: bytes, filename: str, now
         session.add(user)
         session.flush()
         for code in planned.values["networks"]:
-            by_code[code].supervisor = user
+            if by_code[code].supervisor_id != user.id:
+                by_code[code].supervisor = user
+                supervisors[code] = user.username
     session.flush()
     audit.record(session, now, actor.username, "import.users", detail={
         "file": filename, **result.summary(),
         "added": [r.key for r in result.rows if r.action == "add"],
-        "updated": [r.key for r in result.rows if r.action == "update"]})
+        "updated": [r.key for r in result.rows if r.action == "update"], "supervisors": supervisors})
     result.written = True
     return result
 

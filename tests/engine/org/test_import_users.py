@@ -35,6 +35,9 @@ def test_staff_import_creates_accounts_networks_and_one_event(session, clock):
     assert authenticate(session, "kesinee.s", "demo") is None  # no password until an administrator sets one
     assert _count(session, AuditEvent, AuditEvent.action == "import.users") == 1
     assert _count(session, AuditEvent, AuditEvent.action == "user.add") == 0
+    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "import.users"))
+    assert event.detail["added"] == ["kesinee.s", "somchai.t", "audit.x"]
+    assert event.detail["supervisors"] == {"N9": "kesinee.s", "N10": "kesinee.s"}
 
     again = import_users.import_users(session, ADMIN, as_csv(STAFF, header=THAI, bom=True, crlf=True), "s.csv",
                                       clock())
