@@ -133,3 +133,17 @@ def test_the_import_preview_speaks_english_in_english(app):
     assert "Checked: some lines need correcting; nothing was saved" in html
     users = admin.html("/admin/users?q=เกศ")
     assert "Search name, username or e-mail" in users and "1 / 1" not in users
+
+
+def test_a_large_list_is_confirmed_too(app, services):
+    admin = Person(app, "admin1")
+    data = as_csv(school_rows(4000))
+    assert len(data) > 500_000  # its base64 is past the default form field limit
+    html = admin.post("/admin/import/schools", {"file": (io.BytesIO(data), "big.csv")},
+                      content_type="multipart/form-data").get_data(as_text=True)
+    content = re.search(r'name="content" value="([^"]+)"', html).group(1)
+    done = admin.post("/admin/import/schools", {"confirm": "1", "filename": "big.csv", "content": content},
+                      content_type="multipart/form-data")
+    assert done.status_code == 200 and "นำเข้าแล้ว" in done.get_data(as_text=True)
+    with services.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(School)) == 4127
