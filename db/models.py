@@ -35,6 +35,11 @@ class School(Base):
     network_id: Mapped[int] = mapped_column(ForeignKey("networks.id"), index=True)
     network: Mapped[Network] = relationship()
     row_version: Mapped[int] = mapped_column(Integer, default=0)  # bumped by each admin edit (db/conditional.py)
+    # Where it is and how big (revision 0013: the office's own school list, imported from its file).
+    subdistrict: Mapped[str | None] = mapped_column(String(100))
+    district: Mapped[str | None] = mapped_column(String(100))
+    province: Mapped[str | None] = mapped_column(String(100))
+    students: Mapped[int | None] = mapped_column(Integer)
 
 
 class User(Base):

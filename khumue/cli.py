@@ -15,6 +15,7 @@ from engine.trail import audit
 from khumue.accounts import token, users_group
 from khumue.checking import echo_problems, echo_refused
 from khumue.context import _app, _now, _services
+from khumue.transfers import export_command, import_group
 
 
 def prepare(app, demo: bool) -> set[str]:
@@ -71,6 +72,8 @@ def main():
 
 main.add_command(users_group)
 main.add_command(token)
+main.add_command(import_group)
+main.add_command(export_command)
 
 
 @main.command()

@@ -74,6 +74,9 @@ def init_app(app: Flask) -> None:
     # The whole request is capped too (413 before anything is parsed), so no upload fills the disk in temp files.
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no cap at all
         app.config["MAX_CONTENT_LENGTH"] = FILES_PER_REQUEST * app.config["MAX_UPLOAD_BYTES"] + 1024 * 1024
+    # A form field may be as large as a list to import (the import's confirmation carries its file back as
+    # base64); every route but the upload ones is capped far lower by web/limits.py anyway.
+    app.config["MAX_FORM_MEMORY_SIZE"] = max(app.config.get("MAX_FORM_MEMORY_SIZE") or 0, 8 * 1024 * 1024)
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False  # checked below, for pages only: the API has its own rule
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # a form left open all day on a phone still sends
     csrf.init_app(app)

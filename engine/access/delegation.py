@@ -7,6 +7,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from db.conditional import hold, update_if
 from db.models import Delegation, User
+from engine.access import people
 from engine.access.policy import Actor, Principal, may, reads_only, require_receiver
 from engine.errors import N_, Conflict, Forbidden, Invalid, NotFound
 from engine.trail import audit
@@ -33,10 +34,7 @@ def window(starts_on: date, ends_on: date, tz) -> tuple[datetime, datetime]:
 
 
 def _active_user(session, username: str, field: str) -> User:
-    user = session.scalar(select(User).where(User.username == username, User.active))
-    if user is None:
-        raise Invalid("no_active_user", N_("ไม่พบผู้ใช้"), fields={field: [f"no active user {username!r}"]})
-    return user
+    return people.resolve(session, username, field)  # a username, or a Thai name only one person has
 
 
 def _may_manage(actor: Actor, user: User) -> None:

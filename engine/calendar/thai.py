@@ -126,6 +126,11 @@ class WorkCalendar:
             )
         return self._public_by_year[year]
 
+    def public_holidays(self, year: int) -> list[tuple[date, str]]:
+        """The Thai public holidays (with days in lieu) of a Gregorian year the calendar knows by itself, by day;
+        days the office works although the package lists them are left out."""
+        return sorted((d, name) for d, name in self._public(year).items() if d not in self._removed)
+
     def holiday_name(self, d: date) -> str | None:
         """Thai name of the holiday on `d`, or None (weekends alone have no name)."""
         d = bangkok_date(d)

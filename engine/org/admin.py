@@ -253,12 +253,17 @@ def save_school(session: Session, actor: Actor, code: str, fields: dict, now: da
         school.network = _network(session, fields["network"])
     session.add(school)
     _insert(session, Conflict("school_exists", N_("มีรหัสโรงเรียนนี้แล้ว")))
-    if "network" in fields and not create:  # the network views follow the school at once
-        session.execute(update(HumanTask).where(HumanTask.school_id == school.id, HumanTask.status == TaskStatus.OPEN)
-                        .values(network_id=school.network_id).execution_options(synchronize_session=False))
+    if "network" in fields and not create:
+        move_open_tasks(session, school)
     audit.record(session, now, actor.username, "school.add" if create else "school.edit",
                  detail={"code": code, **{k: fields[k] for k in ("name", "network") if k in fields}})
     return school
+
+
+def move_open_tasks(session: Session, school: School) -> None:
+    """The school's open tasks follow it to its new network at once (the network views read them)."""
+    session.execute(update(HumanTask).where(HumanTask.school_id == school.id, HumanTask.status == TaskStatus.OPEN)
+                    .values(network_id=school.network_id).execution_options(synchronize_session=False))
 
 
 def list_holidays(session: Session) -> list[Holiday]:

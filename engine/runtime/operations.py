@@ -10,12 +10,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, Network, OutboxMail, ProcessInstance, User
+from engine.access import people
 from engine.access.policy import Actor, groups_of, is_candidate, operates, require, require_receiver
 from engine.core import Engine
 from engine.errors import N_, Conflict, Forbidden, Invalid, NotFound
 from engine.model.status import InstanceStatus, TaskStatus, instance_status
 from engine.notify import notices
-from engine.org.admin import find_user
 from engine.runtime import incidents
 from engine.runtime.writes import write_task
 from engine.trail import audit
@@ -133,8 +133,8 @@ def resume(engine: Engine, session: Session, actor: Actor, instance_id: int, rea
 
 
 def _receiver(session: Session, leaver: User, username: str) -> User:
-    target = session.scalar(select(User).where(User.username == username, User.active))
-    if target is None or target.id == leaver.id:
+    target = people.resolve(session, username, "to")  # a username, or a Thai name only one person has
+    if target.id == leaver.id:
         raise Invalid("invalid_receiver", N_("ผู้รับงานไม่ถูกต้อง"),
                       fields={"to": [f"{username!r} must be another active user"]})
     require_receiver(target, "to", leaver.school_id)
@@ -153,7 +153,7 @@ def _refuse_unfit(tasks: list[HumanTask], target: User) -> None:
 def handover(engine: Engine, session: Session, actor: Actor, username: str, to: str, now: datetime) -> dict:
     """Give every open task of `username` to `to` (who must hold their roles) and the instances they own."""
     require(actor, "operate_instances")
-    leaver = find_user(session, username)
+    leaver = people.resolve(session, username, "user", active_only=False)  # who left may be closed already
     target = _receiver(session, leaver, to)
     tasks = list(session.scalars(select(HumanTask).where(HumanTask.assignee_id == leaver.id,
                                                          HumanTask.status == TaskStatus.OPEN)

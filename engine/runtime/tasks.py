@@ -7,7 +7,8 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session, joinedload, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
-from db.models import Evidence, HumanTask, TaskDraft, User
+from db.models import Evidence, HumanTask, TaskDraft
+from engine.access import people
 from engine.access.policy import (
     Actor,
     behalf,
@@ -108,8 +109,8 @@ def assign(engine: Engine, session: Session, user: Actor, task_id: int, username
     """A group head or admin gives a task to someone who holds its role."""
     task = _open_task(session, user, task_id)
     require(user, "assign_tasks")
-    target = session.scalar(select(User).where(User.username == username, User.active))
-    if target is None or not may_take(target, task, groups_of(engine.catalog)):
+    target = people.resolve(session, username, "user")  # a username, or a Thai name only one person has
+    if not may_take(target, task, groups_of(engine.catalog)):
         raise Invalid("cannot_assign", N_("มอบหมายให้ผู้นี้ไม่ได้"),
                       fields={"user": [N_("ต้องเป็นผู้มีบทบาท %(role)s", role=task.role)]})
     require_receiver(target, "user", task.school_id)

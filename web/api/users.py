@@ -3,7 +3,7 @@ revoke a user's API tokens."""
 from flask import Blueprint, jsonify
 from marshmallow import Schema, fields
 
-from engine.access import accounts, login_guard
+from engine.access import accounts, login_guard, people
 from engine.access.policy import require
 from engine.org import admin as org_admin
 from engine.runtime import operations as instance_ops
@@ -15,6 +15,8 @@ from web.api.users_schemas import (
     HandoverIn,
     HandoverOut,
     PasswordIn,
+    PeopleQuery,
+    PersonOut,
     UnlockedUserOut,
     UserAdminOut,
     UserCreateIn,
@@ -38,6 +40,16 @@ def list_users():
     q = query(UserQuery)
     users = org_admin.list_users(db_session(), me(), q.get("role"), q.get("school"))
     return jsonify(shared(UserAdminOut).dump(users, many=True))
+
+
+@bp.get("/people")
+@documented("Find people by part of a Thai name or a username (the person pickers)", query=PeopleQuery,
+            response=PersonOut, many=True)
+def find_people():
+    """Up to 20 active people whose name, username or e-mail holds `q`, optionally of one role."""
+    require(me(), "read_users")
+    q = query(PeopleQuery)
+    return jsonify(shared(PersonOut).dump(people.search(db_session(), q["q"], q.get("role")), many=True))
 
 
 @bp.post("/users")

@@ -15,6 +15,29 @@ class UserQuery(Strict):
     school = fields.String()
 
 
+class UserListQuery(Strict):
+    """The accounts page's search: part of a name, username or e-mail; a role; a network; open or closed."""
+    q = fields.String(validate=validate.Length(0, 100))
+    role = fields.String(validate=validate.OneOf(["", *sorted(ROLES)]))
+    network = fields.String(validate=validate.Length(0, 32))
+    state = fields.String(validate=validate.OneOf(["", "active", "closed"]))
+    page = fields.Integer(validate=validate.Range(1, 100_000))
+
+
+class PeopleQuery(Strict):
+    """The person pickers' search: part of a Thai name or a username, optionally of one role."""
+    q = fields.String(load_default="", validate=validate.Length(0, 100))
+    role = fields.String(validate=ROLE)
+
+
+class UserDetailsIn(Strict):
+    """The account page's details form."""
+    full_name = fields.String(required=True, validate=validate.Length(1, 200))
+    email = fields.Email(required=True, validate=validate.Length(1, 200))
+    group_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 32))
+    mail_digest = fields.Boolean(load_default=False)
+
+
 class UserCreateIn(Strict):
     username = fields.String(required=True, validate=USERNAME)
     full_name = fields.String(required=True, validate=validate.Length(1, 200))
@@ -59,6 +82,13 @@ class CreatedUserOut(UserAdminOut):
 
 class UnlockedUserOut(UserAdminOut):
     was_locked = fields.Boolean(metadata={"description": "whether a sign-in lockout was lifted"})
+
+
+class PersonOut(Schema):
+    username = fields.String()
+    full_name = fields.String()
+    roles = fields.Function(lambda user: sorted(user.roles))
+    school = fields.Function(lambda user: user.school.code if user.school else None)
 
 
 class HandoverOut(Schema):

@@ -5,12 +5,13 @@ from flask_login import current_user, login_required
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from engine.access.policy import require
+from engine.calendar.thai import WorkCalendar
 from engine.errors import EngineError
 from engine.org import admin as org_admin
 from web.i18n import tr
 from web.pages.common import flash_done
 from web.pages.dates import TypedDate
-from web.services import commit, db_session, now
+from web.services import commit, db_session, now, services
 
 bp = Blueprint("admin_holidays", __name__)
 
@@ -25,10 +26,20 @@ class HolidayForm(Schema):
     name = fields.String(load_default="วันหยุดพิเศษ", validate=validate.Length(1, 200))
 
 
+def _year() -> int:
+    """The Gregorian year whose built-in holidays are listed: ?year= (C.E.), else this year."""
+    this_year = now().astimezone(services().engine.tz).year
+    year = request.args.get("year", type=int) or this_year
+    return year if abs(year - this_year) <= 5 else this_year
+
+
 def render_holidays(error: str | None = None, status: int = 200):
-    """The added days off, the form to add one, and the last error if any."""
+    """The office's added days off beside the built-in public holidays of a year, the form to add one, and the
+    last error if any."""
     require(current_user.user, "administer")
-    return render_template("admin_holidays.html", rows=org_admin.list_holidays(db_session()), error=error), status
+    year = _year()
+    return render_template("admin_holidays.html", rows=org_admin.list_holidays(db_session()), error=error,
+                           year=year, built_in=WorkCalendar().public_holidays(year)), status
 
 
 @bp.get("/admin/holidays")

@@ -1,54 +1,57 @@
-"""The accounts page (administrators): add, change roles, close, reset a password, lift a lockout, list and
-revoke a user's API tokens."""
-from flask import Blueprint, render_template
-from flask_babel import gettext as _
+"""The accounts page (administrators): 50 accounts a page, found by part of a Thai name, a username, a role or a
+network, each linked to its own page (web/pages/admin_user.py); and the form to add one."""
+from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
+from sqlalchemy import select
 
-from engine.access import accounts, login_guard
+from db.models import Network
 from engine.access.policy import require
 from engine.errors import EngineError
 from engine.model.roles import ROLES
 from engine.org import admin as org_admin
-from engine.trail import audit
-from web.api.users_schemas import UserCreateIn, UserEditIn
+from engine.org.user_list import page_of_users
+from web.api.users_schemas import UserCreateIn, UserListQuery
 from web.i18n import tr
-from web.pages.common import act, invalid, posted
+from web.pages.admin_user import render_user
+from web.pages.common import invalid, posted
 from web.services import commit, db_session, now
 
 bp = Blueprint("admin_users", __name__)
 
 
-def render_users(error: str | None = None, status: int = 200, password: tuple | None = None):
-    """Every account with its roles and school, the forms to add and change one, and the last error."""
-    user = current_user.user
-    require(user, "administer")
-    return render_template("admin_users.html", rows=org_admin.list_users(db_session(), user), roles=ROLES,
-                           schools=org_admin.list_schools(db_session()), error=error, password=password,
-                           locked=login_guard.locked(db_session(), now()), tokens=_live_tokens()), status
+def _search() -> tuple[dict, str | None]:
+    """The search as typed (blank fields dropped), or nothing and why it was refused."""
+    try:
+        return UserListQuery().load({k: v.strip() for k, v in request.args.items()}), None
+    except ValidationError as err:
+        return {}, invalid(err)
 
 
-def _live_tokens() -> dict[str, int]:
-    """How many live API tokens each user has (usernames with none are left out)."""
-    live: dict[str, int] = {}
-    for user in org_admin.list_users(db_session(), current_user.user):
-        count = sum(accounts.token_state(t, user, now()) == "active" for t in accounts.tokens_of(db_session(), user))
-        if count:
-            live[user.username] = count
-    return live
+def render_users(error: str | None = None, status: int = 200):
+    """One page of the accounts that match the search, the form to add one, and the last error."""
+    require(current_user.user, "administer")
+    search, refused = _search()
+    state = {"active": True, "closed": False}.get(search.get("state", ""))
+    found = page_of_users(db_session(), current_user.user, search.get("q"), search.get("role") or None,
+                          search.get("network") or None, state, search.get("page", 1))
+    args = {k: v for k, v in search.items() if v and k != "page"}
+    return render_template("admin_users.html", found=found, search=search, args=args, roles=ROLES,
+                           networks=db_session().scalars(select(Network).order_by(Network.code)).all(),
+                           schools=org_admin.list_schools(db_session()), error=error or refused), status
 
 
 @bp.get("/admin/users")
 @login_required
 def users():
-    """The accounts (administrators)."""
+    """The accounts (administrators), a page at a time."""
     return render_users()
 
 
 @bp.post("/admin/users")
 @login_required
 def add_user():
-    """Add an account; its generated password is shown once."""
+    """Add an account; its page opens with the generated password shown once."""
     require(current_user.user, "administer")
     try:
         body = UserCreateIn().load(posted("username", "full_name", "email", "roles", "school"))
@@ -59,60 +62,5 @@ def add_user():
     except EngineError as err:
         db_session().rollback()
         return render_users(tr(err.text), err.status)
-    return render_users(password=(user.username, generated))
+    return render_user(user.username, password=generated)
 
-
-@bp.post("/admin/users/<name>/roles")
-@login_required
-def edit_roles(name: str):
-    """Change an account's roles and school together."""
-    def call():
-        body = UserEditIn().load({"school": None, **posted("roles", "school")})
-        org_admin.edit_user(db_session(), current_user.user, name, body, now())
-    return act(render_users, call, _("แก้ไขบทบาทของ %(name)s แล้ว", name=name), "admin_users.users")
-
-
-@bp.post("/admin/users/<name>/deactivate")
-@login_required
-def deactivate(name: str):
-    """Close an account; its history stays."""
-    def call():
-        org_admin.edit_user(db_session(), current_user.user, name, {"active": False}, now())
-    return act(render_users, call, _("ปิดบัญชี %(name)s แล้ว", name=name), "admin_users.users")
-
-
-@bp.post("/admin/users/<name>/password")
-@login_required
-def reset_password(name: str):
-    """Generate a new password and show it once."""
-    try:
-        generated = org_admin.reset_password(db_session(), current_user.user, name, None, now())
-        commit()
-    except EngineError as err:
-        db_session().rollback()
-        return render_users(tr(err.text), err.status)
-    return render_users(password=(name, generated))
-
-
-@bp.post("/admin/users/<name>/unlock")
-@login_required
-def unlock(name: str):
-    """Lift a sign-in lockout (audited)."""
-    def call():
-        require(current_user.user, "administer")
-        user = org_admin.find_user(db_session(), name)
-        login_guard.unlock(db_session(), current_user.user.username, user.username, now())
-    return act(render_users, call, _("ปลดล็อกการเข้าสู่ระบบของ %(name)s แล้ว", name=name), "admin_users.users")
-
-
-@bp.post("/admin/users/<name>/tokens/revoke")
-@login_required
-def revoke_tokens(name: str):
-    """Revoke every API token of the user (audited)."""
-    def call():
-        require(current_user.user, "administer")
-        user = org_admin.find_user(db_session(), name)
-        count = accounts.revoke_tokens(db_session(), user, now())
-        audit.record(db_session(), now(), current_user.user.username, "token.revoke",
-                     detail={"username": user.username, "token_id": None, "revoked": count})
-    return act(render_users, call, _("ยกเลิกโทเค็นของ %(name)s แล้ว", name=name), "admin_users.users")

@@ -87,7 +87,7 @@ def test_khumue_token_makes_and_revokes(app, database_url, tmp_path):
 def test_an_admin_revokes_a_users_tokens_on_the_users_page(app, api):
     api.token("supervisor6")
     admin = Person(app, "admin1")
-    assert "ยกเลิกโทเค็นทั้งหมด" in admin.html("/admin/users")
+    assert "ยกเลิกโทเค็นทั้งหมด" in admin.html("/admin/users/supervisor6")
     assert admin.post("/admin/users/supervisor6/tokens/revoke").status_code == 302
     assert api.get("supervisor6", "/me").status_code == 401
     assert Person(app, "supervisor1").post("/admin/users/supervisor6/tokens/revoke").status_code == 403

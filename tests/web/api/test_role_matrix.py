@@ -5,6 +5,7 @@ Each role gets a fresh office with work in flight (engine.demo.flight) and real 
 task, another school's task, P1's instance and two schools' instances, evidence files, a register entry,
 a loan, a destruction list, a delegation and a holiday. A refused request must leave the audit trail as it was.
 """
+import base64
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -110,7 +111,8 @@ def variants(rule: str, world: World) -> dict[str, dict]:
              "entry_id": world.ids["entry"], "loan_id": world.ids["loan"], "list_id": world.ids["list"],
              "delegation_id": world.ids["page_delegation" if "revoke" in rule else "delegation"],
              "day": "2027-12-30" if "remove" in rule else "2027-12-27", "name": "supervisor8",
-             "code": "N8" if "networks" in rule else "S127", "token_id": world.ids["token"]}
+             "code": "N8" if "networks" in rule else "S127", "token_id": world.ids["token"],
+             "kind": "schools", "fmt": "csv"}
     return {"-": {name: fixed[name] for name in names}}
 
 
@@ -144,6 +146,9 @@ def body(rule: str, user: str, variant: str, api, path: str) -> dict:
         "/api/v1/users/<name>/handover": {"to": "supervisor7"},
         "/admin/handover": {"user": "supervisor8", "to": "supervisor7"},
         "/admin/users/<name>/roles": {"roles": "supervisor"},
+        "/admin/users/<name>": {"full_name": "ชื่อใหม่ ทดสอบ", "email": "supervisor8@demo.example"},
+        "/admin/import/<kind>": {"filename": "s.csv",  # a preview only: nothing is written without confirm
+                                 "content": base64.b64encode("code,name,network\nS127,โรงเรียน,N8\n".encode()).decode()},
         "/api/v1/networks": {"code": "N9", "name": "เครือข่ายทดสอบ"},
         "/api/v1/networks/<code>": {"name": "เครือข่ายโป่งน้ำใส"},
         "/admin/networks/<code>/supervisor": {"supervisor": "supervisor8"},

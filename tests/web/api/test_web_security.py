@@ -37,7 +37,8 @@ def page_args(api) -> dict:
     delegation = api.ok("POST", "admin1", "/delegations", 201, json={"user": "supervisor2", "substitute": "supervisor3",
                                                                      "from": "2027-04-05", "until": "2027-04-09"})
     return {"instance_id": instance["id"], "task_id": task["id"], "delegation_id": delegation["id"],
-            "name": "supervisor2", "day": "2027-05-04", "op": "cancel", "network_code": "N1", "school_code": school}
+            "name": "supervisor2", "day": "2027-05-04", "op": "cancel", "network_code": "N1", "school_code": school,
+            "kind": "schools"}
 
 
 def url_of(rule, args: dict) -> str:
@@ -190,9 +191,9 @@ def test_an_admin_unlocks_on_the_users_page(app):
     for n in range(5):
         page_login(app, "supervisor6", f"bad{n}")
     admin = Person(app, "admin1")
-    assert "ล็อกการเข้าสู่ระบบถึง" in admin.html("/admin/users")
+    assert "ล็อกการเข้าสู่ระบบถึง" in admin.html("/admin/users/supervisor6")
     assert admin.post("/admin/users/supervisor6/unlock").status_code == 302
-    assert "ล็อกการเข้าสู่ระบบถึง" not in admin.html("/admin/users")
+    assert "ล็อกการเข้าสู่ระบบถึง" not in admin.html("/admin/users/supervisor6")
     assert page_login(app, "supervisor6", "demo")[1]
 
 

@@ -41,7 +41,7 @@ def test_add_a_user_change_roles_reset_and_deactivate(app, api):
                                         "roles": ["clerk"]})
     assert taken.status_code == 409 and "มีชื่อผู้ใช้นี้แล้ว" in taken.get_data(as_text=True)
     assert admin.post("/admin/users/clerk9/roles", {"roles": ["clerk", "supervisor"]}).status_code == 302
-    assert "แก้ไขบทบาทของ clerk9 แล้ว" in admin.html("/admin/users")
+    assert "แก้ไขบทบาทของ clerk9 แล้ว" in admin.html("/admin/users/clerk9")
     no_school = admin.post("/admin/users/clerk9/roles", {"roles": ["school"]})
     assert no_school.status_code == 422 and "บัญชีสถานศึกษาต้องระบุโรงเรียน" in no_school.get_data(as_text=True)
     reset = admin.post("/admin/users/clerk9/password")

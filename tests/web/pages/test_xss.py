@@ -91,7 +91,8 @@ def pages_of(ids: dict) -> dict:
             ("head1", "/dashboard"): False,
             ("head1", "/dashboard?process_id=qa_annual_cycle&cycle=2570&network=N1"): False,
             ("auditor1", "/audit"): True, ("admin1", "/audit?action=evidence.add"): False,
-            ("admin1", "/admin/users"): True, ("admin1", "/admin/schools"): True, ("admin1", "/admin/holidays"): True,
+            ("admin1", "/admin/users?q=ศน."): True, ("admin1", "/admin/users/supervisor1"): True,
+             ("admin1", "/admin/schools"): True, ("admin1", "/admin/holidays"): True,
             ("admin1", "/admin/instances"): False, ("admin1", "/admin/delegations"): True,
             ("admin1", "/admin/processes"): False}
 
