@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 from db.models import OutboxMail, User
 from engine.access.policy import groups_of, may
 from engine.errors import N_, NotFound
-from engine.model.urgency import URGENCY
 from engine.reporting import inbox_cards, inboxes
 from web.pages.common import top_processes
 from web.services import db_session, now, services
@@ -57,7 +56,7 @@ def inbox():
     pages = max(1, -(-total // PAGE_SIZE))
     args = {k: v for k, v in request.args.items() if k not in ("page", "tab") and v}
     return render_template("inbox.html", user=user, cards=cards, total=total, tab=tab, tabs=tabs, q=q, args=args,
-                           urgent=urgent, soon=inbox_cards.DUE_SOON, urgency_names=URGENCY,
+                           urgent=urgent,
                            counts=inboxes.counts(session, user, filters, groups), page=q["page"], pages=pages,
                            choices=inboxes.choices(session), processes=top_processes(), now=now(),
                            office_user=user.school_id is None)
