@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from db.models import AuditEvent
 from tests.pages_helpers import p1_to_the_schools, start_p1
 from tests.walk import fill, open_tasks
-from tests.web.browser.test_browser import DESKTOP, PHONE, browser, database_url, server, shot, sign_in  # noqa: F401
+from tests.web.browser.test_browser import PHONE, browser, database_url, server, shot, sign_in  # noqa: F401
 
 
 def eleven_late_visits(api, clock) -> list[dict]:
@@ -39,7 +39,7 @@ def fill_row(page, task_id: int, tmp_path, findings: str) -> None:
         row.locator(f'[name="{prefix}url"]').fill("https://drive.demo.example/visit")
 
 
-def test_eleven_schools_at_once_one_bad_row_keeps_its_values_the_ten_are_done(app, api, services, server, browser,
+def test_eleven_schools_at_once_one_bad_row_keeps_its_values_the_ten_are_done(app, api, services, server, browser,  # noqa: F811
                                                                               clock, tmp_path):
     visits = eleven_late_visits(api, clock)
     page = sign_in(browser, server, "supervisor1")
@@ -83,7 +83,7 @@ def test_eleven_schools_at_once_one_bad_row_keeps_its_values_the_ten_are_done(ap
     expect(page.get_by_role("status")).to_contain_text(f"ส่งงานแล้ว 1 โรงเรียน: {bad['school']} {bad['school_name']}")
 
 
-def test_the_grouped_inbox_and_the_table_on_a_phone(app, api, server, browser, clock, tmp_path):
+def test_the_grouped_inbox_and_the_table_on_a_phone(app, api, server, browser, clock, tmp_path):  # noqa: F811
     visits = eleven_late_visits(api, clock)
     page = sign_in(browser, server, "supervisor1", PHONE)
     card = page.get_by_role("link", name="5. นิเทศ ติดตามการพัฒนาคุณภาพการศึกษา")
