@@ -84,3 +84,24 @@ def test_the_confirmation_names_the_school(app, api):
     data = fill(api.ok("GET", "supervisor1", f"/tasks/{task['id']}")["form"], supervision_date="20/07/2570")
     response = person.post(f"/tasks/{task['id']}", {"action": "complete", **data}, follow_redirects=True)
     assert f"{task['school']} {task['school_name']}" in response.get_data(as_text=True)
+
+
+def test_the_batch_page_acts_only_on_rows_the_reader_may_do(app, api, services):
+    start_p1(api, scope={"network": "N1"})
+    p1_to_the_schools(api)
+    visit = next(t for t in open_tasks(api, "supervisor1") if t["step_id"] == "supervise_school")
+    api.ok("POST", "supervisor1", f"/tasks/{visit['id']}/evidence", 201, json={"note": "บันทึกการนิเทศ"})
+    data = fill(api.ok("GET", "supervisor1", f"/tasks/{visit['id']}")["form"], supervision_date="20/07/2570")
+    row = {f"r{visit['id']}-{name}": value for name, value in data.items()}
+    query = "process=qa_annual_cycle_school&step=supervise_school&cycle=2570"
+    head = Person(app, "head1")
+    watched = head.html(f"/tasks/batch?tab=all&{query}")
+    assert f'id="row-{visit["id"]}"' in watched and "ส่งทุกแถวที่กรอก" not in watched   # read, not done
+    for person, tab in ((head, "all"), (Person(app, "supervisor2"), "mine"), (Person(app, "school001"), "mine")):
+        response = person.post(f"/tasks/batch?tab={tab}&{query}", row)
+        assert response.status_code == 200 and "ยังไม่ได้กรอกแถวใด" in response.get_data(as_text=True)
+    assert api.ok("GET", "supervisor1", f"/tasks/{visit['id']}")["status"] == "open"
+    done = Person(app, "supervisor1").post(f"/tasks/batch?tab=mine&{query}", row, follow_redirects=True)
+    assert f"ส่งงานแล้ว 1 โรงเรียน: {visit['school']} {visit['school_name']}" in done.get_data(as_text=True)
+    assert api.ok("GET", "supervisor1", f"/tasks/{visit['id']}")["data"]["supervision_date"] == "2027-07-20"
+    assert Person(app, "supervisor1").get(f"/tasks/batch?tab=mine&process=x&step=y&cycle=99").status_code == 422
