@@ -61,6 +61,8 @@ class TaskOut(Schema):
     status = fields.String()
     completed_at = LocalDateTime(allow_none=True)
     completed_by = fields.Function(lambda t: t.completed_by.username if t.completed_by else None)
+    # The letter's urgent speed class (most_urgent, very_urgent, urgent) when the task was made; else null.
+    urgency = fields.String(allow_none=True)
 
 
 class FormOut(Schema):
