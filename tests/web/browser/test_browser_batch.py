@@ -4,9 +4,10 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from db.models import AuditEvent
+from engine.demo.flight import load_flight
 from tests.pages_helpers import p1_to_the_schools, start_p1
 from tests.walk import fill, open_tasks
-from tests.web.browser.test_browser import PHONE, browser, database_url, server, shot, sign_in  # noqa: F401
+from tests.web.browser.test_browser import DESKTOP, PHONE, browser, database_url, server, shot, sign_in  # noqa: F401
 
 
 def eleven_late_visits(api, clock) -> list[dict]:
@@ -95,3 +96,18 @@ def test_the_grouped_inbox_and_the_table_on_a_phone(app, api, server, browser, c
     page.get_by_role("button", name="ส่งทุกแถวที่กรอก").click()
     expect(page.get_by_role("alert")).to_contain_text("ยังส่งไม่ได้ 1 แถว")
     shot(page, "batch-table-phone")
+
+
+def test_head1_lands_on_the_urgent_pool_on_a_desktop_and_a_phone(app, services, server, browser, clock):  # noqa: F811
+    clock.set("2027-11-20T10:00:00+07:00")
+    with services.db.session() as session:
+        assert load_flight(services.engine, session, clock())
+        session.commit()
+    for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        page = sign_in(browser, server, "head1", viewport)
+        pool = page.get_by_role("region", name="งานด่วนที่รอผู้รับ")
+        sign = pool.get_by_role("listitem").filter(has_text="5. ผู้อำนวยการกลุ่มตรวจ ลงนาม")
+        expect(sign).to_be_visible()
+        expect(sign.locator(".badge.late")).to_have_text("เลยกำหนด 2 วัน")
+        expect(sign.locator(".badge.urgent")).to_have_text("ด่วน")
+        shot(page, f"inbox-urgent-{name}")
