@@ -159,6 +159,8 @@ class HumanTask(Base):
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     data: Mapped[dict | None] = mapped_column(JSONDoc)
     next_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The urgent speed class of the task's letter when the task was made (engine.model.urgency), else None.
+    urgency: Mapped[str | None] = mapped_column(String(16))
     instance: Mapped[ProcessInstance] = relationship()
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])

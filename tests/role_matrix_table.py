@@ -54,6 +54,8 @@ MATRIX = {
     "/audit": {"GET": AUDIT_READERS},
     "/audit/export.pdf": {"GET": AUDIT_READERS},
     "/tasks/<int:task_id>": {"GET": TASK_READ, "POST": TASK_WORK},
+    # The batch table of an inbox card: anyone's own share of the step (its rows say who may act on each).
+    "/tasks/batch": {"GET": SIGNED_IN, "POST": SIGNED_IN},
     "/tasks/<int:task_id>/claim": {"POST": TASK_WORK},
     "/tasks/<int:task_id>/release": {"POST": TASK_RELEASE},
     "/tasks/<int:task_id>/assign": {"POST": TASK_MANAGE},
@@ -108,6 +110,7 @@ MATRIX = {
     "/api/v1/tasks/<int:task_id>/release": {"POST": TASK_RELEASE},
     "/api/v1/tasks/<int:task_id>/assign": {"POST": TASK_MANAGE},
     "/api/v1/tasks/<int:task_id>/complete": {"POST": TASK_WORK},
+    "/api/v1/tasks/complete": {"POST": SIGNED_IN},  # per item: a task one may not complete is that item's 403
     "/api/v1/audit": {"GET": OVERSEERS},
     "/api/v1/audit/verify": {"GET": OVERSEERS},
     "/api/v1/audit/search": {"GET": AUDIT_READERS},
@@ -148,12 +151,13 @@ MATRIX = {
     "/api/v1/registers/settings": {"GET": REGISTER_READERS, "PUT": ADMIN},
 }
 
-# Query strings that make a list or report request complete (so the answer is about the role, not the input).
+# Query strings that make a list, report or batch request complete (so the answer is about the role, not the input).
 QUERIES = {
     "/api/v1/dashboard/matrix": "process_id=qa_annual_cycle&cycle=2570",
     "/api/v1/reports/emenscr": "fiscal_year=2571&format=json",
     "/api/v1/reports/emes": "fiscal_year=2571&format=json",
     "/api/v1/tasks": "scope=all",
+    "/tasks/batch": "tab=mine&process=qa_annual_cycle_school&step=supervise_school&cycle=2570",
 }
 
 # Session routes run last: they sign the client out (or in again).

@@ -28,6 +28,7 @@ from web.pages import (
     admin_schools,
     admin_user,
     admin_users,
+    batch,
     inbox,
     signin,
 )
@@ -38,7 +39,7 @@ from web.pages import tasks as task_pages
 
 API = [session.bp, processes.bp, instances.bp, tasks.bp, audit.bp, dashboard.bp, registers.bp, reports.bp, users.bp,
        networks.bp, schools.bp, holidays.bp, delegations.bp, openapi.bp]
-PAGES = [signin.bp, inbox.bp, task_pages.bp, instance_pages.bp, dashboard_pages.bp, audit_pages.bp,
+PAGES = [signin.bp, inbox.bp, task_pages.bp, batch.bp, instance_pages.bp, dashboard_pages.bp, audit_pages.bp,
          admin_instances.bp, admin_users.bp, admin_user.bp, admin_imports.bp, admin_schools.bp, admin_networks.bp,
          admin_holidays.bp, admin_processes.bp, admin_delegations.bp]
 BLUEPRINTS = API + PAGES

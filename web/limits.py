@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Request
 
 LOGIN_ENDPOINTS = frozenset({"api_session.login", "signin.login"})
-UPLOAD_ENDPOINTS = frozenset({"api_tasks.add_evidence", "tasks.submit", "admin_imports.upload"})
+UPLOAD_ENDPOINTS = frozenset({"api_tasks.add_evidence", "tasks.submit", "batch.submit_batch", "admin_imports.upload"})
 LOGIN_BODY_BYTES = 8 * 1024
 
 

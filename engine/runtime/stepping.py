@@ -17,6 +17,7 @@ from engine.errors import N_, EngineError
 from engine.model.bpmn import ChildInstances, ProcessModel
 from engine.model.script_engine import SCRIPT_ENGINE
 from engine.model.status import InstanceStatus, instance_status
+from engine.model.urgency import urgency_of
 from engine.notify import notices
 from engine.processes.deployment import latest_version
 from engine.runtime import incidents
@@ -152,7 +153,7 @@ def _mirror_tasks(engine, session, instance, workflow, model, now, fresh) -> tup
         if task_id not in known:
             calendar = calendar or engine.work_calendar(session)
             created.append(_new_task(engine, session, instance, task, model.steps[task.task_spec.bpmn_id],
-                                     calendar, now))
+                                     model, calendar, now))
     return created, calendar
 
 
@@ -215,7 +216,7 @@ def _assignee_id(session, instance, task, step) -> int | None:
     return user.id
 
 
-def _new_task(engine, session, instance, task, step, calendar, now) -> HumanTask:
+def _new_task(engine, session, instance, task, step, model, calendar, now) -> HumanTask:
     starts_at, due_at = step.timing.resolve(instance.cycle_year, now, calendar, engine.tz)
     school = instance.school
     row = HumanTask(instance=instance, root_instance_id=instance.parent_id or instance.id,
@@ -223,7 +224,7 @@ def _new_task(engine, session, instance, task, step, calendar, now) -> HumanTask
                     name=step.name, role=step.role, assignee_id=_assignee_id(session, instance, task, step),
                     school_id=school.id if school else None, network_id=school.network_id if school else None,
                     cycle_year=instance.cycle_year, starts_at=starts_at, due_at=due_at, status="open",
-                    created_at=now)
+                    created_at=now, urgency=urgency_of(model, task.data))
     session.add(row)
     notices.plan_reminders(engine, row, now)
     return row

@@ -25,7 +25,7 @@ def drafts_of(services, task_id: int) -> int:
         return len(session.scalars(select(TaskDraft).where(TaskDraft.task_id == task_id)).all())
 
 
-@pytest.mark.parametrize("finish_by", ["api", "page"])
+@pytest.mark.parametrize("finish_by", ["api", "page", "batch-api", "batch-page"])
 def test_completing_a_task_clears_its_drafts_whichever_way(app, api, services, finish_by):
     start_p1(api)
     task = open_tasks(api, "supervisor1")[0]
@@ -38,6 +38,12 @@ def test_completing_a_task_clears_its_drafts_whichever_way(app, api, services, f
         api.ok("POST", "supervisor1", f"/tasks/{task['id']}/evidence", 201, json={"note": "หลักฐาน"})
     if finish_by == "api":
         api.ok("POST", "supervisor1", f"/tasks/{task['id']}/complete", json={"data": data})
+    elif finish_by == "batch-api":  # the batch is tasks.complete per item: the same drafts go
+        assert api.ok("POST", "supervisor1", "/tasks/complete", json=[{"id": task["id"], "data": data}])["done"] == 1
+    elif finish_by == "batch-page":
+        rows = {f"r{task['id']}-{name}": value for name, value in data.items()}
+        query = f"tab=mine&process={task['process_id']}&step={task['step_id']}&cycle={task['cycle_year']}"
+        assert person.post(f"/tasks/batch?{query}", rows).status_code == 302
     else:
         assert person.post(f"/tasks/{task['id']}", {"action": "complete", **data}).status_code == 302
     assert api.ok("GET", "supervisor1", f"/tasks/{task['id']}")["status"] == "done"

@@ -1,14 +1,17 @@
 """The tasks' API: inboxes, one task with its form, claiming, releasing, assigning, completing, evidence."""
 from flask import Blueprint, request
+from marshmallow import ValidationError
 
 from engine.access.policy import can_act, groups_of
 from engine.errors import N_, Invalid
 from engine.reporting import inboxes
-from engine.runtime import attach, instances, tasks
+from engine.runtime import attach, batch, instances, tasks
 from web.api.common import PAGE, body, engine, page, query, shared
 from web.api.openapi import documented
 from web.api.tasks_schemas import (
     AssignIn,
+    BatchCompletedOut,
+    BatchCompleteIn,
     CompleteIn,
     EvidenceJsonIn,
     EvidenceOut,
@@ -18,6 +21,7 @@ from web.api.tasks_schemas import (
     TaskQuery,
 )
 from web.auth import me
+from web.i18n import tr
 from web.services import commit, db_session, now
 
 bp = Blueprint("api_tasks", __name__, url_prefix="/api/v1")
@@ -94,6 +98,36 @@ def complete(task_id: int):
     commit()
     following = instances.open_tasks(db_session(), task.instance)
     return {**task_detail(task), "next_tasks": shared(TaskOut).dump(following, many=True)}
+
+
+@bp.post("/tasks/complete")
+@documented("Complete several tasks, each on its own (per-item results)", body=BatchCompleteIn,
+            response=BatchCompletedOut)
+def complete_batch():
+    """Complete each {id, data} as POST /tasks/<id>/complete would; one failing item keeps the others."""
+    sent = request.get_json(silent=True)
+    if not isinstance(sent, dict | list):
+        raise ValidationError({"items": ["a JSON list of {id, data}"]})
+    items = body_items(sent)
+    outcomes = batch.complete_many(engine(), db_session(), me(), [(i["id"], i["data"]) for i in items], now())
+    commit()
+    results = [_result(o) for o in outcomes]
+    failed = sum(1 for r in results if r["status"] != 200)
+    return shared(BatchCompletedOut).dump({"items": results, "done": len(results) - failed, "failed": failed})
+
+
+def body_items(sent) -> list[dict]:
+    """The items of the body: `{"items": [...]}` or the bare list."""
+    return shared(BatchCompleteIn).load({"items": sent} if isinstance(sent, list) else sent)["items"]
+
+
+def _result(outcome: batch.Outcome) -> dict:
+    if outcome.error is not None:
+        err = outcome.error
+        return {"id": outcome.task_id, "status": err.status, "error": tr(err.text), "code": err.code,
+                "fields": tr(err.fields)}
+    following = instances.open_tasks(db_session(), outcome.task.instance)
+    return {"id": outcome.task_id, "status": 200, "task": outcome.task, "next_tasks": following}
 
 
 @bp.post("/tasks/<int:task_id>/evidence")

@@ -22,6 +22,16 @@ class CompleteIn(Strict):
     data = fields.Dict(keys=fields.String(), required=True)
 
 
+class BatchItemIn(Strict):
+    id = fields.Integer(required=True, validate=ID)
+    data = fields.Dict(keys=fields.String(), required=True)
+
+
+class BatchCompleteIn(Strict):
+    # The engine refuses more than its MAX_ITEMS and any task named twice (engine.runtime.batch.check_items).
+    items = fields.List(fields.Nested(BatchItemIn), required=True)
+
+
 class AssignIn(Strict):
     user = fields.String(required=True, validate=validate.Length(1, 64))
 
@@ -51,6 +61,8 @@ class TaskOut(Schema):
     status = fields.String()
     completed_at = LocalDateTime(allow_none=True)
     completed_by = fields.Function(lambda t: t.completed_by.username if t.completed_by else None)
+    # The letter's urgent speed class (most_urgent, very_urgent, urgent) when the task was made; else null.
+    urgency = fields.String(allow_none=True)
 
 
 class FormOut(Schema):
@@ -82,3 +94,21 @@ class TaskDetailOut(TaskOut):
 class TaskCompletedOut(TaskDetailOut):
     # What comes next in the same instance, so a client goes on without another request.
     next_tasks = fields.List(fields.Nested(TaskOut))
+
+
+class BatchItemOut(Schema):
+    # One item's result: its HTTP-like status, then the completed task (200) or the error, shaped as the
+    # single completion's error body ({"error", "code", "fields"}).
+    id = fields.Integer()
+    status = fields.Integer()
+    task = fields.Nested(TaskOut, allow_none=True)
+    next_tasks = fields.List(fields.Nested(TaskOut))
+    error = fields.String()
+    code = fields.String()
+    fields_ = fields.Dict(data_key="fields", attribute="fields")
+
+
+class BatchCompletedOut(Schema):
+    items = fields.List(fields.Nested(BatchItemOut))
+    done = fields.Integer()
+    failed = fields.Integer()

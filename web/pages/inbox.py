@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from db.models import OutboxMail, User
 from engine.access.policy import groups_of, may
 from engine.errors import N_, NotFound
-from engine.reporting import inboxes
+from engine.reporting import inbox_cards, inboxes
 from web.pages.common import top_processes
 from web.services import db_session, now, services
 
@@ -45,10 +45,18 @@ def inbox():
     tab = q["tab"] if q["tab"] in tabs else "mine"
     filters = _filters(q)
     groups = groups_of(services().engine.catalog)  # a head's claimable steps are their group's
-    rows, total = inboxes.page(session, user, tab, filters, PAGE_SIZE, (q["page"] - 1) * PAGE_SIZE, groups)
+    offset = (q["page"] - 1) * PAGE_SIZE
+    if tab == "done":  # what one finished, one line each; open work as cards, a per-school step's as one
+        done, total = inboxes.page(session, user, tab, filters, PAGE_SIZE, offset, groups)
+        cards = [inbox_cards.Card(t.process_id, t.step_id, t.cycle_year, t.name, 1, 0, t.due_at, t) for t in done]
+    else:
+        cards, total = inbox_cards.cards(session, user, tab, filters, PAGE_SIZE, offset, now(), groups)
+    # Beside one's own: the pool's work for one's roles that must not wait (late, due soon, urgent letters).
+    urgent = inbox_cards.urgent_pool(session, user, now(), groups) if tab == "mine" else []
     pages = max(1, -(-total // PAGE_SIZE))
     args = {k: v for k, v in request.args.items() if k not in ("page", "tab") and v}
-    return render_template("inbox.html", user=user, rows=rows, total=total, tab=tab, tabs=tabs, q=q, args=args,
+    return render_template("inbox.html", user=user, cards=cards, total=total, tab=tab, tabs=tabs, q=q, args=args,
+                           urgent=urgent,
                            counts=inboxes.counts(session, user, filters, groups), page=q["page"], pages=pages,
                            choices=inboxes.choices(session), processes=top_processes(), now=now(),
                            office_user=user.school_id is None)

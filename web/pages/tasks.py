@@ -119,7 +119,11 @@ def submit(task_id: int):
         db_session().rollback()
         errors = {**err.fields, "_form": [tr(err.text)]}
         return render_task(_task(task_id), values, errors, err.status)
-    flash_done(_("ส่งงานแล้ว: %(name)s", name=task.name))
+    if task.school is not None:  # which school's step it was: the inbox may hold the same step for many
+        flash_done(_("ส่งงานแล้ว: %(name)s — %(school)s", name=task.name,
+                     school=f"{task.school.code} {task.school.name}"))
+    else:
+        flash_done(_("ส่งงานแล้ว: %(name)s", name=task.name))
     return redirect(url_for("inbox.inbox"))
 
 

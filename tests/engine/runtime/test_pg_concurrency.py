@@ -1,3 +1,4 @@
+
 """Many completions at once on PostgreSQL lose nothing and double nothing (test_concurrency.py does two).
 
 Network N8's supervision (P12) runs one child instance per school (14). Sixteen threads complete each
@@ -7,6 +8,7 @@ completions count the parent's open children down to zero and let the parent go 
 import threading
 from collections import Counter
 
+import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEvent, HumanTask, OutboxMail, ProcessInstance
@@ -67,9 +69,8 @@ def assert_each_once(services, tasks: list[dict], results: dict[int, list[int]])
     assert [done[t["id"]] for t in tasks] == [1] * len(tasks)
 
 
-def test_sixteen_threads_complete_every_school_once_and_the_parent_goes_on_once(api, services, database_url):
-    if not database_url.startswith("postgresql"):
-        return  # SQLite has one writer at a time by design; the parallel case is PostgreSQL's
+@pytest.mark.postgresql_only  # SQLite has one writer at a time by design; the parallel case is PostgreSQL's
+def test_sixteen_threads_complete_every_school_once_and_the_parent_goes_on_once(api, services):
     instance = to_the_schools(api)
     for step_id in ("supervise_network_school", "follow_up_network_school"):
         tasks = ready(api, step_id)
