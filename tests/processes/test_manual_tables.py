@@ -44,6 +44,8 @@ def _step_differences(table: Table, row, step: StepDef | None) -> list[str]:
         found.append(f"{where}: the manual's time is {row.timing}, the model's {step.timing.text}")
     if row.evidence and not step.evidence:
         found.append(f"{where}: the manual's standard asks for evidence, the model asks for none")
+    if isinstance(row.evidence, str) and step.evidence and row.evidence not in step.evidence[0]:
+        found.append(f"{where}: the evidence asked for no longer names '{row.evidence}'")
     if not row.evidence and step.evidence:
         found.append(f"{where}: the model asks for evidence the table does not list; add it to the table")
     if row.added and ADDED not in step.documentation:

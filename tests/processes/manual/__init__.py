@@ -1,7 +1,7 @@
 """The manuals' procedures as tables, written from the seeds (../shared/seeds 001–004), not from the models.
 
 One row per user task: the step's id, the role the manual names, its months (or duration), whether the
-manual's standard (มาตรฐานคุณภาพงาน / หลักฐาน/ร่องรอย) asks for evidence, and where the manual says it.
+manual's standard (มาตรฐานคุณภาพงาน / หลักฐาน/ร่องรอย) asks for evidence (or the words its label must keep), and where the manual says it.
 A table is per school when the manual's activity is done for each school. A step the manual does not name
 is marked added=True, and its documentation must say "ขั้นตอนนี้เพิ่มเติมจากคู่มือ". test_manual_tables
 compares every model with these tables.
@@ -17,7 +17,7 @@ class Step:
     role: str
     timing: str
     ref: str
-    evidence: bool = False
+    evidence: bool | str = False  # a text: words the evidence's label must keep
     added: bool = False
 
 

@@ -52,7 +52,7 @@ TABLES = [
         Step('set_tambon_outcomes', 'school', 'Y/5', evidence=True,
              ref='004 มาตรฐานการปฏิบัติงาน เรื่อง 4 (โครงการโรงเรียนคุณภาพประจำตำบล) '
              'กิจกรรม ข้อ 1'),
-        Step('carry_out_ten_steps', 'school', 'Y/5..Y+1/3',
+        Step('carry_out_ten_steps', 'school', 'Y/5..Y+1/3', evidence=True,
              ref='004 มาตรฐานการปฏิบัติงาน เรื่อง 4 (โครงการโรงเรียนคุณภาพประจำตำบล) '
              'กิจกรรม ข้อ 1'),
         Step('report_tambon_development', 'school', 'Y+1/3', evidence=True,
@@ -70,7 +70,7 @@ TABLES = [
         Step('improve_curriculum', 'school', 'Y/5', evidence=True,
              ref='004 มาตรฐานการปฏิบัติงาน เรื่อง 4 (โครงการโรงเรียนคุณภาพประจำตำบล) '
              'กิจกรรม ข้อ 2'),
-        Step('use_curriculum', 'school', 'Y/5..Y+1/3',
+        Step('use_curriculum', 'school', 'Y/5..Y+1/3', evidence=True,
              ref='004 มาตรฐานการปฏิบัติงาน เรื่อง 4 (โครงการโรงเรียนคุณภาพประจำตำบล) '
              'กิจกรรม ข้อ 2'),
         Step('report_curriculum_use', 'school', 'Y+1/3', evidence=True,
@@ -79,10 +79,10 @@ TABLES = [
         Step('survey_learner_needs', 'school', 'Y/4..Y/5', evidence=True,
              ref='004 มาตรฐานการปฏิบัติงาน เรื่อง 4 (โครงการโรงเรียนคุณภาพประจำตำบล) '
              'กิจกรรม ข้อ 3'),
-        Step('develop_teachers', 'school', 'Y/5..Y+1/3',
+        Step('develop_teachers', 'school', 'Y/5..Y+1/3', evidence=True,
              ref='004 มาตรฐานการปฏิบัติงาน เรื่อง 4 (โครงการโรงเรียนคุณภาพประจำตำบล) '
              'กิจกรรม ข้อ 3'),
-        Step('develop_learners', 'school', 'Y/5..Y+1/3',
+        Step('develop_learners', 'school', 'Y/5..Y+1/3', evidence=True,
              ref='004 มาตรฐานการปฏิบัติงาน เรื่อง 4 (โครงการโรงเรียนคุณภาพประจำตำบล) '
              'กิจกรรม ข้อ 3'),
         Step('report_teacher_readiness', 'school', 'Y+1/3', evidence=True,
