@@ -13,7 +13,7 @@ class ScopeIn(Strict):
 
 
 class InstanceDataIn(Schema):
-    """Start data: the cycle, the scope, the owner; other keys pass to the workflow."""
+    """Start data: the cycle, the scope, the owner, who drafts a letter; other keys are dropped."""
 
     class Meta:
         unknown = EXCLUDE
@@ -23,6 +23,7 @@ class InstanceDataIn(Schema):
     owner = fields.String(validate=validate.Length(1, 64))
     title = fields.String(validate=validate.Length(1, 200))
     note = fields.String(validate=validate.Length(1, 2000))
+    drafter = fields.String(validate=validate.OneOf(["owner", "clerk"]))  # P15: who drafts an outgoing letter
 
 
 class InstanceCreateIn(Strict):

@@ -23,9 +23,12 @@ TABLES = [
              'ติดตามและประเมินผลการจัดการศึกษา ข้อ 3; PROCEDURES.md P15'),
     ]),
     Table('letter_outgoing', 'P15', per_school=False, steps=[
-        Step('draft_letter', 'supervisor', 'P3D',
+        # ข้อ 5 "ดำเนินการร่างหนังสือและจัดพิมพ์หนังสือ … จำนวน 3 ฉบับ" is a clerk's duty; the owner may draft too.
+        Step('draft_letter', 'clerk', 'P3D',
              ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการกลุ่มนิเทศ '
-             'ติดตามและประเมินผลการจัดการศึกษา ข้อ 5; PROCEDURES.md P15'),
+             'ติดตามและประเมินผลการจัดการศึกษา ข้อ 5'),
+        Step('draft_letter_by_owner', 'supervisor', 'P3D',
+             ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการ ข้อ 5; PROCEDURES.md P15'),
         Step('head_sign', 'group_head', 'P1D',
              ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการกลุ่มนิเทศ '
              'ติดตามและประเมินผลการจัดการศึกษา ข้อ 5; PROCEDURES.md P15'),
