@@ -51,6 +51,11 @@ TABLES = [
              ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการกลุ่มนิเทศ '
              'ติดตามและประเมินผลการจัดการศึกษา ข้อ 10; 001 รายละเอียดของการปฏิบัติงาน '
              'ข้อ ๒.๔–๒.๕'),
+        # The meeting body decides who records: group heads' meetings have no committee secretary.
+        Step('record_group_heads_resolution', 'supervisor', 'P2W',
+             ref='002 ขอบข่ายภารกิจ 2. ภารกิจในงานวิชาการ ข้อ 2 "ดำเนินการเกี่ยวกับการประชุมหัวหน้ากลุ่ม"'),
+        Step('record_meeting_resolution', 'clerk', 'P2W',
+             ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการ ข้อ 10 "จัดบันทึกการประชุม"'),
         Step('record_minutes', 'clerk', 'P1W',
              ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการกลุ่มนิเทศ '
              'ติดตามและประเมินผลการจัดการศึกษา ข้อ 10'),
