@@ -96,6 +96,8 @@ TABLES = [
     Table('action_plan_evaluation', 'P7', per_school=False, steps=[
         Step('study_action_plan', 'monitoring_head', 'Y/3..Y/4', evidence=True,
              ref='003 §2 ตาราง ลำดับที่ 1; ขั้นตอนการปฏิบัติงาน 3. ข้อ 1)'),
+        Step('review_action_plan_study', 'group_head', 'Y/3..Y/4',
+             ref='003 §2 ตาราง 3 ลำดับที่ 1 ผู้รับผิดชอบ "ผู้อำนวยการกลุ่มนโยบายและแผน และหัวหน้างานติดตามฯ"'),
         Step('build_action_plan_form', 'monitoring_head', 'Y/9..Y/10', evidence=True,
              ref='003 §2 ตาราง ลำดับที่ 2; ขั้นตอนการปฏิบัติงาน 3. ข้อ 2); แบบฟอร์มที่ใช้'),
         Step('participatory_action_plan_evaluation', 'monitoring_head', 'Y/9..Y/10', evidence=True,
