@@ -35,8 +35,9 @@ TABLES = [
         Step('write_annual_report', 'monitoring_head', 'Y/9', evidence=True,
              ref='003 §1 ตาราง ลำดับที่ 5; ขั้นตอนการปฏิบัติงาน 1. ข้อ 5); ขอบเขตของงาน '
              'ข้อ 4'),
-        Step('review_annual_report', 'group_head', 'Y/9',
-             ref='003 §1 ตาราง ลำดับที่ 5'),
+        # Row 5's joint step ("ผู้อำนวยการกลุ่มนโยบายและแผน, หัวหน้ากลุ่มงานติดตามฯ"), not an approval.
+        Step('conclude_annual_report', 'group_head', 'Y/9',
+             ref='003 §1 ตาราง ลำดับที่ 5; ขั้นตอนการปฏิบัติงาน 1. ข้อ 5)'),
         Step('present_annual_report', 'group_head', 'Y/9', evidence=True,
              ref='003 §1 ตาราง ลำดับที่ 5'),
     ]),
