@@ -21,6 +21,27 @@ TABLES = [
         Step('act_normal', 'supervisor', 'P15D',
              ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการกลุ่มนิเทศ '
              'ติดตามและประเมินผลการจัดการศึกษา ข้อ 3; PROCEDURES.md P15'),
+        # The owner acts; a clerk owns the letter (route_letter names the owner and their work).
+        Step('act_most_urgent_clerk', 'clerk', 'P1D',
+             ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการ ข้อ 3; PROCEDURES.md P15'),
+        Step('act_very_urgent_clerk', 'clerk', 'P3D',
+             ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการ ข้อ 3; PROCEDURES.md P15'),
+        Step('act_urgent_clerk', 'clerk', 'P7D',
+             ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการ ข้อ 3; PROCEDURES.md P15'),
+        Step('act_normal_clerk', 'clerk', 'P15D',
+             ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการ ข้อ 3; PROCEDURES.md P15'),
+        # The owner acts; the policy and planning group owns it (route_letter names the owner and their work).
+        Step('act_most_urgent_policy', 'monitoring_head', 'P1D',
+             ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการ ข้อ 3; PROCEDURES.md P15'),
+        Step('act_very_urgent_policy', 'monitoring_head', 'P3D',
+             ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการ ข้อ 3; PROCEDURES.md P15'),
+        Step('act_urgent_policy', 'monitoring_head', 'P7D',
+             ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการ ข้อ 3; PROCEDURES.md P15'),
+        Step('act_normal_policy', 'monitoring_head', 'P15D',
+             ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการ ข้อ 3; PROCEDURES.md P15'),
+        # ข้อ 6 "จัดเก็บหนังสือราชการ" applies to received letters too.
+        Step('file_incoming_letter', 'clerk', 'P1W',
+             ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการกลุ่มนิเทศ ติดตามและประเมินผลการจัดการศึกษา ข้อ 6–7'),
     ]),
     Table('letter_outgoing', 'P15', per_school=False, steps=[
         # ข้อ 5 "ดำเนินการร่างหนังสือและจัดพิมพ์หนังสือ … จำนวน 3 ฉบับ" is a clerk's duty; the owner may draft too.
