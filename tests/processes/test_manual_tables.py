@@ -50,6 +50,8 @@ def _step_differences(table: Table, row, step: StepDef | None) -> list[str]:
         found.append(f"{where}: the model asks for evidence the table does not list; add it to the table")
     if row.added and ADDED not in step.documentation:
         found.append(f"{where}: the step is not in the manual; its documentation must say '{ADDED}: …'")
+    if not row.added and ADDED in step.documentation:
+        found.append(f"{where}: the documentation says the step is not the manual's; the table must say added=True")
     seeds = set(re.findall(r"\b00[1-4]\b", row.ref))
     if not row.added and not all(f"คู่มือ {seed}" in step.documentation or f"; {seed}" in step.documentation
                                  for seed in seeds):

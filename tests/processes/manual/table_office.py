@@ -6,38 +6,38 @@ TABLES = [
         Step('register_incoming', 'clerk', 'P1D',
              ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการกลุ่มนิเทศ '
              'ติดตามและประเมินผลการจัดการศึกษา ข้อ 2–3'),
-        Step('route_letter', 'group_head', 'P1D',
+        Step('route_letter', 'group_head', 'P1D', added=True,
              ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการกลุ่มนิเทศ '
              'ติดตามและประเมินผลการจัดการศึกษา ข้อ 3; PROCEDURES.md P15'),
-        Step('act_most_urgent', 'supervisor', 'P1D',
+        Step('act_most_urgent', 'supervisor', 'P1D', added=True,
              ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการกลุ่มนิเทศ '
              'ติดตามและประเมินผลการจัดการศึกษา ข้อ 3; PROCEDURES.md P15'),
-        Step('act_very_urgent', 'supervisor', 'P3D',
+        Step('act_very_urgent', 'supervisor', 'P3D', added=True,
              ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการกลุ่มนิเทศ '
              'ติดตามและประเมินผลการจัดการศึกษา ข้อ 3; PROCEDURES.md P15'),
-        Step('act_urgent', 'supervisor', 'P7D',
+        Step('act_urgent', 'supervisor', 'P7D', added=True,
              ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการกลุ่มนิเทศ '
              'ติดตามและประเมินผลการจัดการศึกษา ข้อ 3; PROCEDURES.md P15'),
-        Step('act_normal', 'supervisor', 'P15D',
+        Step('act_normal', 'supervisor', 'P15D', added=True,
              ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการกลุ่มนิเทศ '
              'ติดตามและประเมินผลการจัดการศึกษา ข้อ 3; PROCEDURES.md P15'),
         # The owner acts; a clerk owns the letter (route_letter names the owner and their work).
-        Step('act_most_urgent_clerk', 'clerk', 'P1D',
+        Step('act_most_urgent_clerk', 'clerk', 'P1D', added=True,
              ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการ ข้อ 3; PROCEDURES.md P15'),
-        Step('act_very_urgent_clerk', 'clerk', 'P3D',
+        Step('act_very_urgent_clerk', 'clerk', 'P3D', added=True,
              ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการ ข้อ 3; PROCEDURES.md P15'),
-        Step('act_urgent_clerk', 'clerk', 'P7D',
+        Step('act_urgent_clerk', 'clerk', 'P7D', added=True,
              ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการ ข้อ 3; PROCEDURES.md P15'),
-        Step('act_normal_clerk', 'clerk', 'P15D',
+        Step('act_normal_clerk', 'clerk', 'P15D', added=True,
              ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการ ข้อ 3; PROCEDURES.md P15'),
         # The owner acts; the policy and planning group owns it (route_letter names the owner and their work).
-        Step('act_most_urgent_policy', 'monitoring_head', 'P1D',
+        Step('act_most_urgent_policy', 'monitoring_head', 'P1D', added=True,
              ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการ ข้อ 3; PROCEDURES.md P15'),
-        Step('act_very_urgent_policy', 'monitoring_head', 'P3D',
+        Step('act_very_urgent_policy', 'monitoring_head', 'P3D', added=True,
              ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการ ข้อ 3; PROCEDURES.md P15'),
-        Step('act_urgent_policy', 'monitoring_head', 'P7D',
+        Step('act_urgent_policy', 'monitoring_head', 'P7D', added=True,
              ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการ ข้อ 3; PROCEDURES.md P15'),
-        Step('act_normal_policy', 'monitoring_head', 'P15D',
+        Step('act_normal_policy', 'monitoring_head', 'P15D', added=True,
              ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการ ข้อ 3; PROCEDURES.md P15'),
         # ข้อ 6 "จัดเก็บหนังสือราชการ" applies to received letters too.
         Step('file_incoming_letter', 'clerk', 'P1W',
@@ -48,9 +48,9 @@ TABLES = [
         Step('draft_letter', 'clerk', 'P3D',
              ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการกลุ่มนิเทศ '
              'ติดตามและประเมินผลการจัดการศึกษา ข้อ 5'),
-        Step('draft_letter_by_owner', 'supervisor', 'P3D',
+        Step('draft_letter_by_owner', 'supervisor', 'P3D', added=True,
              ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการ ข้อ 5; PROCEDURES.md P15'),
-        Step('head_sign', 'group_head', 'P1D',
+        Step('head_sign', 'group_head', 'P1D', added=True,
              ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการกลุ่มนิเทศ '
              'ติดตามและประเมินผลการจัดการศึกษา ข้อ 5; PROCEDURES.md P15'),
         Step('send_and_register', 'clerk', 'P1D',
@@ -59,7 +59,7 @@ TABLES = [
         Step('file_letter', 'clerk', 'P1W',
              ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการกลุ่มนิเทศ '
              'ติดตามและประเมินผลการจัดการศึกษา ข้อ 6–7'),
-        Step('director_sign', 'area_director', 'P2D',
+        Step('director_sign', 'area_director', 'P2D', added=True,
              ref='002 ขอบข่ายภารกิจ 1. ภารกิจในงานธุรการกลุ่มนิเทศ '
              'ติดตามและประเมินผลการจัดการศึกษา ข้อ 5; PROCEDURES.md P15'),
     ]),

@@ -129,7 +129,7 @@ TABLES = [
         Step('disseminate_system', 'monitoring_head', 'P2M', evidence=True,
              ref='003 §3 ขั้นตอนการปฏิบัติงาน ข้อ 6 และตาราง ชื่องาน (กระบวนงาน) ลำดับที่ '
              '6'),
-        Step('evaluate_system_fit', 'group_head', 'P2M',
+        Step('evaluate_system_fit', 'group_head', 'P2M', added=True,
              ref='003 §3 วัตถุประสงค์ และตาราง ชื่องาน (กระบวนงาน) ตัวชี้วัดที่สำคัญ'),
     ]),
 ]

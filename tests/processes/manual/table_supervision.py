@@ -58,10 +58,10 @@ TABLES = [
         Step('report_tambon_development', 'school', 'Y+1/3', evidence=True,
              ref='004 มาตรฐานการปฏิบัติงาน เรื่อง 4 (โครงการโรงเรียนคุณภาพประจำตำบล) '
              'กิจกรรม ข้อ 1'),
-        Step('follow_up_quality_school', 'supervisor', 'Y+1/4',
+        Step('follow_up_quality_school', 'supervisor', 'Y+1/4', added=True,
              ref='004 มาตรฐานการปฏิบัติงาน เรื่อง 4 (โครงการโรงเรียนคุณภาพประจำตำบล) '
              'กิจกรรม ข้อ 1–3; 004 งานในหน้าที่รับผิดชอบ ข้อ 4'),
-        Step('improve_quality_school', 'school', 'Y+1/4',
+        Step('improve_quality_school', 'school', 'Y+1/4', added=True,
              ref='004 มาตรฐานการปฏิบัติงาน เรื่อง 4 (โครงการโรงเรียนคุณภาพประจำตำบล) '
              'กิจกรรม ข้อ 1–3'),
         Step('evaluate_last_curriculum', 'school', 'Y/4', evidence=True,
