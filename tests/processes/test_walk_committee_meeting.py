@@ -68,8 +68,8 @@ def test_a_meeting_the_clerk_starts_keeps_the_clerk_steps_with_the_clerk(api, cl
 
 
 def test_the_clerk_records_a_meeting_of_the_group(api, clock):
-    meeting = api.ok("POST", "clerk1", "/instances", 201,
-                     json={"process_id": "committee_meeting", "data": {"cycle_year": 2570}})
+    api.ok("POST", "clerk1", "/instances", 201,
+           json={"process_id": "committee_meeting", "data": {"cycle_year": 2570}})
     own_step(api, "clerk1", "prepare_agenda", "2027-04-08", meeting_body="supervision_group")
     assert not open_tasks(api, "secretary1", scope="group")
     own_step(api, "clerk1", "record_meeting_resolution", "2027-04-12", meeting_resolution="approve")
