@@ -10,9 +10,9 @@ from engine.calendar.entry import DateEntryError, check_ce
 from engine.errors import N_, Invalid
 
 FIELD_TYPES = ("text", "textarea", "date", "number", "choice", "multichoice", "boolean")
-# Choices filled in when the form is shown: the instance's schools, or the previous cycle's results.
-PREVIOUS_CYCLE = ("previous_improvement_points", "previous_sars")
-CHOICE_SOURCES = ("schools", *PREVIOUS_CYCLE)
+# Choices filled in when the form is shown: the instance's schools, or results of other steps (which may be none).
+RESULT_SOURCES = ("previous_improvement_points", "previous_sars", "ready_schools")
+CHOICE_SOURCES = ("schools", *RESULT_SOURCES)
 
 MESSAGES = {
     "required": N_("กรุณากรอกข้อมูลนี้"),
@@ -82,9 +82,9 @@ def parse_form(text: str | None) -> FormDef:
         choices_from = item.get("choices_from")
         if choices_from not in (None, *CHOICE_SOURCES):
             raise ValueError(f"field {item['name']!r}: choices_from must be one of {', '.join(CHOICE_SOURCES)}")
-        if choices_from in PREVIOUS_CYCLE and (item["type"] != "multichoice" or item.get("required")):
-            raise ValueError(f"field {item['name']!r}: a previous cycle's list is an optional multichoice "
-                             "(the first cycle has none)")
+        if choices_from in RESULT_SOURCES and (item["type"] != "multichoice" or item.get("required")):
+            raise ValueError(f"field {item['name']!r}: a list of other steps' results is an optional multichoice "
+                             "(it may be empty)")
         if item["type"] in ("choice", "multichoice") and not choices and not choices_from:
             raise ValueError(f"field {item['name']!r} needs choices")
         defs.append(FieldDef(name=item["name"], type=item["type"], label=item["label"],

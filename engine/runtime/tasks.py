@@ -25,7 +25,7 @@ from engine.model.bpmn import StepDef
 from engine.model.forms import FormDef, validate_form
 from engine.model.status import InstanceStatus, TaskStatus
 from engine.notify import notices
-from engine.runtime import incidents, previous
+from engine.runtime import incidents, prior_results
 from engine.runtime.clock import workflow_clock
 from engine.runtime.stepping import advance, load_workflow, schools_in_scope
 from engine.runtime.writes import lock_instance, write_task
@@ -52,14 +52,14 @@ def step_of(engine: Engine, task: HumanTask) -> StepDef:
 
 
 def form_of(session: Session, step: StepDef, task: HumanTask) -> FormDef:
-    """The step's form with choices that depend on the instance (its schools, the last cycle's results) filled in."""
+    """The step's form with choices that depend on the instance (its schools, results of other steps) filled in."""
     form = step.form
     sources = {f.choices_from for f in form.fields if f.choices_from}
     if "schools" in sources:
         schools = schools_in_scope(session, task.instance.data.get("scope"))
         form = form.with_choices("schools", [(s.code, f"{s.code} {s.name}") for s in schools])
-    for source in sources & set(previous.SOURCES):
-        form = form.with_choices(source, previous.choices(session, source, task.instance))
+    for source in sources & set(prior_results.SOURCES):
+        form = form.with_choices(source, prior_results.choices(session, source, task.instance))
     return form
 
 

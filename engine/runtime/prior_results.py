@@ -1,8 +1,10 @@
-"""The previous cycle's results shown in this cycle's steps (002 P1 ข้อ 9: "นำผลการประเมินไปวางแผนปรับปรุง").
+"""Results recorded in other steps offered as a form's choices, so one step's work reaches the next.
 
-A form field with `choices_from` "previous_improvement_points" lists the improvement points the last cycle's
-summary (summarise_cycle) recorded, one per line; "previous_sars" lists the SARs the schools of this
-instance's scope wrote in the last cycle. The person ticks what they used, so the link is kept.
+`choices_from` "previous_improvement_points" lists the improvement points the last P1 cycle's summary
+(summarise_cycle) recorded, one per line, and "previous_sars" the SARs the schools of this instance's scope
+wrote last cycle (002 P1 ข้อ 9 "นำผลการประเมินไปวางแผนปรับปรุง"); "ready_schools" lists the schools whose SAR
+review in P1 (review_sar, the same cycle) found them ready for external assessment, for P10's proposal.
+The person ticks what they used, so the link is kept.
 """
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,9 +13,10 @@ from db.models import HumanTask, ProcessInstance, School
 from engine.model.status import TaskStatus
 from engine.runtime.stepping import schools_in_scope
 
-SOURCES = ("previous_improvement_points", "previous_sars")
+SOURCES = ("previous_improvement_points", "previous_sars", "ready_schools")
 SUMMARY = ("qa_annual_cycle", "summarise_cycle", "improvement_plan_points")
 SAR = ("qa_annual_cycle_school", "write_sar")
+REVIEW = ("qa_annual_cycle_school", "review_sar", "external_assessment_ready")
 
 
 def _done(process_id: str, step_id: str, cycle_year: int):
@@ -46,6 +49,24 @@ def sars(session: Session, instance: ProcessInstance) -> list[tuple[str, str]]:
     return list(out.items())
 
 
+def ready_schools(session: Session, instance: ProcessInstance) -> list[tuple[str, str]]:
+    """The schools in scope whose last SAR review this cycle found them ready for external assessment."""
+    codes = {s.code for s in schools_in_scope(session, instance.data.get("scope"))}
+    process_id, step_id, flag = REVIEW
+    query = _done(process_id, step_id, instance.cycle_year).join(School, HumanTask.school_id == School.id)
+    rows = session.execute(query.with_only_columns(School.code, School.name, HumanTask.data)
+                           .order_by(School.code, HumanTask.completed_at)).all()
+    ready: dict[str, bool] = {}
+    names: dict[str, str] = {}
+    for code, name, data in rows:  # the last review of a school decides
+        ready[code], names[code] = bool((data or {}).get(flag)), name
+    return [(code, f"{code} {names[code]}") for code in sorted(ready) if ready[code] and code in codes]
+
+
+SOURCE_FUNCTIONS = {"previous_improvement_points": improvement_points, "previous_sars": sars,
+                    "ready_schools": ready_schools}
+
+
 def choices(session: Session, source: str, instance: ProcessInstance) -> list[tuple[str, str]]:
-    """The choices of one previous-cycle source for this instance."""
-    return improvement_points(session, instance) if source == "previous_improvement_points" else sars(session, instance)
+    """The choices of one source for this instance."""
+    return SOURCE_FUNCTIONS[source](session, instance)
