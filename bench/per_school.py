@@ -18,6 +18,8 @@ OFFICE_STEPS = [("study_criteria", {}), ("draft_standards", {}), ("committee_dec
 def sample(field: dict):
     """A valid value for one form field."""
     kind = field["type"]
+    if kind in ("choice", "multichoice") and not field.get("choices"):
+        return []  # a list filled from the instance (the previous cycle's), empty here
     if kind == "choice":
         return field["choices"][0]["value"]
     if kind == "multichoice":

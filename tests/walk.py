@@ -12,6 +12,8 @@ def fill(form: dict, **chosen) -> dict:
         name, kind = field["name"], field["type"]
         if name in chosen:
             data[name] = chosen[name]
+        elif kind in ("choice", "multichoice") and not field.get("choices"):
+            continue  # a list filled from the instance that is empty (e.g. no previous cycle yet)
         elif kind == "choice":
             data[name] = field["choices"][0]["value"]
         elif kind == "multichoice":

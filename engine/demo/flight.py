@@ -133,13 +133,14 @@ def _letters(flight: Flight) -> None:
     urgent = flight.start("clerk1", "letter_incoming", flight.ago(6))
     flight.do("clerk1", flight.open_task(urgent.id, "register_incoming"), flight.ago(6), letter_urgency="most_urgent",
               letter_subject="ขอข้อมูลผลการประกันคุณภาพภายในสถานศึกษา (ด่วนที่สุด)")
-    flight.do("head1", flight.open_task(urgent.id, "route_letter"), flight.ago(5), route_purpose="action")
+    flight.do("head1", flight.open_task(urgent.id, "route_letter"), flight.ago(5), route_purpose="action",
+              route_owner="supervisor2", route_owner_group="supervisor")
     flight.start("clerk1", "letter_incoming", flight.ago(1))
-    out = flight.start("supervisor2", "letter_outgoing", flight.ago(3))
-    flight.do("supervisor2", flight.open_task(out.id, "draft_letter"), flight.ago(3), out_urgency="urgent",
+    out = flight.start("supervisor2", "letter_outgoing", flight.ago(3), drafter="owner")  # the owner drafts it
+    flight.do("supervisor2", flight.open_task(out.id, "draft_letter_by_owner"), flight.ago(3), out_urgency="urgent",
               out_subject="แจ้งกำหนดการนิเทศ ติดตาม เครือข่ายห้วยใสสามัคคี")
     forward = flight.start("supervisor3", "letter_outgoing", flight.ago(9))
-    flight.do("supervisor3", flight.open_task(forward.id, "draft_letter"), flight.ago(9),
+    flight.do("clerk1", flight.open_task(forward.id, "draft_letter"), flight.ago(9),  # the clerk drafts (002 ข้อ 5)
               out_subject="รายงานผลการประกันคุณภาพภายในต่อ สพฐ.")
     flight.do("head1", flight.open_task(forward.id, "head_sign"), flight.ago(8), head_sign_decision="forward")
 

@@ -11,6 +11,9 @@ from engine.errors import N_, Invalid
 from engine.model.cycle_window import CycleWindow
 
 FIELD_TYPES = ("text", "textarea", "date", "number", "choice", "multichoice", "boolean")
+# Choices filled in when the form is shown: the instance's schools, or results of other steps (which may be none).
+RESULT_SOURCES = ("previous_improvement_points", "previous_sars", "ready_schools")
+CHOICE_SOURCES = ("schools", *RESULT_SOURCES)
 
 MESSAGES = {
     "required": N_("กรุณากรอกข้อมูลนี้"),
@@ -38,7 +41,7 @@ class FieldDef:
     label_en: str | None = None
     help: str | None = None
     choices: tuple[tuple[str, str], ...] = ()
-    choices_from: str | None = None  # "schools": the schools of the instance's scope, filled in when shown
+    choices_from: str | None = None  # one of CHOICE_SOURCES, filled in when the form is shown
 
     def to_dict(self) -> dict:
         """The field as the API shows it."""
@@ -78,8 +81,11 @@ def parse_form(text: str | None) -> FormDef:
             raise ValueError(f"field {item.get('name')!r} has unknown type {item.get('type')!r}")
         choices = tuple((c["value"], c["label"]) for c in item.get("choices", []))
         choices_from = item.get("choices_from")
-        if choices_from not in (None, "schools"):
-            raise ValueError(f"field {item['name']!r}: choices_from must be 'schools'")
+        if choices_from not in (None, *CHOICE_SOURCES):
+            raise ValueError(f"field {item['name']!r}: choices_from must be one of {', '.join(CHOICE_SOURCES)}")
+        if choices_from in RESULT_SOURCES and (item["type"] != "multichoice" or item.get("required")):
+            raise ValueError(f"field {item['name']!r}: a list of other steps' results is an optional multichoice "
+                             "(it may be empty)")
         if item["type"] in ("choice", "multichoice") and not choices and not choices_from:
             raise ValueError(f"field {item['name']!r} needs choices")
         defs.append(FieldDef(name=item["name"], type=item["type"], label=item["label"],

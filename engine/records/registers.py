@@ -185,26 +185,28 @@ def task_result(entry: RegisterEntry) -> dict:
             "register_number": entry.formatted_number}
 
 
-def _retention_years(facts: dict) -> int:
-    years = facts.get("out_retention_years")
+def _retention_years(facts: dict, prefix: str) -> int:
+    years = facts.get(f"{prefix}_retention_years")
     if years is None:
         return DEFAULT_RETENTION_YEARS
     if float(years) != int(years) or not 1 <= int(years) <= MAX_RETENTION_YEARS:
         raise Invalid("invalid_retention", N_("อายุการเก็บไม่ถูกต้อง"),
-                      fields={"out_retention_years": [N_("จำนวนปีเต็ม 1–%(max)s", max=MAX_RETENTION_YEARS)]})
+                      fields={f"{prefix}_retention_years": [N_("จำนวนปีเต็ม 1–%(max)s", max=MAX_RETENTION_YEARS)]})
     return int(years)
 
 
-def file_entry(session: Session, user: Actor, task: HumanTask, facts: dict, now: datetime) -> RegisterEntry | None:
-    """The filing step (ข้อ 6) sets where the outgoing letter is kept and for how long."""
+def file_entry(session: Session, user: Actor, task: HumanTask, facts: dict, now: datetime,
+               kind: str = "outgoing") -> RegisterEntry | None:
+    """The filing step (ข้อ 6) sets where the letter (sent or received) is kept and for how long."""
     entry = session.scalar(select(RegisterEntry).where(RegisterEntry.instance_id == task.instance_id,
-                                                       RegisterEntry.kind == "outgoing"))
+                                                       RegisterEntry.kind == kind))
     if entry is None:
         return None
     taken(session, entry)
-    entry.retention_years = _retention_years(facts)
+    prefix = "out" if kind == "outgoing" else "in"  # the two filing forms name their fields by direction
+    entry.retention_years = _retention_years(facts, prefix)
     entry.destroy_after = destroy_after(entry.year, entry.retention_years)
-    entry.file_location = facts.get("out_file_location")
+    entry.file_location = facts.get(f"{prefix}_file_location")
     if entry.copies and entry.copies["registry_copy"]["made"] and entry.file_location:
         entry.copies = {**entry.copies, "registry_copy": {"made": True, "where": f"สารบรรณกลาง: {entry.file_location}"}}
     audit.record(session, now, user.username, "register.file", process_id=task.process_id,

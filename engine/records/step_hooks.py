@@ -12,15 +12,18 @@ def _register(kind: str):
     return hook
 
 
-def _file_outgoing(engine, session, user, task, facts, now) -> dict:
-    entry = registers.file_entry(session, user, task, facts, now)
-    return {"register_destroy_after": entry.destroy_after.isoformat()} if entry else {}
+def _file(kind: str):
+    def hook(engine, session, user, task, facts, now) -> dict:
+        entry = registers.file_entry(session, user, task, facts, now, kind)
+        return {"register_destroy_after": entry.destroy_after.isoformat()} if entry else {}
+    return hook
 
 
 # (process id, step id) -> hook(engine, session, user, task, facts, now) -> extra result data
 ON_COMPLETE = {
     ("letter_incoming", "register_incoming"): _register("incoming"),
+    ("letter_incoming", "file_incoming_letter"): _file("incoming"),
     ("letter_outgoing", "send_and_register"): _register("outgoing"),
-    ("letter_outgoing", "file_letter"): _file_outgoing,
+    ("letter_outgoing", "file_letter"): _file("outgoing"),
 }
 

@@ -27,7 +27,7 @@ from engine.model.cycle_window import CycleWindow, cycle_window
 from engine.model.forms import FormDef, validate_form
 from engine.model.status import InstanceStatus, TaskStatus
 from engine.notify import notices
-from engine.runtime import incidents
+from engine.runtime import incidents, prior_results
 from engine.runtime.clock import workflow_clock
 from engine.runtime.stepping import advance, load_workflow, schools_in_scope
 from engine.runtime.writes import hold_workable, lock_instance, write_task
@@ -54,11 +54,15 @@ def step_of(engine: Engine, task: HumanTask) -> StepDef:
 
 
 def form_of(session: Session, step: StepDef, task: HumanTask) -> FormDef:
-    """The step's form with choices that depend on the instance (its schools) filled in."""
-    if not any(f.choices_from == "schools" for f in step.form.fields):
-        return step.form
-    schools = schools_in_scope(session, task.instance.data.get("scope"))
-    return step.form.with_choices("schools", [(s.code, f"{s.code} {s.name}") for s in schools])
+    """The step's form with choices that depend on the instance (its schools, results of other steps) filled in."""
+    form = step.form
+    sources = {f.choices_from for f in form.fields if f.choices_from}
+    if "schools" in sources:
+        schools = schools_in_scope(session, task.instance.data.get("scope"))
+        form = form.with_choices("schools", [(s.code, f"{s.code} {s.name}") for s in schools])
+    for source in sources & set(prior_results.SOURCES):
+        form = form.with_choices(source, prior_results.choices(session, source, task.instance))
+    return form
 
 
 def _open_task(session, user, task_id) -> HumanTask:

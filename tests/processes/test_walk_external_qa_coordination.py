@@ -1,11 +1,12 @@
 """P10, promoting internal QA and coordinating with ONESQA (004 เรื่องที่ 1 หัวข้อ 3, 002 ข้อ 7.3), through the API.
 
 Network N8 (14 schools, S114–S127, supervisor8). Activity 2 (feedback on each SAR) is P1's step 8: P10 asks
-no school for its SAR again. Step 3 proposes the ready schools and names those due for external assessment
+no school for its SAR again. Step 3 proposes the ready schools (those P1's SAR review flagged ready) and names those due for external assessment
 this year; steps 4–5 run once per school due, and only for those. The manuals give no months: each step
 takes the phase of the QA group's timeline it belongs to.
 """
-from tests.walk import do_step, only, open_tasks
+from tests.p1_start import to_the_schools
+from tests.walk import do_step, fill, only, open_tasks
 
 SUPERVISOR = "supervisor8"  # owner of the work and supervisor of network N8
 EXPECTED_DUE = {  # academic year 2570
@@ -15,6 +16,20 @@ EXPECTED_DUE = {  # academic year 2570
     "follow_up_external_results": "2028-09-29",
 }
 DUE = ["S115", "S120"]
+READY = ["S115", "S116", "S120"]
+
+
+def p1_reviews_the_sars(api, ready=READY):
+    """P1 for N8 to its step 8: supervisor8 reviews each school's SAR and flags the ready ones."""
+    to_the_schools(api, "N8", SUPERVISOR)
+    for visit in [t for t in open_tasks(api, SUPERVISOR) if t["step_id"] == "supervise_school"]:
+        do_step(api, SUPERVISOR, visit["id"])
+        user = f"school{int(visit['school'][1:]):03d}"
+        for step_id in ("school_self_monitoring", "internal_assessment", "write_sar"):
+            do_step(api, user, only(open_tasks(api, user), step_id)["id"])
+        review = only(open_tasks(api, SUPERVISOR, school=visit["school"]), "review_sar")
+        do_step(api, SUPERVISOR, review["id"], sar_review_decision="accept",
+                external_assessment_ready=visit["school"] in ready)
 
 
 def assert_due(task):
@@ -33,11 +48,21 @@ def start(api):
 
 
 def test_p10_no_sar_again_then_only_the_schools_due(api):
+    p1_reviews_the_sars(api)
     instance = start(api)
     owner_step(api, "promote_self_assessment")
     # no school is asked for its SAR here: that is P1's step 8
     assert not open_tasks(api, "head1", scope="all", step_id="submit_sar_for_feedback")
-    owner_step(api, "propose_ready_schools", ready_school_codes=["S115", "S116", "S120"], due_school_codes=DUE)
+    # The ready schools are those P1's SAR review flagged (external_assessment_ready), not typed in.
+    propose = only(open_tasks(api, SUPERVISOR), "propose_ready_schools")
+    form = {f["name"]: f for f in api.ok("GET", SUPERVISOR, f"/tasks/{propose['id']}")["form"]["fields"]}
+    assert [c["value"] for c in form["ready_school_codes"]["choices"]] == READY
+    api.ok("POST", SUPERVISOR, f"/tasks/{propose['id']}/evidence", 201, json={"note": "หนังสือเสนอรายชื่อ"})
+    task_form = api.ok("GET", SUPERVISOR, f"/tasks/{propose['id']}")["form"]
+    refused = api.post(SUPERVISOR, f"/tasks/{propose['id']}/complete",
+                       json={"data": fill(task_form, ready_school_codes=["S117"], due_school_codes=DUE)})
+    assert refused.status_code == 422 and "ready_school_codes" in refused.get_json()["fields"]  # S117: not ready
+    owner_step(api, "propose_ready_schools", ready_school_codes=READY, due_school_codes=DUE)
 
     onesqa = open_tasks(api, SUPERVISOR, step_id="coordinate_with_onesqa")
     assert sorted(t["school"] for t in onesqa) == DUE

@@ -91,4 +91,14 @@ def test_p2_runs_a_fiscal_year_with_the_plan_revised_once(api, clock):
     done = api.ok("GET", SECRETARY, f"/instances/{p2['id']}")
     assert done["status"] == "completed" and done["open_tasks"] == []
     assert done["progress"]["steps_done"] == done["progress"]["steps_total"] == 15
+    finished = {t["step_id"]: t for t in api.ok("GET", SECRETARY, "/tasks?scope=mine&status=done&limit=500")["items"]}
+    # What the committee said is recorded where P2 reports to it (001 ๑.๔, ๒.๗ second, ๓.๓) ...
+    for step_id, prefix in [("report_information", "info"), ("report_progress", "progress"),
+                            ("write_monitoring_report", "monitoring_report")]:
+        detail = api.ok("GET", SECRETARY, f"/tasks/{finished[step_id]['id']}")
+        assert detail["data"][f"{prefix}_committee_response"], step_id
+    # ... and the documents it produces carry their evidence (๑.๕, ๒.๒, ๓.๓, ๓.๔).
+    for step_id in ("publish_information", "set_plan_strategy", "write_monitoring_report", "publish_monitoring_report"):
+        detail = api.ok("GET", SECRETARY, f"/tasks/{finished[step_id]['id']}")
+        assert detail["evidence"]["required"] and detail["evidence"]["items"], step_id
     assert api.ok("GET", "auditor1", "/audit/verify")["ok"] is True

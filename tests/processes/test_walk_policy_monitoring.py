@@ -20,7 +20,7 @@ EXPECTED_DUE = {  # fiscal year 2571: the manual's months, moved to the working 
     "notify_improvement": "2028-09-29",
     "report_emes_indicator": "2028-09-29",
     "write_annual_report": "2028-09-29",
-    "review_annual_report": "2028-09-29",
+    "conclude_annual_report": "2028-09-29",      # row 5's joint step: the group head with the monitoring head
     "present_annual_report": "2028-09-29",
 }
 
@@ -83,9 +83,8 @@ def test_p3_runs_a_fiscal_year_with_emenscr_and_emes_data(api, clock):
                emes_status="not_achieved", emes_next="done")
 
     owner_step(api, "write_annual_report")
-    pool_step(api, "policyhead1", "review_annual_report", annual_report_decision="revise")
-    owner_step(api, "write_annual_report", annual_revision_notes="เพิ่มข้อสรุปของสถานศึกษา")
-    pool_step(api, "policyhead1", "review_annual_report", annual_report_decision="approve")
+    # 003 §1 row 5 names both heads: the group head draws up the conclusions with the monitoring head; no approval.
+    pool_step(api, "policyhead1", "conclude_annual_report", annual_joint_with="monitoring1")
     pool_step(api, "policyhead1", "present_annual_report")
 
     done = api.ok("GET", "policyhead1", f"/instances/{instance['id']}")

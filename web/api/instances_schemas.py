@@ -13,8 +13,8 @@ class ScopeIn(Strict):
 
 
 class InstanceDataIn(Schema):
-    """Start data: the cycle, the scope, the owner, a title and note; other keys go to the engine, which takes
-    them only when the start event's form has them (engine.runtime.start_data), else answers 422."""
+    """Start data: the cycle, the scope, the owner, a title and note; other keys (P15's drafter) go to the
+    engine, which takes them only when the start event's form has them (engine.runtime.start_data), else 422."""
 
     class Meta:
         unknown = INCLUDE

@@ -152,8 +152,13 @@ BY_TYPE = {
     "number": lambda f: st.floats(-1e300, 1e300, allow_nan=False) | st.integers(-10**15, 10**15),
     "boolean": lambda f: st.booleans(),
     "choice": lambda f: st.sampled_from([c["value"] for c in f["choices"]]),
-    "multichoice": lambda f: st.lists(st.sampled_from([c["value"] for c in f["choices"]]), unique=True),
+    "multichoice": lambda f: _some_of([c["value"] for c in f.get("choices", [])]),
 }
+
+
+def _some_of(values: list):
+    """A list of distinct values; a list filled from other steps' results may have none to offer."""
+    return st.lists(st.sampled_from(values), unique=True) if values else st.just([])
 
 
 def valid_data(form: dict):

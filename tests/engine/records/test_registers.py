@@ -36,8 +36,8 @@ def receive(api, subject="แจ้งการติดตามผล", urgenc
 
 def send(api, subject="ขอเชิญประชุม", copies=THREE_COPIES, urgency="urgent", secrecy="normal") -> dict:
     """supervisor2 drafts a letter, head1 signs, the clerk sends and registers it; the send task's detail."""
-    letter = api.ok("POST", "supervisor2", "/instances", 201, json={"process_id": "letter_outgoing", "data": {}})
-    act(api, "supervisor2", letter["id"], "draft_letter", out_subject=subject, out_recipient="โรงเรียนบ้านห้วยทราย",
+    letter = api.ok("POST", "supervisor2", "/instances", 201, json={"process_id": "letter_outgoing", "data": {"drafter": "owner"}})
+    act(api, "supervisor2", letter["id"], "draft_letter_by_owner", out_subject=subject, out_recipient="โรงเรียนบ้านห้วยทราย",
         out_urgency=urgency, out_secrecy=secrecy)
     act(api, "head1", letter["id"], "head_sign", head_sign_decision="sign")
     return act(api, "clerk1", letter["id"], "send_and_register", out_copies_made=copies, out_send_method="post",
@@ -302,8 +302,8 @@ def test_an_office_without_a_letter_code_cannot_number_outgoing_letters(api, ser
     with services.db.session() as session:
         session.execute(delete(Setting).where(Setting.key == registers.PREFIX_KEY))
         session.commit()
-    letter = api.ok("POST", "supervisor2", "/instances", 201, json={"process_id": "letter_outgoing", "data": {}})
-    act(api, "supervisor2", letter["id"], "draft_letter")
+    letter = api.ok("POST", "supervisor2", "/instances", 201, json={"process_id": "letter_outgoing", "data": {"drafter": "owner"}})
+    act(api, "supervisor2", letter["id"], "draft_letter_by_owner")
     act(api, "head1", letter["id"], "head_sign", head_sign_decision="sign")
     task = next(t for t in open_tasks(api, "clerk1", scope="all", instance_id=letter["id"]))
     api.ok("POST", "clerk1", f"/tasks/{task['id']}/claim")

@@ -81,7 +81,7 @@ def finish_p3(api):
                    emes_target=target, emes_result=result, emes_status=status, emes_note=f"ผลของ {code}",
                    emes_next="done" if n == len(INDICATORS) - 1 else "another")
     owner_step(api, "write_annual_report", annual_budget_allocated=750000, annual_budget_spent=730000)
-    pool_step(api, "policyhead1", "review_annual_report", annual_report_decision="approve")
+    pool_step(api, "policyhead1", "conclude_annual_report")
     pool_step(api, "policyhead1", "present_annual_report")
 
 
@@ -89,6 +89,7 @@ def run_p7(api):
     """P7 with one send-back: the summary's second pass is the one reported."""
     api.ok("POST", HEAD, "/instances", 201, json={"process_id": "action_plan_evaluation", "data": {"cycle_year": 2571}})
     owner_step(api, "study_action_plan", ap_projects_total=30, ap_budget_total=4500000)
+    pool_step(api, "policyhead1", "review_action_plan_study", ap_study_decision="approve")
     owner_step(api, "build_action_plan_form")
     owner_step(api, "participatory_action_plan_evaluation", ap_projects_evaluated=30)
     owner_step(api, "summarise_action_plan_evaluation", ap_projects_achieved=20, ap_budget_spent=3000000)

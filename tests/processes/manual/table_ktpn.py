@@ -1,0 +1,37 @@
+"""P2, the KTPN secretariat: manual 001 รายละเอียดของการปฏิบัติงาน ๑–๓ and 002 ขอบข่ายภารกิจ 8."""
+from tests.processes.manual import Step, Table
+
+TABLES = [
+    Table('ktpn_secretariat', 'P2', per_school=False, steps=[
+        Step('define_data_scope', 'supervisor', 'Y-1/10',
+             ref='001 รายละเอียดของการปฏิบัติงาน ข้อ ๑.๑; 002 ขอบข่ายภารกิจ 8.1'),
+        Step('compile_information', 'supervisor', 'Y-1/10..Y-1/11',
+             ref='001 รายละเอียดของการปฏิบัติงาน ข้อ ๑.๒; 002 ขอบข่ายภารกิจ 8.1'),
+        Step('verify_information', 'supervisor', 'Y-1/11',
+             ref='001 รายละเอียดของการปฏิบัติงาน ข้อ ๑.๓'),
+        Step('report_information', 'supervisor', 'Y-1/11',
+             ref='001 รายละเอียดของการปฏิบัติงาน ข้อ ๑.๔'),
+        Step('publish_information', 'supervisor', 'Y-1/11', evidence=True,
+             ref='001 รายละเอียดของการปฏิบัติงาน ข้อ ๑.๕'),
+        Step('analyse_office_results', 'supervisor', 'Y-1/12',
+             ref='001 รายละเอียดของการปฏิบัติงาน ข้อ ๒.๑'),
+        Step('set_plan_strategy', 'supervisor', 'Y-1/12', evidence=True,
+             ref='001 รายละเอียดของการปฏิบัติงาน ข้อ ๒.๒; 002 ขอบข่ายภารกิจ 8.1'),
+        Step('set_methods_tools', 'supervisor', 'Y-1/12',
+             ref='001 รายละเอียดของการปฏิบัติงาน ข้อ ๒.๓'),
+        Step('distribute_plan', 'supervisor', 'Y/1',
+             ref='001 รายละเอียดของการปฏิบัติงาน ข้อ ๒.๖'),
+        Step('coordinate_execution', 'supervisor', 'Y/1..Y/3',
+             ref='001 รายละเอียดของการปฏิบัติงาน ข้อ ๒.๗; 002 ขอบข่ายภารกิจ 8.1'),
+        Step('report_progress', 'supervisor', 'Y/3',
+             ref='001 รายละเอียดของการปฏิบัติงาน ข้อ ๒.๗ (ข้อที่สอง)'),
+        Step('monitor_and_supervise', 'supervisor', 'Y/4..Y/7',
+             ref='001 รายละเอียดของการปฏิบัติงาน ข้อ ๓.๑'),
+        Step('process_monitoring_data', 'supervisor', 'Y/8',
+             ref='001 รายละเอียดของการปฏิบัติงาน ข้อ ๓.๒; 002 ขอบข่ายภารกิจ 8.2'),
+        Step('write_monitoring_report', 'supervisor', 'Y/9', evidence=True,
+             ref='001 รายละเอียดของการปฏิบัติงาน ข้อ ๓.๓; 002 ขอบข่ายภารกิจ 8.2'),
+        Step('publish_monitoring_report', 'supervisor', 'Y/9', evidence=True,
+             ref='001 รายละเอียดของการปฏิบัติงาน ข้อ ๓.๔'),
+    ]),
+]
