@@ -1,4 +1,5 @@
 """The engine object: built from the parts passed in; no globals, no side effects at import."""
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -31,6 +32,9 @@ class Engine:
     # (process id, step id) -> what else happens when that step completes (records.step_hooks, wired by
     # engine.assemble): runtime calls it without importing the rooms above it.
     step_hooks: Mapping[tuple[str, str], Callable[..., dict]] = field(default_factory=dict)
+    # operator name -> connector(call, params) -> result: what service tasks may call (engine.runtime.connectors;
+    # wired by engine.assemble with the rooms' own: mail and HTTP from runtime, the register from records).
+    connectors: Mapping[str, Callable[..., dict]] = field(default_factory=dict)
     _models: dict[int, ProcessModel] = field(default_factory=dict)
     _calendars: dict[tuple, WorkCalendar] = field(default_factory=dict)
 
@@ -41,7 +45,8 @@ class Engine:
         """The parsed model of a deployed version, parsed once per process lifetime."""
         model = self._models.get(version.id)
         if model is None:
-            model = load_model(version.bpmn_xml.encode("utf-8"), version.filename, version.process_id)
+            decisions = json.loads(version.decisions) if version.decisions else None
+            model = load_model(version.bpmn_xml.encode("utf-8"), version.filename, version.process_id, decisions)
             self._models[version.id] = model
         return model
 

@@ -8,8 +8,9 @@ from SpiffWorkflow.bpmn.parser.util import full_tag
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.parser.task_spec import CallActivityParser
-from SpiffWorkflow.spiff.specs.defaults import CallActivity, ManualTask, UserTask
+from SpiffWorkflow.spiff.specs.defaults import CallActivity, ManualTask, NoneTask, UserTask
 
+from engine.model.dmn import DecisionTaskParser, add_decisions
 from engine.model.forms import FormDef, parse_form
 from engine.model.roles import role_for_lane
 from engine.model.timing import Timing, TimingError, parse_timing
@@ -67,6 +68,8 @@ class KhumueParser(SpiffBpmnParser):
     OVERRIDE_PARSER_CLASSES = {
         **SpiffBpmnParser.OVERRIDE_PARSER_CLASSES,
         full_tag("callActivity"): (KhumueCallActivityParser, CallActivity),
+        full_tag("businessRuleTask"): (DecisionTaskParser,
+                                       SpiffBpmnParser.OVERRIDE_PARSER_CLASSES[full_tag("businessRuleTask")][1]),
     }
 
 
@@ -139,14 +142,14 @@ def read_step(task_spec) -> StepDef:
     if role is None:
         raise ValueError(f"lane {task_spec.lane!r} is not a known role" if task_spec.lane
                          else "the task is in no lane")
-    if "timing" not in props:
+    if "timing" not in props and not is_done_step(task_spec):
         raise ValueError("no timing property")
     try:
-        timing = parse_timing(props["timing"])
+        timing = parse_timing(props.get("timing", DONE_STEP_TIMING))
     except TimingError as err:
         raise ValueError(f"timing: {err}") from None
     try:
-        form = parse_form(task_spec.extensions.get("form"))
+        form = parse_form(task_spec.extensions.get("form") or (DONE_STEP_FORM if is_done_step(task_spec) else None))
     except (ValueError, KeyError, json.JSONDecodeError) as err:
         raise ValueError(f"form: {err}") from None
     try:
@@ -165,10 +168,25 @@ def read_step(task_spec) -> StepDef:
                    reminders=props.get("reminders"), escalate_every=_int_or_none(props.get("escalate_every")))
 
 
+# A plain or manual task is a person's step with a "done" button: no form unless it has one, a week by default.
+DONE_STEP_TIMING = "P7D"
+DONE_STEP_FORM = '{"fields": []}'
+
+
+def is_done_step(task_spec) -> bool:
+    """A plain (bpmn:task) or manual task: people do it and say so (not a call run as child instances)."""
+    return isinstance(task_spec, (ManualTask, NoneTask)) and not isinstance(task_spec, ChildInstances)
+
+
+def is_person_step(task_spec) -> bool:
+    """A step a person does in the inbox: a user task, or a plain or manual task."""
+    return isinstance(task_spec, UserTask) or is_done_step(task_spec)
+
+
 def _user_tasks(spec, subprocess_specs):
     for process_spec in [spec, *subprocess_specs.values()]:
         for task_spec in process_spec.task_specs.values():
-            if isinstance(task_spec, UserTask):
+            if is_person_step(task_spec):
                 yield task_spec
 
 
@@ -179,25 +197,27 @@ def executable_process_ids(xml: bytes) -> list[str]:
     return [p.get("id") for p in root.xpath("//bpmn:process[@isExecutable='true']", namespaces=ns)]
 
 
-def _parser_for(xml: bytes, filename: str) -> KhumueParser:
+def _parser_for(xml: bytes, filename: str, decisions: dict[str, str] | None = None) -> KhumueParser:
     parser = KhumueParser()
+    add_decisions(parser, decisions or {})
     parser.add_bpmn_str(xml, filename=filename)
     return parser
 
 
-def load_model(xml: bytes, filename: str, process_id: str) -> ProcessModel:
-    """Parse one process of a BPMN document into a ProcessModel (raises on any problem)."""
-    parser = _parser_for(xml, filename)
+def load_model(xml: bytes, filename: str, process_id: str, decisions: dict[str, str] | None = None) -> ProcessModel:
+    """Parse one process of a BPMN document (with the DMN documents it calls) into a ProcessModel."""
+    parser = _parser_for(xml, filename, decisions)
     spec = parser.get_spec(process_id)
     subprocess_specs = parser.get_subprocess_specs(process_id)
     steps = {ts.bpmn_id: read_step(ts) for ts in _user_tasks(spec, subprocess_specs)}
     return ProcessModel(process_id, spec.description or process_id, spec, subprocess_specs, steps)
 
 
-def check_document(xml: bytes, filename: str, known_ids: set[str] | None = None) -> list[Problem]:
+def check_document(xml: bytes, filename: str, known_ids: set[str] | None = None,
+                   decisions: dict[str, str] | None = None) -> list[Problem]:
     """Every problem of one BPMN document: unparsable, or a user task without lane, timing or form."""
     try:
-        parser = _parser_for(xml, filename)
+        parser = _parser_for(xml, filename, decisions)
         ids = executable_process_ids(xml)
     except (ValidationException, etree.XMLSyntaxError) as err:
         element = getattr(err, "id", None) or getattr(err, "lineno", "-")

@@ -1,5 +1,5 @@
 """Deploying and checking the process files; versions are pinned by content hash."""
-import hashlib
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -10,6 +10,7 @@ from db.models import ProcessVersion
 from engine.core import Engine
 from engine.errors import N_, Invalid, NotFound
 from engine.model.bpmn import Problem, check_document, executable_process_ids
+from engine.processes.decisions import content_hash, decisions_for
 from engine.trail import audit
 
 
@@ -24,7 +25,8 @@ def check_all(engine: Engine) -> list[Problem]:
     known = set(engine.catalog)
     problems = []
     for path in sorted(engine.processes_dir.glob("*.bpmn")):
-        problems.extend(check_document(path.read_bytes(), path.name, known))
+        xml = path.read_bytes()
+        problems.extend(check_document(xml, path.name, known, decisions_for(engine.processes_dir, xml)))
     for entry in engine.catalog.values():
         if not (engine.processes_dir / entry.file).exists():
             problems.append(Problem(entry.file, entry.id, "catalog names a file that does not exist"))
@@ -40,9 +42,10 @@ def deploy_all(engine: Engine, session: Session, actor: str, now: datetime) -> l
     deployed = []
     for path in bpmn_files(engine):
         xml = path.read_bytes()
-        digest = hashlib.sha256(xml).hexdigest()
+        decisions = decisions_for(engine.processes_dir, xml)
+        digest = content_hash(xml, decisions)
         for process_id in executable_process_ids(xml):
-            version = _deploy_one(session, process_id, path.name, xml, digest, now)
+            version = _deploy_one(session, process_id, path.name, xml, digest, now, decisions)
             if version is not None:
                 deployed.append(version)
                 audit.record(session, now, actor, "process.deploy", process_id=process_id,
@@ -50,7 +53,7 @@ def deploy_all(engine: Engine, session: Session, actor: str, now: datetime) -> l
     return deployed
 
 
-def _deploy_one(session, process_id, filename, xml, digest, now) -> ProcessVersion | None:
+def _deploy_one(session, process_id, filename, xml, digest, now, decisions) -> ProcessVersion | None:
     exists = session.scalar(select(ProcessVersion.id).where(
         ProcessVersion.process_id == process_id, ProcessVersion.content_hash == digest))
     if exists:
@@ -58,7 +61,8 @@ def _deploy_one(session, process_id, filename, xml, digest, now) -> ProcessVersi
     number = (session.scalar(select(func.max(ProcessVersion.version))
                              .where(ProcessVersion.process_id == process_id)) or 0) + 1
     version = ProcessVersion(process_id=process_id, version=number, content_hash=digest, filename=filename,
-                             bpmn_xml=xml.decode("utf-8"), deployed_at=now)
+                             bpmn_xml=xml.decode("utf-8"), deployed_at=now,
+                             decisions=json.dumps(decisions, ensure_ascii=False) if decisions else None)
     session.add(version)
     session.flush()
     return version
