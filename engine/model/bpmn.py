@@ -10,9 +10,10 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.parser.task_spec import CallActivityParser
 from SpiffWorkflow.spiff.specs.defaults import CallActivity, ManualTask, NoneTask, UserTask
 
-from engine.model.dmn import DecisionTaskParser, add_decisions
+from engine.model.dmn import SAFE_PARSER, DecisionTaskParser, add_decisions
 from engine.model.forms import FormDef, parse_form
 from engine.model.roles import role_for_lane
+from engine.model.timer_text import quote_bare_timers
 from engine.model.timing import Timing, TimingError, parse_timing
 
 # school_supervisor: main supervision (a network scope) the school's network supervisor, joint supervision the owner
@@ -149,7 +150,8 @@ def read_step(task_spec) -> StepDef:
     except TimingError as err:
         raise ValueError(f"timing: {err}") from None
     try:
-        form = parse_form(task_spec.extensions.get("form") or (DONE_STEP_FORM if is_done_step(task_spec) else None))
+        text = task_spec.extensions.get("form")
+        form = FormDef(()) if not text and is_done_step(task_spec) else parse_form(text)  # a "done" button
     except (ValueError, KeyError, json.JSONDecodeError) as err:
         raise ValueError(f"form: {err}") from None
     try:
@@ -168,9 +170,8 @@ def read_step(task_spec) -> StepDef:
                    reminders=props.get("reminders"), escalate_every=_int_or_none(props.get("escalate_every")))
 
 
-# A plain or manual task is a person's step with a "done" button: no form unless it has one, a week by default.
+# A plain or manual task is a person's step with a "done" button (no form unless it has one), a week by default.
 DONE_STEP_TIMING = "P7D"
-DONE_STEP_FORM = '{"fields": []}'
 
 
 def is_done_step(task_spec) -> bool:
@@ -200,7 +201,9 @@ def executable_process_ids(xml: bytes) -> list[str]:
 def _parser_for(xml: bytes, filename: str, decisions: dict[str, str] | None = None) -> KhumueParser:
     parser = KhumueParser()
     add_decisions(parser, decisions or {})
-    parser.add_bpmn_str(xml, filename=filename)
+    root = etree.fromstring(xml, SAFE_PARSER)
+    quote_bare_timers(root)
+    parser.add_bpmn_xml(root, filename=filename)
     return parser
 
 

@@ -140,13 +140,13 @@ def waiting_for(engine: Engine, session: Session, instance: ProcessInstance) -> 
         return []
     workflow, _ = load_workflow(engine, instance)
     waits = workflow_waits(workflow)
-    rows = {row.step_id: row.id for row in open_tasks(session, instance)}
+    rows = {row.spiff_task_id: row.id for row in open_tasks(session, instance)}
     children = (session.scalar(select(func.count()).where(ProcessInstance.parent_id == instance.id,
                                                           ProcessInstance.status == InstanceStatus.RUNNING))
                 if any(w["kind"] == "child" for w in waits) else 0)
     for wait in waits:
         if wait["kind"] == "task":
-            wait["task_id"] = rows.get(wait["step_id"])
+            wait["task_id"] = rows.get(wait.pop("spiff_task_id"))
         elif wait["kind"] == "child":
             wait["open_children"] = children
     return waits

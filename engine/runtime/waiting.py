@@ -53,7 +53,7 @@ def waiting_for(workflow: BpmnWorkflow) -> list[dict]:
         if isinstance(spec, ChildInstances):
             waits.append({"kind": "child", **step, "process_id": spec.called_element})
         elif is_person_step(spec):
-            waits.append({"kind": "task", **step})
+            waits.append({"kind": "task", **step, "spiff_task_id": str(task.id)})
     return waits + _event_waits(workflow)
 
 
