@@ -145,7 +145,7 @@ def _di(model: Model) -> str:
             + "".join(shapes) + "".join(edges) + "    </bpmndi:BPMNPlane>\n  </bpmndi:BPMNDiagram>\n")
 
 
-def write(model: Model) -> None:
+def write(model: Model, folder: Path = HERE) -> None:
     head = NS[model.flavor].format(id=model.file.split(".")[0])
     parts = [f'<?xml version="1.0" encoding="UTF-8"?>\n<bpmn:definitions {head}>\n']
     if len(model.pools) > 1:
@@ -159,7 +159,7 @@ def write(model: Model) -> None:
     parts += [_process_xml(pool, model.flavor) for pool in model.pools]
     parts.append(_di(model))
     parts.append("</bpmn:definitions>\n")
-    (HERE / model.file).write_text("".join(parts), encoding="utf-8")
+    (folder / model.file).write_text("".join(parts), encoding="utf-8")
 
 
 if __name__ == "__main__":
