@@ -31,7 +31,7 @@ def decision_refs(bpmn_xml: bytes) -> set[str]:
 def decision_ids(dmn_xml: bytes) -> set[str]:
     """The decision ids a DMN document defines (any DMN version's namespace)."""
     root = etree.fromstring(dmn_xml, SAFE_PARSER)
-    return {node.get("id") for node in root.iter() if isinstance(node.tag, str)
+    return {str(node.get("id")) for node in root.iter() if isinstance(node.tag, str)
             and etree.QName(node).localname == "decision" and node.get("id")}
 
 
