@@ -68,6 +68,7 @@ MATRIX = {
     "/admin/delegations": {"GET": SIGNED_IN, "POST": SELF_SERVICE},
     "/admin/delegations/<int:delegation_id>/revoke": {"POST": OPERATORS},
     "/admin/holidays": {"GET": ADMIN, "POST": ADMIN},
+    "/admin/events": {"POST": OPERATORS},
     "/admin/holidays/<day>/remove": {"POST": ADMIN},
     "/admin/networks/<code>/supervisor": {"POST": ADMIN},
     "/admin/processes": {"GET": ADMIN},

@@ -21,6 +21,7 @@ from web.api import (
 from web.api.common import DatabaseId
 from web.pages import (
     admin_delegations,
+    admin_events,
     admin_holidays,
     admin_instances,
     admin_networks,
@@ -39,7 +40,7 @@ API = [session.bp, processes.bp, instances.bp, tasks.bp, audit.bp, dashboard.bp,
        networks.bp, schools.bp, holidays.bp, delegations.bp, events.bp, openapi.bp]
 PAGES = [signin.bp, inbox.bp, task_pages.bp, instance_pages.bp, dashboard_pages.bp, audit_pages.bp,
          admin_instances.bp, admin_users.bp, admin_schools.bp, admin_networks.bp, admin_holidays.bp,
-         admin_processes.bp, admin_delegations.bp]
+         admin_processes.bp, admin_delegations.bp, admin_events.bp]
 BLUEPRINTS = API + PAGES
 
 
