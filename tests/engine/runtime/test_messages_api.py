@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from db.models import ProcessInstance
 from tests.engine.runtime.corpus_walk import corpus_office, do_task
+from tests.pages_helpers import Person
 
 
 @pytest.fixture
@@ -95,3 +96,17 @@ def test_answers_correlate_to_the_instance_that_asked(api, services):
     with services.db.session() as s:
         document = s.get(ProcessInstance, asked["ศธ 04001/2"]).document
     assert "ตอบฉบับสอง" in document and "ศธ 04001/2" in document
+
+
+def test_the_operators_page_sends_them_too(app, api):
+    instance_id = api.ok("POST", "clerk1", "/instances", 201, json={"process_id": "signal_catch_spiff"})["id"]
+    head = Person(app, "head1")
+    assert "ส่งข้อความหรือสัญญาณถึงกระบวนงาน" in head.html("/admin/instances")
+    refused = head.post("/admin/events", {"kind": "message", "name": "nobody_waits", "payload": ""})
+    assert refused.status_code == 409 and "nobody_waits" in refused.get_data(as_text=True)
+    bad = head.post("/admin/events", {"kind": "signal", "name": "budget_approved", "payload": "[1]"})
+    assert bad.status_code == 422
+    sent = head.post("/admin/events", {"kind": "signal", "name": "budget_approved", "payload": '{"amount": 5}'})
+    assert sent.status_code == 302
+    assert waits(api, instance_id) == [("task", "Activity_plan")]
+    assert Person(app, "clerk1").post("/admin/events", {"kind": "signal", "name": "x"}).status_code == 403
