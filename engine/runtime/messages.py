@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from db.models import ProcessInstance, ProcessVersion
 from engine.access.policy import Actor, require
 from engine.core import Engine
-from engine.errors import N_, Conflict
+from engine.errors import N_, Conflict, Invalid
 from engine.model.bpmn import ProcessModel
 from engine.model.status import InstanceStatus
 from engine.runtime import incidents, stepping
@@ -31,6 +31,9 @@ from engine.trail import audit
 
 KINDS = {"message": MessageEventDefinition, "signal": SignalEventDefinition}
 _QUEUE, _DRAINING = "khumue_events", "khumue_events_draining"
+# Models that answer each other's messages for ever must not hold the request: past this many deliveries in
+# one step, what is left is recorded as unclaimed.
+MAX_DELIVERIES = 200
 
 
 def _flatten(definition) -> list:
@@ -64,15 +67,16 @@ def drain(engine: Engine, session: Session, now: datetime) -> None:
         return
     session.info[_DRAINING] = True
     try:
-        pending = session.info.setdefault(_QUEUE, deque())
+        pending, delivered = session.info.setdefault(_QUEUE, deque()), 0
         while pending:
             event, source = pending.popleft()
             kind = "message" if isinstance(event.event_definition, MessageEventDefinition) else "signal"
-            reached = _deliver(engine, session, kind, event.event_definition.name, now, event=event, owner=None,
-                               source=source)
+            delivered += 1
+            reached = [] if delivered > MAX_DELIVERIES else _deliver(
+                engine, session, kind, event.event_definition.name, now, event=event, owner=None, source=source)
             if not reached:  # a message nobody waits for is lost, as BPMN says: but never silently
                 audit.record(session, now, "system", f"{kind}.unclaimed", instance_id=source,
-                             detail={"name": event.event_definition.name})
+                             detail={"name": event.event_definition.name, "loop": delivered > MAX_DELIVERIES})
     finally:
         session.info[_DRAINING] = False
 
@@ -81,6 +85,10 @@ def send(engine: Engine, session: Session, user: Actor, kind: str, name: str, pa
          instance_id: int | None = None) -> dict:
     """Deliver an outside message or signal; a message that no instance or process awaits is refused (409)."""
     require(user, "send_events")
+    hidden = sorted(key for key in payload if not str(key).isidentifier() or str(key).startswith("_"))
+    if hidden:  # the payload becomes process data, read by the model's scripts: names, nothing Python keeps
+        raise Invalid("bad_payload_keys", N_("ชื่อข้อมูลต้องเป็นชื่อตัวแปร ไม่ขึ้นต้นด้วย _"),
+                      fields={"payload": hidden})
     reached = _deliver(engine, session, kind, name, now, payload=payload, owner=user, target=instance_id)
     if not reached and kind == "message":
         raise Conflict("message_not_awaited",

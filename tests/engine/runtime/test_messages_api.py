@@ -110,3 +110,9 @@ def test_the_operators_page_sends_them_too(app, api):
     assert sent.status_code == 302
     assert waits(api, instance_id) == [("task", "Activity_plan")]
     assert Person(app, "clerk1").post("/admin/events", {"kind": "signal", "name": "x"}).status_code == 403
+
+
+def test_a_payload_names_only_plain_variables(api):
+    for payload in ({"__builtins__": {}}, {"_x": 1}, {"not a name": 1}):
+        refused = api.post("clerk1", "/signals", json={"name": "budget_approved", "payload": payload})
+        assert refused.status_code == 422 and refused.get_json()["code"] == "bad_payload_keys", payload
