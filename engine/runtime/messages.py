@@ -77,6 +77,9 @@ def drain(engine: Engine, session: Session, now: datetime) -> None:
             if not reached:  # a message nobody waits for is lost, as BPMN says: but never silently
                 audit.record(session, now, "system", f"{kind}.unclaimed", instance_id=source,
                              detail={"name": event.event_definition.name, "loop": delivered > MAX_DELIVERIES})
+    except BaseException:  # the step rolls back: what it threw goes nowhere, not into the session's next step
+        session.info[_QUEUE].clear()
+        raise
     finally:
         session.info[_DRAINING] = False
 
