@@ -61,6 +61,11 @@ def queue_thrown(session: Session, events: list, instance_id: int) -> None:
     session.info.setdefault(_QUEUE, deque()).extend((event, instance_id) for event in thrown)
 
 
+def discard(session: Session) -> None:
+    """Forget what was queued: the step that threw it was rolled back."""
+    session.info.get(_QUEUE, deque()).clear()
+
+
 def drain(engine: Engine, session: Session, now: datetime) -> None:
     """Deliver every queued event, and those their receivers throw in turn (once: not when already draining)."""
     if session.info.get(_DRAINING):
@@ -78,7 +83,7 @@ def drain(engine: Engine, session: Session, now: datetime) -> None:
                 audit.record(session, now, "system", f"{kind}.unclaimed", instance_id=source,
                              detail={"name": event.event_definition.name, "loop": delivered > MAX_DELIVERIES})
     except BaseException:  # the step rolls back: what it threw goes nowhere, not into the session's next step
-        session.info[_QUEUE].clear()
+        discard(session)
         raise
     finally:
         session.info[_DRAINING] = False

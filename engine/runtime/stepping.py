@@ -95,6 +95,8 @@ def advance(engine: Engine, session: Session, instance: ProcessInstance, workflo
     except Exception as err:
         savepoint.rollback()
         audit.restore_pending(session, pending)
+        if depth == 0:  # children started inside this step were rolled back with it, and what they threw
+            messages.discard(session)
         if isinstance(err, (EngineError, StaleDataError)):
             raise
         incidents.open_incident(engine, session, instance, before, err, now)
