@@ -13,6 +13,7 @@ from tests.engine.runtime.corpus._make import Model, Pool, write
 from tests.engine.runtime.corpus._models import CLERK, LC, chain, end, service, task
 from tests.engine.runtime.corpus._models import start as start_event
 from tests.engine.runtime.corpus_walk import corpus_office, do_task
+from tests.pages_helpers import Person
 
 
 def _add(folder, file: str, process_id: str, operator: str, params: dict) -> None:
@@ -172,3 +173,14 @@ def test_a_plain_task_is_a_done_button_with_its_documentation(api):
     shown = api.ok("GET", "clerk1", f"/tasks/{wait['task_id']}")
     assert shown["form"]["fields"] == [] and shown["documentation"] == "ตรวจความครบถ้วนของเอกสารตามคู่มือ ข้อ 3"
     assert shown["role"] == "clerk"
+
+
+def test_the_task_page_of_a_plain_task_has_a_done_button(app, api):
+    instance_id = start(api, "plain_task_camunda")["id"]
+    (wait,) = api.ok("GET", "admin1", f"/instances/{instance_id}")["waiting_for"]
+    api.ok("POST", "clerk1", f"/tasks/{wait['task_id']}/claim")
+    clerk = Person(app, "clerk1")
+    page = clerk.html(f"/tasks/{wait['task_id']}")
+    assert "ทำเสร็จแล้ว" in page and "ตรวจความครบถ้วนของเอกสารตามคู่มือ ข้อ 3" in page and "บันทึกร่าง" not in page
+    assert clerk.post(f"/tasks/{wait['task_id']}", {"action": "complete"}).status_code == 302
+    assert api.ok("GET", "admin1", f"/instances/{instance_id}")["status"] == "completed"
