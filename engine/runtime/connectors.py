@@ -78,6 +78,11 @@ class ConnectorScriptEngine(PythonScriptEngine):
         return json.dumps(result, default=str)
 
 
-def script_engine() -> ConnectorScriptEngine:
-    """The script engine every workflow runs with."""
-    return ConnectorScriptEngine()
+def with_connectors(engine: PythonScriptEngine) -> ConnectorScriptEngine:
+    """The workflow's script engine with service tasks routed to the connectors.
+
+    Scripts and expressions still run in the engine's own environment (whatever restricts them), so this
+    composes with any script engine the workflow was made or restored with."""
+    if isinstance(engine, ConnectorScriptEngine):
+        return engine
+    return ConnectorScriptEngine(environment=engine.environment)

@@ -19,7 +19,7 @@ from engine.notify import notices
 from engine.processes.deployment import latest_version
 from engine.runtime import incidents, messages
 from engine.runtime.clock import workflow_clock
-from engine.runtime.connectors import connector_context, script_engine
+from engine.runtime.connectors import connector_context, with_connectors
 from engine.runtime.incidents import StepFailed
 from engine.runtime.waiting import next_timer_at, waiting_for
 from engine.trail import audit
@@ -50,7 +50,8 @@ def new_instance(engine: Engine, session: Session, process_id: str, cycle_year: 
     """Create an instance of the newest version and run it up to its first waiting steps."""
     version = latest_version(session, process_id)
     model = engine.model(version)
-    workflow = BpmnWorkflow(model.spec, model.subprocess_specs, script_engine=script_engine())
+    workflow = BpmnWorkflow(model.spec, model.subprocess_specs)
+    workflow.script_engine = with_connectors(workflow.script_engine)  # service tasks call the engine's connectors
     workflow.task_tree.data.update({"cycle_year": cycle_year, **data})
     instance = ProcessInstance(process_version=version, process_id=process_id, cycle_year=cycle_year,
                                status=InstanceStatus.RUNNING, document="{}", data=data,
@@ -71,7 +72,7 @@ def load_workflow(engine: Engine, instance: ProcessInstance) -> tuple[BpmnWorkfl
     """The instance's workflow, restored onto its pinned version's spec."""
     model = engine.model_of(object_session(instance), instance.process_version_id)
     workflow = engine.codec.loads(instance.document, model)
-    workflow.script_engine = script_engine()  # service tasks call the engine's connectors
+    workflow.script_engine = with_connectors(workflow.script_engine)  # service tasks call the engine's connectors
     return workflow, model
 
 
