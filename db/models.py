@@ -96,6 +96,8 @@ class ProcessVersion(Base):
     filename: Mapped[str] = mapped_column(String(200))
     bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)  # large; read only to parse or draw it
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # JSON {file name: DMN XML} of the decision tables its business-rule tasks call, pinned with the version
+    decisions: Mapped[str | None] = mapped_column(Text, deferred=True)
 
 
 class ProcessInstance(Base):

@@ -1,4 +1,5 @@
 """The engine object: built from the parts passed in; no globals, no side effects at import."""
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import tzinfo
@@ -44,7 +45,8 @@ class Engine:
         """The parsed model of a deployed version, parsed once per process lifetime."""
         model = self._models.get(version.id)
         if model is None:
-            model = load_model(version.bpmn_xml.encode("utf-8"), version.filename, version.process_id)
+            decisions = json.loads(version.decisions) if version.decisions else None
+            model = load_model(version.bpmn_xml.encode("utf-8"), version.filename, version.process_id, decisions)
             self._models[version.id] = model
         return model
 

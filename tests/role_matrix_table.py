@@ -70,6 +70,7 @@ MATRIX = {
     "/admin/delegations": {"GET": SIGNED_IN, "POST": SELF_SERVICE},
     "/admin/delegations/<int:delegation_id>/revoke": {"POST": OPERATORS},
     "/admin/holidays": {"GET": ADMIN, "POST": ADMIN},
+    "/admin/events": {"POST": OPERATORS},
     "/admin/holidays/<day>/remove": {"POST": ADMIN},
     "/admin/networks/<code>/supervisor": {"POST": ADMIN},
     "/admin/processes": {"GET": ADMIN},
@@ -133,6 +134,10 @@ MATRIX = {
     "/api/v1/schools": {"GET": SIGNED_IN, "POST": ADMIN},
     "/api/v1/schools/<code>": {"PATCH": ADMIN},
     "/api/v1/holidays": {"GET": SIGNED_IN, "POST": ADMIN},
+    # a letter arrived or a school answered: the clerk or an operator tells the waiting processes
+    "/api/v1/messages": {"POST": OPERATORS | {"clerk1"}},
+    "/api/v1/signals": {"POST": OPERATORS | {"clerk1"}},
+    "/api/v1/connectors": {"GET": ADMIN, "PUT": ADMIN},
     "/api/v1/holidays/<day>": {"DELETE": ADMIN},
     "/api/v1/process-versions": {"GET": ADMIN},
     "/api/v1/processes/check": {"POST": ADMIN},

@@ -5,6 +5,7 @@ from web.api import (
     audit,
     dashboard,
     delegations,
+    events,
     holidays,
     instances,
     networks,
@@ -20,6 +21,7 @@ from web.api import (
 from web.api.common import DatabaseId
 from web.pages import (
     admin_delegations,
+    admin_events,
     admin_holidays,
     admin_imports,
     admin_instances,
@@ -38,10 +40,10 @@ from web.pages import instances as instance_pages
 from web.pages import tasks as task_pages
 
 API = [session.bp, processes.bp, instances.bp, tasks.bp, audit.bp, dashboard.bp, registers.bp, reports.bp, users.bp,
-       networks.bp, schools.bp, holidays.bp, delegations.bp, openapi.bp]
+       networks.bp, schools.bp, holidays.bp, delegations.bp, events.bp, openapi.bp]
 PAGES = [signin.bp, inbox.bp, task_pages.bp, batch.bp, instance_pages.bp, dashboard_pages.bp, audit_pages.bp,
          admin_instances.bp, admin_users.bp, admin_user.bp, admin_imports.bp, admin_schools.bp, admin_networks.bp,
-         admin_holidays.bp, admin_processes.bp, admin_delegations.bp]
+         admin_holidays.bp, admin_processes.bp, admin_delegations.bp, admin_events.bp]
 BLUEPRINTS = API + PAGES
 
 

@@ -33,6 +33,9 @@ CAPABILITIES: dict[str, tuple[frozenset[str], str, Text]] = {
     "manage_delegations": (OPERATORS, "group_head_or_admin_only", N_("เฉพาะผู้อำนวยการกลุ่มหรือผู้ดูแลระบบ")),
     "read_delegations": (OPERATORS | READ_ONLY, "roles_forbid", N_("บทบาทของท่านทำสิ่งนี้ไม่ได้")),
     "administer": (ADMINS, "admin_only", N_("เฉพาะผู้ดูแลระบบ")),
+    # a letter or a school's answer arrived: the clerk or a head tells the waiting processes (BPMN message/signal)
+    "send_events": (OPERATORS | {"clerk"}, "may_not_send_events",
+                    N_("เฉพาะเจ้าพนักงานธุรการ ผู้อำนวยการกลุ่ม หรือผู้ดูแลระบบ ส่งข้อความหรือสัญญาณถึงกระบวนงานได้")),
     "read_all_mail": (ADMINS, "admin_only", N_("เฉพาะผู้ดูแลระบบ")),
     "read_users": (USER_READERS, "may_not_list_users", N_("บทบาทของท่านดูรายชื่อผู้ใช้ไม่ได้")),
     "read_reports": (REPORT_READERS, "roles_forbid", N_("บทบาทของท่านทำสิ่งนี้ไม่ได้")),

@@ -3,13 +3,16 @@ import json
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from lxml import etree
 from SpiffWorkflow.bpmn.parser.util import full_tag
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.parser.task_spec import CallActivityParser
-from SpiffWorkflow.spiff.specs.defaults import CallActivity, ManualTask, UserTask
+from SpiffWorkflow.spiff.specs.defaults import CallActivity, ManualTask, NoneTask, UserTask
 
+from engine.model.dmn import SAFE_PARSER, DecisionTaskParser, add_decisions
 from engine.model.forms import FormDef, parse_form
 from engine.model.roles import role_for_lane
+from engine.model.timer_text import quote_bare_timers
 from engine.model.timing import Timing, TimingError, parse_timing
 
 # school_supervisor: main supervision (a network scope) the school's network supervisor, joint supervision the owner
@@ -65,6 +68,8 @@ class KhumueParser(SpiffBpmnParser):
     OVERRIDE_PARSER_CLASSES = {
         **SpiffBpmnParser.OVERRIDE_PARSER_CLASSES,
         full_tag("callActivity"): (KhumueCallActivityParser, CallActivity),
+        full_tag("businessRuleTask"): (DecisionTaskParser,
+                                       SpiffBpmnParser.OVERRIDE_PARSER_CLASSES[full_tag("businessRuleTask")][1]),
     }
 
 
@@ -125,14 +130,15 @@ def read_step(task_spec) -> StepDef:
     if role is None:
         raise ValueError(f"lane {task_spec.lane!r} is not a known role" if task_spec.lane
                          else "the task is in no lane")
-    if "timing" not in props:
+    if "timing" not in props and not is_done_step(task_spec):
         raise ValueError("no timing property")
     try:
-        timing = parse_timing(props["timing"])
+        timing = parse_timing(props.get("timing", DONE_STEP_TIMING))
     except TimingError as err:
         raise ValueError(f"timing: {err}") from None
     try:
-        form = parse_form(task_spec.extensions.get("form"))
+        text = task_spec.extensions.get("form")
+        form = FormDef(()) if not text and is_done_step(task_spec) else parse_form(text)  # a "done" button
     except (ValueError, KeyError, json.JSONDecodeError) as err:
         raise ValueError(f"form: {err}") from None
     try:
@@ -151,22 +157,46 @@ def read_step(task_spec) -> StepDef:
                    reminders=props.get("reminders"), escalate_every=_int_or_none(props.get("escalate_every")))
 
 
+# A plain or manual task is a person's step with a "done" button (no form unless it has one), a week by default.
+DONE_STEP_TIMING = "P7D"
+
+
+def is_done_step(task_spec) -> bool:
+    """A plain (bpmn:task) or manual task: people do it and say so (not a call run as child instances)."""
+    return isinstance(task_spec, (ManualTask, NoneTask)) and not isinstance(task_spec, ChildInstances)
+
+
+def is_person_step(task_spec) -> bool:
+    """A step a person does in the inbox: a user task, or a plain or manual task."""
+    return isinstance(task_spec, UserTask) or is_done_step(task_spec)
+
+
 def _user_tasks(spec, subprocess_specs):
     for process_spec in [spec, *subprocess_specs.values()]:
         for task_spec in process_spec.task_specs.values():
-            if isinstance(task_spec, UserTask):
+            if is_person_step(task_spec):
                 yield task_spec
 
 
-def _parser_for(xml: bytes, filename: str) -> KhumueParser:
+def executable_process_ids(xml: bytes) -> list[str]:
+    """The ids of the executable processes a BPMN document holds, in document order."""
+    root = etree.fromstring(xml)
+    ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL"}
+    return [p.get("id") for p in root.xpath("//bpmn:process[@isExecutable='true']", namespaces=ns)]
+
+
+def _parser_for(xml: bytes, filename: str, decisions: dict[str, str] | None = None) -> KhumueParser:
     parser = KhumueParser()
-    parser.add_bpmn_str(xml, filename=filename)
+    add_decisions(parser, decisions or {})
+    root = etree.fromstring(xml, SAFE_PARSER)
+    quote_bare_timers(root)
+    parser.add_bpmn_xml(root, filename=filename)
     return parser
 
 
-def load_model(xml: bytes, filename: str, process_id: str) -> ProcessModel:
-    """Parse one process of a BPMN document into a ProcessModel (raises on any problem)."""
-    parser = _parser_for(xml, filename)
+def load_model(xml: bytes, filename: str, process_id: str, decisions: dict[str, str] | None = None) -> ProcessModel:
+    """Parse one process of a BPMN document (with the DMN documents it calls) into a ProcessModel."""
+    parser = _parser_for(xml, filename, decisions)
     spec = parser.get_spec(process_id)
     subprocess_specs = parser.get_subprocess_specs(process_id)
     steps = {ts.bpmn_id: read_step(ts) for ts in _user_tasks(spec, subprocess_specs)}

@@ -1,5 +1,5 @@
 """Deploying and checking the process files; versions are pinned by content hash."""
-import hashlib
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -11,6 +11,7 @@ from engine.core import Engine
 from engine.errors import N_, NotFound
 from engine.model.check import ERROR, Problem, check_files, executable_ids
 from engine.model.check.xmlsafe import read_xml
+from engine.processes.decisions import content_hash, decisions_for
 from engine.trail import audit
 
 
@@ -51,10 +52,11 @@ def deploy_all(engine: Engine, session: Session, actor: str, now: datetime,
         if path.name in refused:
             continue
         xml = path.read_bytes()
-        digest = hashlib.sha256(xml).hexdigest()
+        decisions = decisions_for(engine.processes_dir, xml)
+        digest = content_hash(xml, decisions)
         root, _ = read_xml(xml, path.name)
         for process_id in executable_ids(root):
-            version = _deploy_one(session, process_id, path.name, xml, digest, now)
+            version = _deploy_one(session, process_id, path.name, xml, digest, now, decisions)
             if version is not None:
                 deployed.append(version)
                 audit.record(session, now, actor, "process.deploy", process_id=process_id,
@@ -62,7 +64,7 @@ def deploy_all(engine: Engine, session: Session, actor: str, now: datetime,
     return deployed
 
 
-def _deploy_one(session, process_id, filename, xml, digest, now) -> ProcessVersion | None:
+def _deploy_one(session, process_id, filename, xml, digest, now, decisions) -> ProcessVersion | None:
     exists = session.scalar(select(ProcessVersion.id).where(
         ProcessVersion.process_id == process_id, ProcessVersion.content_hash == digest))
     if exists:
@@ -70,7 +72,8 @@ def _deploy_one(session, process_id, filename, xml, digest, now) -> ProcessVersi
     number = (session.scalar(select(func.max(ProcessVersion.version))
                              .where(ProcessVersion.process_id == process_id)) or 0) + 1
     version = ProcessVersion(process_id=process_id, version=number, content_hash=digest, filename=filename,
-                             bpmn_xml=xml.decode("utf-8"), deployed_at=now)
+                             bpmn_xml=xml.decode("utf-8"), deployed_at=now,
+                             decisions=json.dumps(decisions, ensure_ascii=False) if decisions else None)
     session.add(version)
     session.flush()
     return version

@@ -9,10 +9,11 @@ from db.models import AuditEvent, CycleStart, HumanTask, Network, ProcessInstanc
 from engine.access.policy import Actor, visible_instances_clause
 from engine.core import Engine
 from engine.errors import N_, Forbidden, Invalid, NotFound
-from engine.model.status import TaskStatus
+from engine.model.status import InstanceStatus, TaskStatus
 from engine.processes.deployment import latest_version
 from engine.runtime import incidents, start_data
-from engine.runtime.stepping import new_instance
+from engine.runtime.stepping import load_workflow, new_instance
+from engine.runtime.waiting import waiting_for as workflow_waits
 
 
 def start(engine: Engine, session: Session, user: Actor, process_id: str, data: dict, now: datetime) -> ProcessInstance:
@@ -132,3 +133,21 @@ def history(session: Session, instance: ProcessInstance) -> list[AuditEvent]:
     """The audit events of the instance and its per-school children, oldest first."""
     ids = [instance.id, *session.scalars(select(ProcessInstance.id).where(ProcessInstance.parent_id == instance.id))]
     return list(session.scalars(select(AuditEvent).where(AuditEvent.instance_id.in_(ids)).order_by(AuditEvent.id)))
+
+
+def waiting_for(engine: Engine, session: Session, instance: ProcessInstance) -> list[dict]:
+    """What a running instance waits for (its open tasks' ids, its open children's count); [] once it stopped."""
+    if instance.status != InstanceStatus.RUNNING:
+        return []
+    workflow, _ = load_workflow(engine, instance)
+    waits = workflow_waits(workflow)
+    rows = {row.spiff_task_id: row.id for row in open_tasks(session, instance)}
+    children = (session.scalar(select(func.count()).where(ProcessInstance.parent_id == instance.id,
+                                                          ProcessInstance.status == InstanceStatus.RUNNING))
+                if any(w["kind"] == "child" for w in waits) else 0)
+    for wait in waits:
+        if wait["kind"] == "task":
+            wait["task_id"] = rows.get(wait.pop("spiff_task_id"))
+        elif wait["kind"] == "child":
+            wait["open_children"] = children
+    return waits

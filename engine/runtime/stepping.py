@@ -4,7 +4,6 @@ from datetime import datetime
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.spiff.specs.defaults import UserTask
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, object_session
@@ -14,15 +13,17 @@ from db.models import HumanTask, Network, ProcessInstance, School, User
 from engine.access.policy import Actor
 from engine.core import Engine
 from engine.errors import N_, EngineError
-from engine.model.bpmn import ChildInstances, ProcessModel
+from engine.model.bpmn import ChildInstances, ProcessModel, is_person_step
 from engine.model.script_engine import SCRIPT_ENGINE
 from engine.model.status import InstanceStatus, instance_status
 from engine.model.urgency import urgency_of
 from engine.notify import notices
 from engine.processes.deployment import latest_version
-from engine.runtime import incidents
+from engine.runtime import incidents, messages
 from engine.runtime.clock import workflow_clock
+from engine.runtime.connectors import connector_context, with_connectors
 from engine.runtime.incidents import StepFailed
+from engine.runtime.waiting import next_timer_at, waiting_for
 from engine.trail import audit
 
 
@@ -52,6 +53,7 @@ def new_instance(engine: Engine, session: Session, process_id: str, cycle_year: 
     version = latest_version(session, process_id)
     model = engine.model(version)
     workflow = BpmnWorkflow(model.spec, model.subprocess_specs, script_engine=SCRIPT_ENGINE)  # sandboxed
+    workflow.script_engine = with_connectors(workflow.script_engine)  # service tasks call the engine's connectors
     workflow.task_tree.data.update({"cycle_year": cycle_year, **data})
     instance = ProcessInstance(process_version=version, process_id=process_id, cycle_year=cycle_year,
                                status=InstanceStatus.RUNNING, document="{}", data=data,
@@ -71,7 +73,12 @@ def new_instance(engine: Engine, session: Session, process_id: str, cycle_year: 
 def load_workflow(engine: Engine, instance: ProcessInstance) -> tuple[BpmnWorkflow, ProcessModel]:
     """The instance's workflow, restored onto its pinned version's spec."""
     model = engine.model_of(object_session(instance), instance.process_version_id)
-    return engine.codec.loads(instance.document, model), model
+    workflow = engine.codec.loads(instance.document, model)
+    workflow.script_engine = with_connectors(workflow.script_engine)  # service tasks call the engine's connectors
+    return workflow, model
+
+
+_DEPTH = "khumue_advancing"
 
 
 def advance(engine: Engine, session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
@@ -83,23 +90,35 @@ def advance(engine: Engine, session: Session, instance: ProcessInstance, workflo
     or a race (StaleDataError) is rolled back too and goes to the caller."""
     before = engine.codec.dumps(workflow)
     pending = audit.pending_mark(session)
+    depth = session.info.get(_DEPTH, 0)
+    session.info[_DEPTH] = depth + 1  # a child started inside a parent's step: deliver after the parent's step
     savepoint = session.begin_nested()
     try:
-        _advance(engine, session, instance, workflow, model, now, fresh)
+        thrown = _advance(engine, session, instance, workflow, model, now, fresh)
     except Exception as err:
         savepoint.rollback()
         audit.restore_pending(session, pending)
+        if depth == 0:  # children started inside this step were rolled back with it, and what they threw
+            messages.discard(session)
         if isinstance(err, (EngineError, StaleDataError)):
             raise
         incidents.open_incident(engine, session, instance, before, err, now)
         return
+    finally:
+        session.info[_DEPTH] = depth
     savepoint.commit()
+    messages.queue_thrown(session, thrown, instance.id)  # delivered once this step is saved
+    if depth == 0:
+        messages.drain(engine, session, now)
 
 
-def _advance(engine, session, instance, workflow, model, now, fresh) -> None:
-    run_engine_steps(workflow, now)
-    while _fan_out(engine, session, instance, workflow, now):
+def _advance(engine, session, instance, workflow, model, now, fresh) -> list:
+    with connector_context(engine, session, instance, now):
         run_engine_steps(workflow, now)
+        while _fan_out(engine, session, instance, workflow, now):
+            run_engine_steps(workflow, now)
+    thrown = workflow.get_events()  # taken out before the document is saved: they are delivered, not kept
+    _require_something_awaited(workflow)
     with session.no_autoflush:  # everything the step changed is written by the one flush below
         created, calendar = _mirror_tasks(engine, session, instance, workflow, model, now, fresh)
     instance.document = engine.codec.dumps(workflow)
@@ -112,17 +131,21 @@ def _advance(engine, session, instance, workflow, model, now, fresh) -> None:
     _announce(engine, session, instance, created, calendar, now)
     if finished:
         _finish(engine, session, instance, workflow, now)
+    return thrown
 
 
-def next_timer_at(workflow: BpmnWorkflow) -> datetime | None:
-    """When the workflow's earliest waiting timer fires (None: no timer waits)."""
-    moments = []
-    for event in workflow.waiting_events():
-        value = event.value.get("next") if isinstance(event.value, dict) else event.value
-        timer = "Timer" in event.event_type or "TimeDate" in event.event_type or "Duration" in event.event_type
-        if timer and isinstance(value, str):
-            moments.append(datetime.fromisoformat(value))
-    return min(moments) if moments else None
+class NothingAwaited(RuntimeError):
+    """The workflow is not done yet waits for no person, timer, message, signal or child: it would hang."""
+
+
+def _require_something_awaited(workflow: BpmnWorkflow) -> None:
+    """A running workflow that waits on nothing would hang silently: make it this instance's incident."""
+    if workflow.completed or waiting_for(workflow):
+        return
+    last = workflow.last_task.task_spec if workflow.last_task else None
+    raise StepFailed(last.bpmn_id if last else "-", (last.bpmn_name or last.bpmn_id) if last else "-",
+                     NothingAwaited("the process is not finished but waits for no step, timer, message, "
+                                    "signal or child process"))
 
 
 def _finish(engine, session, instance, workflow, now) -> None:
@@ -139,7 +162,7 @@ _OPEN_ROWS = select(HumanTask).where(HumanTask.instance_id == bindparam("instanc
 def _mirror_tasks(engine, session, instance, workflow, model, now, fresh) -> tuple[list[HumanTask], object]:
     """Open a row for each newly ready user task, cancel rows whose task is gone; the new rows and calendar."""
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY)
-             if isinstance(t.task_spec, UserTask)}
+             if is_person_step(t.task_spec)}
     # Not flushed yet: a task just completed in memory still reads 'open' from the table, so check again.
     rows = [] if fresh else session.scalars(_OPEN_ROWS, {"instance_id": instance.id})
     open_rows = [row for row in rows if row.status == "open"]
@@ -273,17 +296,34 @@ def _fan_out(engine, session, instance, workflow, now) -> bool:
         task.internal_data["fanned_out"] = len(targets)
         instance.open_children += len(targets)
         session.flush()
-        for school in targets:
-            data = ({"school_code": school.code, "school_name": school.name} if school
-                    else {k: v for k, v in task.data.items() if k != "cycle_year"})
-            new_instance(engine, session, task.task_spec.called_element, instance.cycle_year, now,
-                         data=data, actor=None, owner_id=instance.owner_id, school=school, parent=instance,
-                         parent_task_id=str(task.id))
-        if not targets:
-            task.data["schools_completed"] = 0
+        session.info.setdefault(_IN_FLIGHT, {})[instance.id] = {}
+        try:
+            for school in targets:
+                data = ({"school_code": school.code, "school_name": school.name} if school
+                        else {k: v for k, v in task.data.items() if k != "cycle_year"})
+                new_instance(engine, session, task.task_spec.called_element, instance.cycle_year, now,
+                             data=data, actor=None, owner_id=instance.owner_id, school=school, parent=instance,
+                             parent_task_id=str(task.id))
+        finally:
+            done = session.info[_IN_FLIGHT].pop(instance.id, {})
+        session.expire(instance, ["open_children"])  # children that ended counted themselves down in SQL
+        if not targets or str(task.id) in done:  # no schools, or every child ended at once (no person's step)
+            _take_results(task, done.get(str(task.id), {}))
             task.run()
             ended = True
     return ended
+
+
+# parent instance id -> {parent task id: results} of calls whose children all ended during the parent's own step
+_IN_FLIGHT = "khumue_children_in_flight"
+
+
+def _take_results(task, child_results: dict) -> None:
+    """What the finished children give the calling task: the schools' count, or a single call's results."""
+    if task.task_spec.per_school:
+        task.data["schools_completed"] = task.internal_data.get("fanned_out", 0)
+    else:  # a single called process hands its results back, as a call activity would
+        task.data.update({k: v for k, v in child_results.items() if k != "cycle_year"})
 
 
 def _child_finished(engine, session, child, child_results: dict, now) -> None:
@@ -295,12 +335,13 @@ def _child_finished(engine, session, child, child_results: dict, now) -> None:
         .execution_options(synchronize_session=False)).scalar_one()
     if remaining > 0:
         return
+    in_flight = session.info.get(_IN_FLIGHT, {})
+    if child.parent_id in in_flight:  # the parent is still starting its children: it goes on by itself
+        in_flight[child.parent_id][child.parent_task_id] = child_results
+        return
     parent = session.get(ProcessInstance, child.parent_id, populate_existing=True)
     workflow, model = load_workflow(engine, parent)
     task = workflow.get_task_from_id(UUID(child.parent_task_id))
-    if task.task_spec.per_school:
-        task.data["schools_completed"] = task.internal_data.get("fanned_out", 0)
-    else:  # a single called process hands its results back, as a call activity would
-        task.data.update({k: v for k, v in child_results.items() if k != "cycle_year"})
+    _take_results(task, child_results)
     task.run()
     advance(engine, session, parent, workflow, model, now)

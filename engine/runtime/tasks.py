@@ -28,7 +28,8 @@ from engine.model.forms import FormDef, validate_form
 from engine.model.status import InstanceStatus, TaskStatus
 from engine.notify import notices
 from engine.runtime import incidents, prior_results
-from engine.runtime.clock import workflow_clock
+from engine.runtime.incidents import StepFailed
+from engine.runtime.person_step import run_step
 from engine.runtime.stepping import advance, load_workflow, schools_in_scope
 from engine.runtime.writes import hold_workable, lock_instance, write_task
 from engine.trail import audit
@@ -164,9 +165,11 @@ def complete(engine: Engine, session: Session, user: Actor, task_id: int, data, 
     hook = engine.step_hooks.get((task.process_id, task.step_id))
     if hook:  # what else the step does (a register entry): inside this transaction, its result in the history
         cleaned = {**cleaned, **hook(engine, session, user, task, {**spiff_task.data, **cleaned}, now)}
-    spiff_task.data.update(cleaned)
-    with workflow_clock(now):
-        spiff_task.run()
+    try:
+        run_step(spiff_task, cleaned, now)
+    except StepFailed as err:
+        incidents.open_incident(engine, session, instance, None, err, now)
+        incidents.raise_if_stopped(session, instance)
     task.data = cleaned
     audit.record(session, now, user.username, "task.complete", process_id=task.process_id,
                  instance_id=instance.id, task_id=task.id,

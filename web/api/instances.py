@@ -76,8 +76,10 @@ def list_instances():
 @bp.get("/instances/<int:instance_id>")
 @documented("One instance", response=InstanceOut)
 def get_instance(instance_id: int):
-    """One instance: status, open tasks, progress."""
-    return _out(instances.get_instance(db_session(), me(), instance_id))
+    """One instance: status, open tasks, progress, and what it waits for."""
+    instance = instances.get_instance(db_session(), me(), instance_id)
+    return shared(InstanceOut).dump({**instance_view(instance),
+                                     "waiting_for": instances.waiting_for(engine(), db_session(), instance)})
 
 
 @bp.get("/instances/<int:instance_id>/history")

@@ -66,6 +66,20 @@ class IncidentOut(Schema):
     opened_at = LocalDateTime()
 
 
+class WaitOut(Schema):
+    """One thing a running instance waits for: a person's task, a timer, a message, a signal, child instances."""
+
+    kind = fields.String()
+    step_id = fields.String()
+    name = fields.String()
+    task_id = fields.Integer(allow_none=True)
+    at = fields.String(allow_none=True)
+    message = fields.String()
+    signal = fields.String()
+    process_id = fields.String()
+    open_children = fields.Integer()
+
+
 class InstanceOut(Schema):
     id = fields.Integer()
     process_id = fields.String()
@@ -83,6 +97,7 @@ class InstanceOut(Schema):
     open_tasks = fields.List(fields.Nested(TaskOut))
     progress = fields.Dict()
     incident = fields.Nested(IncidentOut, allow_none=True)
+    waiting_for = fields.List(fields.Nested(WaitOut))  # one instance's view only (it reads the workflow)
 
 
 class TimelineTaskOut(Schema):

@@ -29,6 +29,7 @@ DECLINES = {
     "/admin/incidents/<int:instance_id>/<any(retry, skip, cancel):op>": {409},
     "/api/v1/registers/destruction-lists": {422},                            # its one due letter is listed already
     "/api/v1/registers/destruction-lists/<int:list_id>/reject": {409},       # approved just before
+    "/api/v1/messages": {409},                                               # no process of the world awaits it
 }
 PARAM = re.compile(r"<(?:[^:<>]+:)?([a-z_]+)>")
 
@@ -159,6 +160,10 @@ def body(rule: str, user: str, variant: str, api, path: str) -> dict:
         "/api/v1/schools/<code>": {"name": "โรงเรียนบ้านทดสอบ"},
         "/admin/schools/<code>": {"name": "โรงเรียนบ้านทดสอบ", "network": "N8"},
         "/api/v1/holidays": {"day": "2027-12-28", "name": "วันหยุดทดสอบ"},
+        "/api/v1/messages": {"name": "nobody_waits"},
+        "/api/v1/signals": {"name": "nobody_listens"},
+        "/admin/events": {"kind": "signal", "name": "nobody_listens"},
+        "/api/v1/connectors": {"http_allow": ["https://api.example.org/v1"]},
         "/admin/holidays": {"day": "2027-12-29", "name": "วันหยุดทดสอบ"},
         "/api/v1/delegations": {"user": me, "substitute": other, "from": "2027-12-06", "until": "2027-12-07"},
         "/admin/delegations": {"user": me, "substitute": other, "from": "2027-12-08", "until": "2027-12-09"},

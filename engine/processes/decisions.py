@@ -1,0 +1,31 @@
+"""Which DMN files of the processes folder go with a BPMN file: those defining the decisions it calls."""
+import hashlib
+import json
+from pathlib import Path
+
+from lxml import etree
+
+from engine.model.dmn import decision_ids, decision_refs
+
+
+def decisions_for(processes_dir: Path, bpmn_xml: bytes) -> dict[str, str]:
+    """{file name: DMN XML} of the folder's DMN files that define a decision the BPMN document calls."""
+    wanted = decision_refs(bpmn_xml)
+    if not wanted:
+        return {}
+    found = {}
+    for path in sorted(processes_dir.glob("*.dmn")):
+        xml = path.read_bytes()
+        try:
+            if decision_ids(xml) & wanted:
+                found[path.name] = xml.decode("utf-8")
+        except etree.XMLSyntaxError:
+            continue  # a broken DMN file defines nothing; the task calling it is reported by check
+    return found
+
+
+def content_hash(bpmn_xml: bytes, decisions: dict[str, str]) -> str:
+    """The version's identity: the BPMN text and the DMN texts deployed with it."""
+    if not decisions:
+        return hashlib.sha256(bpmn_xml).hexdigest()
+    return hashlib.sha256(bpmn_xml + json.dumps(decisions, sort_keys=True).encode("utf-8")).hexdigest()
