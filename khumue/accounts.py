@@ -69,8 +69,7 @@ def token(username, days, revoke):
         if user is None or not (user.active or revoke):
             raise click.ClickException(f"no active user {username}")
         if revoke:
-            count = revoke_tokens(session, user, _now())
-            audit.record(session, _now(), "cli", "token.revoke", detail={"username": username, "revoked": count})
+            count = revoke_tokens(session, "cli", user, _now())
         else:
             value = issue_token(session, user, _now(), timedelta(days=days))
             audit.record(session, _now(), "cli", "token.create", detail={"username": username, "days": days})

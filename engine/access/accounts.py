@@ -16,7 +16,8 @@ from sqlalchemy.orm.base import NO_VALUE
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from db.models import ApiToken, Setting, User
-from engine.errors import N_, NotFound
+from engine.errors import N_, Conflict, NotFound
+from engine.trail import audit
 
 TOKEN_LIFETIME = timedelta(days=90)
 
@@ -109,8 +110,9 @@ def token_state(token: ApiToken, user: User, now: datetime) -> str:
     return "active" if token.expires_at is None or token.expires_at > now else "expired"
 
 
-def revoke_tokens(session: Session, user: User, now: datetime, token_id: int | None = None) -> int:
-    """Revoke one of the user's tokens (404 if it is not theirs) or all of them; how many were live."""
+def revoke_tokens(session: Session, actor: str, user: User, now: datetime, token_id: int | None = None) -> int:
+    """Revoke one of the user's tokens (404 if it is not theirs, 409 if already revoked) or all of them; how
+    many were live. Audited when something was revoked: a revocation that changed nothing leaves no event."""
     query = update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
     if token_id is not None:
         if session.scalar(select(ApiToken.id).where(ApiToken.id == token_id, ApiToken.user_id == user.id)) is None:
@@ -120,4 +122,9 @@ def revoke_tokens(session: Session, user: User, now: datetime, token_id: int | N
     # An UPDATE's result is a CursorResult (it has rowcount); Session.execute is typed for any statement.
     result = cast(CursorResult, session.execute(query.values(revoked_at=now)
                                                 .execution_options(synchronize_session=False)))
+    if token_id is not None and result.rowcount == 0:  # revoked by someone else first (or long ago)
+        raise Conflict("token_revoked", N_("ยกเลิกโทเค็นนี้ไปแล้ว"))
+    if result.rowcount:
+        audit.record(session, now, actor, "token.revoke",
+                     detail={"username": user.username, "token_id": token_id, "revoked": result.rowcount})
     return result.rowcount

@@ -12,6 +12,7 @@ from engine.core import Engine
 from engine.errors import N_, Conflict, Forbidden, Invalid
 from engine.model.status import TaskStatus
 from engine.runtime.tasks import get_task
+from engine.runtime.writes import hold_open
 from engine.trail import audit
 
 
@@ -27,7 +28,8 @@ def _writable_task(engine, session, user, task_id) -> HumanTask:
 def _add(session, user, task, now, **fields) -> Evidence:
     row = Evidence(task_id=task.id, instance_id=task.instance_id, added_by_id=user.id, added_at=now, **fields)
     session.add(row)
-    session.flush()
+    session.flush()  # first: its keys share-lock the instance, so a completion waits rather than deadlocks
+    hold_open(session, task)  # a completion committed since the task was read: nothing is attached after it
     audit.record(session, now, user.username, "evidence.add", process_id=task.process_id,
                  instance_id=task.instance_id, task_id=task.id,
                  detail={"evidence_id": row.id, **{k: v for k, v in fields.items() if v is not None},

@@ -13,6 +13,7 @@ from engine.core import Engine
 from engine.errors import N_, Conflict, Forbidden, Invalid
 from engine.model.status import TaskStatus
 from engine.runtime import attach, tasks
+from engine.runtime.writes import hold_open
 from engine.trail import audit
 
 MAX_VALUE_CHARS = 50000
@@ -49,6 +50,7 @@ def save_draft(engine: Engine, session: Session, user: Actor, task_id: int, valu
         raise Forbidden("task_not_yours", N_("งานนี้ไม่ใช่ของท่าน"))
     names = {f.name for f in tasks.step_of(engine, task).form.fields}
     clean = _clean_values(values, names)
+    hold_open(session, task)  # a completion committed since the read deleted the drafts: none comes back
     draft = draft_for(session, user, task_id)
     if draft is None:
         draft = TaskDraft(task_id=task_id, user_id=user.id)

@@ -66,3 +66,13 @@ def hold_workable(session: Session, instance: ProcessInstance) -> None:
         status = session.scalar(select(ProcessInstance.status).where(ProcessInstance.id == instance.id))
         raise Conflict("instance_changed", N_("มีผู้อื่นเปลี่ยนสถานะกระบวนงานนี้ก่อน (ตอนนี้: %(status)s)"),
                        status=str(status))
+
+
+def hold_open(session: Session, task: HumanTask) -> None:
+    """Take the task's row while it is still open (evidence, a draft), or 409 saying what changed: a completion
+    committed since the task was read keeps its task as it completed it, nothing attached after."""
+    result = cast(CursorResult, session.execute(
+        update(HumanTask).where(HumanTask.id == task.id, HumanTask.status == TaskStatus.OPEN)
+        .values(status=HumanTask.status).execution_options(synchronize_session=False)))
+    if result.rowcount != 1:
+        raise Conflict("task_changed", what_changed(session, task.id))

@@ -7,7 +7,6 @@ from engine.access import accounts, login_guard, people
 from engine.access.policy import require
 from engine.org import admin as org_admin
 from engine.runtime import operations as instance_ops
-from engine.trail import audit
 from web.api.common import body, engine, query, shared
 from web.api.openapi import documented
 from web.api.users_schemas import (
@@ -136,8 +135,6 @@ def list_tokens(name: str):
 def revoke_tokens(name: str, token_id: int | None = None):
     """Revoke the token, or every token of the user (audited)."""
     user = _token_owner(name)
-    count = accounts.revoke_tokens(db_session(), user, now(), token_id)
-    audit.record(db_session(), now(), me().username, "token.revoke",
-                 detail={"username": user.username, "token_id": token_id, "revoked": count})
+    count = accounts.revoke_tokens(db_session(), me().username, user, now(), token_id)
     commit()
     return shared(RevokedOut).dump({"username": user.username, "revoked": count})

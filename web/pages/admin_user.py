@@ -10,7 +10,6 @@ from engine.access.policy import require
 from engine.errors import EngineError
 from engine.model.roles import ROLES
 from engine.org import admin as org_admin
-from engine.trail import audit
 from web.api.users_schemas import UserDetailsIn, UserEditIn
 from web.i18n import tr
 from web.pages.common import flash_done, invalid, posted
@@ -124,7 +123,5 @@ def revoke_tokens(name: str):
     def call():
         require(current_user.user, "administer")
         user = org_admin.find_user(db_session(), name)
-        count = accounts.revoke_tokens(db_session(), user, now())
-        audit.record(db_session(), now(), current_user.user.username, "token.revoke",
-                     detail={"username": user.username, "token_id": None, "revoked": count})
+        accounts.revoke_tokens(db_session(), current_user.user.username, user, now())
     return _act(name, call, _("ยกเลิกโทเค็นของ %(name)s แล้ว", name=name))
