@@ -14,6 +14,7 @@ from flask_babel import Babel, get_locale, gettext
 
 from engine.calendar.thai import be_year, format_thai_date, relative_hint, relative_hint_en
 from engine.model.roles import ROLES
+from engine.reporting import audit_labels
 from engine.text import Text
 from web.services import now, services
 
@@ -108,6 +109,19 @@ def process_name(process_id: str) -> str:
     return entry.name_en if lang() == "en" and entry.name_en else entry.name
 
 
+def cycle_label(process_id: str | None, year: int | None) -> str:
+    """A cycle's name in the reader's language (ปีการศึกษา 2570 / Academic year 2570 (2027))."""
+    entry = services().engine.catalog.get(process_id or "")
+    if year is None:
+        return ""
+    return entry.cycle_label(year, lang()) if entry else str(year)
+
+
+def action_label(code: str) -> str:
+    """An audit action's name in the reader's language (engine.reporting.audit_labels)."""
+    return audit_labels.in_language(code, lang())
+
+
 def field_label(field) -> str:
     """A form field's label in the reader's language."""
     return field.label_en if lang() == "en" and field.label_en else field.label
@@ -119,5 +133,5 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     Babel(app, locale_selector=select_locale)
     app.jinja_env.filters.update(thai_date=show_date, hint=hint, tr=tr, iso_date=iso_date)
-    app.jinja_env.globals.update(lang=lang, role_name=role_name, process_name=process_name,
-                                 field_label=field_label, LANGS=LANGS)
+    app.jinja_env.globals.update(lang=lang, role_name=role_name, process_name=process_name, cycle_label=cycle_label,
+                                 action_label=action_label, field_label=field_label, LANGS=LANGS)
