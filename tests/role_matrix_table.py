@@ -53,6 +53,10 @@ MATRIX = {
     "/dashboard": {"GET": OVERSEERS},
     "/audit": {"GET": AUDIT_READERS},
     "/audit/export.pdf": {"GET": AUDIT_READERS},
+    "/audit/exports": {"POST": AUDIT_READERS},
+    # an export job started by auditor1: theirs alone to watch and download
+    "/audit/exports/<int:job_id>": {"GET": frozenset({"auditor1"})},
+    "/audit/exports/<int:job_id>/file": {"GET": frozenset({"auditor1"})},
     "/tasks/<int:task_id>": {"GET": TASK_READ, "POST": TASK_WORK},
     "/tasks/<int:task_id>/claim": {"POST": TASK_WORK},
     "/tasks/<int:task_id>/release": {"POST": TASK_RELEASE},

@@ -32,7 +32,7 @@ def start_export():
     commit()
     threading.Thread(target=audit_exports.run, args=(svc.engine, svc.db.sessions, job.id, svc.clock),
                      name=f"export-{job.id}", daemon=True).start()
-    return redirect(url_for("audit_exports.export_page", job_id=job.id), 303)
+    return redirect(url_for("audit_exports.export_page", job_id=job.id))
 
 
 @bp.get("/audit/exports/<int:job_id>")
