@@ -11,7 +11,6 @@ reported, and the exit status is 1.
 """
 import re
 import sys
-from html import escape
 from pathlib import Path
 
 NAMES: dict[str, dict[str, str]] = {
@@ -214,7 +213,7 @@ def _set_name(text: str, step: tuple[int, int], name: str) -> str:
     """The text with the step's name_en property set to `name`."""
     begin, end = step
     body = text[begin:end]
-    value = escape(name, quote=True)
+    value = name.replace("&", "&amp;").replace("<", "&lt;").replace("\"", "&quot;")
     existing = PROPERTY.search(body)
     if existing:
         body = body[:existing.start(2)] + value + body[existing.end(2):]
