@@ -12,6 +12,7 @@ from engine.calendar.thai import BANGKOK, WorkCalendar
 from engine.model.bpmn import ProcessModel, load_model
 from engine.model.catalog import CatalogEntry, load_catalog
 from engine.model.document import DocumentCodec
+from engine.model.step_names import english_step_names
 from engine.trail.evidence import EvidenceStore
 
 _ADDED_DAYS = select(Holiday.day).order_by(Holiday.day)  # read at every new task: built once
@@ -31,11 +32,14 @@ class Engine:
     # (process id, step id) -> what else happens when that step completes (records.step_hooks, wired by
     # engine.assemble): runtime calls it without importing the rooms above it.
     step_hooks: Mapping[tuple[str, str], Callable[..., dict]] = field(default_factory=dict)
+    # (process id, step id) -> the step's English name (its name_en property), for pages read in English
+    step_names_en: dict[tuple[str, str], str] = field(default_factory=dict)
     _models: dict[int, ProcessModel] = field(default_factory=dict)
     _calendars: dict[tuple, WorkCalendar] = field(default_factory=dict)
 
     def __post_init__(self):
         self.catalog = load_catalog(self.processes_dir)
+        self.step_names_en = english_step_names(self.processes_dir)
 
     def model(self, version: ProcessVersion) -> ProcessModel:
         """The parsed model of a deployed version, parsed once per process lifetime."""

@@ -42,6 +42,7 @@ EVIDENCE_READ = {"school001": SUPERVISION_READ | {"school001"}, "school004": SUP
 
 MATRIX = {
     "/": {"GET": EVERYONE},
+    "/favicon.ico": {"GET": EVERYONE},
     "/login": {"GET": EVERYONE, "POST": EVERYONE},
     "/logout": {"POST": EVERYONE},
     "/lang": {"POST": EVERYONE},

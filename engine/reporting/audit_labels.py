@@ -16,7 +16,7 @@ class Label(NamedTuple):
 
 ACTION_LABELS: dict[str, Label] = {
     # a step's work
-    "task.create": Label("สร้างงาน", "Task created"),
+    "task.create": Label("งานพร้อมให้ทำ", "Task ready to do"),
     "task.claim": Label("รับงาน", "Task claimed"),
     "task.release": Label("คืนงานเข้ากลุ่ม", "Task released"),
     "task.assign": Label("มอบหมายงาน", "Task assigned"),
