@@ -21,5 +21,5 @@ def english_step_names(folder: Path) -> dict[tuple[str, str], str]:
             for element in process.xpath(_NAMED, namespaces=NS):
                 value = element.xpath(_VALUE, namespaces=NS).strip()
                 if value:
-                    names[(process.get("id"), element.get("id"))] = value
+                    names[(str(process.get("id")), str(element.get("id")))] = value
     return names

@@ -34,9 +34,9 @@ def _what(event: AuditEvent) -> str:
 
 def actor_names(session: Session, events: list[AuditEvent]) -> dict[str, str]:
     """username → Thai name of everyone who acted in these events, read at once."""
-    names = {e.actor for e in events} | {(e.detail or {}).get("on_behalf_of") for e in events}
-    names.discard(None)
-    rows = session.execute(select(User.username, User.full_name).where(User.username.in_(names))) if names else []
+    names = {e.actor for e in events} | {str(e.detail["on_behalf_of"]) for e in events
+                                         if (e.detail or {}).get("on_behalf_of")}
+    rows = session.execute(select(User.username, User.full_name).where(User.username.in_(names))).all()
     return {**ACTORS, **{row.username: f"{row.full_name} ({row.username})" for row in rows}}
 
 
