@@ -161,3 +161,18 @@ def test_file_names_say_what_was_filtered(services, clock):
     assert audit_exports.file_name(engine, {}, clock(), "pdf").startswith("audit_all_")
     named = audit_exports.file_name(engine, {"user": "ธิดารัตน์", "process_id": "qa_annual_cycle"}, clock(), "csv")
     assert named.startswith("audit_qa_annual_cycle_person_") and named.isascii()
+
+
+def test_the_printout_breaks_lines_between_words_and_falls_back_to_weasyprint(app, api, services, monkeypatch):
+    from engine.reporting import audit_pdf, pdf_lines
+
+    fonts = audit_pdf._font_files()
+    assert fonts is not None  # the TLWG TrueType fonts are installed here: the direct writer is used
+    text = " ".join(["บันทึกผลการปฏิบัติงาน", "process.deploy", "การประกันคุณภาพภายในรายสถานศึกษา"] * 12)
+    thai = {k: pdf_lines._font(v) for k, v in fonts.items()}
+    pieces = pdf_lines.wrap(thai, pdf_lines.Line(text, 9.5), 300)
+    assert len(pieces) > 3 and " ".join(p.text for p in pieces) == text  # broken only where a space was
+    task = _completed(api)
+    monkeypatch.setattr(audit_pdf, "_font_files", lambda: None)
+    slow = Person(app, "auditor1").get(f"/audit/export.pdf?instance_id={task['instance_id']}")
+    assert slow.status_code == 200 and task["name"].split()[0] in pdf_text(slow.data)
