@@ -38,7 +38,7 @@ def _args() -> dict:
     return {k: request.args[k].strip() for k in FILTERS if request.args.get(k, "").strip()}
 
 
-def _iso(args: dict) -> tuple[dict, dict]:
+def iso_filters(args: dict) -> tuple[dict, dict]:
     """The filters with the days typed in the reader's calendar as ISO C.E. (the search's and the API's), and
     each unreadable day's reason: a year typed in the wrong era says so instead of finding nothing."""
     return convert(args, ("since", "until"))
@@ -49,7 +49,7 @@ def _iso(args: dict) -> tuple[dict, dict]:
 def audit_page():
     """The events matching the filters, a page at a time, under the chain's verification result."""
     args = _args()
-    iso, date_errors = _iso(args)
+    iso, date_errors = iso_filters(args)
     q = AuditForm().load({**{k: v for k, v in iso.items() if k not in date_errors},
                           "page": request.args.get("page") or 1})
     session = db_session()
@@ -67,7 +67,7 @@ def audit_page():
 @login_required
 def audit_pdf_export():
     """The events matching the filters as a PDF, with the chain's verification result on top."""
-    iso, date_errors = _iso(_args())
+    iso, date_errors = iso_filters(_args())
     if date_errors:
         raise ValidationError(date_errors)
     q = AuditForm().load(iso)

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
 from engine.reporting import audit_exports
-from web.pages.audit import AuditForm, _iso
+from web.pages.audit import AuditForm, iso_filters
 from web.services import commit, db_session, now, services
 
 bp = Blueprint("audit_exports", __name__)
@@ -21,7 +21,7 @@ FILTERS = ("user", "process_id", "instance_id", "action", "since", "until")
 def start_export():
     """Queue an export of the posted search as PDF or CSV and open its progress page."""
     args = {k: request.form[k].strip() for k in FILTERS if request.form.get(k, "").strip()}
-    iso, date_errors = _iso(args)
+    iso, date_errors = iso_filters(args)
     if date_errors:
         raise ValidationError(date_errors)
     filters = AuditForm().load(iso)
