@@ -47,7 +47,8 @@ def test_the_page_reads_newest_first_with_labels_not_codes(app, api):
     assert re.findall(r'<time datetime="([^"]+)"', oldest) == sorted(times)
     english = Person(app, "auditor1")
     english.client.set_cookie("khumue_lang", "en")
-    assert "Task completed" in english.html(f"/audit?instance_id={task['instance_id']}")
+    in_english = english.html(f"/audit?instance_id={task['instance_id']}")
+    assert "Task completed" in in_english and "5. Supervise and evaluate the school" in in_english  # the step too
 
 
 def test_a_thai_name_finds_the_person_s_events(app, api, services):
