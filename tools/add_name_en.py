@@ -1,4 +1,5 @@
-"""Give the shipped models' steps their English names: a `name_en` property beside each step's `timing`.
+"""Give the shipped models' steps their English names (a `name_en` property beside each step's `timing`) and
+their form fields' hints their English (`"help_en"` beside `"help"` in the field's JSON line).
 
 Usage: python tools/add_name_en.py [PROCESSES_DIR]   (default: processes/; rewrites the files in place)
 
@@ -197,6 +198,36 @@ NAMES: dict[str, dict[str, str]] = {
     },
 }
 
+# a field hint's Thai → its English; set as "help_en" right after every "help" with that text
+HELP: dict[str, str] = {
+    "กรอกเมื่อคณะกรรมการส่งร่างกลับให้แก้ไข": "Fill in when the committee sends the draft back for changes",
+    "กรอกเมื่อที่ประชุมมีมติให้ปรับปรุงแก้ไข": "Fill in when the meeting resolves that it must be revised",
+    "กรอกเมื่อผู้มีอำนาจส่งกลับ": "Fill in when the authority sends it back",
+    "กรอกเมื่อผู้มีอำนาจส่งกลับให้ทบทวน": "Fill in when the authority sends it back for review",
+    "กรอกเมื่อผู้อำนวยการกลุ่มส่งกลับ": "Fill in when the group head sends it back",
+    "กรอกเมื่อผู้อำนวยการกลุ่มส่งกลับให้ปรับปรุง": "Fill in when the group head sends it back for improvement",
+    "กรอกเมื่อฝ่ายบริหารส่งกลับ": "Fill in when management sends it back",
+    "กรอกเมื่อเริ่มการวิจัยและพัฒนารอบใหม่": "Fill in when a new round of research and development starts",
+    "ตามกำหนดการของ สมศ.; ถ้าไม่มีไม่ต้องเลือก": "As ONESQA has scheduled; leave empty if none",
+    "ตามระเบียบงานสารบรรณ โดยทั่วไปเก็บไว้ไม่น้อยกว่า 10 ปี":
+        "By the correspondence regulation, usually kept for at least 10 years",
+    "ระบุสิ่งที่ต้องทบทวนเมื่อส่งกลับ": "When sending it back, say what must be reviewed",
+    "ระบุสิ่งที่ต้องปรับปรุงเมื่อส่งกลับ": "When sending it back, say what must be improved",
+    "ระบุสิ่งที่ต้องปรับปรุงแก้ไขเมื่อมติให้เสนอใหม่": "When the resolution asks for a new proposal, say what must change",
+    "ระบุสิ่งที่ต้องปรับเมื่อส่งกลับ": "When sending it back, say what must be adjusted",
+    "ระบุสิ่งที่ต้องแก้ไขเมื่อส่งกลับ": "When sending it back, say what must be corrected",
+    "ระบุเมื่อสถานศึกษายังไม่ได้มาตรฐาน": "Fill in when the school is below the standard",
+    "วาระที่ 1 เรื่องที่ประธานแจ้งให้ที่ประชุมทราบ วาระที่ 2 รับรองรายงานการประชุมครั้งที่แล้ว วาระที่ 3 เรื่องสืบเนื่อง "
+    "วาระที่ 4 เรื่องเสนอเพื่อพิจารณา วาระที่ 5 เรื่องอื่น ๆ":
+        "Item 1 the chair's announcements, item 2 approving the last minutes, item 3 matters arising, "
+        "item 4 matters for decision, item 5 other business",
+    "หนังสือชั้นความลับ ไม่ต้องย่อเรื่องในระบบ": "For a classified letter, do not summarise it in the system",
+    "เฉพาะสถานศึกษาที่เปิดสอนระดับปฐมวัย": "Only schools that teach early childhood classes",
+    "เลือกทุกแห่งที่ยังไม่ได้มาตรฐาน; ถ้าไม่มีไม่ต้องเลือก": "Choose every school below the standard; leave empty if none",
+    "ใช้ในขั้นตอนที่ 3 ของการประสานงานการประกันคุณภาพภายนอก (P10)":
+        "Used in step 3 of the external quality assurance coordination",
+}
+HELP_FIELD = re.compile(r'("help": ")((?:[^"\\]|\\.)*)(")(, "help_en": "(?:[^"\\]|\\.)*")?')
 PROPERTY = re.compile(r'(<spiffworkflow:property name="name_en" value=")([^"]*)(" */>)')
 
 
@@ -228,6 +259,18 @@ def _set_name(text: str, step: tuple[int, int], name: str) -> str:
     return text[:begin] + body + text[end:]
 
 
+def _add_help(text: str, unknown: set[str]) -> str:
+    """The text with "help_en" set after every "help" whose Thai the table knows (the others are reported)."""
+    def english(match: re.Match) -> str:
+        thai = match.group(2)
+        if thai not in HELP:
+            unknown.add(thai)
+            return match.group(0)
+        value = HELP[thai].replace("&", "&amp;").replace("<", "&lt;").replace('"', '\\"')
+        return f'{match.group(1)}{thai}{match.group(3)}, "help_en": "{value}"'
+    return HELP_FIELD.sub(english, text)
+
+
 def add_names(folder: Path) -> list[str]:
     """Set every step's name_en in the folder's BPMN files; the steps not found."""
     files = {path: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.bpmn"))}
@@ -244,6 +287,9 @@ def add_names(folder: Path) -> list[str]:
                 missing.append(f"{process_id}/{step_id}: no such step")
                 continue
             files[path] = _set_name(files[path], step, name)
+    unknown: set[str] = set()
+    files = {path: _add_help(text, unknown) for path, text in files.items()}
+    missing += [f"hint without English: {thai}" for thai in sorted(unknown)]
     for path, text in files.items():
         if path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")

@@ -148,9 +148,10 @@ def step_name(process_id: str | None, step_id: str | None, thai: str) -> Markup:
 
 def field_help(field) -> Markup:
     """A form field's hint in the reader's language: its `help_en` in English, else the Thai marked as such."""
-    if lang() != "en" or not field.help:
-        return escape(field.help or "")
-    return escape(field.help_en) if field.help_en else _untranslated(field.help)
+    thai = manual_text.for_people(field.help)
+    if lang() != "en" or not thai:
+        return escape(thai)
+    return escape(field.help_en) if field.help_en else _untranslated(thai)
 
 
 def field_label(field) -> str:

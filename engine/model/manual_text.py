@@ -8,6 +8,8 @@ _REFERENCES = (
     re.compile(r"\s*\(PROCEDURES\.md[^)]*\)"),
     re.compile(r"PROCEDURES\.md\s+P\d+(?:\s+ข้อ\s*\d+)?\s*:\s*“[^”]*”\s*"),
     re.compile(r"\s*[;,]?\s*PROCEDURES\.md\s+P\d+(?:\s+ข้อ\s*\d+)?(?:\s*\([^)]*\))?\.?"),
+    # a bare procedure number `(P10)`, `(P3 ข้อ 2)`: the modellers' index, not the office's manual
+    re.compile(r"\s*\(P\d+(?:\s+ข้อ\s*\d+)?\)"),
     # the model's own codes in brackets: a timing `(P1D)`, an identifier `(per_school=scope)`, `(assign)`
     re.compile(r"\s*\((?:P\d+[DWMY]|[^()]*[_=][^()]*|assign)\)"),
 )

@@ -47,7 +47,7 @@ def visible(html: str) -> str:
 
 
 SNAKE = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")       # a step, process or field id: supervise_school
-DURATION = re.compile(r"\bP\d+[DWMY]\b")               # a timing code: P15D
+DURATION = re.compile(r"\bP\d+[DWMY]\b|\(P\d+\b")        # a timing code P15D, a procedure number (P10)
 ACTION = re.compile("|".join(rf"\b{re.escape(code)}\b" for code in ACTION_LABELS))
 
 
