@@ -10,7 +10,7 @@ from engine.demo.flight import load_flight
 from engine.reporting.audit_labels import ACTION_LABELS
 from tests.pages_helpers import Person, p1_to_the_schools, start_p1
 from tests.role_matrix_table import MATRIX, ROLES
-from tests.walk import open_tasks
+from tests.walk import do_step, only, open_tasks
 
 ENGLISH_STEP = "1. Study the criteria, rules and standards of internal quality assurance"
 UNTRANSLATED = "no English name yet"
@@ -162,3 +162,12 @@ def test_no_page_of_the_demo_office_shows_internal_references_or_raw_codes(app, 
     assert found == [], "\n".join(found)
     assert {"/inbox", "/audit", "/dashboard", "/admin/users"} <= visited
     assert len([p for p in visited if p.startswith("/tasks/")]) >= 8  # the walk reached the work in flight
+
+
+def test_english_pages_give_field_hints_in_english(app, api):
+    start_p1(api)
+    do_step(api, "supervisor1", only(open_tasks(api, "supervisor1"), "study_criteria")["id"])
+    task = only(open_tasks(api, "supervisor1"), "draft_standards")
+    page = english(app, "supervisor1").html(f"/tasks/{task['id']}")
+    assert "Fill in when the committee sends the draft back for changes" in page and UNTRANSLATED not in page
+    assert "กรอกเมื่อคณะกรรมการส่งร่างกลับให้แก้ไข" in Person(app, "supervisor1").html(f"/tasks/{task['id']}")
