@@ -139,7 +139,7 @@ def to_pdf(engine: Engine, session: Session, user: Actor, filters: dict, now: da
     files = _font_files()
     if files is not None:
         return pdf_lines.write(_lines(_gather(engine, session, user, filters, now, progress)), files,
-                               "บันทึกการตรวจสอบ", "หน้า {page} / {pages}")
+                               "บันทึกการตรวจสอบ", "หน้า {page} จาก {pages}")
     from weasyprint import HTML  # imported here: loading Pango takes a moment and only this needs it
     document = HTML(string=to_html(engine, session, user, filters, now, progress), base_url=str(TEMPLATES)).render()
     fonts = _ThaiTextFonts()
