@@ -51,6 +51,7 @@ def test_the_auditor_finds_a_person_by_thai_name_and_exports_a_pdf_with_hashes(a
         link = page.locator("#export-download")
         expect(link).to_be_visible(timeout=60_000)  # the page refreshes itself until the file is made
         expect(link).to_contain_text("audit_person_task-complete_")
+        shot(page, f"audit-export-{name}")
         with page.expect_download() as download:
             link.click()
         assert download.value.suggested_filename.startswith("audit_person_task-complete_")
