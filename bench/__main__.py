@@ -5,7 +5,7 @@ import platform
 from datetime import date
 from pathlib import Path
 
-from bench import admin_users, completion, http_lifecycle, per_school, scale
+from bench import admin_users, audit_export, completion, http_lifecycle, per_school, scale
 
 SPIFFARENA = {"lifecycles_per_s_1_thread": 3.7, "http_completion_median_ms": 48.0}
 GOALS = [  # (what, key path, goal, lower is better)
@@ -33,11 +33,13 @@ GOALS = [  # (what, key path, goal, lower is better)
     ("web worker RSS MB", ("http", "worker_rss_mb"), 150.0, True),
     ("admin accounts page, 500 users, slowest p95 ms", ("users", "list_p95_ms"), 200.0, True),
     ("… its first page, bytes", ("users", "first_page_bytes"), None, True),
+    ("audit PDF of 5,000 events, s (1,000 with --quick)", ("audit_export", "pdf_s"), 10.0, True),
 ]
 
 
 PARTS = {"http": http_lifecycle.run, "completion": completion.run,
-         "school": lambda kind, _quick: per_school.run(kind), "scale": scale.run, "users": admin_users.run}
+         "school": lambda kind, _quick: per_school.run(kind), "scale": scale.run, "users": admin_users.run,
+         "audit_export": audit_export.run}
 
 
 def _get(results: dict, path: tuple):

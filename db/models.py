@@ -405,4 +405,5 @@ class LoginLock(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+from db.exports import ExportJob  # noqa: E402,F401 — its own file; imported here so the metadata holds it
 from db.incidents import Incident  # noqa: E402,F401 — its own file; imported here so the metadata holds it

@@ -13,6 +13,7 @@ from engine.calendar.thai import BANGKOK, WorkCalendar
 from engine.model.bpmn import ProcessModel, load_model
 from engine.model.catalog import CatalogEntry, load_catalog
 from engine.model.document import DocumentCodec
+from engine.model.step_names import english_step_names
 from engine.trail.evidence import EvidenceStore
 
 _ADDED_DAYS = select(Holiday.day).order_by(Holiday.day)  # read at every new task: built once
@@ -35,11 +36,14 @@ class Engine:
     # operator name -> connector(call, params) -> result: what service tasks may call (engine.runtime.connectors;
     # wired by engine.assemble with the rooms' own: mail and HTTP from runtime, the register from records).
     connectors: Mapping[str, Callable[..., dict]] = field(default_factory=dict)
+    # (process id, step id) -> the step's English name (its name_en property), for pages read in English
+    step_names_en: dict[tuple[str, str], str] = field(default_factory=dict)
     _models: dict[int, ProcessModel] = field(default_factory=dict)
     _calendars: dict[tuple, WorkCalendar] = field(default_factory=dict)
 
     def __post_init__(self):
         self.catalog = load_catalog(self.processes_dir)
+        self.step_names_en = english_step_names(self.processes_dir)
 
     def model(self, version: ProcessVersion) -> ProcessModel:
         """The parsed model of a deployed version, parsed once per process lifetime."""

@@ -42,6 +42,7 @@ EVIDENCE_READ = {"school001": SUPERVISION_READ | {"school001"}, "school004": SUP
 
 MATRIX = {
     "/": {"GET": EVERYONE},
+    "/favicon.ico": {"GET": EVERYONE},
     "/login": {"GET": EVERYONE, "POST": EVERYONE},
     "/logout": {"POST": EVERYONE},
     "/lang": {"POST": EVERYONE},
@@ -53,6 +54,10 @@ MATRIX = {
     "/dashboard": {"GET": OVERSEERS},
     "/audit": {"GET": AUDIT_READERS},
     "/audit/export.pdf": {"GET": AUDIT_READERS},
+    "/audit/exports": {"POST": AUDIT_READERS},
+    # an export job started by auditor1: theirs alone to watch and download
+    "/audit/exports/<int:job_id>": {"GET": frozenset({"auditor1"})},
+    "/audit/exports/<int:job_id>/file": {"GET": frozenset({"auditor1"})},
     "/tasks/<int:task_id>": {"GET": TASK_READ, "POST": TASK_WORK},
     # The batch table of an inbox card: anyone's own share of the step (its rows say who may act on each).
     "/tasks/batch": {"GET": SIGNED_IN, "POST": SIGNED_IN},

@@ -35,6 +35,7 @@ from web.pages import (
     signin,
 )
 from web.pages import audit as audit_pages
+from web.pages import audit_exports as audit_export_pages
 from web.pages import dashboard as dashboard_pages
 from web.pages import instances as instance_pages
 from web.pages import tasks as task_pages
@@ -42,6 +43,7 @@ from web.pages import tasks as task_pages
 API = [session.bp, processes.bp, instances.bp, tasks.bp, audit.bp, dashboard.bp, registers.bp, reports.bp, users.bp,
        networks.bp, schools.bp, holidays.bp, delegations.bp, events.bp, openapi.bp]
 PAGES = [signin.bp, inbox.bp, task_pages.bp, batch.bp, instance_pages.bp, dashboard_pages.bp, audit_pages.bp,
+         audit_export_pages.bp,
          admin_instances.bp, admin_users.bp, admin_user.bp, admin_imports.bp, admin_schools.bp, admin_networks.bp,
          admin_holidays.bp, admin_processes.bp, admin_delegations.bp, admin_events.bp]
 BLUEPRINTS = API + PAGES

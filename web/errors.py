@@ -11,6 +11,17 @@ from web.limits import UPLOAD_ENDPOINTS
 from web.services import CONFLICT, Busy, database_refusal, db_session
 
 INVALID = N_("ข้อมูลไม่ถูกต้อง")
+# Werkzeug's own texts are English whatever the reader reads: these say the same in the reader's language.
+HTTP_TEXTS = {
+    400: N_("คำขอไม่ถูกต้อง กรุณาลองใหม่จากหน้าเดิม"),
+    401: N_("กรุณาเข้าสู่ระบบก่อน"),
+    403: N_("ท่านไม่มีสิทธิ์ใช้หน้านี้"),
+    404: N_("ไม่พบหน้าหรือข้อมูลที่ต้องการ อาจถูกย้ายหรือพิมพ์ที่อยู่ผิด"),
+    405: N_("ใช้หน้านี้ด้วยวิธีนี้ไม่ได้"),
+    413: N_("ข้อมูลที่ส่งมาใหญ่เกินกำหนด"),
+    429: N_("ส่งคำขอถี่เกินไป กรุณารอสักครู่แล้วลองใหม่"),
+    500: N_("ระบบขัดข้อง ข้อมูลที่ท่านส่งไม่ได้ถูกบันทึก กรุณาลองใหม่อีกครั้ง หากยังไม่ได้ โปรดแจ้งผู้ดูแลระบบ"),
+}
 
 
 def _wants_json() -> bool:
@@ -71,4 +82,10 @@ def init_app(app) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(err: HTTPException):
-        return error_response(err.code or 500, err.description or err.name, code=_code(err.name))
+        status = err.code or 500
+        return error_response(status, HTTP_TEXTS.get(status) or err.description or err.name, code=_code(err.name))
+
+    @app.errorhandler(500)
+    def server_error(_err):
+        # an unexpected failure: nothing of the request is kept, and the reader is told so in their language
+        return error_response(500, HTTP_TEXTS[500], code="internal_server_error")

@@ -11,9 +11,12 @@ from pathlib import Path
 from babel.support import Translations
 from flask import Flask, request
 from flask_babel import Babel, get_locale, gettext
+from markupsafe import Markup, escape
 
 from engine.calendar.thai import be_year, format_thai_date, relative_hint, relative_hint_en
+from engine.model import manual_text
 from engine.model.roles import ROLES
+from engine.reporting import audit_labels
 from engine.text import Text
 from web.services import now, services
 
@@ -108,6 +111,49 @@ def process_name(process_id: str) -> str:
     return entry.name_en if lang() == "en" and entry.name_en else entry.name
 
 
+def cycle_label(process_id: str | None, year: int | None) -> str:
+    """A cycle's name in the reader's language (ปีการศึกษา 2570 / Academic year 2570 (2027))."""
+    entry = services().engine.catalog.get(process_id or "")
+    if year is None:
+        return ""
+    return entry.cycle_label(year, lang()) if entry else str(year)
+
+
+def action_label(code: str) -> str:
+    """An audit action's name in the reader's language (engine.reporting.audit_labels)."""
+    return audit_labels.in_language(code, lang())
+
+
+def actor_label(name: str) -> str:
+    """Who acted, as the history shows it: the scheduler and the command line by what they are."""
+    return {"system": gettext("ระบบ (อัตโนมัติ)"), "cli": gettext("ผู้ดูแลระบบ (คำสั่ง)")}.get(name, name)
+
+
+def _untranslated(thai: str) -> Markup:
+    """Thai text that has no English yet, marked so in an English page (a visible fallback, read as Thai)."""
+    return Markup('<span lang="th">{}</span> <small class="untranslated">({})</small>').format(
+        thai, gettext("ยังไม่มีชื่อภาษาอังกฤษ"))
+
+
+def step_name(process_id: str | None, step_id: str | None, thai: str) -> Markup:
+    """A step's name in the reader's language: the model's `name_en` in English, else the Thai marked as such."""
+    if lang() != "en":
+        return escape(thai)
+    names = services().engine.step_names_en
+    english = names.get((process_id or "", step_id or ""))
+    if english is None and step_id:  # a column or a line that knows only the step: its id is the model's
+        english = next((name for (_pid, sid), name in names.items() if sid == step_id), None)
+    return escape(english) if english else _untranslated(thai)
+
+
+def field_help(field) -> Markup:
+    """A form field's hint in the reader's language: its `help_en` in English, else the Thai marked as such."""
+    thai = manual_text.for_people(field.help)
+    if lang() != "en" or not thai:
+        return escape(thai)
+    return escape(field.help_en) if field.help_en else _untranslated(thai)
+
+
 def field_label(field) -> str:
     """A form field's label in the reader's language."""
     return field.label_en if lang() == "en" and field.label_en else field.label
@@ -118,6 +164,9 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "th")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     Babel(app, locale_selector=select_locale)
-    app.jinja_env.filters.update(thai_date=show_date, hint=hint, tr=tr, iso_date=iso_date)
-    app.jinja_env.globals.update(lang=lang, role_name=role_name, process_name=process_name,
+    app.jinja_env.filters.update(thai_date=show_date, hint=hint, tr=tr, iso_date=iso_date,
+                                 manual=manual_text.for_people)
+    app.jinja_env.globals.update(lang=lang, role_name=role_name, process_name=process_name, cycle_label=cycle_label,
+                                 action_label=action_label, actor_label=actor_label, step_name=step_name,
+                                 field_help=field_help, manual_years=manual_text.example_years,
                                  field_label=field_label, LANGS=LANGS)

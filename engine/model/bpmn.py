@@ -87,6 +87,7 @@ class StepDef:
     documentation: str = ""
     reminders: str | None = None
     escalate_every: int | None = None
+    name_en: str | None = None  # the `name_en` property: the step's name in English
 
     def evidence_dict(self) -> dict:
         """The evidence requirement as the API shows it."""
@@ -154,7 +155,8 @@ def read_step(task_spec) -> StepDef:
                    timing=timing, form=form, assign=assign,
                    evidence=_split_evidence(props.get("evidence")),
                    documentation=(task_spec.documentation or "").strip(),
-                   reminders=props.get("reminders"), escalate_every=_int_or_none(props.get("escalate_every")))
+                   reminders=props.get("reminders"), escalate_every=_int_or_none(props.get("escalate_every")),
+                   name_en=props.get("name_en") or None)
 
 
 # A plain or manual task is a person's step with a "done" button (no form unless it has one), a week by default.

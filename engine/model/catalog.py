@@ -30,8 +30,10 @@ class CatalogEntry:
         """When each cycle of this process starts."""
         return parse_cycle_start(self.cycle_start)
 
-    def cycle_label(self, year: int) -> str:
-        """The cycle's Thai name, e.g. ปีการศึกษา 2570."""
+    def cycle_label(self, year: int, lang: str = "th") -> str:
+        """The cycle's name, e.g. ปีการศึกษา 2570, or in English "Academic year 2570 (2027)"."""
+        if lang == "en":
+            return f"{CYCLE_KINDS[self.cycle][1].capitalize()} {year} ({year - 543})"
         return f"{CYCLE_KINDS[self.cycle][0]} {year}"
 
 

@@ -40,6 +40,7 @@ class FieldDef:
     required: bool = False
     label_en: str | None = None
     help: str | None = None
+    help_en: str | None = None
     choices: tuple[tuple[str, str], ...] = ()
     choices_from: str | None = None  # one of CHOICE_SOURCES, filled in when the form is shown
 
@@ -90,7 +91,8 @@ def parse_form(text: str | None) -> FormDef:
             raise ValueError(f"field {item['name']!r} needs choices")
         defs.append(FieldDef(name=item["name"], type=item["type"], label=item["label"],
                              required=bool(item.get("required")), label_en=item.get("label_en"),
-                             help=item.get("help"), choices=choices, choices_from=choices_from))
+                             help=item.get("help"), help_en=item.get("help_en"), choices=choices,
+                             choices_from=choices_from))
     if not defs:
         raise ValueError("the form has no fields")
     return FormDef(tuple(defs))

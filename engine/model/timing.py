@@ -26,6 +26,7 @@ from engine.calendar.thai import (
     ce_year,
 )
 
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # Manuals reach back or forward a year or two; a bigger offset is a typo such as `Y+2570/5`.
 MAX_YEAR_OFFSET = 5
 
@@ -103,6 +104,10 @@ class Timing(ABC):
     def describe_th(self, cycle_year: int | None = None) -> str:
         """Thai wording for the timeline, e.g. `พ.ค. Y` (or `พ.ค. 2570` given the cycle year)."""
 
+    @abstractmethod
+    def describe_en(self, cycle_year: int | None = None) -> str:
+        """The same in English, e.g. `May 2570` (the year stays Buddhist, as on every English page)."""
+
     def resolve(
         self, cycle_year: int, ready_at: datetime, calendar: WorkCalendar, tz: tzinfo = BANGKOK
     ) -> tuple[datetime, datetime]:
@@ -144,6 +149,16 @@ class MonthTiming(Timing):
             return f"{self.first.month_th()}–{self.last.month_th()} {first_year}"
         return f"{self.first.month_th()} {first_year} – {self.last.month_th()} {last_year}"
 
+    def describe_en(self, cycle_year: int | None = None) -> str:
+        """`May Y`, `Jun–Aug Y`, or `Nov Y – Mar Y+1`."""
+        first, last = MONTHS_EN[self.first.month - 1], MONTHS_EN[self.last.month - 1]
+        first_year = _year_label(self.first.offset, cycle_year)
+        if self.first == self.last:
+            return f"{first} {first_year}"
+        if self.first.offset == self.last.offset:
+            return f"{first}–{last} {first_year}"
+        return f"{first} {first_year} – {last} {_year_label(self.last.offset, cycle_year)}"
+
 
 @dataclass(frozen=True)
 class DurationTiming(Timing):
@@ -172,6 +187,11 @@ class DurationTiming(Timing):
             (self.years, "ปี"), (self.months, "เดือน"), (self.weeks, "สัปดาห์"), (self.days, "วัน")
         )
         return " ".join(f"{n} {unit}" for n, unit in units if n)
+
+    def describe_en(self, cycle_year: int | None = None) -> str:
+        """`1 month`, `2 weeks`, `1 year 6 months`."""
+        units = ((self.years, "year"), (self.months, "month"), (self.weeks, "week"), (self.days, "day"))
+        return " ".join(f"{n} {unit}{'s' if n > 1 else ''}" for n, unit in units if n)
 
 
 def parse_timing(text: str) -> Timing:

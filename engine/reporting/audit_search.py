@@ -14,12 +14,15 @@ from engine.access.policy import Actor, require
 from engine.calendar.thai import format_thai_date
 from engine.core import Engine
 from engine.model.status import TaskStatus
+from engine.reporting import audit_labels
 from engine.reporting.tables import BOM
 from engine.runtime.instances import get_instance
 from engine.runtime.operations import family_ids
+from engine.trail import audit
 
+# every row carries the chain's head at the time of the export, so a file can be checked against the chain
 CSV_HEADERS = ["id", "at", "at_th", "actor", "on_behalf_of", "action", "process_id", "instance_id", "task_id",
-               "detail", "prev_hash", "hash"]
+               "detail", "prev_hash", "hash", "action_th", "action_en", "chain_head_sequence", "chain_head_hash"]
 STREAM_BATCH = 2000
 
 
@@ -28,18 +31,26 @@ def _process_ids(engine: Engine, process_id: str) -> list[str]:
     return [process_id, *[e.id for e in engine.catalog.values() if e.child_of == process_id]]
 
 
-def _user_clause(username: str):
-    """The user's own events and what a substitute did on their behalf (both names are in such an event).
+def _people(text: str):
+    """The usernames a typed "who" means: the username itself (any case) or everyone whose Thai name contains it."""
+    text = text.strip()
+    return select(User.username).where(or_(func.lower(User.username) == text.lower(),
+                                           User.full_name.contains(text, autoescape=True)))
+
+
+def _user_clause(text: str):
+    """Those people's own events and what a substitute did on their behalf (both names are in such an event).
 
     Only a substitute named in one of the user's delegation windows can act on their behalf (policy.behalf,
     can_act), so the second arm looks among those substitutes' events: both arms walk the (actor, id) index
     instead of reading every event's JSON detail.
     """
+    people = _people(text)
     absent, substitute = aliased(User), aliased(User)
     substitutes = (select(substitute.username).join(Delegation, Delegation.substitute_id == substitute.id)
-                   .join(absent, absent.id == Delegation.user_id).where(absent.username == username))
-    return or_(AuditEvent.actor == username,
-               and_(AuditEvent.actor.in_(substitutes), AuditEvent.detail["on_behalf_of"].as_string() == username))
+                   .join(absent, absent.id == Delegation.user_id).where(absent.username.in_(people)))
+    return or_(AuditEvent.actor.in_(people),
+               and_(AuditEvent.actor.in_(substitutes), AuditEvent.detail["on_behalf_of"].as_string().in_(people)))
 
 
 def search_query(engine: Engine, session: Session, filters: dict):
@@ -64,20 +75,32 @@ def search_query(engine: Engine, session: Session, filters: dict):
 
 def search(engine: Engine, session: Session, user: Actor, filters: dict, limit: int = 200,
            offset: int = 0) -> tuple[list[AuditEvent], int]:
-    """One page of matching events, oldest first, and the total."""
+    """One page of matching events and the total: newest first, unless `order` is "oldest" (the chain's order)."""
     require(user, "read_audit")
     query = search_query(engine, session, filters)
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    return list(session.scalars(query.order_by(AuditEvent.id).limit(limit).offset(offset))), total
+    order = AuditEvent.id if filters.get("order") == "oldest" else AuditEvent.id.desc()
+    return list(session.scalars(query.order_by(order).limit(limit).offset(offset))), total
 
 
-def csv_row(event: AuditEvent, tz) -> list:
-    """One event as a CSV row; the detail as JSON with Thai kept readable."""
+def instance_labels(session: Session, events: list[AuditEvent]) -> dict[int, tuple[str, int | None]]:
+    """Each event's instance as (process id, cycle year), read at once, so a link can say what it leads to."""
+    ids = {e.instance_id for e in events if e.instance_id}
+    if not ids:
+        return {}
+    rows = session.execute(select(ProcessInstance.id, ProcessInstance.process_id, ProcessInstance.cycle_year)
+                           .where(ProcessInstance.id.in_(ids)))
+    return {row.id: (row.process_id, row.cycle_year) for row in rows}
+
+
+def csv_row(event: AuditEvent, tz, head: dict) -> list:
+    """One event as a CSV row; the detail as JSON with Thai kept readable, the action's label in both languages."""
     at = event.at.astimezone(tz)
+    label = audit_labels.label(event.action)
     return [event.id, at.isoformat(), format_thai_date(at, with_time=True), event.actor,
             (event.detail or {}).get("on_behalf_of", ""), event.action, event.process_id or "",
             event.instance_id or "", event.task_id or "", json.dumps(event.detail, ensure_ascii=False, sort_keys=True),
-            event.prev_hash, event.hash]
+            event.prev_hash, event.hash, label.th, label.en, head["sequence"], head["hash"]]
 
 
 def _line(row: list) -> str:
@@ -87,15 +110,17 @@ def _line(row: list) -> str:
 
 
 def export_csv(engine: Engine, session: Session, user: Actor, filters: dict) -> Iterator[str]:
-    """The matching events as CSV text, piece by piece (a BOM first, so Excel shows Thai); a read-only session."""
+    """The matching events as CSV text, piece by piece, in the chain's order (a BOM first, so Excel shows Thai);
+    a read-only session."""
     require(user, "read_audit")
     query = search_query(engine, session, filters).order_by(AuditEvent.id).execution_options(yield_per=STREAM_BATCH)
+    head = audit.head(session)
 
     def lines() -> Iterator[str]:
         try:
             yield BOM + _line(CSV_HEADERS)
             for event in session.scalars(query):
-                yield _line(csv_row(event, engine.tz))
+                yield _line(csv_row(event, engine.tz, head))
         finally:  # end the read now: whoever streams it may close the response long after the last row
             session.rollback()
     return lines()

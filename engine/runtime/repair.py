@@ -57,7 +57,7 @@ def retry(engine: Engine, session: Session, actor: User, instance_id: int, data:
     workflow, model = load_workflow(engine, instance)
     for task in _waiting(workflow) or [workflow.task_tree]:
         task.data.update(changes)
-    return _go_on(engine, session, actor, instance, workflow, model, "retry", {"data": changes}, now)
+    return _go_on(engine, session, actor, instance, workflow, model, "incident.retry", {"data": changes}, now)
 
 
 def skip(engine: Engine, session: Session, actor: User, instance_id: int, now: datetime) -> ProcessInstance:
@@ -68,7 +68,7 @@ def skip(engine: Engine, session: Session, actor: User, instance_id: int, now: d
     workflow, model = load_workflow(engine, instance)
     if not _skip_step(workflow, incident.step_id, now):
         raise Conflict("step_not_skippable", N_("ข้ามขั้นตอน %(step)s ไม่ได้ ให้ลองใหม่หรือยกเลิก"), step=incident.step_id)
-    return _go_on(engine, session, actor, instance, workflow, model, "skip", {"step": incident.step_id}, now)
+    return _go_on(engine, session, actor, instance, workflow, model, "incident.skip", {"step": incident.step_id}, now)
 
 
 def cancel(engine: Engine, session: Session, actor: User, instance_id: int, reason: str,
@@ -100,9 +100,10 @@ def _skip_step(workflow, step_id: str, now: datetime) -> bool:
     return False
 
 
-def _go_on(engine, session, actor, instance, workflow, model, resolution: str, detail: dict, now) -> ProcessInstance:
-    incident = incidents.close(session, instance.id, actor.username, resolution, now)
-    audit.record(session, now, actor.username, f"incident.{resolution}", process_id=instance.process_id,
+def _go_on(engine, session, actor, instance, workflow, model, action: str, detail: dict, now) -> ProcessInstance:
+    # the action is written out whole ("incident.retry"): the audit label test finds every code by reading the code
+    incident = incidents.close(session, instance.id, actor.username, action.removeprefix("incident."), now)
+    audit.record(session, now, actor.username, action, process_id=instance.process_id,
                  instance_id=instance.id, detail={"incident": incident.id if incident else None, **detail})
     instance.status = InstanceStatus.RUNNING
     advance(engine, session, instance, workflow, model, now)

@@ -1,7 +1,7 @@
 """The audit API: search the events, verify the hash chain, the auditor's search and its CSV export."""
 from flask import Blueprint, stream_with_context
 
-from engine.reporting import audit_search, tables
+from engine.reporting import audit_exports, audit_search
 from engine.trail import audit
 from web.api.audit_schemas import AuditEventOut, AuditExportQuery, AuditQuery, AuditSearchQuery, ChainReportOut
 from web.api.common import PAGE, download, engine, page, query, shared
@@ -46,5 +46,5 @@ def audit_export():
     """The events of a search as CSV, streamed (UTF-8 with a BOM for Excel)."""
     q = query(AuditExportQuery)
     lines = audit_search.export_csv(engine(), db_session(), me(), q)
-    name = tables.export_name("audit", q.get("process_id"), None, now(), "csv")
+    name = audit_exports.file_name(engine(), q, now(), "csv")
     return download(stream_with_context(lines), "csv", name)

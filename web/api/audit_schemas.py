@@ -30,6 +30,9 @@ class DayOrMoment(fields.Field):
 
 # ---- inputs
 
+ORDER = validate.OneOf(["newest", "oldest"])  # newest first by default; "oldest" is the chain's own order
+
+
 class AuditQuery(Strict):
     instance_id = fields.Integer(validate=ID)
     user = fields.String()
@@ -37,6 +40,7 @@ class AuditQuery(Strict):
     process_id = fields.String()
     since = fields.AwareDateTime(default_timezone=None, validate=MOMENT)
     until = fields.AwareDateTime(default_timezone=None, validate=MOMENT)
+    order = fields.String(load_default="newest", validate=ORDER)
     limit = fields.Integer(load_default=200, validate=validate.Range(1, 5000))
     offset = fields.Integer(load_default=0, validate=ID)
 
@@ -48,13 +52,14 @@ class AuditSearchQuery(Strict):
     action = fields.String(validate=validate.Length(1, 32))
     since = DayOrMoment(validate=MOMENT)
     until = DayOrMoment(end=True, validate=MOMENT)
+    order = fields.String(load_default="newest", validate=ORDER)
     limit = fields.Integer(load_default=200, validate=validate.Range(1, 5000))
     offset = fields.Integer(load_default=0, validate=ID)
 
 
 class AuditExportQuery(AuditSearchQuery):
     class Meta:
-        exclude = ("limit", "offset")
+        exclude = ("limit", "offset", "order")  # an export is in the chain's order, to be checked against it
 
 
 # ---- outputs

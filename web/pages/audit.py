@@ -1,18 +1,20 @@
-"""The auditor's pages: search the audit trail, see whether its hash chain holds, export it as CSV or PDF."""
-from flask import Blueprint, Response, render_template, request, url_for
+"""The auditor's pages: search the audit trail (newest first, by Thai name or username), see whether its hash chain
+holds, export it as CSV or PDF (a large export runs in the background: web/pages/audit_exports.py)."""
+from flask import Blueprint, Response, render_template, request
 from flask_login import current_user, login_required
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from engine.reporting import audit_pdf, audit_search, tables
+from engine.reporting import audit_exports, audit_labels, audit_pdf, audit_search
 from engine.trail import audit
 from web.api.audit_schemas import DayOrMoment
+from web.i18n import lang
 from web.pages.common import top_processes
 from web.pages.dates import convert
 from web.services import db_session, now, services
 
 bp = Blueprint("audit", __name__)
 PAGE_SIZE = 50
-FILTERS = ("user", "process_id", "instance_id", "action", "since", "until")
+FILTERS = ("user", "process_id", "instance_id", "action", "order", "since", "until")
 
 
 class AuditForm(Schema):
@@ -25,6 +27,7 @@ class AuditForm(Schema):
     process_id = fields.String(validate=validate.Length(1, 64))
     instance_id = fields.Integer(validate=validate.Range(1))
     action = fields.String(validate=validate.Length(1, 32))
+    order = fields.String(validate=validate.OneOf(["newest", "oldest"]))
     since = DayOrMoment()
     until = DayOrMoment(end=True)
     page = fields.Integer(load_default=1, validate=validate.Range(1, 100000))
@@ -35,7 +38,7 @@ def _args() -> dict:
     return {k: request.args[k].strip() for k in FILTERS if request.args.get(k, "").strip()}
 
 
-def _iso(args: dict) -> tuple[dict, dict]:
+def iso_filters(args: dict) -> tuple[dict, dict]:
     """The filters with the days typed in the reader's calendar as ISO C.E. (the search's and the API's), and
     each unreadable day's reason: a year typed in the wrong era says so instead of finding nothing."""
     return convert(args, ("since", "until"))
@@ -46,27 +49,28 @@ def _iso(args: dict) -> tuple[dict, dict]:
 def audit_page():
     """The events matching the filters, a page at a time, under the chain's verification result."""
     args = _args()
-    iso, date_errors = _iso(args)
+    iso, date_errors = iso_filters(args)
     q = AuditForm().load({**{k: v for k, v in iso.items() if k not in date_errors},
                           "page": request.args.get("page") or 1})
     session = db_session()
     rows, total = audit_search.search(services().engine, session, current_user.user, q, PAGE_SIZE,
                                       (q["page"] - 1) * PAGE_SIZE)
     return render_template("audit.html", rows=rows, total=total, args=args, q=q, page=q["page"],
-                           pages=max(1, -(-total // PAGE_SIZE)), chain=audit.verify(session),
-                           processes=top_processes(), csv_url=url_for("api_audit.audit_export", **iso),
-                           pdf_url=url_for("audit.audit_pdf_export", **iso), date_errors=date_errors), \
-        422 if date_errors else 200
+                           pages=max(1, -(-total // PAGE_SIZE)), chain=audit.verify(session), head=audit.head(session),
+                           processes=top_processes(), actions=audit_labels.choices(lang()),
+                           people=audit_pdf.actor_names(session, rows),
+                           instances=audit_search.instance_labels(session, rows),
+                           date_errors=date_errors), 422 if date_errors else 200
 
 
 @bp.get("/audit/export.pdf")
 @login_required
 def audit_pdf_export():
     """The events matching the filters as a PDF, with the chain's verification result on top."""
-    iso, date_errors = _iso(_args())
+    iso, date_errors = iso_filters(_args())
     if date_errors:
         raise ValidationError(date_errors)
     q = AuditForm().load(iso)
     data = audit_pdf.to_pdf(services().engine, db_session(), current_user.user, q, now())
-    name = tables.export_name("audit", q.get("process_id"), None, now(), "pdf")
+    name = audit_exports.file_name(services().engine, q, now(), "pdf")
     return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,5 +1,5 @@
 """Signing in and out, and the language: where every visit starts."""
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, send_from_directory, url_for
 from flask_login import current_user
 
 from engine.errors import EngineError
@@ -15,6 +15,13 @@ ONE_YEAR = 365 * 24 * 3600
 def index():
     """Home: the inbox, or the sign-in page."""
     return redirect(url_for("inbox.inbox") if current_user.is_authenticated else url_for("signin.login"))
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """The icon browsers ask for at the root even when a page names its own (a PDF, a JSON answer)."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=ONE_YEAR)
 
 
 @bp.route("/login", methods=["GET", "POST"])

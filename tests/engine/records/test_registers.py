@@ -269,7 +269,7 @@ def test_every_step_is_audited(api, clock):
     second = api.ok("POST", "clerk1", "/registers/destruction-lists", 201, json={})
     api.ok("POST", "director1", f"/registers/destruction-lists/{second['id']}/approve", json={"note": "อนุมัติ"})
 
-    actions = [e["action"] for e in api.ok("GET", "auditor1", "/audit?limit=5000")["items"]
+    actions = [e["action"] for e in api.ok("GET", "auditor1", "/audit?limit=5000&order=oldest")["items"]
                if e["action"].startswith("register.")]
     assert actions == ["register.settings", "register.add", "register.file", "register.loan", "register.return",
                        "register.add", "register.destroy_list", "register.destroy_reject",

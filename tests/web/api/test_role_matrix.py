@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from db.models import AuditEvent, Evidence, HumanTask, OutboxMail, ProcessInstance, RegisterEntry, School, User
 from engine.demo.flight import load_flight
+from engine.reporting import audit_exports
 from tests.pages_helpers import Person, csrf_of, start_p1
 from tests.role_matrix_table import FIRST, LAST, MATRIX, QUERIES, ROLES, SESSION_ROUTES, WORKERS
 from tests.walk import do_step, fill, only, open_tasks
@@ -75,6 +76,10 @@ def build_world(api, services, clock, user: str) -> World:
     for kind, first in (("delegation", "2027-12-01"), ("page_delegation", "2027-12-13")):  # the API's, the page's
         world.ids[kind] = api.ok("POST", "admin1", "/delegations", 201, json={
             "user": "supervisor8", "substitute": "supervisor7", "from": first, "until": first})["id"]
+    with services.db.session() as session:  # an export of auditor1's, for the export routes
+        auditor = session.scalar(select(User).where(User.username == "auditor1"))
+        world.ids["export"] = audit_exports.start(services.engine, session, auditor, "csv", {}, clock()).id
+        session.commit()
     api.token("supervisor8")  # a token for the token routes to list and revoke
     world.ids["token"] = api.ok("GET", "admin1", "/users/supervisor8/tokens")[0]["id"]
     for day in ("2027-12-27", "2027-12-30"):  # one for the API to remove, one for the page
@@ -113,7 +118,7 @@ def variants(rule: str, world: World) -> dict[str, dict]:
              "delegation_id": world.ids["page_delegation" if "revoke" in rule else "delegation"],
              "day": "2027-12-30" if "remove" in rule else "2027-12-27", "name": "supervisor8",
              "code": "N8" if "networks" in rule else "S127", "token_id": world.ids["token"],
-             "kind": "schools", "fmt": "csv"}
+             "kind": "schools", "fmt": "csv", "job_id": world.ids["export"]}
     return {"-": {name: fixed[name] for name in names}}
 
 
@@ -175,6 +180,7 @@ def body(rule: str, user: str, variant: str, api, path: str) -> dict:
         "/api/v1/login": {"username": me, "password": "demo"},
         "/login": {"username": me, "password": "demo"},
         "/lang": {"lang": "th", "next": "/inbox"},
+        "/audit/exports": {"kind": "csv", "action": "task.*"},
     }
     reason = {"reason": "ทดสอบสิทธิ์"} if re.search(r"suspend|resume|cancel|:op>", rule) else {}
     return bodies.get(rule, reason)

@@ -1,9 +1,7 @@
-"""The dashboard and audit pages in a real browser (same harness and SQLite-only rule as tests/test_browser.py)."""
-from pathlib import Path
-
+"""The dashboard and admin pages in a real browser (same harness and SQLite-only rule as tests/test_browser.py);
+the audit pages are in test_browser_audit.py."""
 from playwright.sync_api import expect
 
-from tests.engine.reporting.test_reports import pdf_text, squeeze
 from tests.pages_helpers import p1_to_the_schools, start_p1
 from tests.walk import do_step, open_tasks
 from tests.web.browser.test_browser import DESKTOP, PHONE, browser, database_url, server, shot, sign_in  # noqa: F401 (fixtures)
@@ -30,28 +28,6 @@ def test_the_group_head_sees_the_supervisors_completion_on_the_dashboard(app, ap
         expect(row.locator('td[data-state="done"]')).to_contain_text("เสร็จแล้ว")
         expect(page.get_by_role("link", name="XLSX").first).to_be_visible()
         shot(page, f"dashboard-{name}")
-        page.context.close()
-
-
-def test_the_auditor_finds_the_completion_and_exports_a_thai_pdf(app, api, server, browser):
-    task = _completed_school_step(api)
-    for name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
-        page = sign_in(browser, server, "auditor1", viewport)
-        page.get_by_role("link", name="บันทึกการตรวจสอบ").click()
-        expect(page.locator("#chain")).to_contain_text("ห่วงโซ่บันทึกถูกต้องครบถ้วน")
-        page.get_by_label("ผู้ใช้").fill("supervisor1")
-        page.get_by_label("การกระทำ").fill("task.complete")
-        page.get_by_label("กระบวนงานเลขที่").fill(str(task["instance_id"]))
-        page.get_by_label("ตั้งแต่วันที่").fill("2027-04-01")
-        page.get_by_role("button", name="ค้นหา").click()
-        expect(page.get_by_text("พบ 1 รายการ")).to_be_visible()
-        expect(page.locator("#fmt-a-since .date-shown")).to_have_text("1 เม.ย. 2570")  # the day read back
-        expect(page.locator('tr.event[data-action="task.complete"]')).to_contain_text(task["name"])
-        shot(page, f"audit-{name}")
-        with page.expect_download() as download:
-            page.get_by_role("link", name="ส่งออก PDF").click()
-        pdf = Path(download.value.path()).read_bytes()
-        assert squeeze(task["name"]) in squeeze(pdf_text(pdf))
         page.context.close()
 
 

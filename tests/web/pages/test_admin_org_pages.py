@@ -34,5 +34,5 @@ def test_add_and_remove_a_holiday(app, api):
     assert wrong_era.status_code == 422 and "กรอกปี พ.ศ. เช่น 2570" in wrong_era.get_data(as_text=True)
     assert admin.post("/admin/holidays/2027-05-14/remove").status_code == 302
     assert "ยังไม่มีวันหยุดเพิ่มเติม" in admin.html("/admin/holidays")
-    actions = [e["action"] for e in api.ok("GET", "auditor1", "/audit/search?action=holiday.*")["items"]]
+    actions = [e["action"] for e in api.ok("GET", "auditor1", "/audit/search?action=holiday.*&order=oldest")["items"]]
     assert actions == ["holiday.add", "holiday.remove"]
