@@ -31,6 +31,7 @@ DECLINES = {
     "/api/v1/registers/destruction-lists": {422},                            # its one due letter is listed already
     "/api/v1/registers/destruction-lists/<int:list_id>/reject": {409},       # approved just before
     "/api/v1/messages": {409},                                               # no process of the world awaits it
+    "/api/v1/users/<name>/tokens/<int:token_id>": {409},                     # revoked already by a revoke-all route
 }
 PARAM = re.compile(r"<(?:[^:<>]+:)?([a-z_]+)>")
 
