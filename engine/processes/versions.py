@@ -83,7 +83,8 @@ def catalog_of(engine: Engine, session: Session, actor: Actor, process_id: str) 
     entry = engine.catalog.get(process_id)
     data = entry.as_dict() if entry else {}
     data.pop("retired", None)
-    return {"id": process_id, "version": version.version, "retired": version.retired_at is not None, **data}
+    return {"id": process_id, "version": version.version, "retired": version.retired_at is not None,
+            "group": None, "auto_start": True, "reminders": None, **data}
 
 
 def edit_catalog(engine: Engine, session: Session, actor: Actor, process_id: str, changes: dict,
@@ -91,7 +92,7 @@ def edit_catalog(engine: Engine, session: Session, actor: Actor, process_id: str
     """Change a process's metadata on its newest version; a value that breaks a rule is a 422 naming it."""
     current = catalog_of(engine, session, actor, process_id)
     version = deployment.latest_version(session, process_id)
-    before = {k: v for k, v in current.items() if k not in ("id", "version", "retired")}
+    before = {k: v for k, v in current.items() if k not in ("id", "version", "retired") and v is not None}
     after = {**before, **changes}
     entry, problems = entry_from(process_id, after)
     if entry is None:
