@@ -103,5 +103,5 @@ def upload(engine: Engine, session: Session, actor: Actor, files: dict[str, byte
                      detail={"version": version.version, "content_hash": digest, "file": filename,
                              "decisions": sorted(decisions), "uploaded": True})
     session.flush()
-    catalog_store.sync(engine, session)
+    catalog_store.sync(engine, session, force=True)
     return deployed, problems

@@ -71,7 +71,7 @@ def retire(engine: Engine, session: Session, actor: Actor, process_id: str, now:
     audit.record(session, now, actor.username, "process.retire", process_id=process_id,
                  detail={"version": version.version})
     session.flush()
-    catalog_store.sync(engine, session)
+    catalog_store.sync(engine, session, force=True)
     return version
 
 
@@ -103,7 +103,7 @@ def edit_catalog(engine: Engine, session: Session, actor: Actor, process_id: str
                  detail={"version": version.version,
                          "changed": {k: [before.get(k), after[k]] for k in changes if before.get(k) != after[k]}})
     session.flush()
-    catalog_store.sync(engine, session)
+    catalog_store.sync(engine, session, force=True)
     return catalog_of(engine, session, actor, process_id)
 
 
