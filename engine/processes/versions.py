@@ -23,14 +23,16 @@ def list_versions(engine: Engine, session: Session) -> list[dict]:
                                 .where(ProcessInstance.status.in_(LIVE))
                                 .group_by(ProcessInstance.process_version_id)).all())
     rows = session.execute(select(ProcessVersion.id, ProcessVersion.process_id, ProcessVersion.version,
-                                  ProcessVersion.content_hash, ProcessVersion.filename, ProcessVersion.deployed_at)
+                                  ProcessVersion.content_hash, ProcessVersion.filename, ProcessVersion.deployed_at,
+                                  ProcessVersion.retired_at)
                            .order_by(ProcessVersion.process_id, ProcessVersion.version.desc())).all()
     newest: dict[str, int] = {}
     for row in rows:
         newest.setdefault(row.process_id, row.version)
     return [{"process_id": r.process_id, "name": _name(engine, r.process_id), "version": r.version,
              "content_hash": r.content_hash, "filename": r.filename, "deployed_at": r.deployed_at,
-             "latest": r.version == newest[r.process_id], "live_instances": live.get(r.id, 0)} for r in rows]
+             "latest": r.version == newest[r.process_id], "live_instances": live.get(r.id, 0),
+             "retired": r.retired_at is not None} for r in rows]
 
 
 def _name(engine: Engine, process_id: str) -> str:
