@@ -53,7 +53,7 @@ def preview(engine: Engine, session: Session, actor: Actor, files: dict[str, byt
     """Per uploaded process its previous version (None: new) and the step diff; and the upload's problems
     (with an error nothing is parsed: the diff is empty and the problems say why)."""
     require(actor, "administer")
-    problems = uploads.check_upload(engine, files)
+    problems = uploads.check_upload(engine, session, files)
     said = [versions.problem_dict(p) for p in problems]
     if any(p.severity == ERROR for p in problems):
         return [], said

@@ -125,3 +125,13 @@ def test_metadata_comes_with_the_upload(api):
                                                  "catalog": '{"uploaded_intake": {"cycle": "lunar"}}'},
                    content_type="multipart/form-data")
     assert bad.status_code == 422 and "cycle" in bad.get_json()["fields"]
+
+
+def test_an_uploaded_file_may_call_a_process_deployed_before(api):
+    called = (CORPUS / "spiff_called_script_only.bpmn").read_bytes()
+    caller = (CORPUS / "spiff_call_activity.bpmn").read_bytes()
+    refused = api.post("admin1", "/processes", data=files(("caller.bpmn", caller)), content_type="multipart/form-data",
+                       headers={"Accept-Language": "en"})
+    assert refused.status_code == 422 and "called_script_only_spiff" in refused.get_data(as_text=True)
+    upload(api, ("called.bpmn", called))
+    assert upload(api, ("caller.bpmn", caller))["deployed"] == [{"id": "call_script_only_spiff", "version": 1}]
