@@ -159,3 +159,21 @@ def test_a_file_too_large_or_too_long_is_refused_unread(session, clock):
     with pytest.raises(Invalid) as refused:
         import_schools.import_schools(session, ADMIN, as_csv(school_rows(10_001)), "long.csv", clock(), dry_run=True)
     assert "10000 rows" in str(refused.value.fields["file"])
+
+
+def test_blank_lines_never_hide_the_rows_below_them(session, clock):
+    """A sheet's empty rows do not count toward the 10,000 lines: every row after them is read (or the file is
+    refused), never a silent first part (attack: 5,000 blank lines then 6,000 schools planned only 5,001)."""
+    import pytest
+
+    from engine.errors import Invalid
+    rows = school_rows(6_000)
+    padded = [["", "", ""]] * 5_000 + rows
+    for data, name in ((as_csv(padded), "gaps.csv"), (as_xlsx(padded), "gaps.xlsx")):
+        preview = import_schools.import_schools(session, ADMIN, data, name, clock(), dry_run=True)
+        assert preview.ok and preview.count("add") == 6_000, name
+        assert preview.rows[-1].row == 11_001, name  # the last row's own line number in the file
+    with pytest.raises(Invalid) as refused:
+        import_schools.import_schools(session, ADMIN, as_csv([["", "", ""]] * 5_000 + school_rows(10_001)),
+                                      "long.csv", clock(), dry_run=True)
+    assert "10000 rows" in str(refused.value.fields["file"])
