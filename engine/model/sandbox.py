@@ -46,6 +46,10 @@ _CHEAP_NODES = (ast.Module, ast.Expression, ast.Expr, ast.Assign, ast.Name, ast.
 _CHEAP_CALLS = frozenset({"len", "str", "int", "float", "bool", "round", "abs", "globals", "get", "lower",
                           "upper", "strip", "keys", "values", "items", "startswith", "endswith"})
 _SMALL = 10_000  # a constant beyond this in cheap code could size a string: such code runs limited
+# Python's parser gives up on code nested some thousand levels deep (`1+1+…`, `-(-(…))`) with a RecursionError or
+# a MemoryError instead of a SyntaxError: such code is refused like any other, never a crash of the check.
+TOO_DEEP = N_("สคริปต์หรือนิพจน์ซ้อนกันลึกเกินไป")
+PARSER_GAVE_UP = (RecursionError, MemoryError)
 
 
 def _parse(source: str, mode: str) -> ast.AST:
@@ -54,7 +58,10 @@ def _parse(source: str, mode: str) -> ast.AST:
 
 def problems(source: str, mode: str = "exec") -> list[Text]:
     """What makes `source` unrunnable here (mode `eval` for an expression); empty when it may run."""
-    compiled = (compile_restricted_eval if mode == "eval" else compile_restricted_exec)(source, "<script>")
+    try:
+        compiled = (compile_restricted_eval if mode == "eval" else compile_restricted_exec)(source, "<script>")
+    except PARSER_GAVE_UP:
+        return [TOO_DEEP]
     if compiled.errors:
         return [N_("สคริปต์ถูกปฏิเสธ: %(reason)s", reason=error) for error in compiled.errors]
     found = []
@@ -68,7 +75,10 @@ def problems(source: str, mode: str = "exec") -> list[Text]:
 
 @cache
 def _compiled(source: str, mode: str):
-    compiled = (compile_restricted_eval if mode == "eval" else compile_restricted_exec)(source, "<script>")
+    try:
+        compiled = (compile_restricted_eval if mode == "eval" else compile_restricted_exec)(source, "<script>")
+    except PARSER_GAVE_UP:
+        raise ScriptRefused(TOO_DEEP) from None
     if compiled.errors:
         raise ScriptRefused(N_("สคริปต์ถูกปฏิเสธ: %(reason)s", reason=compiled.errors[0]))
     # Only an expression may run in-process: a script can assign, and `a = a + a` forty times doubles forty times.
