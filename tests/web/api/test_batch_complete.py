@@ -96,6 +96,15 @@ def test_a_malformed_batch_is_refused_whole_and_nothing_changes(api, services, s
     assert completions(services, [t["id"] for t in schools]) == before
 
 
+@pytest.mark.parametrize("shape", [lambda n: n + 0.5, float, str])
+def test_an_id_that_is_not_a_whole_json_number_never_names_another_task(api, services, schools, shape):
+    # attack: {"id": 12.5} completed task 12 (marshmallow's lax Integer truncates); only JSON integers are ids
+    item = ready(api, schools[0])
+    response = api.post("supervisor1", "/tasks/complete", json=[{**item, "id": shape(item["id"])}])
+    assert response.status_code == 422 and response.get_json()["code"] == "invalid_input", response.get_json()
+    assert completions(services, [schools[0]["id"]]) == {schools[0]["id"]: 0}
+
+
 def test_duplicates_are_named_and_nothing_is_done(api, services, schools):
     item = ready(api, schools[0])
     response = api.post("supervisor1", "/tasks/complete", json=[item, ready(api, schools[1]), item])
