@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from engine.errors import N_, Invalid
 
@@ -140,7 +141,9 @@ def write_xlsx(columns: tuple[str, ...], rows: list[dict], title: str) -> bytes:
     sheet.title = title
     sheet.append(list(columns))
     for row in rows:
-        sheet.append(["" if row.get(c) is None else row[c] for c in columns])
+        # a control character (from a name typed elsewhere) is one no sheet may hold: left out, not a crash
+        sheet.append(["" if row.get(c) is None else ILLEGAL_CHARACTERS_RE.sub("", row[c]) if isinstance(row[c], str)
+                      else row[c] for c in columns])
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # text, never a formula, whatever it starts with

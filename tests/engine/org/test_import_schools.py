@@ -177,3 +177,19 @@ def test_blank_lines_never_hide_the_rows_below_them(session, clock):
         import_schools.import_schools(session, ADMIN, as_csv([["", "", ""]] * 5_000 + school_rows(10_001)),
                                       "long.csv", clock(), dry_run=True)
     assert "10000 rows" in str(refused.value.fields["file"])
+
+
+def test_a_control_character_is_a_bad_cell_and_never_breaks_the_xlsx_export(session, clock):
+    """Attack: a name holding \\x01 was imported, then `khumue export schools x.xlsx` (and the admin page's XLSX)
+    crashed with openpyxl's IllegalCharacterError; the import now refuses it, the export leaves it out."""
+    data = as_csv([["C1", "โรงเรียน\x01ทดสอบ", "N1", "", "", "", ""], ["C2", "ok", "N1", "ตำบล\x1b", "", "", ""]])
+    result = import_schools.import_schools(session, ADMIN, data, "ctrl.csv", clock())
+    assert {(p.row, p.column) for p in result.problems} == {(2, "name"), (3, "subdistrict")}
+    assert not result.written and _schools(session) == 127
+    school = session.scalar(select(School).where(School.code == "S001"))
+    school.name = "โรงเรียน\x07ระฆัง"  # typed elsewhere (the API's name checks refuse only NUL)
+    session.flush()
+    rows = import_schools.export_rows(session, ADMIN)
+    sheet = table_files.write_xlsx(import_schools.COLUMNS, rows, "schools")
+    read = table_files.read_table(sheet, "schools.xlsx", import_schools.HEADERS, import_schools.REQUIRED)
+    assert read.rows[0][1]["name"] == "โรงเรียนระฆัง"
