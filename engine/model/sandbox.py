@@ -33,8 +33,24 @@ _UNSAFE_BUILTINS = {"__build_class__", "setattr", "delattr", "id"}
 _EXTRA_BUILTINS = {name: getattr(builtins, name)
                    for name in ("list", "dict", "set", "frozenset", "tuple", "sum", "min", "max", "sorted",
                                 "enumerate", "zip", "map", "filter", "any", "all", "reversed", "isinstance")}
+
+
+def _c_import(name, globals_=None, locals_=None, fromlist=None, level=0):
+    """The `__import__` only C code reaches: `date.strftime`, `date.today`, `datetime.strptime` and f"{day:%Y}"
+    import `time` or `_strptime` through the builtins (PyImport_Import, whose fromlist is an empty list),
+    and failed with KeyError without it. A script's own `import time` (fromlist None, or names it may not
+    start with `_`) is still refused. Both modules are imported here beforehand, so the limited child (which
+    must take no import lock) finds them in sys.modules."""
+    if name not in _C_IMPORTS or type(fromlist) is not list or fromlist or level:
+        raise ImportError(f"__import__ is not available to scripts ({name})")
+    return builtins.__import__(name, globals_, locals_, fromlist, level)
+
+
+_C_IMPORTS = frozenset({"time", "_strptime"})
+for _module in _C_IMPORTS:
+    builtins.__import__(_module)
 BUILTINS = {**{k: v for k, v in safe_builtins.items() if k not in _UNSAFE_BUILTINS}, **_EXTRA_BUILTINS,
-            "datetime": datetime, "date": date, "timedelta": timedelta}
+            "datetime": datetime, "date": date, "timedelta": timedelta, "__import__": _c_import}
 
 # An expression or script made only of these nodes cannot loop, recurse or build a large value beyond the
 # data it reads: it runs in the server's process. Anything else runs in the limited child.
