@@ -6,6 +6,7 @@ Only the shape of the file is judged here; what a row means is engine.org.import
 import csv
 import io
 import itertools
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,6 +19,7 @@ from engine.errors import N_, Invalid
 MAX_ROWS = 10_000  # a large area has some 600 schools and 300 staff: far more is not an office's list
 MAX_BYTES = 5 * 1024 * 1024  # 10,000 lines of a few hundred bytes; a bigger upload is refused unread
 MAX_COLUMNS = 50
+MAX_UNPACKED = 64 * 1024 * 1024  # an XLSX of 10,000 rows of Thai text unzips to some 10 MB
 # A cell a spreadsheet would run as a formula when it opens the CSV is written with a leading apostrophe
 # (shown, not run) and read back without it, so an export still round-trips through the import.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -82,7 +84,18 @@ def _csv_lines(data: bytes) -> list[tuple[int, list[str]]]:
         raise _bad_file(f"CSV: {err}") from None
 
 
+def _unpacked_size(data: bytes) -> int:
+    """What the workbook's parts take once unzipped, as its directory declares (zipfile reads no further)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(part.file_size for part in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return 0  # not a readable zip: openpyxl says so below
+
+
 def _xlsx_lines(data: bytes) -> list[tuple[int, list[str]]]:
+    if _unpacked_size(data) > MAX_UNPACKED:  # a zip bomb: 400 kB that unzip to a 400 MB cell
+        raise _bad_file(f"XLSX unpacks to more than {MAX_UNPACKED // (1024 * 1024)} MB")
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:

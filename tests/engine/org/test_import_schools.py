@@ -193,3 +193,18 @@ def test_a_control_character_is_a_bad_cell_and_never_breaks_the_xlsx_export(sess
     sheet = table_files.write_xlsx(import_schools.COLUMNS, rows, "schools")
     read = table_files.read_table(sheet, "schools.xlsx", import_schools.HEADERS, import_schools.REQUIRED)
     assert read.rows[0][1]["name"] == "โรงเรียนระฆัง"
+
+
+def test_an_xlsx_zip_bomb_is_refused_before_it_is_unpacked(session, clock, monkeypatch):
+    """Attack: a 400 kB .xlsx whose one cell unzips to 400 MB took 870 MB of the server's memory to read (a 5 MB
+    file: gigabytes); the parts' unzipped sizes are summed from the zip's directory first."""
+    import pytest
+
+    from engine.errors import Invalid
+    monkeypatch.setattr(table_files, "MAX_UNPACKED", 1024 * 1024)  # the same rule, a bomb small enough for a test
+    bomb = as_xlsx([[f"B{n}", "ก" * 30_000, "N1", "", "", "", ""] for n in range(20)])  # a cell holds 32,767 at most
+    assert len(bomb) < 50_000
+    with pytest.raises(Invalid) as refused:
+        import_schools.import_schools(session, ADMIN, bomb, "bomb.xlsx", clock(), dry_run=True)
+    assert "unpacks to more than 1 MB" in str(refused.value.fields["file"])
+    assert import_schools.import_schools(session, ADMIN, as_xlsx(school_rows(30)), "ok.xlsx", clock(), dry_run=True).ok
