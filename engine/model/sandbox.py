@@ -33,8 +33,24 @@ _UNSAFE_BUILTINS = {"__build_class__", "setattr", "delattr", "id"}
 _EXTRA_BUILTINS = {name: getattr(builtins, name)
                    for name in ("list", "dict", "set", "frozenset", "tuple", "sum", "min", "max", "sorted",
                                 "enumerate", "zip", "map", "filter", "any", "all", "reversed", "isinstance")}
+
+
+def _c_import(name, globals_=None, locals_=None, fromlist=None, level=0):
+    """The `__import__` only C code reaches: `date.strftime`, `date.today`, `datetime.strptime` and f"{day:%Y}"
+    import `time` or `_strptime` through the builtins (PyImport_Import, whose fromlist is an empty list),
+    and failed with KeyError without it. A script's own `import time` (fromlist None, or names it may not
+    start with `_`) is still refused. Both modules are imported here beforehand, so the limited child (which
+    must take no import lock) finds them in sys.modules."""
+    if name not in _C_IMPORTS or type(fromlist) is not list or fromlist or level:
+        raise ImportError(f"__import__ is not available to scripts ({name})")
+    return builtins.__import__(name, globals_, locals_, fromlist, level)
+
+
+_C_IMPORTS = frozenset({"time", "_strptime"})
+for _module in _C_IMPORTS:
+    builtins.__import__(_module)
 BUILTINS = {**{k: v for k, v in safe_builtins.items() if k not in _UNSAFE_BUILTINS}, **_EXTRA_BUILTINS,
-            "datetime": datetime, "date": date, "timedelta": timedelta}
+            "datetime": datetime, "date": date, "timedelta": timedelta, "__import__": _c_import}
 
 # An expression or script made only of these nodes cannot loop, recurse or build a large value beyond the
 # data it reads: it runs in the server's process. Anything else runs in the limited child.
@@ -46,6 +62,10 @@ _CHEAP_NODES = (ast.Module, ast.Expression, ast.Expr, ast.Assign, ast.Name, ast.
 _CHEAP_CALLS = frozenset({"len", "str", "int", "float", "bool", "round", "abs", "globals", "get", "lower",
                           "upper", "strip", "keys", "values", "items", "startswith", "endswith"})
 _SMALL = 10_000  # a constant beyond this in cheap code could size a string: such code runs limited
+# Python's parser gives up on code nested some thousand levels deep (`1+1+…`, `-(-(…))`) with a RecursionError or
+# a MemoryError instead of a SyntaxError: such code is refused like any other, never a crash of the check.
+TOO_DEEP = N_("สคริปต์หรือนิพจน์ซ้อนกันลึกเกินไป")
+PARSER_GAVE_UP = (RecursionError, MemoryError)
 
 
 def _parse(source: str, mode: str) -> ast.AST:
@@ -54,7 +74,10 @@ def _parse(source: str, mode: str) -> ast.AST:
 
 def problems(source: str, mode: str = "exec") -> list[Text]:
     """What makes `source` unrunnable here (mode `eval` for an expression); empty when it may run."""
-    compiled = (compile_restricted_eval if mode == "eval" else compile_restricted_exec)(source, "<script>")
+    try:
+        compiled = (compile_restricted_eval if mode == "eval" else compile_restricted_exec)(source, "<script>")
+    except PARSER_GAVE_UP:
+        return [TOO_DEEP]
     if compiled.errors:
         return [N_("สคริปต์ถูกปฏิเสธ: %(reason)s", reason=error) for error in compiled.errors]
     found = []
@@ -68,7 +91,10 @@ def problems(source: str, mode: str = "exec") -> list[Text]:
 
 @cache
 def _compiled(source: str, mode: str):
-    compiled = (compile_restricted_eval if mode == "eval" else compile_restricted_exec)(source, "<script>")
+    try:
+        compiled = (compile_restricted_eval if mode == "eval" else compile_restricted_exec)(source, "<script>")
+    except PARSER_GAVE_UP:
+        raise ScriptRefused(TOO_DEEP) from None
     if compiled.errors:
         raise ScriptRefused(N_("สคริปต์ถูกปฏิเสธ: %(reason)s", reason=compiled.errors[0]))
     # Only an expression may run in-process: a script can assign, and `a = a + a` forty times doubles forty times.

@@ -6,6 +6,7 @@ The two lists are engine.org.import_schools and engine.org.import_users; both re
 only when no row is bad and the caller did not ask for a dry run, with one audit event per import.
 """
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -85,7 +86,7 @@ def count(text: str) -> tuple[int | None, Text | None]:
 def text_of(row: dict, column: str, limit: int, problems: list[Problem], line: int, required: bool = False) -> str:
     """A cell's text, checked for length (and presence when required); a problem is noted, not raised."""
     value = " ".join(row.get(column, "").split())
-    if "\x00" in value:
+    if any(unicodedata.category(char) == "Cc" for char in value):  # NUL, BEL, ESC…: no name holds them
         problems.append(Problem(line, column, N_("มีอักขระที่ใช้ไม่ได้")))
     elif required and not value:
         problems.append(Problem(line, column, N_("ต้องระบุ")))

@@ -37,12 +37,30 @@ NUL = N_("ห้ามมีอักขระ NUL")
 
 
 def has_nul(value) -> bool:
-    """Whether a NUL character hides in a string, a key or a nested value (PostgreSQL refuses it in text)."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(has_nul(k) or has_nul(v) for k, v in value.items())
-    return isinstance(value, list) and any(has_nul(v) for v in value)
+    """Whether a NUL character hides in a string, a key or a nested value (PostgreSQL refuses it in text).
+    Walked with a stack, not by recursion: a body nested 900 deep is JSON Python reads, and recursing through
+    it here raised RecursionError (a 500)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def json_body():
+    """The request's JSON, or None when it is not JSON; JSON nested deeper than Python's parser goes is a 422
+    (it raised RecursionError: a 500), like any other body that cannot be read."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        raise ValidationError({"_body": ["JSON nested too deeply"]}) from None
 
 
 class Strict(Schema):
@@ -100,7 +118,7 @@ def engine():
 
 def body(schema: type[Schema], form: bool = False) -> dict:
     """The JSON body (or, with `form`, a posted form) loaded by `schema`."""
-    data = request.get_json(silent=True) or (request.form.to_dict() if form else {})
+    data = json_body() or (request.form.to_dict() if form else {})
     return shared(schema).load(data)
 
 

@@ -3,7 +3,7 @@ from flask import Blueprint, jsonify, request
 
 from engine.records import registers, retention
 from web.api import registers_schemas as rs
-from web.api.common import PAGE, page
+from web.api.common import PAGE, json_body, page
 from web.api.openapi import documented
 from web.auth import me
 from web.services import commit, db_session, now, services
@@ -12,7 +12,7 @@ bp = Blueprint("registers_api", __name__, url_prefix="/api/v1/registers")
 
 
 def _body() -> dict:
-    return request.get_json(silent=True) or {}
+    return json_body() or {}
 
 
 @bp.get("")

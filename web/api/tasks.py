@@ -6,7 +6,7 @@ from engine.access.policy import can_act, groups_of
 from engine.errors import N_, Invalid
 from engine.reporting import inboxes
 from engine.runtime import attach, batch, instances, tasks
-from web.api.common import PAGE, body, engine, page, query, shared
+from web.api.common import PAGE, body, engine, json_body, page, query, shared
 from web.api.openapi import documented
 from web.api.tasks_schemas import (
     AssignIn,
@@ -105,7 +105,7 @@ def complete(task_id: int):
             response=BatchCompletedOut)
 def complete_batch():
     """Complete each {id, data} as POST /tasks/<id>/complete would; one failing item keeps the others."""
-    sent = request.get_json(silent=True)
+    sent = json_body()
     if not isinstance(sent, dict | list):
         raise ValidationError({"items": ["a JSON list of {id, data}"]})
     items = body_items(sent)

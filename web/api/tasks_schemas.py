@@ -23,7 +23,8 @@ class CompleteIn(Strict):
 
 
 class BatchItemIn(Strict):
-    id = fields.Integer(required=True, validate=ID)
+    # strict: a lax Integer reads 1.5 as task 1 (another task than the one meant) and "7" as 7
+    id = fields.Integer(required=True, strict=True, validate=ID)
     data = fields.Dict(keys=fields.String(), required=True)
 
 

@@ -59,6 +59,8 @@ def _expression_problems(file: str, expression, node, text: str) -> list[Problem
         ast.parse(text.strip(), mode="eval")
     except SyntaxError as err:
         return [at(file, node, N_("นิพจน์ไม่ใช่ Python: %(reason)s", reason=err.msg))]
+    except sandbox.PARSER_GAVE_UP:
+        return [at(file, node, sandbox.TOO_DEEP)]
     return [at(file, node, reason) for reason in sandbox.problems(text.strip(), "eval")]
 
 
@@ -72,6 +74,8 @@ def script_problems(file: str, node, text: str, owner) -> list[Problem]:
     except SyntaxError as err:
         return [Problem(file, (owner.sourceline or 0) + (err.lineno or 1), owner.get("id") or "-",
                         N_("สคริปต์ไม่ใช่ Python: %(reason)s", reason=err.msg))]
+    except sandbox.PARSER_GAVE_UP:
+        return [at(file, owner, sandbox.TOO_DEEP)]
     return [at(file, owner, reason) for reason in sandbox.problems(text)]
 
 

@@ -6,8 +6,10 @@ import pytest
 from click.testing import CliRunner
 
 from engine.core import Engine
+from engine.model import sandbox
 from engine.model.check import ERROR, WARNING, check_files
 from engine.model.check.xmlsafe import MAX_BYTES
+from engine.model.sandbox_limits import ScriptRefused
 from engine.processes.deployment import check_all
 from engine.trail.evidence import EvidenceStore
 from khumue.cli import main
@@ -117,3 +119,15 @@ def test_entities_are_never_expanded(name, tmp_path):
     # the refusal comes before any parser that would expand them: the server's files never show in a message
     problems = check_files({name: (CORPUS / name).read_bytes()}, {}, {})
     assert len(problems) == 1 and "root:" not in str(problems[0]) and "lollol" not in str(problems[0])
+
+
+@pytest.mark.parametrize("script", ["x = 1" + " + 1" * 100_000, "x = " + "-" * 200_000 + "1"])
+def test_a_script_nested_too_deep_for_the_parser_is_a_problem_never_a_crash(script):
+    # Python's parser answers RecursionError or MemoryError, not SyntaxError: check (and so `khumue up`, which
+    # deploys through it) crashed on such a file; it is now refused like any unrunnable script
+    text = (CORPUS / "spiff_script_open.bpmn").read_text().replace("secret = open('/etc/passwd').read()", script)
+    problems = check_files({"deep.bpmn": text.encode()}, {}, {})
+    assert ("deep.bpmn", "Activity_script", sandbox.TOO_DEEP, ERROR) in [
+        (p.file, p.element, p.message, p.severity) for p in problems]
+    with pytest.raises(ScriptRefused):
+        sandbox.execute(script, {})

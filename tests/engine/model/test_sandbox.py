@@ -73,3 +73,15 @@ def test_the_environment_keeps_external_context_out_of_the_data():
 def test_a_straight_line_script_that_doubles_a_string_is_limited_too():
     with pytest.raises(ScriptRefused):
         sandbox.execute("a = 'x'\n" + "a = a + a\n" * 40, {})
+
+
+def test_the_date_builtins_format_and_parse_but_a_script_still_imports_nothing():
+    # attack: date.strftime, date.today, datetime.strptime and f"{day:%Y}" failed with KeyError '__import__' (the
+    # C code imports `time`/`_strptime` through the builtins); only that path is served, never a script's import
+    data: dict = {}
+    sandbox.execute('a = date(2027, 1, 5).strftime("%d/%m/%Y")\nb = datetime.strptime("2027-01-05", "%Y-%m-%d").day\n'
+                    'c = f"{date(2027, 1, 5):%Y}"\nd = date.today().year > 2000', data)
+    assert data == {"a": "05/01/2027", "b": 5, "c": "2027", "d": True}
+    for script in ("import time", "import os", "from time import sleep", "import time as t"):
+        with pytest.raises(ScriptError, match="__import__"):
+            sandbox.execute(script, {})

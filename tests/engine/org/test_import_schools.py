@@ -159,3 +159,52 @@ def test_a_file_too_large_or_too_long_is_refused_unread(session, clock):
     with pytest.raises(Invalid) as refused:
         import_schools.import_schools(session, ADMIN, as_csv(school_rows(10_001)), "long.csv", clock(), dry_run=True)
     assert "10000 rows" in str(refused.value.fields["file"])
+
+
+def test_blank_lines_never_hide_the_rows_below_them(session, clock):
+    """A sheet's empty rows do not count toward the 10,000 lines: every row after them is read (or the file is
+    refused), never a silent first part (attack: 5,000 blank lines then 6,000 schools planned only 5,001)."""
+    import pytest
+
+    from engine.errors import Invalid
+    rows = school_rows(6_000)
+    padded = [["", "", ""]] * 5_000 + rows
+    for data, name in ((as_csv(padded), "gaps.csv"), (as_xlsx(padded), "gaps.xlsx")):
+        preview = import_schools.import_schools(session, ADMIN, data, name, clock(), dry_run=True)
+        assert preview.ok and preview.count("add") == 6_000, name
+        assert preview.rows[-1].row == 11_001, name  # the last row's own line number in the file
+    with pytest.raises(Invalid) as refused:
+        import_schools.import_schools(session, ADMIN, as_csv([["", "", ""]] * 5_000 + school_rows(10_001)),
+                                      "long.csv", clock(), dry_run=True)
+    assert "10000 rows" in str(refused.value.fields["file"])
+
+
+def test_a_control_character_is_a_bad_cell_and_never_breaks_the_xlsx_export(session, clock):
+    """Attack: a name holding \\x01 was imported, then `khumue export schools x.xlsx` (and the admin page's XLSX)
+    crashed with openpyxl's IllegalCharacterError; the import now refuses it, the export leaves it out."""
+    data = as_csv([["C1", "โรงเรียน\x01ทดสอบ", "N1", "", "", "", ""], ["C2", "ok", "N1", "ตำบล\x1b", "", "", ""]])
+    result = import_schools.import_schools(session, ADMIN, data, "ctrl.csv", clock())
+    assert {(p.row, p.column) for p in result.problems} == {(2, "name"), (3, "subdistrict")}
+    assert not result.written and _schools(session) == 127
+    school = session.scalar(select(School).where(School.code == "S001"))
+    school.name = "โรงเรียน\x07ระฆัง"  # typed elsewhere (the API's name checks refuse only NUL)
+    session.flush()
+    rows = import_schools.export_rows(session, ADMIN)
+    sheet = table_files.write_xlsx(import_schools.COLUMNS, rows, "schools")
+    read = table_files.read_table(sheet, "schools.xlsx", import_schools.HEADERS, import_schools.REQUIRED)
+    assert read.rows[0][1]["name"] == "โรงเรียนระฆัง"
+
+
+def test_an_xlsx_zip_bomb_is_refused_before_it_is_unpacked(session, clock, monkeypatch):
+    """Attack: a 400 kB .xlsx whose one cell unzips to 400 MB took 870 MB of the server's memory to read (a 5 MB
+    file: gigabytes); the parts' unzipped sizes are summed from the zip's directory first."""
+    import pytest
+
+    from engine.errors import Invalid
+    monkeypatch.setattr(table_files, "MAX_UNPACKED", 1024 * 1024)  # the same rule, a bomb small enough for a test
+    bomb = as_xlsx([[f"B{n}", "ก" * 30_000, "N1", "", "", "", ""] for n in range(20)])  # a cell holds 32,767 at most
+    assert len(bomb) < 50_000
+    with pytest.raises(Invalid) as refused:
+        import_schools.import_schools(session, ADMIN, bomb, "bomb.xlsx", clock(), dry_run=True)
+    assert "unpacks to more than 1 MB" in str(refused.value.fields["file"])
+    assert import_schools.import_schools(session, ADMIN, as_xlsx(school_rows(30)), "ok.xlsx", clock(), dry_run=True).ok

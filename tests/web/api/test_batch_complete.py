@@ -96,6 +96,30 @@ def test_a_malformed_batch_is_refused_whole_and_nothing_changes(api, services, s
     assert completions(services, [t["id"] for t in schools]) == before
 
 
+@pytest.mark.parametrize("shape", [lambda n: n + 0.5, float, str])
+def test_an_id_that_is_not_a_whole_json_number_never_names_another_task(api, services, schools, shape):
+    # attack: {"id": 12.5} completed task 12 (marshmallow's lax Integer truncates); only JSON integers are ids
+    item = ready(api, schools[0])
+    response = api.post("supervisor1", "/tasks/complete", json=[{**item, "id": shape(item["id"])}])
+    assert response.status_code == 422 and response.get_json()["code"] == "invalid_input", response.get_json()
+    assert completions(services, [schools[0]["id"]]) == {schools[0]["id"]: 0}
+
+
+@pytest.mark.parametrize("raw", ["[" * 100_000 + "]" * 100_000,
+                                 '[{"id": 1, "data": {"a": ' + "[" * 900 + "]" * 900 + "}}]"])
+def test_json_nested_too_deep_is_refused_not_a_crash(api, services, schools, raw):
+    # attack: both bodies were a 500 (RecursionError in the JSON parser, then in the NUL check of every input)
+    for path in ("/tasks/complete", f"/tasks/{schools[0]['id']}/complete"):
+        response = api.post("supervisor1", path, data=raw.replace('"id": 1', f'"id": {schools[0]["id"]}'),
+                            content_type="application/json")
+        answer = response.get_json()
+        if response.status_code == 200:  # the batch read the body: its one item is refused
+            answer = answer["items"][0]
+        assert (response.status_code in (200, 422)) and answer.get("status", 422) == 422, (path, answer)
+        assert answer["code"] in ("invalid_input", "form_invalid"), answer
+    assert completions(services, [schools[0]["id"]]) == {schools[0]["id"]: 0}
+
+
 def test_duplicates_are_named_and_nothing_is_done(api, services, schools):
     item = ready(api, schools[0])
     response = api.post("supervisor1", "/tasks/complete", json=[item, ready(api, schools[1]), item])
