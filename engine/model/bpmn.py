@@ -9,9 +9,10 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.parser.task_spec import CallActivityParser
 from SpiffWorkflow.spiff.specs.defaults import CallActivity, ManualTask, NoneTask, UserTask
 
+from engine.model.dialects import KhumueUserTaskParser, assign_of
 from engine.model.dmn import SAFE_PARSER, DecisionTaskParser, add_decisions
 from engine.model.forms import FormDef, parse_form
-from engine.model.roles import role_for_lane
+from engine.model.roles import STARTER, step_role
 from engine.model.timer_text import quote_bare_timers
 from engine.model.timing import Timing, TimingError, parse_timing
 
@@ -19,7 +20,8 @@ from engine.model.timing import Timing, TimingError, parse_timing
 ASSIGN_RULES = ("role", "owner", "school", "network_supervisor", "school_supervisor")
 # network_or_joint: a network scope its schools; no scope (joint supervision) the schools of the other networks
 PER_SCHOOL_RULES = ("scope", "network_or_joint")
-ASSIGN_RULES_WITH_ARG = ("performer", "var")  # performer:<step id>, var:<form field holding a username>
+# performer:<step id>, var:<form field holding a username>, user:<username> (Camunda's assignee)
+ASSIGN_RULES_WITH_ARG = ("performer", "var", "user")
 
 
 def _valid_assign(text: str) -> bool:
@@ -63,10 +65,14 @@ class KhumueCallActivityParser(CallActivityParser):
 
 
 class KhumueParser(SpiffBpmnParser):
-    """SpiffWorkflow's parser with per-school call activities."""
+    """SpiffWorkflow's parser with per-school call activities and user tasks as Camunda 7 and SpiffArena
+    write them (`form_files`: the JSON-Schema form files uploaded beside the BPMN file)."""
+
+    form_files: dict[str, str] = {}
 
     OVERRIDE_PARSER_CLASSES = {
         **SpiffBpmnParser.OVERRIDE_PARSER_CLASSES,
+        full_tag("userTask"): (KhumueUserTaskParser, UserTask),
         full_tag("callActivity"): (KhumueCallActivityParser, CallActivity),
         full_tag("businessRuleTask"): (DecisionTaskParser,
                                        SpiffBpmnParser.OVERRIDE_PARSER_CLASSES[full_tag("businessRuleTask")][1]),
@@ -87,6 +93,7 @@ class StepDef:
     documentation: str = ""
     reminders: str | None = None
     escalate_every: int | None = None
+    timing_defaulted: bool = False  # drawn without timing: the process default
 
     def evidence_dict(self) -> dict:
         """The evidence requirement as the API shows it."""
@@ -123,15 +130,30 @@ def _int_or_none(text: str | None) -> int | None:
     return None if text in (None, "") else int(text)
 
 
+def step_role_of(task_spec) -> tuple[str, str]:
+    """The step's role and how it was found (engine.model.roles.step_role): Camunda's candidate groups,
+    else the lane."""
+    return step_role(task_spec.lane, task_spec.extensions.get("camunda", {}).get("candidateGroups"))
+
+
+def step_assign(task_spec) -> str:
+    """The step's assignment rule: khumue's `assign` property, else Camunda's assignee, else by role (the
+    starter's own step: the owner)."""
+    props = task_spec.extensions.get("properties", {})
+    if "assign" in props:
+        return props["assign"]
+    found = assign_of(task_spec.extensions.get("camunda", {}))
+    return found or ("owner" if step_role_of(task_spec)[0] == STARTER else "role")
+
+
 def read_step(task_spec) -> StepDef:
     """The StepDef of a user task spec; ValueError names the first rule it breaks."""
     props = task_spec.extensions.get("properties", {})
-    role = role_for_lane(task_spec.lane)
-    if role is None:
-        raise ValueError(f"lane {task_spec.lane!r} is not a known role" if task_spec.lane
-                         else "the task is in no lane")
-    if "timing" not in props and not is_done_step(task_spec):
-        raise ValueError("no timing property")
+    refused = task_spec.extensions.get("import_refused")
+    if refused:
+        raise ValueError(f"cannot import {refused[0][0]}: {refused[0][1]}")
+    role, _ = step_role_of(task_spec)
+    defaulted = "timing" not in props
     try:
         timing = parse_timing(props.get("timing", DONE_STEP_TIMING))
     except TimingError as err:
@@ -147,17 +169,19 @@ def read_step(task_spec) -> StepDef:
         _int_or_none(props.get("escalate_every"))
     except ValueError:
         raise ValueError("reminders must be days like '7,1,0' and escalate_every a number of days") from None
-    assign = props.get("assign", "role")
+    assign = step_assign(task_spec)
     if not _valid_assign(assign):
         raise ValueError(f"assign {assign!r} is not one of {', '.join(ASSIGN_RULES)}, performer:STEP, var:FIELD")
     return StepDef(id=task_spec.bpmn_id, name=task_spec.bpmn_name or task_spec.bpmn_id, role=role,
                    timing=timing, form=form, assign=assign,
                    evidence=_split_evidence(props.get("evidence")),
                    documentation=(task_spec.documentation or "").strip(),
-                   reminders=props.get("reminders"), escalate_every=_int_or_none(props.get("escalate_every")))
+                   reminders=props.get("reminders"), escalate_every=_int_or_none(props.get("escalate_every")),
+                   timing_defaulted=defaulted and not is_done_step(task_spec))
 
 
-# A plain or manual task is a person's step with a "done" button (no form unless it has one), a week by default.
+# A plain or manual task is a person's step with a "done" button (no form unless it has one), a week by default;
+# a user task drawn without timing gets the same default (the check warns).
 DONE_STEP_TIMING = "P7D"
 
 
@@ -185,9 +209,17 @@ def executable_process_ids(xml: bytes) -> list[str]:
     return [p.get("id") for p in root.xpath("//bpmn:process[@isExecutable='true']", namespaces=ns)]
 
 
+def split_attached(attached: dict[str, str] | None) -> tuple[dict[str, str], dict[str, str]]:
+    """The files deployed with a BPMN file, as (DMN files, JSON form files)."""
+    attached = attached or {}
+    forms = {name: text for name, text in attached.items() if name.endswith(".json")}
+    return {name: text for name, text in attached.items() if name not in forms}, forms
+
+
 def _parser_for(xml: bytes, filename: str, decisions: dict[str, str] | None = None) -> KhumueParser:
     parser = KhumueParser()
-    add_decisions(parser, decisions or {})
+    dmn, parser.form_files = split_attached(decisions)
+    add_decisions(parser, dmn)
     root = etree.fromstring(xml, SAFE_PARSER)
     quote_bare_timers(root)
     parser.add_bpmn_xml(root, filename=filename)
@@ -195,7 +227,8 @@ def _parser_for(xml: bytes, filename: str, decisions: dict[str, str] | None = No
 
 
 def load_model(xml: bytes, filename: str, process_id: str, decisions: dict[str, str] | None = None) -> ProcessModel:
-    """Parse one process of a BPMN document (with the DMN documents it calls) into a ProcessModel."""
+    """Parse one process of a BPMN document (with the DMN documents it calls and the JSON form files its
+    tasks name, `decisions` by file name) into a ProcessModel."""
     parser = _parser_for(xml, filename, decisions)
     spec = parser.get_spec(process_id)
     subprocess_specs = parser.get_subprocess_specs(process_id)

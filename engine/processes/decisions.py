@@ -1,19 +1,23 @@
-"""Which DMN files of the processes folder go with a BPMN file: those defining the decisions it calls."""
+"""Which files of the processes folder go with a BPMN file: the DMN files defining the decisions it calls,
+and the JSON form files its tasks name (SpiffArena's JSON-Schema forms); deployed with it, by file name."""
 import hashlib
 import json
 from pathlib import Path
 
 from lxml import etree
 
+from engine.model.dialects import form_file_refs
 from engine.model.dmn import decision_ids, decision_refs
 
 
 def decisions_for(processes_dir: Path, bpmn_xml: bytes) -> dict[str, str]:
-    """{file name: DMN XML} of the folder's DMN files that define a decision the BPMN document calls."""
+    """{file name: DMN XML} of the folder's DMN files that define a decision the BPMN document calls, and
+    {file name: JSON} of the form files it names."""
+    found = {name: (processes_dir / name).read_text(encoding="utf-8") for name in sorted(form_file_refs(bpmn_xml))
+             if name.endswith(".json") and "/" not in name and (processes_dir / name).is_file()}
     wanted = decision_refs(bpmn_xml)
     if not wanted:
-        return {}
-    found = {}
+        return found
     for path in sorted(processes_dir.glob("*.dmn")):
         xml = path.read_bytes()
         try:

@@ -28,7 +28,10 @@ def _files(engine: Engine, suffix: str) -> dict[str, bytes]:
 def check_all(engine: Engine) -> list[Problem]:
     """Every problem of every process file, errors and warnings (empty when all is well)."""
     owners = {entry.id: entry.file for entry in engine.catalog.values()}
-    problems = check_files(_files(engine, ".bpmn"), _files(engine, ".dmn"), owners, frozenset(engine.connectors))
+    forms = {name: data.decode("utf-8", "replace") for name, data in _files(engine, ".json").items()
+             if name != "catalog.json"}
+    problems = check_files(_files(engine, ".bpmn"), _files(engine, ".dmn"), owners, frozenset(engine.connectors),
+                           forms)
     for entry in engine.catalog.values():
         if not (engine.processes_dir / entry.file).exists():
             problems.append(Problem(entry.file, None, entry.id, N_("catalog.json อ้างถึงไฟล์ที่ไม่มีอยู่")))

@@ -25,8 +25,9 @@ def executable_ids(root) -> list[str]:
 
 
 def check_files(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes], owners: dict[str, str],
-                operators: frozenset[str] = frozenset()) -> list[Problem]:
-    """Every problem of these files; `owners` maps a process id to the file the catalog gives it to."""
+                operators: frozenset[str] = frozenset(), form_files: dict[str, str] | None = None) -> list[Problem]:
+    """Every problem of these files; `owners` maps a process id to the file the catalog gives it to;
+    `form_files`: the JSON form files uploaded beside them (SpiffArena's JSON-Schema forms)."""
     problems: list[Problem] = []
     roots = {}
     for name, data in bpmn_files.items():
@@ -42,7 +43,8 @@ def check_files(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes], owner
     problems.extend(check_duplicates(roots, owners))
     for name, root in roots.items():
         problems.extend(_executable(name, root, owners))
-        problems.extend(check_parsed(name, bpmn_files[name], executable_ids(root), _lines(root), readable))
+        problems.extend(check_parsed(name, bpmn_files[name], executable_ids(root), _lines(root), readable,
+                                     form_files))
         problems.extend(check_expressions(name, root))
         problems.extend(check_catches(name, root, throws))
         problems.extend(check_calls(name, root, known))
