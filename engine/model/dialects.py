@@ -30,7 +30,7 @@ STARTER_EXPRESSIONS = {"${initiator}", "${starter}", "${owner}", "#{initiator}"}
 def camunda_field(field) -> dict:
     """One `camunda:formField` (SpiffWorkflow's FormField) as a field of khumue's form JSON."""
     out = {"name": field.id, "type": CAMUNDA_TYPES[field.type], "label": field.label or field.id,
-           "required": field.has_validation("required")}
+           "required": any(v.name == "required" for v in field.validation)}
     if field.type == "enum":
         out["choices"] = [{"value": o.id, "label": o.name or o.id} for o in field.options]
     return out

@@ -78,13 +78,16 @@ def test_check_names_refusals_and_warnings(processes_dir, tmp_path):
     assert errors == [f"camunda7_form_key.bpmn:{line}: Activity_embedded: camunda:formKey "
                       "'embedded:app:forms/leave.html' ใช้ไม่ได้: ฟอร์มภายนอกของ Camunda นำเข้าไม่ได้ "
                       "ให้วาดช่องด้วย camunda:formField หรือ spiffworkflow:form"]
-    warnings = sorted((p.file, p.element, str(p.message)[:30]) for p in problems if p.severity == "warning")
+    warnings = sorted((p.file, p.element, str(p.message)) for p in problems if p.severity == "warning")
+    no_timing = "ไม่มีกำหนดเวลา (property timing): ใช้ค่าเริ่มต้นของกระบวนงาน 7 วันนับจากงานเปิด"
     assert warnings == [
-        ("camunda7_leave.bpmn", "Activity_acknowledge", "งานไม่ได้อยู่ในเลนใด: มอบให้ผู้เ"),
-        ("camunda7_leave.bpmn", "Activity_acknowledge", "ไม่มีกำหนดเวลา (property timing"),
-        ("camunda7_leave.bpmn", "Activity_check", "ไม่มีกำหนดเวลา (property timing"),
-        ("spiffarena_purchase.bpmn", "Activity_budget", "ไม่มีกำหนดเวลา (property timing"),
-        ("spiffarena_purchase.bpmn", "Activity_budget", "เลน 'Finance' ไม่ตรงกับบทบาทใด: "),
+        ("camunda7_form_key.bpmn", "Activity_embedded", no_timing),
+        ("camunda7_leave.bpmn", "Activity_acknowledge", "งานไม่ได้อยู่ในเลนใด: มอบให้ผู้เริ่มกระบวนงาน"),
+        ("camunda7_leave.bpmn", "Activity_acknowledge", no_timing),
+        ("camunda7_leave.bpmn", "Activity_check", no_timing),
+        ("spiffarena_purchase.bpmn", "Activity_budget", "เลน 'Finance' ไม่ตรงกับบทบาทใด: เป็นบทบาทใหม่ "
+         "(ผู้ดูแลระบบและผู้อำนวยการกลุ่มรับงานได้จนกว่าจะมอบบทบาทให้ผู้ใด)"),
+        ("spiffarena_purchase.bpmn", "Activity_budget", no_timing),
     ]
 
 
@@ -126,5 +129,7 @@ def test_lane_role_is_for_admins_and_heads_only(api):
            json={"data": fill(api.ok("GET", "supervisor1", f"/tasks/{first['id']}")["form"])})
     budget = api.ok("GET", "admin1", f"/tasks?scope=all&status=open&instance_id={instance}")["items"][0]
     assert api.post("clerk1", f"/tasks/{budget['id']}/claim").status_code == 403
-    assert budget["id"] in [t["id"] for t in api.ok("GET", "admin1", "/tasks?scope=mine")["items"]]
+    assert budget["id"] in [t["id"] for t in api.ok("GET", "admin1", "/tasks?scope=group")["items"]]
+    assert budget["id"] in [t["id"] for t in api.ok("GET", "head1", "/tasks?scope=group")["items"]]
+    assert budget["id"] not in [t["id"] for t in api.ok("GET", "supervisor1", "/tasks?scope=group")["items"]]
     api.ok("POST", "admin1", f"/tasks/{budget['id']}/claim")
