@@ -50,7 +50,7 @@ def step_warnings(task_spec) -> list[Text]:
     found = []
     role, how = step_role_of(task_spec)
     if how == "new":
-        found.append(N_("เลน %(lane)r ไม่ตรงกับบทบาทใด: เป็นบทบาทใหม่ (ผู้ดูแลระบบและผู้อำนวยการกลุ่มรับงานได้"
+        found.append(N_("เลนหรือกลุ่ม %(lane)r ไม่ตรงกับบทบาทใด: เป็นบทบาทใหม่ (ผู้ดูแลระบบและผู้อำนวยการกลุ่มรับงานได้"
                         "จนกว่าจะมอบบทบาทให้ผู้ใด)", lane=role))
     elif how == "starter":
         found.append(N_("งานไม่ได้อยู่ในเลนใด: มอบให้ผู้เริ่มกระบวนงาน"))

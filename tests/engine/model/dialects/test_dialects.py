@@ -85,7 +85,7 @@ def test_check_names_refusals_and_warnings(processes_dir, tmp_path):
         ("camunda7_leave.bpmn", "Activity_acknowledge", "งานไม่ได้อยู่ในเลนใด: มอบให้ผู้เริ่มกระบวนงาน"),
         ("camunda7_leave.bpmn", "Activity_acknowledge", no_timing),
         ("camunda7_leave.bpmn", "Activity_check", no_timing),
-        ("spiffarena_purchase.bpmn", "Activity_budget", "เลน 'Finance' ไม่ตรงกับบทบาทใด: เป็นบทบาทใหม่ "
+        ("spiffarena_purchase.bpmn", "Activity_budget", "เลนหรือกลุ่ม 'Finance' ไม่ตรงกับบทบาทใด: เป็นบทบาทใหม่ "
          "(ผู้ดูแลระบบและผู้อำนวยการกลุ่มรับงานได้จนกว่าจะมอบบทบาทให้ผู้ใด)"),
         ("spiffarena_purchase.bpmn", "Activity_budget", no_timing),
     ]
