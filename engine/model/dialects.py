@@ -129,6 +129,8 @@ def form_file_refs(bpmn_xml: bytes) -> set[str]:
 class KhumueUserTaskParser(UserTaskParser):
     """SpiffWorkflow's user task parser that also reads what Camunda Modeler 7 and SpiffArena write."""
 
+    nsmap: dict[str, str]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.nsmap = {**self.nsmap, "camunda": CAMUNDA_NS}  # for SpiffWorkflow's Camunda form reader

@@ -9,8 +9,8 @@ import pytest
 
 from engine.core import Engine
 from engine.model.bpmn import load_model
-from engine.processes.deployment import check_all
 from engine.processes.decisions import decisions_for
+from engine.processes.deployment import check_all
 from engine.trail.evidence import EvidenceStore
 from tests.walk import fill
 
