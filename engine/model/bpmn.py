@@ -14,7 +14,7 @@ from engine.model.dmn import SAFE_PARSER, DecisionTaskParser, add_decisions
 from engine.model.forms import FormDef, parse_form
 from engine.model.roles import STARTER, step_role
 from engine.model.timer_text import quote_bare_timers
-from engine.model.timing import Timing, TimingError, parse_timing
+from engine.model.timing import Timing, TimingError, parse_timing, working_days
 
 # school_supervisor: main supervision (a network scope) the school's network supervisor, joint supervision the owner
 ASSIGN_RULES = ("role", "owner", "school", "network_supervisor", "school_supervisor")
@@ -22,6 +22,9 @@ ASSIGN_RULES = ("role", "owner", "school", "network_supervisor", "school_supervi
 PER_SCHOOL_RULES = ("scope", "network_or_joint")
 # performer:<step id>, var:<form field holding a username>, user:<username> (Camunda's assignee)
 ASSIGN_RULES_WITH_ARG = ("performer", "var", "user")
+# A user task drawn without timing: due this many working days after it opens, unless the catalog entry's
+# `default_step_days` says otherwise (the check warns).
+DEFAULT_STEP_DAYS = 5
 
 
 def _valid_assign(text: str) -> bool:
@@ -146,16 +149,17 @@ def step_assign(task_spec) -> str:
     return found or ("owner" if step_role_of(task_spec)[0] == STARTER else "role")
 
 
-def read_step(task_spec) -> StepDef:
-    """The StepDef of a user task spec; ValueError names the first rule it breaks."""
+def read_step(task_spec, default_days: int = DEFAULT_STEP_DAYS) -> StepDef:
+    """The StepDef of a user task spec (one drawn without timing: due `default_days` working days after it
+    opens, the process default); ValueError names the first rule it breaks."""
     props = task_spec.extensions.get("properties", {})
     refused = task_spec.extensions.get("import_refused")
     if refused:
         raise ValueError(f"cannot import {refused[0][0]}: {refused[0][1]}")
     role, _ = step_role_of(task_spec)
-    defaulted = "timing" not in props
+    defaulted = "timing" not in props and not is_done_step(task_spec)
     try:
-        timing = parse_timing(props.get("timing", DONE_STEP_TIMING))
+        timing = working_days(default_days) if defaulted else parse_timing(props.get("timing", DONE_STEP_TIMING))
     except TimingError as err:
         raise ValueError(f"timing: {err}") from None
     try:
@@ -177,11 +181,10 @@ def read_step(task_spec) -> StepDef:
                    evidence=_split_evidence(props.get("evidence")),
                    documentation=(task_spec.documentation or "").strip(),
                    reminders=props.get("reminders"), escalate_every=_int_or_none(props.get("escalate_every")),
-                   timing_defaulted=defaulted and not is_done_step(task_spec))
+                   timing_defaulted=defaulted)
 
 
-# A plain or manual task is a person's step with a "done" button (no form unless it has one), a week by default;
-# a user task drawn without timing gets the same default (the check warns).
+# A plain or manual task is a person's step with a "done" button (no form unless it has one), a week by default.
 DONE_STEP_TIMING = "P7D"
 
 
@@ -226,11 +229,12 @@ def _parser_for(xml: bytes, filename: str, decisions: dict[str, str] | None = No
     return parser
 
 
-def load_model(xml: bytes, filename: str, process_id: str, decisions: dict[str, str] | None = None) -> ProcessModel:
+def load_model(xml: bytes, filename: str, process_id: str, decisions: dict[str, str] | None = None,
+               default_days: int = DEFAULT_STEP_DAYS) -> ProcessModel:
     """Parse one process of a BPMN document (with the DMN documents it calls and the JSON form files its
-    tasks name, `decisions` by file name) into a ProcessModel."""
+    tasks name, `decisions` by file name) into a ProcessModel; `default_days`: the catalog's default timing."""
     parser = _parser_for(xml, filename, decisions)
     spec = parser.get_spec(process_id)
     subprocess_specs = parser.get_subprocess_specs(process_id)
-    steps = {ts.bpmn_id: read_step(ts) for ts in _user_tasks(spec, subprocess_specs)}
+    steps = {ts.bpmn_id: read_step(ts, default_days) for ts in _user_tasks(spec, subprocess_specs)}
     return ProcessModel(process_id, spec.description or process_id, spec, subprocess_specs, steps)

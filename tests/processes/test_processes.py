@@ -35,7 +35,8 @@ def test_check_names_file_element_and_reason(services, tmp_path):
     problems = processes.check_all(Engine(folder, EvidenceStore(tmp_path / "e")))
     line = xml[:xml.index('id="study_criteria"')].count("\n") + 1
     assert [str(p) for p in problems] == [f"qa_annual_cycle.bpmn:{line}: study_criteria: ไม่มีกำหนดเวลา (property timing): "
-                                          "ใช้ค่าเริ่มต้นของกระบวนงาน 7 วันนับจากงานเปิด"]
+                                          "ใช้ค่าเริ่มต้นของกระบวนงาน (default_step_days ของแค็ตตาล็อก "
+                                          "ถ้าไม่กำหนด 5 วันทำการนับจากงานเปิด)"]
     assert problems[0].severity == "warning"  # issue 13: the process default, said
 
 

@@ -7,7 +7,7 @@ import json
 
 from SpiffWorkflow.spiff.specs.defaults import UserTask
 
-from engine.model.bpmn import ASSIGN_RULES, _valid_assign, step_assign, step_role_of
+from engine.model.bpmn import ASSIGN_RULES, DEFAULT_STEP_DAYS, _valid_assign, step_assign, step_role_of
 from engine.model.forms import parse_form
 from engine.model.timing import TimingError, parse_timing
 from engine.text import N_, Text
@@ -55,7 +55,9 @@ def step_warnings(task_spec) -> list[Text]:
     elif how == "starter":
         found.append(N_("งานไม่ได้อยู่ในเลนใด: มอบให้ผู้เริ่มกระบวนงาน"))
     if isinstance(task_spec, UserTask) and "timing" not in props:
-        found.append(N_("ไม่มีกำหนดเวลา (property timing): ใช้ค่าเริ่มต้นของกระบวนงาน 7 วันนับจากงานเปิด"))
+        found.append(N_("ไม่มีกำหนดเวลา (property timing): ใช้ค่าเริ่มต้นของกระบวนงาน "
+                        "(default_step_days ของแค็ตตาล็อก ถ้าไม่กำหนด %(days)s วันทำการนับจากงานเปิด)",
+                        days=DEFAULT_STEP_DAYS))
     return found
 
 

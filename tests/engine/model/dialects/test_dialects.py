@@ -3,12 +3,16 @@ required constraints, candidateGroups, assignee, camunda:properties; SpiffArena'
 beside the BPMN file), deployed from a processes folder with a catalog and run to their end by the demo
 accounts; what cannot be imported (camunda:formKey) is refused by the check as file:line: element."""
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from db.models import ProcessVersion
+from engine.calendar.thai import BANGKOK, WorkCalendar
 from engine.core import Engine
 from engine.model.bpmn import load_model
+from engine.model.timing import working_days
 from engine.processes.decisions import decisions_for
 from engine.processes.deployment import check_all
 from engine.trail.evidence import EvidenceStore
@@ -79,7 +83,8 @@ def test_check_names_refusals_and_warnings(processes_dir, tmp_path):
                       "'embedded:app:forms/leave.html' ใช้ไม่ได้: ฟอร์มภายนอกของ Camunda นำเข้าไม่ได้ "
                       "ให้วาดช่องด้วย camunda:formField หรือ spiffworkflow:form"]
     warnings = sorted((p.file, p.element, str(p.message)) for p in problems if p.severity == "warning")
-    no_timing = "ไม่มีกำหนดเวลา (property timing): ใช้ค่าเริ่มต้นของกระบวนงาน 7 วันนับจากงานเปิด"
+    no_timing = ("ไม่มีกำหนดเวลา (property timing): ใช้ค่าเริ่มต้นของกระบวนงาน "
+                 "(default_step_days ของแค็ตตาล็อก ถ้าไม่กำหนด 5 วันทำการนับจากงานเปิด)")
     assert warnings == [
         ("camunda7_form_key.bpmn", "Activity_embedded", no_timing),
         ("camunda7_leave.bpmn", "Activity_acknowledge", "งานไม่ได้อยู่ในเลนใด: มอบให้ผู้เริ่มกระบวนงาน"),
@@ -133,3 +138,19 @@ def test_lane_role_is_for_admins_and_heads_only(api):
     assert budget["id"] in [t["id"] for t in api.ok("GET", "head1", "/tasks?scope=group")["items"]]
     assert budget["id"] not in [t["id"] for t in api.ok("GET", "supervisor1", "/tasks?scope=group")["items"]]
     api.ok("POST", "admin1", f"/tasks/{budget['id']}/claim")
+
+
+def test_default_timing_counts_working_days():
+    opened = datetime(2027, 1, 8, 10, 0, tzinfo=BANGKOK)  # a Friday
+    starts, due = working_days(3).resolve(2570, opened, WorkCalendar(), BANGKOK)
+    assert (starts, due.date().isoformat()) == (opened, "2027-01-13")  # Mon, Tue, Wed
+    assert working_days(3).describe_th() == "3 วันทำการ"
+
+
+def test_the_catalog_sets_the_process_default(services):
+    with services.db.session() as s:
+        leave = s.query(ProcessVersion).filter_by(process_id="leave_camunda7").one()
+        purchase = s.query(ProcessVersion).filter_by(process_id="purchase_spiffarena").one()
+        assert services.engine.model(leave).steps["Activity_check"].timing == working_days(3)  # default_step_days
+        assert services.engine.model(purchase).steps["Activity_budget"].timing == working_days(5)  # none given
+        assert services.engine.model(leave).steps["Activity_request"].timing.text == "P3D"  # drawn with timing
