@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Holiday, ProcessVersion
 from engine.calendar.thai import BANGKOK, WorkCalendar
-from engine.model.bpmn import ProcessModel, load_model
+from engine.model.bpmn import DEFAULT_STEP_DAYS, ProcessModel, load_model
 from engine.model.catalog import CatalogEntry, load_catalog
 from engine.model.document import DocumentCodec
 from engine.model.step_names import english_step_names
@@ -51,7 +51,10 @@ class Engine:
         model = self._models.get(version.id)
         if model is None:
             decisions = json.loads(version.decisions) if version.decisions else None
-            model = load_model(version.bpmn_xml.encode("utf-8"), version.filename, version.process_id, decisions)
+            entry = self.catalog.get(version.process_id)
+            days = int(entry.extra.get("default_step_days", DEFAULT_STEP_DAYS)) if entry else DEFAULT_STEP_DAYS
+            model = load_model(version.bpmn_xml.encode("utf-8"), version.filename, version.process_id, decisions,
+                               days)
             self._models[version.id] = model
         return model
 

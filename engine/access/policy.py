@@ -11,6 +11,7 @@ from sqlalchemy.sql import ColumnElement
 
 from db.models import HumanTask, ProcessInstance, User
 from engine.errors import N_, Forbidden, Invalid, Text
+from engine.model.roles import ROLES, is_office_role
 
 # The role sets, each written once.
 OVERSEERS = frozenset({"group_head", "admin", "auditor", "area_director"})  # watch every process and school
@@ -138,9 +139,10 @@ def oversees(user: Actor) -> bool:
 
 
 def is_candidate(user: Actor, task: HumanTask) -> bool:
-    """The user holds the task's role (and, for a school's step, belongs to that school)."""
+    """The user holds the task's role (and, for a school's step, belongs to that school). A lane's own role
+    (a lane naming none of the office's roles) and a starter's step nobody holds: admins and group heads."""
     if task.role not in user.roles:
-        return False
+        return not is_office_role(task.role) and bool(user.roles & OPERATORS)
     return task.role != "school" or user.school_id == task.school_id
 
 
@@ -221,6 +223,8 @@ def candidate_clause(user: Actor, groups: Mapping[str, str | None] | None = None
     if "group_head" in roles and user.group_code is not None and others:
         clauses.append(~and_(HumanTask.role == "group_head", HumanTask.process_id.in_(others)))
         clauses = [and_(*clauses)]
+    if roles & OPERATORS:
+        clauses.append(HumanTask.role.not_in(sorted(ROLES)))
     if "school" in user.roles and user.school_id is not None:
         clauses.append(and_(HumanTask.role == "school", HumanTask.school_id == user.school_id))
     if not clauses:

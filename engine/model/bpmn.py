@@ -9,17 +9,22 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.parser.task_spec import CallActivityParser
 from SpiffWorkflow.spiff.specs.defaults import CallActivity, ManualTask, NoneTask, UserTask
 
+from engine.model.dialects import KhumueUserTaskParser, assign_of
 from engine.model.dmn import SAFE_PARSER, DecisionTaskParser, add_decisions
 from engine.model.forms import FormDef, parse_form
-from engine.model.roles import role_for_lane
+from engine.model.roles import STARTER, step_role
 from engine.model.timer_text import quote_bare_timers
-from engine.model.timing import Timing, TimingError, parse_timing
+from engine.model.timing import Timing, TimingError, parse_timing, working_days
 
 # school_supervisor: main supervision (a network scope) the school's network supervisor, joint supervision the owner
 ASSIGN_RULES = ("role", "owner", "school", "network_supervisor", "school_supervisor")
 # network_or_joint: a network scope its schools; no scope (joint supervision) the schools of the other networks
 PER_SCHOOL_RULES = ("scope", "network_or_joint")
-ASSIGN_RULES_WITH_ARG = ("performer", "var")  # performer:<step id>, var:<form field holding a username>
+# performer:<step id>, var:<form field holding a username>, user:<username> (Camunda's assignee)
+ASSIGN_RULES_WITH_ARG = ("performer", "var", "user")
+# A user task drawn without timing: due this many working days after it opens, unless the catalog entry's
+# `default_step_days` says otherwise (the check warns).
+DEFAULT_STEP_DAYS = 5
 
 
 def _valid_assign(text: str) -> bool:
@@ -63,10 +68,14 @@ class KhumueCallActivityParser(CallActivityParser):
 
 
 class KhumueParser(SpiffBpmnParser):
-    """SpiffWorkflow's parser with per-school call activities."""
+    """SpiffWorkflow's parser with per-school call activities and user tasks as Camunda 7 and SpiffArena
+    write them (`form_files`: the JSON-Schema form files uploaded beside the BPMN file)."""
+
+    form_files: dict[str, str] = {}
 
     OVERRIDE_PARSER_CLASSES = {
         **SpiffBpmnParser.OVERRIDE_PARSER_CLASSES,
+        full_tag("userTask"): (KhumueUserTaskParser, UserTask),
         full_tag("callActivity"): (KhumueCallActivityParser, CallActivity),
         full_tag("businessRuleTask"): (DecisionTaskParser,
                                        SpiffBpmnParser.OVERRIDE_PARSER_CLASSES[full_tag("businessRuleTask")][1]),
@@ -88,6 +97,7 @@ class StepDef:
     reminders: str | None = None
     escalate_every: int | None = None
     name_en: str | None = None  # the `name_en` property: the step's name in English
+    timing_defaulted: bool = False  # drawn without timing: the process default
 
     def evidence_dict(self) -> dict:
         """The evidence requirement as the API shows it."""
@@ -124,17 +134,33 @@ def _int_or_none(text: str | None) -> int | None:
     return None if text in (None, "") else int(text)
 
 
-def read_step(task_spec) -> StepDef:
-    """The StepDef of a user task spec; ValueError names the first rule it breaks."""
+def step_role_of(task_spec) -> tuple[str, str]:
+    """The step's role and how it was found (engine.model.roles.step_role): Camunda's candidate groups,
+    else the lane."""
+    return step_role(task_spec.lane, task_spec.extensions.get("camunda", {}).get("candidateGroups"))
+
+
+def step_assign(task_spec) -> str:
+    """The step's assignment rule: khumue's `assign` property, else Camunda's assignee, else by role (the
+    starter's own step: the owner)."""
     props = task_spec.extensions.get("properties", {})
-    role = role_for_lane(task_spec.lane)
-    if role is None:
-        raise ValueError(f"lane {task_spec.lane!r} is not a known role" if task_spec.lane
-                         else "the task is in no lane")
-    if "timing" not in props and not is_done_step(task_spec):
-        raise ValueError("no timing property")
+    if "assign" in props:
+        return props["assign"]
+    found = assign_of(task_spec.extensions.get("camunda", {}))
+    return found or ("owner" if step_role_of(task_spec)[0] == STARTER else "role")
+
+
+def read_step(task_spec, default_days: int = DEFAULT_STEP_DAYS) -> StepDef:
+    """The StepDef of a user task spec (one drawn without timing: due `default_days` working days after it
+    opens, the process default); ValueError names the first rule it breaks."""
+    props = task_spec.extensions.get("properties", {})
+    refused = task_spec.extensions.get("import_refused")
+    if refused:
+        raise ValueError(f"cannot import {refused[0][0]}: {refused[0][1]}")
+    role, _ = step_role_of(task_spec)
+    defaulted = "timing" not in props and not is_done_step(task_spec)
     try:
-        timing = parse_timing(props.get("timing", DONE_STEP_TIMING))
+        timing = working_days(default_days) if defaulted else parse_timing(props.get("timing", DONE_STEP_TIMING))
     except TimingError as err:
         raise ValueError(f"timing: {err}") from None
     try:
@@ -148,7 +174,7 @@ def read_step(task_spec) -> StepDef:
         _int_or_none(props.get("escalate_every"))
     except ValueError:
         raise ValueError("reminders must be days like '7,1,0' and escalate_every a number of days") from None
-    assign = props.get("assign", "role")
+    assign = step_assign(task_spec)
     if not _valid_assign(assign):
         raise ValueError(f"assign {assign!r} is not one of {', '.join(ASSIGN_RULES)}, performer:STEP, var:FIELD")
     return StepDef(id=task_spec.bpmn_id, name=task_spec.bpmn_name or task_spec.bpmn_id, role=role,
@@ -156,7 +182,8 @@ def read_step(task_spec) -> StepDef:
                    evidence=_split_evidence(props.get("evidence")),
                    documentation=(task_spec.documentation or "").strip(),
                    reminders=props.get("reminders"), escalate_every=_int_or_none(props.get("escalate_every")),
-                   name_en=props.get("name_en") or None)
+                   name_en=props.get("name_en") or None,
+                   timing_defaulted=defaulted)
 
 
 # A plain or manual task is a person's step with a "done" button (no form unless it has one), a week by default.
@@ -187,19 +214,29 @@ def executable_process_ids(xml: bytes) -> list[str]:
     return [p.get("id") for p in root.xpath("//bpmn:process[@isExecutable='true']", namespaces=ns)]
 
 
+def split_attached(attached: dict[str, str] | None) -> tuple[dict[str, str], dict[str, str]]:
+    """The files deployed with a BPMN file, as (DMN files, JSON form files)."""
+    attached = attached or {}
+    forms = {name: text for name, text in attached.items() if name.endswith(".json")}
+    return {name: text for name, text in attached.items() if name not in forms}, forms
+
+
 def _parser_for(xml: bytes, filename: str, decisions: dict[str, str] | None = None) -> KhumueParser:
     parser = KhumueParser()
-    add_decisions(parser, decisions or {})
+    dmn, parser.form_files = split_attached(decisions)
+    add_decisions(parser, dmn)
     root = etree.fromstring(xml, SAFE_PARSER)
     quote_bare_timers(root)
     parser.add_bpmn_xml(root, filename=filename)
     return parser
 
 
-def load_model(xml: bytes, filename: str, process_id: str, decisions: dict[str, str] | None = None) -> ProcessModel:
-    """Parse one process of a BPMN document (with the DMN documents it calls) into a ProcessModel."""
+def load_model(xml: bytes, filename: str, process_id: str, decisions: dict[str, str] | None = None,
+               default_days: int = DEFAULT_STEP_DAYS) -> ProcessModel:
+    """Parse one process of a BPMN document (with the DMN documents it calls and the JSON form files its
+    tasks name, `decisions` by file name) into a ProcessModel; `default_days`: the catalog's default timing."""
     parser = _parser_for(xml, filename, decisions)
     spec = parser.get_spec(process_id)
     subprocess_specs = parser.get_subprocess_specs(process_id)
-    steps = {ts.bpmn_id: read_step(ts) for ts in _user_tasks(spec, subprocess_specs)}
+    steps = {ts.bpmn_id: read_step(ts, default_days) for ts in _user_tasks(spec, subprocess_specs)}
     return ProcessModel(process_id, spec.description or process_id, spec, subprocess_specs, steps)

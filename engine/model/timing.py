@@ -194,6 +194,47 @@ class DurationTiming(Timing):
         return " ".join(f"{n} {unit}{'s' if n > 1 else ''}" for n, unit in units if n)
 
 
+@dataclass(frozen=True)
+class WorkingDaysTiming(Timing):
+    """The process default of a step drawn without timing: due `days` working days after it opens."""
+
+    text: str
+    days: int
+
+    def starts_at(self, cycle_year: int, ready_at: datetime, tz: tzinfo = BANGKOK) -> datetime:
+        """The moment the step became ready, in `tz`."""
+        return ready_at.astimezone(tz)
+
+    def nominal_due(self, cycle_year: int, ready_at: datetime, tz: tzinfo = BANGKOK) -> date:
+        """Without a calendar: the ready day plus as many days (`resolve` counts working days)."""
+        return ready_at.astimezone(tz).date() + relativedelta(days=self.days)
+
+    def describe_th(self, cycle_year: int | None = None) -> str:
+        """`5 วันทำการ`."""
+        return f"{self.days} วันทำการ"
+
+    def describe_en(self, cycle_year: int | None = None) -> str:
+        """`5 working days`."""
+        return f"{self.days} working day{'s' if self.days != 1 else ''}"
+
+    def resolve(
+        self, cycle_year: int, ready_at: datetime, calendar: WorkCalendar, tz: tzinfo = BANGKOK
+    ) -> tuple[datetime, datetime]:
+        """(ready, 23:59:59 on the `days`-th working day after the ready day)."""
+        _require_aware(ready_at, "ready_at")
+        starts = self.starts_at(cycle_year, ready_at, tz)
+        day, left = starts.date(), self.days
+        while left > 0:
+            day = calendar.on_or_after_working_day(day + relativedelta(days=1))
+            left -= 1
+        return starts, datetime.combine(day, END_OF_DAY, tzinfo=tz)
+
+
+def working_days(days: int) -> WorkingDaysTiming:
+    """The default timing of `days` working days (at least one)."""
+    return WorkingDaysTiming(f"{max(days, 1)}WD", max(days, 1))
+
+
 def parse_timing(text: str) -> Timing:
     """Parse a step's timing text; raises TimingError naming the text if malformed."""
     if not isinstance(text, str) or not text.strip():

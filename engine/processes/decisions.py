@@ -1,24 +1,33 @@
-"""Which DMN files of the processes folder go with a BPMN file: those defining the decisions it calls."""
+"""Which files of the processes folder go with a BPMN file: the DMN files defining the decisions it calls,
+and the JSON form files its tasks name (SpiffArena's JSON-Schema forms); deployed with it, by file name."""
 import hashlib
 import json
 from pathlib import Path
 
 from lxml import etree
 
+from engine.model.dialects import form_file_refs
 from engine.model.dmn import decision_ids, decision_refs
 
 
 def decisions_for(processes_dir: Path, bpmn_xml: bytes) -> dict[str, str]:
-    """{file name: DMN XML} of the folder's DMN files that define a decision the BPMN document calls."""
-    return decisions_among({path.name: path.read_bytes() for path in sorted(processes_dir.glob("*.dmn"))}, bpmn_xml)
+    """{file name: DMN XML} of the folder's DMN files that define a decision the BPMN document calls, and
+    {file name: JSON} of the form files it names."""
+    forms = {name: (processes_dir / name).read_bytes() for name in sorted(form_file_refs(bpmn_xml))
+             if name.endswith(".json") and "/" not in name and (processes_dir / name).is_file()}
+    dmn_files = {path.name: path.read_bytes() for path in sorted(processes_dir.glob("*.dmn"))}
+    return decisions_among(dmn_files, bpmn_xml, forms)
 
 
-def decisions_among(dmn_files: dict[str, bytes], bpmn_xml: bytes) -> dict[str, str]:
-    """{file name: DMN XML} of these DMN files that define a decision the BPMN document calls."""
+def decisions_among(dmn_files: dict[str, bytes], bpmn_xml: bytes,
+                    form_files: dict[str, bytes] | None = None) -> dict[str, str]:
+    """{file name: DMN XML} of these DMN files that define a decision the BPMN document calls, and
+    {file name: JSON} of the form files (among `form_files`) it names."""
+    found = {name: form_files[name].decode("utf-8") for name in sorted(form_file_refs(bpmn_xml))
+             if form_files and name in form_files}
     wanted = decision_refs(bpmn_xml)
     if not wanted:
-        return {}
-    found = {}
+        return found
     for name, xml in sorted(dmn_files.items()):
         try:
             if decision_ids(xml) & wanted:

@@ -30,7 +30,10 @@ def _files(engine: Engine, suffix: str) -> dict[str, bytes]:
 def check_all(engine: Engine) -> list[Problem]:
     """Every problem of every process file, errors and warnings (empty when all is well)."""
     owners = {entry.id: entry.file for entry in load_catalog(engine.processes_dir).values()}
-    problems = check_files(_files(engine, ".bpmn"), _files(engine, ".dmn"), owners, frozenset(engine.connectors))
+    forms = {name: data.decode("utf-8", "replace") for name, data in _files(engine, ".json").items()
+             if name != "catalog.json"}
+    problems = check_files(_files(engine, ".bpmn"), _files(engine, ".dmn"), owners, frozenset(engine.connectors),
+                           form_files=forms)
     for process_id, key, message in read_catalog(engine.processes_dir)[1]:
         problems.append(Problem("catalog.json", None, f"{process_id}.{key}" if key else process_id, message))
     for entry in load_catalog(engine.processes_dir).values():

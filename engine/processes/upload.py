@@ -1,6 +1,6 @@
 """Processes the office uploads: checked whole, deployed all or nothing, each version with its metadata.
 
-An upload is one or more BPMN files and the DMN files they call. Every problem of every file is found at
+An upload is one or more BPMN files, the DMN files they call and the JSON form files their tasks name. Every problem of every file is found at
 once (engine.model.check: unsafe XML, DOCTYPE and entities included); one error anywhere and nothing is
 deployed. A process that comes without metadata keeps its newest version's, else gets the defaults
 (engine.model.catalog.default_entry) and can be started at once.
@@ -26,41 +26,44 @@ from engine.trail import audit
 MAX_FILES = 20  # files in one upload
 
 
-def split(files: dict[str, bytes]) -> tuple[dict[str, bytes], dict[str, bytes]]:
-    """The BPMN and the DMN files of an upload; any other name is refused."""
+def split(files: dict[str, bytes]) -> tuple[dict[str, bytes], dict[str, bytes], dict[str, bytes]]:
+    """The BPMN, DMN and JSON form files of an upload (SpiffArena's JSON-Schema forms travel beside the
+    BPMN); any other name is refused."""
     bpmn_files = {n: d for n, d in files.items() if n.lower().endswith(".bpmn")}
     dmn_files = {n: d for n, d in files.items() if n.lower().endswith(".dmn")}
-    others = sorted(set(files) - set(bpmn_files) - set(dmn_files))
+    form_files = {n: d for n, d in files.items() if n.lower().endswith(".json")}
+    others = sorted(set(files) - set(bpmn_files) - set(dmn_files) - set(form_files))
     if not files or others or not bpmn_files:
-        raise Invalid("upload_files", N_("ส่งไฟล์ .bpmn อย่างน้อยหนึ่งไฟล์ (และไฟล์ .dmn ได้) เท่านั้น: %(names)s",
+        raise Invalid("upload_files", N_("ส่งไฟล์ .bpmn อย่างน้อยหนึ่งไฟล์ (และไฟล์ .dmn หรือแบบฟอร์ม .json ได้) เท่านั้น: %(names)s",
                                          names=", ".join(others) or "-"))
     if len(files) > MAX_FILES:
         raise Invalid("upload_count", N_("ส่งได้ครั้งละไม่เกิน %(most)s ไฟล์", most=MAX_FILES))
-    return bpmn_files, dmn_files
+    return bpmn_files, dmn_files, form_files
 
 
 def check_upload(engine: Engine, session: Session, files: dict[str, bytes]) -> list[Problem]:
     """Every problem of the uploaded files, errors and warnings (they may call processes already deployed)."""
-    bpmn_files, dmn_files = split(files)
+    bpmn_files, dmn_files, form_files = split(files)
     owners = {}
     for name, data in bpmn_files.items():
         root, _ = read_xml(data, name)
         if root is not None and root.tag == bpmn("definitions"):
             owners.update(dict.fromkeys(executable_ids(root), name))
     deployed = frozenset(session.scalars(select(ProcessVersion.process_id).distinct()))
-    return check_files(bpmn_files, dmn_files, owners, frozenset(engine.connectors), deployed)
+    forms = {name: data.decode("utf-8", "replace") for name, data in form_files.items()}
+    return check_files(bpmn_files, dmn_files, owners, frozenset(engine.connectors), deployed, forms)
 
 
 def processes_of(files: dict[str, bytes]) -> list[tuple[str, str, str, bytes, dict[str, str]]]:
     """(process id, its name, file, BPMN, decisions) of every executable process of checked files."""
-    bpmn_files, dmn_files = split(files)
+    bpmn_files, dmn_files, form_files = split(files)
     found = []
     for name, xml in bpmn_files.items():
         root, _ = read_xml(xml, name)
         assert root is not None, "checked files are readable"
         names = {p.get("id"): p.get("name") or "" for p in root.iter(bpmn("process"))}
         for process_id in executable_ids(root):
-            found.append((process_id, names.get(process_id, ""), name, xml, decisions_among(dmn_files, xml)))
+            found.append((process_id, names.get(process_id, ""), name, xml, decisions_among(dmn_files, xml, form_files)))
     return found
 
 

@@ -14,6 +14,7 @@ from engine.access.policy import Actor
 from engine.core import Engine
 from engine.errors import N_, EngineError
 from engine.model.bpmn import ChildInstances, ProcessModel, is_person_step
+from engine.model.roles import is_office_role
 from engine.model.script_engine import SCRIPT_ENGINE
 from engine.model.status import InstanceStatus, instance_status
 from engine.model.urgency import urgency_of
@@ -225,16 +226,22 @@ def _named_in_data(session, instance, task, field):
     return session.scalar(select(User).where(User.username == username)) if username else None
 
 
-ASSIGNERS = {"owner": _owner, "school": _school_account, "network_supervisor": _network_supervisor,
+def _named_user(session, instance, task, username):
+    """The user Camunda's `assignee` names."""
+    return session.scalar(select(User).where(User.username == username))
+
+
+ASSIGNERS = {"owner": _owner, "user": _named_user, "school": _school_account, "network_supervisor": _network_supervisor,
              "school_supervisor": _school_supervisor,
              "performer": _performer, "var": _named_in_data, "role": lambda *args: None}
 
 
 def _assignee_id(session, instance, task, step) -> int | None:
-    """The person a step goes to by its `assign` rule, if they are active and hold its role; else the pool."""
+    """The person a step goes to by its `assign` rule, if they are active and hold its role (a lane's own role
+    or the starter's step: anyone named); else the pool."""
     rule, _, arg = step.assign.partition(":")
     user = ASSIGNERS[rule](session, instance, task, arg)
-    if user is None or not user.active or step.role not in user.roles:
+    if user is None or not user.active or (is_office_role(step.role) and step.role not in user.roles):
         return None
     return user.id
 

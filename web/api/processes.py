@@ -138,7 +138,7 @@ def _problems(problems) -> list[dict]:
 @documented("Upload BPMN and DMN files: all deployed, or none (admin)", response=UploadOut, status=201,
             upload=True)
 def upload_processes():
-    """Deploy the uploaded `files` (.bpmn, .dmn) all or nothing; 422 lists every problem of every file."""
+    """Deploy the uploaded `files` (.bpmn, .dmn, JSON forms) all or nothing; 422 lists every problem of every file."""
     require(me(), "administer")
     deployed, problems = process_admin.upload(engine(), db_session(), me(), _uploaded(), now(), _metadata())
     commit()  # the upload is audited even when refused

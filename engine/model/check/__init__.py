@@ -25,9 +25,11 @@ def executable_ids(root) -> list[str]:
 
 
 def check_files(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes], owners: dict[str, str],
-                operators: frozenset[str] = frozenset(), deployed: frozenset[str] = frozenset()) -> list[Problem]:
+                operators: frozenset[str] = frozenset(), deployed: frozenset[str] = frozenset(),
+                form_files: dict[str, str] | None = None) -> list[Problem]:
     """Every problem of these files; `owners` maps a process id to the file the catalog gives it to;
-    `deployed`: processes already deployed that these files may call (an upload of a few files)."""
+    `deployed`: processes already deployed that these files may call (an upload of a few files);
+    `form_files`: the JSON form files uploaded beside them (SpiffArena's JSON-Schema forms)."""
     problems: list[Problem] = []
     roots = {}
     for name, data in bpmn_files.items():
@@ -43,7 +45,8 @@ def check_files(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes], owner
     problems.extend(check_duplicates(roots, owners))
     for name, root in roots.items():
         problems.extend(_executable(name, root, owners))
-        problems.extend(check_parsed(name, bpmn_files[name], executable_ids(root), _lines(root), readable))
+        problems.extend(check_parsed(name, bpmn_files[name], executable_ids(root), _lines(root), readable,
+                                     form_files))
         problems.extend(check_expressions(name, root))
         problems.extend(check_catches(name, root, throws))
         problems.extend(check_calls(name, root, known))

@@ -4,22 +4,24 @@ from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.spiff.specs.defaults import ManualTask, NoneTask, UserTask
 
 from engine.model.bpmn import PER_SCHOOL_RULES, ChildInstances, KhumueParser
-from engine.model.check.problem import Problem
-from engine.model.check.steps import form_problems, step_problems
+from engine.model.check.problem import ERROR, WARNING, Problem
+from engine.model.check.steps import form_problems, step_problems, step_warnings
 from engine.text import N_
 
 UNREADABLE = N_("อ่าน BPMN ไม่ได้: %(reason)s")
 
 
-def _problem(file: str, lines: dict, element: str, message) -> Problem:
-    return Problem(file, lines.get(element), element, message)
+def _problem(file: str, lines: dict, element: str, message, severity: str = ERROR) -> Problem:
+    return Problem(file, lines.get(element), element, message, severity)
 
 
 def check_parsed(file: str, data: bytes, executable: list[str], lines: dict[str, int],
-                 decisions: dict[str, bytes]) -> list[Problem]:
+                 decisions: dict[str, bytes], form_files: dict[str, str] | None = None) -> list[Problem]:
     """Parse errors, then every rule broken by every step of every executable process of the file
-    (`decisions`: the DMN files that could be read, for its business-rule tasks)."""
+    (`decisions`: the DMN files that could be read, for its business-rule tasks; `form_files`: the JSON
+    form files beside it)."""
     parser = KhumueParser()
+    parser.form_files = form_files or {}
     for name, dmn in decisions.items():
         try:
             parser.add_dmn_str(dmn, filename=name)
@@ -55,6 +57,7 @@ def _spec_problems(file: str, spec, lines: dict) -> list[Problem]:
     for task_spec in spec.task_specs.values():
         if isinstance(task_spec, (UserTask, ManualTask, NoneTask)) and not isinstance(task_spec, ChildInstances):
             found.extend(_problem(file, lines, task_spec.bpmn_id, m) for m in step_problems(task_spec))
+            found.extend(_problem(file, lines, task_spec.bpmn_id, m, WARNING) for m in step_warnings(task_spec))
         elif isinstance(task_spec, StartEvent) and task_spec.extensions.get("form"):
             found.extend(_problem(file, lines, task_spec.bpmn_id, m)
                          for m in form_problems(task_spec.extensions["form"]))

@@ -7,34 +7,57 @@ import json
 
 from SpiffWorkflow.spiff.specs.defaults import UserTask
 
-from engine.model.bpmn import ASSIGN_RULES, _valid_assign
+from engine.model.bpmn import ASSIGN_RULES, DEFAULT_STEP_DAYS, _valid_assign, step_assign, step_role_of
 from engine.model.forms import parse_form
-from engine.model.roles import role_for_lane
 from engine.model.timing import TimingError, parse_timing
 from engine.text import N_, Text
+
+# What a modeler wrote that khumue cannot import (engine.model.dialects), by code.
+REFUSED = {
+    "form_key": N_("camunda:formKey %(detail)r ใช้ไม่ได้: ฟอร์มภายนอกของ Camunda นำเข้าไม่ได้ "
+                   "ให้วาดช่องด้วย camunda:formField หรือ spiffworkflow:form"),
+    "camunda_type": N_("ช่องฟอร์ม Camunda ชนิดที่นำเข้าไม่ได้ (%(detail)s): ใช้ string, long, boolean, date, enum"),
+    "json_missing": N_("ไม่มีไฟล์ฟอร์ม JSON %(detail)r อัปโหลดมาคู่กับไฟล์ BPMN"),
+    "json_bad": N_("อ่านไฟล์ฟอร์ม JSON ไม่ได้: %(detail)s"),
+    "json_type": N_("ช่องฟอร์ม JSON Schema ชนิดที่นำเข้าไม่ได้: %(detail)s"),
+}
 
 
 def step_problems(task_spec) -> list[Text]:
     """Every rule of the manual the step breaks (empty: it is well-formed)."""
     props = task_spec.extensions.get("properties", {})
     must = isinstance(task_spec, UserTask)  # plain and manual tasks have defaults for timing and form
-    found = []
-    if role_for_lane(task_spec.lane) is None:
-        found.append(N_("เลน %(lane)r ไม่ใช่บทบาทที่รู้จัก", lane=task_spec.lane) if task_spec.lane
-                     else N_("งานไม่ได้อยู่ในเลนใด (เลนบอกบทบาทผู้ทำ)"))
+    found = [REFUSED[code].bind(detail=detail) for code, detail in task_spec.extensions.get("import_refused", [])]
     if "timing" in props:
         try:
             parse_timing(props["timing"])
         except TimingError as err:
             found.append(N_("กำหนดเวลา (timing) ไม่ถูกต้อง: %(reason)s", reason=str(err)))
-    elif must:
-        found.append(N_("ไม่มีกำหนดเวลา (property timing)"))
-    found.extend(_form_problems(task_spec.extensions.get("form"), must))
+    if not task_spec.extensions.get("import_refused"):  # a refused form is said once
+        found.extend(_form_problems(task_spec.extensions.get("form"), must))
     found.extend(_reminder_problems(props))
-    assign = props.get("assign", "role")
+    assign = step_assign(task_spec)
     if not _valid_assign(assign):
         found.append(N_("assign %(assign)r ต้องเป็น %(rules)s, performer:STEP หรือ var:FIELD", assign=assign,
                         rules=", ".join(ASSIGN_RULES)))
+    return found
+
+
+def step_warnings(task_spec) -> list[Text]:
+    """What the step is given by default, said so the office can check it: the default timing, a lane
+    naming no role (a new role), no lane (the starter's step)."""
+    props = task_spec.extensions.get("properties", {})
+    found = []
+    role, how = step_role_of(task_spec)
+    if how == "new":
+        found.append(N_("เลนหรือกลุ่ม %(lane)r ไม่ตรงกับบทบาทใด: เป็นบทบาทใหม่ (ผู้ดูแลระบบและผู้อำนวยการกลุ่มรับงานได้"
+                        "จนกว่าจะมอบบทบาทให้ผู้ใด)", lane=role))
+    elif how == "starter":
+        found.append(N_("งานไม่ได้อยู่ในเลนใด: มอบให้ผู้เริ่มกระบวนงาน"))
+    if isinstance(task_spec, UserTask) and "timing" not in props:
+        found.append(N_("ไม่มีกำหนดเวลา (property timing): ใช้ค่าเริ่มต้นของกระบวนงาน "
+                        "(default_step_days ของแค็ตตาล็อก ถ้าไม่กำหนด %(days)s วันทำการนับจากงานเปิด)",
+                        days=DEFAULT_STEP_DAYS))
     return found
 
 

@@ -32,6 +32,8 @@ def values_for(engine, session, task) -> dict:
     for field in form.fields:
         if field.choices:
             out[field.name] = field.choices[0][0] if field.type == "choice" else [field.choices[0][0]]
+        elif field.type == "multichoice":
+            continue  # filled from the instance and empty (no previous cycle yet)
         else:
             out[field.name] = SAMPLE[field.type]
     return out

@@ -1,5 +1,6 @@
 """POST /api/v1/processes: BPMN and DMN files uploaded, checked whole, deployed all or nothing; a process
 without metadata gets the defaults and runs at once; the upload is audited with who did it."""
+import json
 from pathlib import Path
 
 from sqlalchemy import select
@@ -135,3 +136,19 @@ def test_an_uploaded_file_may_call_a_process_deployed_before(api):
     assert refused.status_code == 422 and "called_script_only_spiff" in refused.get_data(as_text=True)
     upload(api, ("called.bpmn", called))
     assert upload(api, ("caller.bpmn", caller))["deployed"] == [{"id": "call_script_only_spiff", "version": 1}]
+
+
+def test_a_spiffarena_model_uploads_with_its_json_forms_beside_it(api, services):
+    """SpiffArena keeps a task's form in JSON files named by the task: they come in the same upload."""
+    folder = Path(__file__).parents[2] / "engine" / "model" / "dialects" / "files"
+    names = ("spiffarena_purchase.bpmn", "purchase-schema.json", "purchase-uischema.json", "budget-schema.json")
+    alone = upload(api, (names[0], (folder / names[0]).read_bytes()), status=422)
+    assert any(p["file"] == names[0] and p["severity"] == "error" for p in alone["problems"])
+    out = upload(api, *[(name, (folder / name).read_bytes()) for name in names])
+    assert [d["id"] for d in out["deployed"]] == ["purchase_spiffarena"]
+    with services.db.session() as s:
+        version = s.scalar(select(ProcessVersion).where(ProcessVersion.process_id == "purchase_spiffarena"))
+        assert {"purchase-schema.json", "budget-schema.json"} <= set(json.loads(version.decisions))
+        steps = services.engine.model(version).steps  # the forms reached the model: their fields are the schemas'
+    assert [f.name for f in steps["Activity_budget"].form.fields] == ["budget_ok", "funds"]
+    assert "quantity" in [f.name for f in steps["Activity_request"].form.fields]
