@@ -8,6 +8,7 @@ from web.api import (
     events,
     holidays,
     instances,
+    migration,
     networks,
     openapi,
     processes,
@@ -40,7 +41,7 @@ from web.pages import instances as instance_pages
 from web.pages import tasks as task_pages
 
 API = [session.bp, processes.bp, instances.bp, tasks.bp, audit.bp, dashboard.bp, registers.bp, reports.bp, users.bp,
-       networks.bp, schools.bp, holidays.bp, delegations.bp, events.bp, openapi.bp]
+       networks.bp, schools.bp, holidays.bp, delegations.bp, events.bp, migration.bp, openapi.bp]
 PAGES = [signin.bp, inbox.bp, task_pages.bp, batch.bp, instance_pages.bp, dashboard_pages.bp, audit_pages.bp,
          admin_instances.bp, admin_users.bp, admin_user.bp, admin_imports.bp, admin_schools.bp, admin_networks.bp,
          admin_holidays.bp, admin_processes.bp, admin_delegations.bp, admin_events.bp]
