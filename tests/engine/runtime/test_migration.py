@@ -148,7 +148,11 @@ def test_two_migrations_of_the_same_instance_at_once_one_wins(api, services, thr
         thread.start()
     for thread in threads:
         thread.join()
-    statuses = sorted(answer["items"][0]["status"] for answer in answers)
-    assert statuses == [200, 409]
+    # The loser is told per item (PostgreSQL: it waited on the winner's row lock, then found the version
+    # changed) or, as SQLite has one writer, the whole request is "busy": either way nothing of it is written.
+    won = [a for a in answers if "items" in a and a["items"][0]["status"] == 200]
+    lost = [a for a in answers if a not in won]
+    assert len(won) == 1 and len(lost) == 1, answers
+    assert lost[0].get("code") == "busy" or lost[0]["items"][0]["code"] in ("instance_changed", "already_newest")
     assert [e["instance_id"] for e in events(services, "instance.migrate")] == [target]
     assert instance(services, target).version_number == 2
