@@ -231,7 +231,7 @@ class Joined(Text):
     def __getnewargs_ex__(self):
         return (self.parts,), {}
 
-    def translate(self, gettext, lang) -> str:
+    def translate(self, gettext, lang: str = "th") -> str:
         return "; ".join(part.translate(gettext, lang) for part in self.parts)
 
 
