@@ -156,3 +156,32 @@ def test_two_migrations_of_the_same_instance_at_once_one_wins(api, services, thr
     assert lost[0].get("code") == "busy" or lost[0]["items"][0]["code"] in ("instance_changed", "already_newest")
     assert [e["instance_id"] for e in events(services, "instance.migrate")] == [target]
     assert instance(services, target).version_number == 2
+
+
+def test_a_step_done_and_removed_a_suspension_and_one_at_the_start_stay_pinned(api, services, processes_dir):
+    """Version 2b removes receive: the one waiting there and the one that did it cannot move; a suspended one
+    must be resumed first; the newest version's own instance is not listed."""
+    waiting, done, suspended = [api.ok("POST", "clerk1", "/instances", 201, json={"process_id": PID})["id"]
+                                for _ in range(3)]
+    step_on(api, services, done)
+    step_on(api, services, suspended)
+    api.ok("POST", "admin1", f"/instances/{suspended}/suspend", json={"reason": "รอเอกสาร"})
+    shutil.copy(MIGRATE / "leave_request_v2_without_receive.bpmn", processes_dir / "leave_request.bpmn")
+    api.ok("POST", "admin1", "/processes/deploy")
+    fresh = api.ok("POST", "clerk1", "/instances", 201, json={"process_id": PID})["id"]
+    preview = api.ok("GET", "admin1", f"/processes/{PID}/migration")
+    reasons = {row["instance_id"]: row["reasons"] for row in preview["instances"]}
+    assert fresh not in reasons and preview["changes"]["removed"] == ["รับเรื่อง"]
+    assert reasons == {waiting: ["ขั้นตอน «รับเรื่อง» ที่กำลังรออยู่ไม่มีในฉบับใหม่"],
+                       done: ["ขั้นตอน «รับเรื่อง» ที่ทำไปแล้วไม่มีในฉบับใหม่"],
+                       suspended: ["กระบวนงานถูกพักไว้: ให้ดำเนินการต่อก่อนจึงย้ายได้",
+                                   "ขั้นตอน «รับเรื่อง» ที่ทำไปแล้วไม่มีในฉบับใหม่"]}
+    answer = api.ok("POST", "admin1", f"/processes/{PID}/migration", json={"instances": "all"},
+                    headers={"Accept-Language": "en"})
+    assert (answer["migrated"], answer["pinned"]) == (0, 3)
+    assert answer["items"][1]["error"] == ("Cannot move to the new version: The step «รับเรื่อง» this instance "
+                                          "has done is not in the new version")
+    assert events(services, "instance.migrate") == []
+    assert [instance(services, i).version_number for i in (waiting, done, suspended, fresh)] == [1, 1, 1, 2]
+    assert [step_on(api, services, done) for _ in range(2)] == ["review", "approve"]  # goes on, on version 1
+    assert instance(services, done).status == "completed"
