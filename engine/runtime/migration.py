@@ -184,7 +184,7 @@ def _follow(engine: Engine, session: Session, instance: ProcessInstance, workflo
         if row.assignee is not None and step.role not in row.assignee.roles:
             row.assignee_id = None  # the step now belongs to another role: back to that role's pool
         moved.append({"task_id": row.id, "from_step": row.step_id, "to_step": step.id, "name": step.name,
-                      "retimed": retimed, "due_at": row.due_at.isoformat()})
+                      "retimed": retimed, "due_at": row.due_at.astimezone(engine.tz).isoformat()})
         row.step_id, row.name, row.role = step.id, step.name, step.role
     return moved
 
