@@ -5,6 +5,7 @@ receive in place (same timing), adds register after it, renames review and gives
 """
 import shutil
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -185,3 +186,27 @@ def test_a_step_done_and_removed_a_suspension_and_one_at_the_start_stay_pinned(a
     assert [instance(services, i).version_number for i in (waiting, done, suspended, fresh)] == [1, 1, 1, 2]
     assert [step_on(api, services, done) for _ in range(2)] == ["review", "approve"]  # goes on, on version 1
     assert instance(services, done).status == "completed"
+
+
+def test_one_waiting_on_a_timer_stays_pinned_and_a_moved_one_waits_on_the_new_versions_timer(
+        api, services, clock, processes_dir):
+    """Version 2 waits two hours after receive; version 3 renames review. The one waiting on the timer stays
+    (a reset would start it again); the one at receive moves, then waits on version 3's timer and goes on."""
+    shutil.copy(MIGRATE / "leave_request_timer.bpmn", processes_dir / "leave_request.bpmn")
+    api.ok("POST", "admin1", "/processes/deploy")
+    at_receive, on_timer = [api.ok("POST", "clerk1", "/instances", 201, json={"process_id": PID})["id"]
+                            for _ in range(2)]
+    step_on(api, services, on_timer)
+    shutil.copy(MIGRATE / "leave_request_timer_renamed.bpmn", processes_dir / "leave_request.bpmn")
+    api.ok("POST", "admin1", "/processes/deploy")
+    preview = api.ok("GET", "admin1", f"/processes/{PID}/migration")
+    reasons = {row["instance_id"]: row["reasons"] for row in preview["instances"]}
+    assert reasons == {at_receive: [], on_timer: ["กำลังรอเวลาที่ «รอสองชั่วโมง»: ถ้าย้าย เวลาจะเริ่มนับใหม่"]}
+    answer = api.ok("POST", "admin1", f"/processes/{PID}/migration", json={"instances": "all"})
+    assert (answer["migrated"], answer["pinned"]) == (1, 1)
+    step_on(api, services, at_receive)
+    assert instance(services, at_receive).next_timer_at is not None
+    assert services.tick(clock() + timedelta(hours=3))["timers_fired"] == 2
+    assert open_task(services, at_receive).name == "ตรวจเรื่องอีกครั้ง"  # version 3's step
+    assert open_task(services, on_timer).name == "ตรวจเรื่อง"  # version 2's
+    assert [instance(services, i).version_number for i in (at_receive, on_timer)] == [3, 2]
