@@ -189,6 +189,11 @@ def _follow(engine: Engine, session: Session, instance: ProcessInstance, workflo
     return moved
 
 
+def _refuse_unless_movable(verdict: Verdict) -> None:
+    if not verdict.movable:
+        raise Conflict("cannot_migrate", N_("ย้ายไปฉบับใหม่ไม่ได้: %(reasons)s"), reasons=Joined(verdict.reasons))
+
+
 def migrate_one(engine: Engine, session: Session, actor: Actor, instance_id: int, now: datetime) -> Verdict:
     """Move one instance to its process's newest version (409 with every reason if it cannot move)."""
     require(actor, "administer")
@@ -199,12 +204,11 @@ def migrate_one(engine: Engine, session: Session, actor: Actor, instance_id: int
     if instance.process_version_id == target.id:
         raise Conflict("already_newest", N_("กระบวนงานนี้ใช้ฉบับล่าสุด (ฉบับที่ %(version)s) อยู่แล้ว"),
                        version=target.version)
-    from_version_id = instance.process_version_id
-    _claim_move(session, instance, from_version_id)
+    _refuse_unless_movable(judge(engine, session, instance, target))  # the reasons, before any write
+    _claim_move(session, instance, instance.process_version_id)
+    session.refresh(instance)  # as it is now that this transaction holds its row
     verdict = judge(engine, session, instance, target)
-    if not verdict.movable:
-        raise Conflict("cannot_migrate", N_("ย้ายไปฉบับใหม่ไม่ได้: %(reasons)s"),
-                       reasons=Joined(verdict.reasons))
+    _refuse_unless_movable(verdict)
     workflow, old = load_workflow(engine, instance)
     new = engine.model(target)
     _move(engine, workflow, new)

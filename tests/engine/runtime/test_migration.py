@@ -182,6 +182,7 @@ def test_a_step_done_and_removed_a_suspension_and_one_at_the_start_stay_pinned(a
     assert (answer["migrated"], answer["pinned"]) == (0, 3)
     assert answer["items"][1]["error"] == ("Cannot move to the new version: The step «รับเรื่อง» this instance "
                                           "has done is not in the new version")
+    assert answer["items"][2]["code"] == "cannot_migrate" and "suspended" in answer["items"][2]["error"]
     assert events(services, "instance.migrate") == []
     assert [instance(services, i).version_number for i in (waiting, done, suspended, fresh)] == [1, 1, 1, 2]
     assert [step_on(api, services, done) for _ in range(2)] == ["review", "approve"]  # goes on, on version 1
