@@ -211,3 +211,16 @@ def test_one_waiting_on_a_timer_stays_pinned_and_a_moved_one_waits_on_the_new_ve
     assert open_task(services, at_receive).name == "ตรวจเรื่องอีกครั้ง"  # version 3's step
     assert open_task(services, on_timer).name == "ตรวจเรื่อง"  # version 2's
     assert [instance(services, i).version_number for i in (at_receive, on_timer)] == [3, 2]
+
+
+def test_a_held_task_whose_step_changes_role_goes_back_to_the_new_roles_pool(api, services, processes_dir):
+    held, free = [api.ok("POST", "clerk1", "/instances", 201, json={"process_id": PID})["id"] for _ in range(2)]
+    api.ok("POST", "clerk1", f"/tasks/{open_task(services, held).id}/claim")
+    shutil.copy(MIGRATE / "leave_request_receive_by_supervisor.bpmn", processes_dir / "leave_request.bpmn")
+    api.ok("POST", "admin1", "/processes/deploy")
+    assert api.ok("POST", "admin1", f"/processes/{PID}/migration", json={"instances": "all"})["migrated"] == 2
+    for instance_id in (held, free):
+        row = open_task(services, instance_id)
+        assert (row.role, row.assignee_id) == ("supervisor", None)
+    api.ok("POST", "supervisor1", f"/tasks/{open_task(services, held).id}/complete", json={"data": {}})
+    assert open_task(services, held).step_id == "review"
