@@ -8,6 +8,7 @@ from web.api import (
     events,
     holidays,
     instances,
+    migration,
     networks,
     openapi,
     processes,
@@ -25,6 +26,7 @@ from web.pages import (
     admin_holidays,
     admin_imports,
     admin_instances,
+    admin_migration,
     admin_networks,
     admin_processes,
     admin_schools,
@@ -41,11 +43,11 @@ from web.pages import instances as instance_pages
 from web.pages import tasks as task_pages
 
 API = [session.bp, processes.bp, instances.bp, tasks.bp, audit.bp, dashboard.bp, registers.bp, reports.bp, users.bp,
-       networks.bp, schools.bp, holidays.bp, delegations.bp, events.bp, openapi.bp]
+       networks.bp, schools.bp, holidays.bp, delegations.bp, events.bp, migration.bp, openapi.bp]
 PAGES = [signin.bp, inbox.bp, task_pages.bp, batch.bp, instance_pages.bp, dashboard_pages.bp, audit_pages.bp,
          audit_export_pages.bp,
          admin_instances.bp, admin_users.bp, admin_user.bp, admin_imports.bp, admin_schools.bp, admin_networks.bp,
-         admin_holidays.bp, admin_processes.bp, admin_delegations.bp, admin_events.bp]
+         admin_holidays.bp, admin_processes.bp, admin_migration.bp, admin_delegations.bp, admin_events.bp]
 BLUEPRINTS = API + PAGES
 
 

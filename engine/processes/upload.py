@@ -1,9 +1,9 @@
 """Processes the office uploads: checked whole, deployed all or nothing, each version with its metadata.
 
-An upload is one or more BPMN files, the DMN files they call and the JSON form files their tasks name. Every problem of every file is found at
-once (engine.model.check: unsafe XML, DOCTYPE and entities included); one error anywhere and nothing is
-deployed. A process that comes without metadata keeps its newest version's, else gets the defaults
-(engine.model.catalog.default_entry) and can be started at once.
+An upload is one or more BPMN files, the DMN files they call and the JSON form files their tasks name.
+Every problem of every file is found at once (engine.model.check: unsafe XML, DOCTYPE and entities
+included); one error anywhere and nothing is deployed. A process that comes without metadata keeps its
+newest version's, else gets the defaults (engine.model.catalog.default_entry) and can be started at once.
 """
 from datetime import datetime
 
@@ -63,7 +63,8 @@ def processes_of(files: dict[str, bytes]) -> list[tuple[str, str, str, bytes, di
         assert root is not None, "checked files are readable"
         names = {p.get("id"): p.get("name") or "" for p in root.iter(bpmn("process"))}
         for process_id in executable_ids(root):
-            found.append((process_id, names.get(process_id, ""), name, xml, decisions_among(dmn_files, xml, form_files)))
+            decisions = decisions_among(dmn_files, xml, form_files)
+            found.append((process_id, names.get(process_id, ""), name, xml, decisions))
     return found
 
 

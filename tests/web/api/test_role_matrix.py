@@ -127,7 +127,8 @@ def variants(rule: str, world: World) -> dict[str, dict]:
              "delegation_id": world.ids["page_delegation" if "revoke" in rule else "delegation"],
              "day": "2027-12-30" if "remove" in rule else "2027-12-27", "name": "supervisor8",
              "code": "N8" if "networks" in rule else "S127", "token_id": world.ids["token"],
-             "kind": "schools", "fmt": "csv", "job_id": world.ids["export"], "process_id": "qa_research"}
+             "kind": "schools", "fmt": "csv", "job_id": world.ids["export"],
+             "process_id": "qa_annual_cycle" if "migration" in rule else "qa_research"}
     return {"-": {name: fixed[name] for name in names}}
 
 
@@ -195,6 +196,8 @@ def body(rule: str, user: str, variant: str, api, path: str) -> dict:
         "/login": {"username": me, "password": "demo"},
         "/lang": {"lang": "th", "next": "/inbox"},
         "/audit/exports": {"kind": "csv", "action": "task.*"},
+        "/api/v1/processes/<process_id>/migration": {"instances": "all"},  # every demo instance is on the newest
+        "/admin/processes/<process_id>/migration": {"instance": "all"},
     }
     reason = {"reason": "ทดสอบสิทธิ์"} if re.search(r"suspend|resume|cancel|:op>", rule) else {}
     return bodies.get(rule, reason)
