@@ -29,6 +29,7 @@ class Engine:
     mail_from: str = "khumue@localhost"
     codec: DocumentCodec = field(default_factory=DocumentCodec)
     catalog: dict[str, CatalogEntry] = field(default_factory=dict)
+    catalog_stamp: tuple = ()  # what engine.processes.catalog_store.sync last read from the database
     # (process id, step id) -> what else happens when that step completes (records.step_hooks, wired by
     # engine.assemble): runtime calls it without importing the rooms above it.
     step_hooks: Mapping[tuple[str, str], Callable[..., dict]] = field(default_factory=dict)

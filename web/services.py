@@ -16,6 +16,7 @@ from engine.core import Engine
 from engine.errors import N_, Conflict, EngineError
 from engine.jobs.scheduler import tick
 from engine.notify.transport import transport_for
+from engine.processes import catalog_store
 from engine.trail import audit
 from engine.trail.evidence import EvidenceStore
 
@@ -66,6 +67,7 @@ def db_session() -> Session:
     """This request's session, opened on first use."""
     if "db_session" not in g:
         g.db_session = services().db.session()
+        catalog_store.sync(services().engine, g.db_session)  # another worker's upload or edit, if any
     return g.db_session
 
 

@@ -28,7 +28,8 @@ def due_cycles(engine: Engine, session: Session, now: datetime) -> list[tuple[st
     started = set(session.execute(select(CycleStart.process_id, CycleStart.cycle_year)).all())
     due = []
     for entry in engine.catalog.values():
-        if entry.child_of or not entry.extra.get("auto_start", True) or entry.id not in first_deployed:
+        if entry.child_of or not entry.extra.get("auto_start", True) or entry.extra.get("retired") \
+                or entry.id not in first_deployed:
             continue
         year = entry.start_rule.current_cycle(now.astimezone(engine.tz))
         begins = entry.start_rule.date_for(year)

@@ -11,6 +11,7 @@ from engine.jobs.cycles import start_yearly_cycles
 from engine.jobs.timers import fire_due_timers
 from engine.notify.outbox import Place, send_outbox
 from engine.notify.sweep import queue_reminders
+from engine.processes import catalog_store
 
 log = logging.getLogger("khumue.scheduler")
 
@@ -21,6 +22,8 @@ def tick(engine: Engine, sessions, transport, now: datetime) -> dict:
     Each job has its own session; one that fails is logged and named in the report's "jobs_failed", and the
     jobs after it still run (a crash in the timers must not hold back the reminders and the mail)."""
     report: dict = {}
+    with sessions() as session:  # processes uploaded or retired through the web since the last tick
+        catalog_store.sync(engine, session)
     jobs: list[tuple[str | None, Callable[[Session], Any]]] = [
             ("cycles_started", lambda s: len(start_yearly_cycles(engine, s, now))),
             ("timers_fired", lambda s: fire_due_timers(engine, s, now)),

@@ -10,15 +10,19 @@ from engine.model.dmn import decision_ids, decision_refs
 
 def decisions_for(processes_dir: Path, bpmn_xml: bytes) -> dict[str, str]:
     """{file name: DMN XML} of the folder's DMN files that define a decision the BPMN document calls."""
+    return decisions_among({path.name: path.read_bytes() for path in sorted(processes_dir.glob("*.dmn"))}, bpmn_xml)
+
+
+def decisions_among(dmn_files: dict[str, bytes], bpmn_xml: bytes) -> dict[str, str]:
+    """{file name: DMN XML} of these DMN files that define a decision the BPMN document calls."""
     wanted = decision_refs(bpmn_xml)
     if not wanted:
         return {}
     found = {}
-    for path in sorted(processes_dir.glob("*.dmn")):
-        xml = path.read_bytes()
+    for name, xml in sorted(dmn_files.items()):
         try:
             if decision_ids(xml) & wanted:
-                found[path.name] = xml.decode("utf-8")
+                found[name] = xml.decode("utf-8")
         except etree.XMLSyntaxError:
             continue  # a broken DMN file defines nothing; the task calling it is reported by check
     return found

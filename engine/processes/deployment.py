@@ -9,15 +9,17 @@ from sqlalchemy.orm import Session
 from db.models import ProcessVersion
 from engine.core import Engine
 from engine.errors import N_, NotFound
+from engine.model.catalog import load_catalog, read_catalog
 from engine.model.check import ERROR, Problem, check_files, executable_ids
 from engine.model.check.xmlsafe import read_xml
+from engine.processes import catalog_store
 from engine.processes.decisions import content_hash, decisions_for
 from engine.trail import audit
 
 
 def bpmn_files(engine: Engine) -> list[Path]:
     """The process files of the catalog that exist, in catalog order, each once."""
-    names = dict.fromkeys(entry.file for entry in engine.catalog.values())
+    names = dict.fromkeys(entry.file for entry in load_catalog(engine.processes_dir).values())
     return [engine.processes_dir / name for name in names if (engine.processes_dir / name).exists()]
 
 
@@ -27,9 +29,11 @@ def _files(engine: Engine, suffix: str) -> dict[str, bytes]:
 
 def check_all(engine: Engine) -> list[Problem]:
     """Every problem of every process file, errors and warnings (empty when all is well)."""
-    owners = {entry.id: entry.file for entry in engine.catalog.values()}
+    owners = {entry.id: entry.file for entry in load_catalog(engine.processes_dir).values()}
     problems = check_files(_files(engine, ".bpmn"), _files(engine, ".dmn"), owners, frozenset(engine.connectors))
-    for entry in engine.catalog.values():
+    for process_id, key, message in read_catalog(engine.processes_dir)[1]:
+        problems.append(Problem("catalog.json", None, f"{process_id}.{key}" if key else process_id, message))
+    for entry in load_catalog(engine.processes_dir).values():
         if not (engine.processes_dir / entry.file).exists():
             problems.append(Problem(entry.file, None, entry.id, N_("catalog.json อ้างถึงไฟล์ที่ไม่มีอยู่")))
     return problems
@@ -61,6 +65,8 @@ def deploy_all(engine: Engine, session: Session, actor: str, now: datetime,
                 deployed.append(version)
                 audit.record(session, now, actor, "process.deploy", process_id=process_id,
                              detail={"version": version.version, "content_hash": digest, "file": path.name})
+    catalog_store.seed(engine, session, now)
+    catalog_store.sync(engine, session)
     return deployed
 
 
@@ -92,13 +98,14 @@ def latest_version(session: Session, process_id: str) -> ProcessVersion:
 
 
 def list_deployed(engine: Engine, session: Session) -> list[dict]:
-    """The startable deployed processes with their newest version."""
+    """The startable deployed processes with their newest version (a retired one is not startable)."""
+    catalog_store.sync(engine, session)
     rows = session.execute(select(ProcessVersion.process_id, func.max(ProcessVersion.version))
                            .group_by(ProcessVersion.process_id)).all()
     versions = dict(rows)
     out = []
     for entry in engine.catalog.values():
-        if entry.id in versions and entry.child_of is None:
+        if entry.id in versions and entry.child_of is None and not entry.extra.get("retired"):
             out.append({"id": entry.id, "name": entry.name, "name_en": entry.name_en,
                         "version": versions[entry.id], "cycle_kind": entry.cycle,
                         "source": entry.source, "starters": list(entry.starters)})

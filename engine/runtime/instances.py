@@ -8,7 +8,7 @@ from db.dialect import InsertOrIgnore
 from db.models import AuditEvent, CycleStart, HumanTask, Network, ProcessInstance, User
 from engine.access.policy import Actor, visible_instances_clause
 from engine.core import Engine
-from engine.errors import N_, Forbidden, Invalid, NotFound
+from engine.errors import N_, Conflict, Forbidden, Invalid, NotFound
 from engine.model.status import InstanceStatus, TaskStatus
 from engine.processes.deployment import latest_version
 from engine.runtime import incidents, start_data
@@ -21,6 +21,9 @@ def start(engine: Engine, session: Session, user: Actor, process_id: str, data: 
     entry = engine.catalog.get(process_id)
     if entry is None or entry.child_of is not None:
         raise NotFound("process_not_found", N_("ไม่พบกระบวนงาน %(process_id)r"), process_id=process_id)
+    if entry.extra.get("retired"):
+        raise Conflict("process_retired", N_("กระบวนงาน %(process_id)s เลิกใช้แล้ว เริ่มใหม่ไม่ได้"),
+                       process_id=process_id)
     if not may_start(user, entry):
         raise Forbidden("may_not_start", N_("บทบาทของท่านเริ่มกระบวนงานนี้ไม่ได้"))
     data = start_data.validated(engine, latest_version(session, process_id), dict(data or {}))

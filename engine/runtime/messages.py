@@ -175,6 +175,8 @@ def _start_processes(engine, session, kind, name, now, event, payload, owner, so
     started = []
     parent = session.get(ProcessInstance, source) if source is not None else None
     for version in _latest_versions(session):
+        if version.retired_at is not None:  # a retired process starts no more instances
+            continue
         model = engine.model(version)
         if not catchers(model, kind, name, start_only=True):
             continue
