@@ -1,0 +1,100 @@
+"""The process modeler in a real browser: an administrator draws a three-step process with bpmn-js's own
+palette and context pad, gives each step a role, timing and a two-field form in khumue's panel, saves it
+(POST /api/v1/processes), starts it, and a supervisor completes it from the inbox; a save with problems
+marks them on the diagram's elements and deploys nothing. Screenshots of the modeler at 1280 px."""
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from db.models import ProcessVersion
+from tests.web.browser.test_browser import browser, database_url, server, shot, sign_in  # noqa: F401
+
+STEPS = [("ร่างรายงานผลการนิเทศ", "P3D", "findings"), ("ตรวจทานรายงาน", "P5D", "review"),
+         ("ส่งรายงานให้ผู้อำนวยการ", "P2D", "sent")]
+
+
+def _append(page, action: str) -> None:
+    """Append after the selected element with the context pad, as a person does."""
+    page.locator(f'.djs-context-pad [data-action="{action}"]').click()
+    page.keyboard.press("Escape")  # leave the label editing the new element opens
+
+
+def _as_user_task(page) -> None:
+    page.locator('.djs-context-pad [data-action="replace"]').click()
+    page.locator('.djs-popup [data-id="replace-with-user-task"]').click()
+
+
+def _draw_three_steps(page) -> list[str]:
+    page.locator(".djs-element.djs-shape[data-element-id$='_start']").click()
+    ids = []
+    for name, timing, field in STEPS:
+        _append(page, "append.append-task")
+        _as_user_task(page)
+        panel = page.locator("#modeler-panel")
+        panel.get_by_label("ชื่อ (ภาษาไทย)", exact=True).fill(name)
+        panel.get_by_label("ชื่อภาษาอังกฤษ").fill(f"Step {field}")
+        panel.get_by_label("บทบาท", exact=True).select_option("supervisor")
+        panel.get_by_label("จำนวน", exact=True).fill(timing[1:-1])
+        panel.get_by_label("หน่วย", exact=True).select_option("D")
+        for i, (label, kind) in enumerate(((f"ผล {name}", "textarea"), ("วันที่ทำ", "date"))):
+            panel.get_by_role("button", name="เพิ่มช่อง").click()
+            panel.get_by_label("ชื่อช่อง (ภาษาไทย)").nth(i).fill(label)
+            panel.get_by_label("ชื่อช่อง (ภาษาอังกฤษ)").nth(i).fill(f"{field} {kind}")
+            panel.get_by_label("ชื่อตัวแปร (a-z, 0-9, _)").nth(i).fill(f"{field}_{i}")
+            panel.get_by_label("ชนิดข้อมูล").nth(i).select_option(kind)
+        panel.get_by_label("ชื่อช่อง (ภาษาไทย)").first.focus()
+        expect(panel.get_by_label("ค่าที่บันทึก")).to_have_value(timing)
+        ids.append(page.evaluate("khumueModeler.get('selection').get()[0].id"))
+    _append(page, "append.end-event")
+    return ids
+
+
+def test_an_admin_draws_saves_and_a_supervisor_completes_it(app, api, services, server, browser):  # noqa: F811
+    page = sign_in(browser, server, "admin1")
+    page.goto(f"{server}/admin/processes")
+    page.get_by_role("link", name="วาดกระบวนงานใหม่").click()
+    expect(page.locator("#modeler[data-ready=true]")).to_be_attached(timeout=15000)
+    shot(page, "modeler-new-desktop")
+    ids = _draw_three_steps(page)
+    page.locator(f'.djs-element[data-element-id="{ids[0]}"]').click()
+    shot(page, "modeler-panel-desktop")
+    xml = page.evaluate("khumueModeler.saveXML().then(r => r.xml)")
+    assert xml.count('<spiffworkflow:property name="timing" value="P3D" />') == 1
+    assert '"name": "findings_1", "type": "date"' in xml.replace('&#34;', '"')
+    page.get_by_role("button", name="ตรวจและบันทึก").click()
+    expect(page.locator("#modeler-status")).to_contain_text("บันทึกและติดตั้งแล้ว", timeout=15000)
+    process_id = page.evaluate("khumueModeler.get('canvas').getRootElement().businessObject.processRef.id")
+    instance = api.ok("POST", "admin1", "/api/v1/instances", 201, json={"process_id": process_id})
+
+    worker = sign_in(browser, server, "supervisor1")
+    for name, _timing, field in STEPS:
+        worker.goto(f"{server}/inbox")
+        worker.get_by_role("link", name=name).first.click()
+        worker.get_by_label(f"ผล {name}").fill(f"บันทึก {field}")
+        worker.get_by_label("วันที่ทำ").fill("05/01/2570")
+        worker.get_by_role("button", name="ส่งงาน").click()
+        expect(worker.get_by_role("status")).to_contain_text("ส่งงานแล้ว")
+    done = api.ok("GET", "admin1", f"/api/v1/instances/{instance['id']}")
+    assert done["status"] == "completed"
+
+
+def test_a_save_with_problems_marks_the_elements_and_deploys_nothing(app, services, server, browser):  # noqa: F811
+    with services.db.session() as s:
+        before = s.scalar(select(func.count()).select_from(ProcessVersion))
+    page = sign_in(browser, server, "admin1")
+    page.goto(f"{server}/admin/processes/new")
+    expect(page.locator("#modeler[data-ready=true]")).to_be_attached(timeout=15000)
+    page.locator(".djs-element.djs-shape[data-element-id$='_start']").click()
+    _append(page, "append.append-task")
+    _as_user_task(page)
+    task = page.evaluate("khumueModeler.get('selection').get()[0].id")
+    panel = page.locator("#modeler-panel")
+    panel.get_by_label("ชื่อ (ภาษาไทย)", exact=True).fill("ขั้นตอนที่ยังไม่มีแบบฟอร์ม")
+    panel.get_by_label("ระยะเวลา", exact=False).first.focus()
+    page.get_by_role("button", name="ตรวจและบันทึก").click()
+    expect(page.locator("#modeler-status")).to_have_class("result-bad", timeout=15000)
+    expect(page.locator(f'.djs-element.khumue-problem[data-element-id="{task}"]')).to_be_attached()
+    expect(page.locator(f'.khumue-problem-badge[data-element="{task}"]').first).to_be_visible()
+    expect(page.locator("#modeler-problems li").first).to_contain_text(task)
+    shot(page, "modeler-problems-desktop")
+    with services.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(ProcessVersion)) == before
