@@ -96,9 +96,7 @@
         if (old) { old.$parent = ext; ext.values.push(old); }
       }
       kept.forEach(function (v) { v.$parent = ext; ext.values.push(v); });
-      busy = true;
       modeling.updateProperties(element, { extensionElements: ext.values.length ? ext : undefined });
-      busy = false;
     }
 
     function setProp(element, name, value) {
@@ -213,6 +211,8 @@
     }
 
     function show(element) {
+      // A field still being typed in says its value (its change event) before the panel is drawn anew.
+      if (root.contains(document.activeElement)) { document.activeElement.blur(); }
       current = element;
       root.textContent = "";
       if (!element || element.type === "bpmn:Process" || element.type === "bpmn:Collaboration" ||
@@ -234,11 +234,15 @@
       }
     }
 
+    // What the panel itself changes does not redraw it (the field being typed in stays where it is).
+    root.addEventListener("change", function () { busy = true; }, true);
+    root.addEventListener("change", function () { busy = false; });
+
     return {
       show: show,
       refresh: function () {
         // Another change (an undo, a move) may have changed what the panel shows; typing does not redraw it.
-        if (!busy && current && !root.contains(document.activeElement)) { show(registry.get(current.id) || null); }
+        if (!busy && current) { show(registry.get(current.id) || null); }
       }
     };
   };

@@ -28,9 +28,9 @@
       '<bpmn:startEvent id="' + id + '_start" name="' + T.start + '" /></bpmn:process>' +
       '<bpmndi:BPMNDiagram id="' + id + '_diagram"><bpmndi:BPMNPlane id="' + id + '_plane" bpmnElement="' + id + '_collaboration">' +
       '<bpmndi:BPMNShape id="' + id + '_pool_di" bpmnElement="' + id + '_pool" isHorizontal="true">' +
-      '<dc:Bounds x="120" y="60" width="900" height="200" /></bpmndi:BPMNShape>' +
+      '<dc:Bounds x="120" y="60" width="600" height="180" /></bpmndi:BPMNShape>' +
       '<bpmndi:BPMNShape id="' + id + '_start_di" bpmnElement="' + id + '_start">' +
-      '<dc:Bounds x="200" y="142" width="36" height="36" /></bpmndi:BPMNShape>' +
+      '<dc:Bounds x="190" y="132" width="36" height="36" /></bpmndi:BPMNShape>' +
       '</bpmndi:BPMNPlane></bpmndi:BPMNDiagram></bpmn:definitions>';
   }
 
@@ -72,12 +72,18 @@
     });
   }
 
+  function processOf(modeler) {
+    // The drawn process: the pool's, when the diagram is a collaboration.
+    var root = modeler.get("canvas").getRootElement().businessObject;
+    var pool = (root.participants || []).filter(function (p) { return p.processRef; })[0];
+    return pool ? pool.processRef : root;
+  }
+
   function save(modeler) {
     clearProblems(modeler);
     say(T.saving, false);
     modeler.saveXML({ format: true }).then(function (result) {
-      var process = modeler.get("canvas").getRootElement().businessObject;
-      var processId = process.processRef ? process.processRef.id : process.id;
+      var processId = processOf(modeler).id;
       var form = new FormData();
       form.append("files", new Blob([result.xml], { type: "application/xml" }), processId + ".bpmn");
       return fetch(el.getAttribute("data-save"), {
@@ -93,12 +99,23 @@
       if (answer.status === 201) {
         var done = (body.deployed || []).map(function (d) { return d.id + " " + T.version + " " + d.version; });
         say(T.saved + " " + done.join(", "), false);
+        el.setAttribute("data-saved", processOf(modeler).id);
         showProblems(modeler, body.problems || []);
         return;
       }
       say(body.error || T.not_saved, true);
       showProblems(modeler, body.problems || []);
     }).catch(function () { say(T.not_saved, true); });
+  }
+
+  function place(canvas) {
+    // The whole diagram at a readable size, to the right of the palette (which floats over the drawing's left).
+    var box = canvas.viewbox();
+    var inner = box.inner, outer = box.outer;
+    var scale = Math.min(1, (outer.width - 140) / (inner.width + 40), (outer.height - 40) / (inner.height + 40));
+    scale = Math.max(scale, 0.4);
+    canvas.viewbox({ x: inner.x - 120 / scale, y: inner.y - 20 / scale, width: outer.width / scale,
+                     height: outer.height / scale });
   }
 
   function start(descriptor, xml) {
@@ -109,7 +126,7 @@
     if (window.khumueWordBreaks) { window.khumueWordBreaks(modeler.get("textRenderer")); }
     var panel = window.khumuePanel(modeler, document.getElementById("modeler-panel"), T, SETUP);
     modeler.importXML(xml).then(function () {
-      modeler.get("canvas").zoom("fit-viewport");
+      place(modeler.get("canvas"));
       panel.show(null);
       el.setAttribute("data-ready", "true");
     }).catch(function (err) { say(T.cannot_open + " " + err.message, true); });

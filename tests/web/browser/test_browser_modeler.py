@@ -59,21 +59,23 @@ def test_an_admin_draws_saves_and_a_supervisor_completes_it(app, api, services, 
     shot(page, "modeler-panel-desktop")
     xml = page.evaluate("khumueModeler.saveXML().then(r => r.xml)")
     assert xml.count('<spiffworkflow:property name="timing" value="P3D" />') == 1
-    assert '"name": "findings_1", "type": "date"' in xml.replace('&#34;', '"')
+    assert xml.count("name=\"name_en\"") == 3
+    assert '"name":"findings_1","type":"date"' in xml.replace('&#34;', '"')
     page.get_by_role("button", name="ตรวจและบันทึก").click()
     expect(page.locator("#modeler-status")).to_contain_text("บันทึกและติดตั้งแล้ว", timeout=15000)
-    process_id = page.evaluate("khumueModeler.get('canvas').getRootElement().businessObject.processRef.id")
-    instance = api.ok("POST", "admin1", "/api/v1/instances", 201, json={"process_id": process_id})
+    process_id = page.locator("#modeler").get_attribute("data-saved")
+    instance = api.ok("POST", "admin1", "/instances", 201, json={"process_id": process_id})
 
     worker = sign_in(browser, server, "supervisor1")
     for name, _timing, field in STEPS:
         worker.goto(f"{server}/inbox")
+        worker.get_by_role("link", name="งานที่รับได้").click()  # the role's pool: any supervisor may take it
         worker.get_by_role("link", name=name).first.click()
         worker.get_by_label(f"ผล {name}").fill(f"บันทึก {field}")
         worker.get_by_label("วันที่ทำ").fill("05/01/2570")
         worker.get_by_role("button", name="ส่งงาน").click()
         expect(worker.get_by_role("status")).to_contain_text("ส่งงานแล้ว")
-    done = api.ok("GET", "admin1", f"/api/v1/instances/{instance['id']}")
+    done = api.ok("GET", "admin1", f"/instances/{instance['id']}")
     assert done["status"] == "completed"
 
 
