@@ -113,7 +113,7 @@ def variants(rule: str, world: World) -> dict[str, dict]:
              "delegation_id": world.ids["page_delegation" if "revoke" in rule else "delegation"],
              "day": "2027-12-30" if "remove" in rule else "2027-12-27", "name": "supervisor8",
              "code": "N8" if "networks" in rule else "S127", "token_id": world.ids["token"],
-             "kind": "schools", "fmt": "csv"}
+             "kind": "schools", "fmt": "csv", "process_id": "letter_incoming"}
     return {"-": {name: fixed[name] for name in names}}
 
 
