@@ -2,12 +2,19 @@
 palette and context pad, gives each step a role, timing and a two-field form in khumue's panel, saves it
 (POST /api/v1/processes), starts it, and a supervisor completes it from the inbox; a save with problems
 marks them on the diagram's elements and deploys nothing. Screenshots of the modeler at 1280 px."""
+import json
+from pathlib import Path
+
+from lxml import etree
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from db.models import ProcessVersion
+from engine.model.bpmn import load_model
 from tests.web.browser.test_browser import browser, database_url, server, shot, sign_in  # noqa: F401
 
+SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+CORPUS = Path(__file__).resolve().parents[2] / "engine" / "runtime" / "corpus"
 STEPS = [("ร่างรายงานผลการนิเทศ", "P3D", "findings"), ("ตรวจทานรายงาน", "P5D", "review"),
          ("ส่งรายงานให้ผู้อำนวยการ", "P2D", "sent")]
 
@@ -102,3 +109,50 @@ def test_a_save_with_problems_marks_the_elements_and_deploys_nothing(app, servic
     shot(page, "modeler-problems-desktop")
     with services.db.session() as s:
         assert s.scalar(select(func.count()).select_from(ProcessVersion)) == before
+
+
+def test_every_shipped_process_opens_in_the_modeler_and_saves_the_same_steps(app, services, server, browser):  # noqa: F811
+    """What the panel does not show is kept: each deployed process exported by the modeler reads back with the
+    same steps (lane role, timing, form, evidence, assignment) and the same properties."""
+    with services.db.session() as s:
+        versions = {v.process_id: (v.filename, v.bpmn_xml, v.decisions) for v in s.scalars(select(ProcessVersion))}
+    page = sign_in(browser, server, "admin1")
+    page.goto(f"{server}/admin/processes")
+    page.get_by_role("link", name="แก้ไขในแผนภาพ").first.click()
+    expect(page.locator("#modeler[data-ready=true]")).to_be_attached(timeout=15000)
+    for process_id, (filename, xml, decisions) in sorted(versions.items()):
+        page.goto(f"{server}/admin/processes/{process_id}/edit")
+        expect(page.locator("#modeler[data-ready=true]")).to_be_attached(timeout=15000)
+        saved = page.evaluate("khumueModeler.saveXML({format: true}).then(r => r.xml)")
+        dmn = json.loads(decisions) if decisions else {}
+        before = load_model(xml.encode(), filename, process_id, dmn)
+        after = load_model(saved.encode(), filename, process_id, dmn)
+        assert after.steps == before.steps, process_id
+        for spec_id, spec in before.spec.task_specs.items():
+            assert getattr(after.spec.task_specs[spec_id], "extensions", None) == getattr(spec, "extensions", None), \
+                (process_id, spec_id)
+    page.goto(f"{server}/admin/processes/letter_outgoing/edit")
+    expect(page.locator("#modeler[data-ready=true]")).to_be_attached(timeout=15000)
+    page.locator('.djs-element[data-element-id="draft_letter"]').click()
+    expect(page.locator("#modeler-panel").get_by_label("ค่าที่บันทึก")).to_have_value("P3D")
+    shot(page, "modeler-edit-desktop")
+    page.locator("#modeler-panel").evaluate("panel => { panel.scrollTop = panel.scrollHeight; }")
+    shot(page, "modeler-form-desktop")
+
+
+def _spiff_elements(xml: bytes) -> list[tuple]:
+    root = etree.fromstring(xml)
+    return [(e.tag, sorted(e.attrib.items()), (e.text or "").strip())
+            for e in root.iter(f"{{{SPIFF}}}*")]
+
+
+def test_spiffworkflow_extensions_round_trip_through_the_modeler(app, server, browser):  # noqa: F811
+    """Scripts, service-task operators, decisions and message payloads SpiffArena writes survive a save."""
+    page = sign_in(browser, server, "admin1")
+    page.goto(f"{server}/admin/processes/new")
+    expect(page.locator("#modeler[data-ready=true]")).to_be_attached(timeout=15000)
+    for path in sorted(CORPUS.glob("spiff_*.bpmn")):
+        xml = path.read_bytes()
+        saved = page.evaluate("xml => khumueModeler.importXML(xml).then(() => khumueModeler.saveXML())"
+                              ".then(r => r.xml)", xml.decode())
+        assert _spiff_elements(saved.encode()) == _spiff_elements(xml), path.name
