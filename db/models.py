@@ -98,8 +98,7 @@ class ProcessVersion(Base):
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # JSON {file name: DMN XML} of the decision tables its business-rule tasks call, pinned with the version
     decisions: Mapped[str | None] = mapped_column(Text, deferred=True)
-    # JSON catalog metadata travelling with the version (names, group, cycle, starters, reminders); None: the file's
-    catalog: Mapped[str | None] = mapped_column(Text)
+    catalog: Mapped[str | None] = mapped_column(Text)  # JSON metadata with the version (engine.processes.catalog_store)
     catalog_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)  # last metadata change
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)  # set on the newest: no starts
 

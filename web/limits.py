@@ -14,13 +14,20 @@ from werkzeug.wrappers import Request
 
 LOGIN_ENDPOINTS = frozenset({"api_session.login", "signin.login"})
 UPLOAD_ENDPOINTS = frozenset({"api_tasks.add_evidence", "tasks.submit", "batch.submit_batch", "admin_imports.upload"})
+# Process files (BPMN and DMN, each at most engine.model.check.xmlsafe's 2 MB, at most 20 at once) have their
+# own, smaller cap: a model is tens of kB, and an upload is parsed whole before anything is deployed.
+PROCESS_UPLOAD_ENDPOINTS = frozenset({"api_processes.upload_processes", "api_processes.preview_processes",
+                                      "admin_processes.upload"})
 LOGIN_BODY_BYTES = 8 * 1024
+PROCESS_UPLOAD_BYTES = 8 * 1024 * 1024
 
 
 def cap(config, endpoint: str | None, mimetype: str) -> int:
     """The largest body a request to `endpoint` may send."""
     if endpoint in LOGIN_ENDPOINTS:
         return config["LOGIN_BODY_BYTES"]
+    if endpoint in PROCESS_UPLOAD_ENDPOINTS and mimetype == "multipart/form-data":
+        return config["PROCESS_UPLOAD_BYTES"]
     if endpoint in UPLOAD_ENDPOINTS and mimetype == "multipart/form-data":
         return config["MAX_CONTENT_LENGTH"]
     return config["MAX_BODY_BYTES"]
@@ -66,6 +73,7 @@ def init_app(app: Flask) -> None:
     """Check every request's size first, before any other hook (CSRF, sign-in) reads its form."""
     app.config.setdefault("LOGIN_BODY_BYTES", LOGIN_BODY_BYTES)
     app.config.setdefault("MAX_BODY_BYTES", 1024 * 1024)
+    app.config.setdefault("PROCESS_UPLOAD_BYTES", PROCESS_UPLOAD_BYTES)
 
     def limit_body() -> None:
         request.max_content_length = limit = cap(app.config, request.endpoint, request.mimetype)

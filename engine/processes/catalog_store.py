@@ -27,7 +27,8 @@ def stored(version: ProcessVersion) -> tuple[str, dict] | None:
 
 def store(version: ProcessVersion, entry: CatalogEntry, origin: str, now: datetime) -> None:
     """Put an entry's metadata on a version."""
-    version.catalog = json.dumps({"origin": origin, "entry": entry.as_dict()}, ensure_ascii=False, sort_keys=True)
+    data = {k: v for k, v in entry.as_dict().items() if k != "retired"}  # retiring is the version's, not metadata
+    version.catalog = json.dumps({"origin": origin, "entry": data}, ensure_ascii=False, sort_keys=True)
     version.catalog_at = now
 
 

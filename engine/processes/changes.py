@@ -53,9 +53,10 @@ def preview(engine: Engine, session: Session, actor: Actor, files: dict[str, byt
     """Per uploaded process its previous version (None: new) and the step diff; and the upload's problems
     (with an error nothing is parsed: the diff is empty and the problems say why)."""
     require(actor, "administer")
-    problems = uploads.check_upload(engine, files)
+    problems = uploads.check_upload(engine, session, files)
+    said = [versions.problem_dict(p) for p in problems]
     if any(p.severity == ERROR for p in problems):
-        return [], problems
+        return [], said
     out = []
     for process_id, _name, filename, xml, decisions in uploads.processes_of(files):
         new = _steps(load_model(xml, filename, process_id, decisions))
@@ -66,4 +67,4 @@ def preview(engine: Engine, session: Session, actor: Actor, files: dict[str, byt
             continue
         out.append({"id": process_id, "previous": previous.version,
                     **diff_steps(_steps(engine.model(previous)), new)})
-    return out, [versions.problem_dict(p) for p in problems]
+    return out, said

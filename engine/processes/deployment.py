@@ -66,7 +66,7 @@ def deploy_all(engine: Engine, session: Session, actor: str, now: datetime,
                 audit.record(session, now, actor, "process.deploy", process_id=process_id,
                              detail={"version": version.version, "content_hash": digest, "file": path.name})
     catalog_store.seed(engine, session, now)
-    catalog_store.sync(engine, session)
+    catalog_store.sync(engine, session, force=True)
     return deployed
 
 

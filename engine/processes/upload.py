@@ -7,6 +7,7 @@ deployed. A process that comes without metadata keeps its newest version's, else
 """
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import ProcessVersion
@@ -38,15 +39,16 @@ def split(files: dict[str, bytes]) -> tuple[dict[str, bytes], dict[str, bytes]]:
     return bpmn_files, dmn_files
 
 
-def check_upload(engine: Engine, files: dict[str, bytes]) -> list[Problem]:
-    """Every problem of the uploaded files, errors and warnings."""
+def check_upload(engine: Engine, session: Session, files: dict[str, bytes]) -> list[Problem]:
+    """Every problem of the uploaded files, errors and warnings (they may call processes already deployed)."""
     bpmn_files, dmn_files = split(files)
     owners = {}
     for name, data in bpmn_files.items():
         root, _ = read_xml(data, name)
         if root is not None and root.tag == bpmn("definitions"):
             owners.update(dict.fromkeys(executable_ids(root), name))
-    return check_files(bpmn_files, dmn_files, owners, frozenset(engine.connectors))
+    deployed = frozenset(session.scalars(select(ProcessVersion.process_id).distinct()))
+    return check_files(bpmn_files, dmn_files, owners, frozenset(engine.connectors), deployed)
 
 
 def processes_of(files: dict[str, bytes]) -> list[tuple[str, str, str, bytes, dict[str, str]]]:
@@ -79,7 +81,7 @@ def upload(engine: Engine, session: Session, actor: Actor, files: dict[str, byte
     """Deploy the uploaded files, all or nothing: ([], problems) when any file has an error. `metadata`:
     {process id: catalog keys} for processes of the upload."""
     require(actor, "administer")
-    problems = check_upload(engine, files)
+    problems = check_upload(engine, session, files)
     audit.record(session, now, actor.username, "process.upload",
                  detail={"files": sorted(files), "errors": sum(p.severity == ERROR for p in problems)})
     if any(p.severity == ERROR for p in problems):
@@ -103,5 +105,5 @@ def upload(engine: Engine, session: Session, actor: Actor, files: dict[str, byte
                      detail={"version": version.version, "content_hash": digest, "file": filename,
                              "decisions": sorted(decisions), "uploaded": True})
     session.flush()
-    catalog_store.sync(engine, session)
+    catalog_store.sync(engine, session, force=True)
     return deployed, problems

@@ -23,14 +23,16 @@ def list_versions(engine: Engine, session: Session) -> list[dict]:
                                 .where(ProcessInstance.status.in_(LIVE))
                                 .group_by(ProcessInstance.process_version_id)).all())
     rows = session.execute(select(ProcessVersion.id, ProcessVersion.process_id, ProcessVersion.version,
-                                  ProcessVersion.content_hash, ProcessVersion.filename, ProcessVersion.deployed_at)
+                                  ProcessVersion.content_hash, ProcessVersion.filename, ProcessVersion.deployed_at,
+                                  ProcessVersion.retired_at)
                            .order_by(ProcessVersion.process_id, ProcessVersion.version.desc())).all()
     newest: dict[str, int] = {}
     for row in rows:
         newest.setdefault(row.process_id, row.version)
     return [{"process_id": r.process_id, "name": _name(engine, r.process_id), "version": r.version,
              "content_hash": r.content_hash, "filename": r.filename, "deployed_at": r.deployed_at,
-             "latest": r.version == newest[r.process_id], "live_instances": live.get(r.id, 0)} for r in rows]
+             "latest": r.version == newest[r.process_id], "live_instances": live.get(r.id, 0),
+             "retired": r.retired_at is not None} for r in rows]
 
 
 def _name(engine: Engine, process_id: str) -> str:
@@ -71,7 +73,7 @@ def retire(engine: Engine, session: Session, actor: Actor, process_id: str, now:
     audit.record(session, now, actor.username, "process.retire", process_id=process_id,
                  detail={"version": version.version})
     session.flush()
-    catalog_store.sync(engine, session)
+    catalog_store.sync(engine, session, force=True)
     return version
 
 
@@ -83,7 +85,8 @@ def catalog_of(engine: Engine, session: Session, actor: Actor, process_id: str) 
     entry = engine.catalog.get(process_id)
     data = entry.as_dict() if entry else {}
     data.pop("retired", None)
-    return {"id": process_id, "version": version.version, "retired": version.retired_at is not None, **data}
+    return {"id": process_id, "version": version.version, "retired": version.retired_at is not None,
+            "group": None, "auto_start": True, "reminders": None, **data}
 
 
 def edit_catalog(engine: Engine, session: Session, actor: Actor, process_id: str, changes: dict,
@@ -91,7 +94,7 @@ def edit_catalog(engine: Engine, session: Session, actor: Actor, process_id: str
     """Change a process's metadata on its newest version; a value that breaks a rule is a 422 naming it."""
     current = catalog_of(engine, session, actor, process_id)
     version = deployment.latest_version(session, process_id)
-    before = {k: v for k, v in current.items() if k not in ("id", "version", "retired")}
+    before = {k: v for k, v in current.items() if k not in ("id", "version", "retired") and v is not None}
     after = {**before, **changes}
     entry, problems = entry_from(process_id, after)
     if entry is None:
@@ -102,7 +105,7 @@ def edit_catalog(engine: Engine, session: Session, actor: Actor, process_id: str
                  detail={"version": version.version,
                          "changed": {k: [before.get(k), after[k]] for k in changes if before.get(k) != after[k]}})
     session.flush()
-    catalog_store.sync(engine, session)
+    catalog_store.sync(engine, session, force=True)
     return catalog_of(engine, session, actor, process_id)
 
 

@@ -25,8 +25,9 @@ def executable_ids(root) -> list[str]:
 
 
 def check_files(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes], owners: dict[str, str],
-                operators: frozenset[str] = frozenset()) -> list[Problem]:
-    """Every problem of these files; `owners` maps a process id to the file the catalog gives it to."""
+                operators: frozenset[str] = frozenset(), deployed: frozenset[str] = frozenset()) -> list[Problem]:
+    """Every problem of these files; `owners` maps a process id to the file the catalog gives it to;
+    `deployed`: processes already deployed that these files may call (an upload of a few files)."""
     problems: list[Problem] = []
     roots = {}
     for name, data in bpmn_files.items():
@@ -37,7 +38,7 @@ def check_files(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes], owner
         elif root is not None:
             roots[name] = root
     decisions, readable = _decisions(dmn_files, problems)
-    known = {pid for root in roots.values() for pid in executable_ids(root)}
+    known = {pid for root in roots.values() for pid in executable_ids(root)} | deployed
     throws = thrown(list(roots.values()))
     problems.extend(check_duplicates(roots, owners))
     for name, root in roots.items():

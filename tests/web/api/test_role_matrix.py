@@ -30,7 +30,15 @@ DECLINES = {
     "/api/v1/registers/destruction-lists": {422},                            # its one due letter is listed already
     "/api/v1/registers/destruction-lists/<int:list_id>/reject": {409},       # approved just before
     "/api/v1/messages": {409},                                               # no process of the world awaits it
+    "/api/v1/processes": {422},                                              # a JSON body holds no files
+    "/api/v1/processes/preview": {422},
+    # the API and the page retire the same process: the second finds it retired
+    "/api/v1/processes/<process_id>/retire": {409},
+    "/admin/processes/<process_id>/retire": {409},
 }
+UPLOAD = (b'<?xml version="1.0" encoding="UTF-8"?><bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"'
+          b' id="d" targetNamespace="t"><bpmn:process id="matrix_upload" isExecutable="true"><bpmn:startEvent id="s"/>'
+          b'</bpmn:process></bpmn:definitions>')
 PARAM = re.compile(r"<(?:[^:<>]+:)?([a-z_]+)>")
 
 
@@ -113,7 +121,7 @@ def variants(rule: str, world: World) -> dict[str, dict]:
              "delegation_id": world.ids["page_delegation" if "revoke" in rule else "delegation"],
              "day": "2027-12-30" if "remove" in rule else "2027-12-27", "name": "supervisor8",
              "code": "N8" if "networks" in rule else "S127", "token_id": world.ids["token"],
-             "kind": "schools", "fmt": "csv", "process_id": "letter_incoming"}
+             "kind": "schools", "fmt": "csv", "process_id": "qa_research"}
     return {"-": {name: fixed[name] for name in names}}
 
 
@@ -152,6 +160,11 @@ def body(rule: str, user: str, variant: str, api, path: str) -> dict:
         "/admin/users/<name>": {"full_name": "ชื่อใหม่ ทดสอบ", "email": "supervisor8@demo.example"},
         "/admin/import/<kind>": {"filename": "s.csv",  # a preview only: nothing is written without confirm
                                  "content": base64.b64encode("code,name,network\nS127,โรงเรียน,N8\n".encode()).decode()},
+        "/admin/processes/upload": {"step": "preview", "name": "m.bpmn",  # a preview only: nothing deployed
+                                    "content": base64.b64encode(UPLOAD).decode()},
+        "/admin/processes/<process_id>": {"name": "การวิจัย", "name_en": "Research", "cycle": "academic",
+                                          "cycle_start": "Y/4/1", "starters": "admin"},
+        "/api/v1/processes/<process_id>/catalog": {"name_en": "Research"},
         "/api/v1/networks": {"code": "N9", "name": "เครือข่ายทดสอบ"},
         "/api/v1/networks/<code>": {"name": "เครือข่ายโป่งน้ำใส"},
         "/admin/networks/<code>/supervisor": {"supervisor": "supervisor8"},
