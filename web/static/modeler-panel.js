@@ -175,7 +175,8 @@
 
     function nameSection(element) {
       var bo = element.businessObject;
-      var name = input(bo.name || "");
+      var name = h("textarea", { rows: "2" });  // a manual's step names are long
+      name.value = bo.name || "";
       name.addEventListener("change", function () { modeling.updateLabel(element, name.value); });
       var rows = [labelled(T.name_th, name)];
       if (STEP_TYPES.indexOf(element.type) >= 0) {

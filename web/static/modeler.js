@@ -113,7 +113,7 @@
     var box = canvas.viewbox();
     var inner = box.inner, outer = box.outer;
     var scale = Math.min(1, (outer.width - 140) / (inner.width + 40), (outer.height - 40) / (inner.height + 40));
-    scale = Math.max(scale, 0.4);
+    scale = Math.max(scale, 0.75);  // a large process stays readable and is panned, never shrunk to dots
     canvas.viewbox({ x: inner.x - 120 / scale, y: inner.y - 20 / scale, width: outer.width / scale,
                      height: outer.height / scale });
   }
