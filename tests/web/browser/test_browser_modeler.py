@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from db.models import ProcessVersion
 from engine.model.bpmn import load_model
-from tests.web.browser.test_browser import browser, database_url, server, shot, sign_in  # noqa: F401
+from tests.web.browser.test_browser import DESKTOP, PHONE, browser, database_url, server, shot, sign_in  # noqa: F401
+from tests.web.browser.test_browser_axe import AXE, RUN, TAGS
 
 SPIFF = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 CORPUS = Path(__file__).resolve().parents[2] / "engine" / "runtime" / "corpus"
@@ -154,3 +155,17 @@ def test_spiffworkflow_extensions_round_trip_through_the_modeler(app, server, br
         saved = page.evaluate("xml => khumueModeler.importXML(xml).then(() => khumueModeler.saveXML())"
                               ".then(r => r.xml)", xml.decode())
         assert _spiff_elements(saved.encode()) == _spiff_elements(xml), path.name
+
+
+def test_the_modeler_and_its_panel_pass_axe_at_1280_and_360(app, server, browser):  # noqa: F811
+    page = sign_in(browser, server, "admin1")
+    page.context.add_init_script(path=str(AXE))
+    page.goto(f"{server}/admin/processes/letter_outgoing/edit")
+    expect(page.locator("#modeler[data-ready=true]")).to_be_attached(timeout=15000)
+    page.locator('.djs-element[data-element-id="draft_letter"]').click()
+    found = []
+    for viewport in (DESKTOP, PHONE):
+        page.set_viewport_size(viewport)
+        found += page.evaluate(RUN, TAGS)
+    assert not found, "\n".join(found)
+    shot(page, "modeler-edit-phone")
