@@ -169,3 +169,24 @@ def test_the_modeler_and_its_panel_pass_axe_at_1280_and_360(app, server, browser
         found += page.evaluate(RUN, TAGS)
     assert not found, "\n".join(found)
     shot(page, "modeler-edit-phone")
+
+
+def test_editing_a_shipped_process_deploys_its_next_version(app, services, server, browser):  # noqa: F811
+    page = sign_in(browser, server, "admin1")
+    page.goto(f"{server}/admin/processes")
+    page.locator(".card", has_text="letter_outgoing").get_by_role("link", name="แก้ไขในแผนภาพ").click()
+    expect(page.locator("#modeler[data-ready=true]")).to_be_attached(timeout=15000)
+    page.locator('.djs-element[data-element-id="draft_letter"]').click()
+    panel = page.locator("#modeler-panel")
+    panel.get_by_label("จำนวน", exact=True).fill("4")
+    panel.get_by_label("ต้องแนบหลักฐาน").check()
+    panel.get_by_label("หลักฐาน (ภาษาไทย)").fill("ร่างหนังสือที่จัดพิมพ์แล้ว")
+    panel.get_by_label("หลักฐาน (ภาษาอังกฤษ)").fill("The printed draft")
+    page.get_by_role("button", name="ตรวจและบันทึก").click()
+    expect(page.locator("#modeler-status")).to_contain_text("letter_outgoing รุ่นที่ 2", timeout=15000)
+    with services.db.session() as s:
+        newest = s.scalars(select(ProcessVersion).where(ProcessVersion.process_id == "letter_outgoing")
+                           .order_by(ProcessVersion.version.desc())).first()
+        step = load_model(newest.bpmn_xml.encode(), newest.filename, "letter_outgoing").steps["draft_letter"]
+    assert step.timing.text == "P4D" and step.evidence == ("ร่างหนังสือที่จัดพิมพ์แล้ว", "The printed draft")
+    assert step.assign == "owner" and len(step.form.fields) == 10  # what the panel did not touch is kept
