@@ -120,7 +120,7 @@
 
   function start(descriptor, xml) {
     var modeler = new window.BpmnJS({
-      container: el, keyboard: { bindTo: document }, textRenderer: { defaultStyle: FONT },
+      container: el, textRenderer: { defaultStyle: FONT },
       moddleExtensions: { spiffworkflow: descriptor }
     });
     if (window.khumueWordBreaks) { window.khumueWordBreaks(modeler.get("textRenderer")); }

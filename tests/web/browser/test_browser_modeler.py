@@ -56,8 +56,17 @@ def _draw_three_steps(page) -> list[str]:
     return ids
 
 
+def _watch_errors(page) -> list[str]:
+    """Script errors and console errors (a CSP refusal is one) of the page."""
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    return errors
+
+
 def test_an_admin_draws_saves_and_a_supervisor_completes_it(app, api, services, server, browser):  # noqa: F811
     page = sign_in(browser, server, "admin1")
+    errors = _watch_errors(page)
     page.goto(f"{server}/admin/processes")
     page.get_by_role("link", name="วาดกระบวนงานใหม่").click()
     expect(page.locator("#modeler[data-ready=true]")).to_be_attached(timeout=15000)
@@ -72,6 +81,7 @@ def test_an_admin_draws_saves_and_a_supervisor_completes_it(app, api, services, 
     page.get_by_role("button", name="ตรวจและบันทึก").click()
     expect(page.locator("#modeler-status")).to_contain_text("บันทึกและติดตั้งแล้ว", timeout=15000)
     process_id = page.locator("#modeler").get_attribute("data-saved")
+    assert errors == []
     instance = api.ok("POST", "admin1", "/instances", 201, json={"process_id": process_id})
 
     worker = sign_in(browser, server, "supervisor1")
