@@ -40,7 +40,7 @@ def _draw_three_steps(page) -> list[str]:
         panel = page.locator("#modeler-panel")
         panel.get_by_label("ชื่อ (ภาษาไทย)", exact=True).fill(name)
         panel.get_by_label("ชื่อภาษาอังกฤษ").fill(f"Step {field}")
-        panel.get_by_label("บทบาท", exact=True).select_option("supervisor")
+        panel.get_by_label("บทบาทผู้ทำ", exact=True).select_option("supervisor")
         panel.get_by_label("จำนวน", exact=True).fill(timing[1:-1])
         panel.get_by_label("หน่วย", exact=True).select_option("D")
         for i, (label, kind) in enumerate(((f"ผล {name}", "textarea"), ("วันที่ทำ", "date"))):
@@ -200,3 +200,17 @@ def test_editing_a_shipped_process_deploys_its_next_version(app, services, serve
         step = load_model(newest.bpmn_xml.encode(), newest.filename, "letter_outgoing").steps["draft_letter"]
     assert step.timing.text == "P4D" and step.evidence == ("ร่างหนังสือที่จัดพิมพ์แล้ว", "The printed draft")
     assert step.assign == "owner" and len(step.form.fields) == 10  # what the panel did not touch is kept
+
+
+def test_the_panel_speaks_english_when_the_reader_chose_it(app, server, browser):  # noqa: F811
+    page = sign_in(browser, server, "admin1")
+    page.goto(f"{server}/admin/processes/letter_outgoing/edit")
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("#modeler[data-ready=true]")).to_be_attached(timeout=15000)
+    page.locator('.djs-element[data-element-id="draft_letter"]').click()
+    panel = page.locator("#modeler-panel")
+    expect(panel.get_by_label("Role", exact=True)).to_have_value("clerk")
+    expect(panel.get_by_label("Role", exact=True).locator("option:checked")).to_have_text("Clerk")
+    expect(panel.get_by_label("Value saved")).to_have_value("P3D")
+    expect(page.get_by_role("button", name="Check and save")).to_be_visible()
+    shot(page, "modeler-edit-en-desktop")
