@@ -8,7 +8,7 @@
     var P = window.khumuePanelParts;
     var rows = fields.map(function (f) {
       return { name: f.name || "", type: f.type || "text", required: !!f.required, label: f.label || "",
-               label_en: f.label_en || "", choices: (f.choices || []).slice() };
+               label_en: f.label_en || "", choices: (f.choices || []).slice(), keep: f };
     });
     var box = P.h("div", { "class": "mp-fields" });
     var out = section(T.form, [box]);
@@ -52,11 +52,18 @@
       var remove = P.h("button", { type: "button", "class": "mp-remove", text: T.field_remove });
       remove.addEventListener("click", function () { rows.splice(index, 1); draw(); commit(); });
       check();
-      return P.h("fieldset", { "class": "mp-field" }, [
-        P.h("legend", { text: T.field + " " + (index + 1) }),
+      // A long form stays short: each field folds to its label; a new one is open to be filled.
+      var title = P.h("summary", { text: T.field + " " + (index + 1) + (row.label ? ": " + row.label : "") });
+      label.addEventListener("change", function () {
+        title.textContent = T.field + " " + (index + 1) + (row.label ? ": " + row.label : "");
+      });
+      var fold = P.h("details", { "class": "mp-field" }, [title,
         P.labelled(T.field_label, label), P.labelled(T.field_label_en, labelEn), P.labelled(T.field_name, name),
         P.labelled(T.field_type, type), P.h("div", { "class": "mp-check" }, [P.labelled(T.field_required, required)]),
         choicesRow, warn, remove]);
+      fold.open = !!row.open;
+      fold.addEventListener("toggle", function () { row.open = fold.open; });
+      return fold;
     }
 
     function draw() {
@@ -64,7 +71,7 @@
       rows.forEach(function (row, i) { box.appendChild(fieldBox(row, i)); });
       var add = P.h("button", { type: "button", "class": "mp-add", text: T.field_add });
       add.addEventListener("click", function () {
-        rows.push({ name: "", type: "text", required: true, label: "", label_en: "", choices: [] });
+        rows.push({ name: "", type: "text", required: true, label: "", label_en: "", choices: [], open: true });
         draw();
         var inputs = box.querySelectorAll(".mp-field:last-of-type input");
         if (inputs.length) { inputs[0].focus(); }

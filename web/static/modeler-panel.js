@@ -113,7 +113,11 @@
 
     function writeForm(element, fields) {
       var clean = fields.map(function (f) {
-        var out = { name: f.name, type: f.type, required: !!f.required, label: f.label };
+        // What the builder does not show (help, choices_from) is kept as the file had it.
+        var out = {};
+        Object.keys(f.keep || {}).forEach(function (k) { out[k] = f.keep[k]; });
+        out.name = f.name; out.type = f.type; out.required = !!f.required; out.label = f.label;
+        delete out.label_en; delete out.choices;
         if (f.label_en) { out.label_en = f.label_en; }
         if ((f.type === "choice" || f.type === "multichoice") && f.choices && f.choices.length) {
           out.choices = f.choices;

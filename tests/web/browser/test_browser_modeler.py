@@ -192,6 +192,8 @@ def test_editing_a_shipped_process_deploys_its_next_version(app, services, serve
     panel.get_by_label("ต้องแนบหลักฐาน").check()
     panel.get_by_label("หลักฐาน (ภาษาไทย)").fill("ร่างหนังสือที่จัดพิมพ์แล้ว")
     panel.get_by_label("หลักฐาน (ภาษาอังกฤษ)").fill("The printed draft")
+    panel.locator("summary", has_text="ช่องที่ 2: เรียน (ผู้รับ)").click()  # the fields are folded to their labels
+    panel.get_by_label("ชื่อช่อง (ภาษาอังกฤษ)").nth(1).fill("To")
     page.get_by_role("button", name="ตรวจและบันทึก").click()
     expect(page.locator("#modeler-status")).to_contain_text("letter_outgoing รุ่นที่ 2", timeout=15000)
     with services.db.session() as s:
@@ -199,7 +201,13 @@ def test_editing_a_shipped_process_deploys_its_next_version(app, services, serve
                            .order_by(ProcessVersion.version.desc())).first()
         step = load_model(newest.bpmn_xml.encode(), newest.filename, "letter_outgoing").steps["draft_letter"]
     assert step.timing.text == "P4D" and step.evidence == ("ร่างหนังสือที่จัดพิมพ์แล้ว", "The printed draft")
-    assert step.assign == "owner" and len(step.form.fields) == 10  # what the panel did not touch is kept
+    assert step.form.fields[1].label_en == "To"
+    with services.db.session() as s:
+        first = s.scalars(select(ProcessVersion).where(ProcessVersion.process_id == "letter_outgoing")
+                          .order_by(ProcessVersion.version)).first()
+        before = load_model(first.bpmn_xml.encode(), first.filename, "letter_outgoing").steps["draft_letter"]
+    assert step.assign == "owner"  # what the panel did not touch is kept: the rule, the other fields as they were
+    assert step.form.fields[0] == before.form.fields[0] and step.form.fields[2:] == before.form.fields[2:]
 
 
 def test_the_panel_speaks_english_when_the_reader_chose_it(app, server, browser):  # noqa: F811
