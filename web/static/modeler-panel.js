@@ -208,6 +208,24 @@
       return out;
     }
 
+    function processSection(element) {
+      // The pool's process: its id is the process id (and the saved file's name), its name the catalog's default.
+      var process = element.businessObject.processRef;
+      var id = input(process.id, { type: "text", spellcheck: "false", pattern: "[a-z][a-z0-9_]*" });
+      var name = input(process.name || "");
+      var warn = h("p", { "class": "mp-warn", role: "alert" });
+      id.addEventListener("change", function () {
+        var value = id.value.trim();
+        var taken = value !== process.id && moddle.ids && moddle.ids.assigned(value);
+        warn.textContent = /^[a-z][a-z0-9_]*$/.test(value) && !taken ? "" : T.process_id_bad;
+        if (!warn.textContent) { modeling.updateModdleProperties(element, process, { id: value }); }
+      });
+      name.addEventListener("change", function () {
+        modeling.updateModdleProperties(element, process, { name: name.value.trim() });
+      });
+      return section(T.process, [labelled(T.process_id, id), warn, labelled(T.process_name, name)]);
+    }
+
     function laneSections(element) {
       var role = roleOf(element.businessObject.name);
       return [section(T.who, [labelled(T.lane_role, roleSelect(role, function (r) {
@@ -229,6 +247,9 @@
       root.appendChild(h("h2", { text: T.panel_title }));
       root.appendChild(nameSection(element));
       if (element.type === "bpmn:Lane") { laneSections(element).forEach(function (s) { root.appendChild(s); }); }
+      if (element.type === "bpmn:Participant" && element.businessObject.processRef) {
+        root.appendChild(processSection(element));
+      }
       if (STEP_TYPES.indexOf(element.type) >= 0) {
         stepSections(element).forEach(function (s) { root.appendChild(s); });
       }

@@ -31,7 +31,16 @@ def _as_user_task(page) -> None:
     page.locator('.djs-popup [data-id="replace-with-user-task"]').click()
 
 
+def _name_the_process(page) -> None:
+    page.locator('.djs-element.djs-shape[data-element-id$="_pool"]').click(position={"x": 12, "y": 90})
+    panel = page.locator("#modeler-panel")
+    panel.get_by_label("รหัสกระบวนงาน (a-z, 0-9, _)").fill("drawn_report")
+    panel.get_by_label("ชื่อกระบวนงาน", exact=True).fill("รายงานผลการนิเทศ")
+    panel.get_by_label("ชื่อ (ภาษาไทย)", exact=True).focus()
+
+
 def _draw_three_steps(page) -> list[str]:
+    _name_the_process(page)
     page.locator(".djs-element.djs-shape[data-element-id$='_start']").click()
     ids = []
     for name, timing, field in STEPS:
@@ -81,6 +90,7 @@ def test_an_admin_draws_saves_and_a_supervisor_completes_it(app, api, services, 
     page.get_by_role("button", name="ตรวจและบันทึก").click()
     expect(page.locator("#modeler-status")).to_contain_text("บันทึกและติดตั้งแล้ว", timeout=15000)
     process_id = page.locator("#modeler").get_attribute("data-saved")
+    assert process_id == "drawn_report" and '<bpmn:process id="drawn_report" name="รายงานผลการนิเทศ"' in xml
     assert errors == []
     instance = api.ok("POST", "admin1", "/instances", 201, json={"process_id": process_id})
 
