@@ -221,6 +221,8 @@
         if (!warn.textContent) { modeling.updateModdleProperties(element, process, { id: value }); }
       });
       name.addEventListener("change", function () {
+        var pool = element.businessObject;
+        if (!pool.name || pool.name === process.name) { modeling.updateLabel(element, name.value.trim()); }
         modeling.updateModdleProperties(element, process, { name: name.value.trim() });
       });
       return section(T.process, [labelled(T.process_id, id), warn, labelled(T.process_name, name)]);

@@ -91,6 +91,7 @@ def test_an_admin_draws_saves_and_a_supervisor_completes_it(app, api, services, 
     expect(page.locator("#modeler-status")).to_contain_text("บันทึกและติดตั้งแล้ว", timeout=15000)
     process_id = page.locator("#modeler").get_attribute("data-saved")
     assert process_id == "drawn_report" and '<bpmn:process id="drawn_report" name="รายงานผลการนิเทศ"' in xml
+    assert 'name="รายงานผลการนิเทศ" processRef="drawn_report"' in xml  # the pool named as its process
     assert errors == []
     instance = api.ok("POST", "admin1", "/instances", 201, json={"process_id": process_id})
 
