@@ -109,12 +109,12 @@
   }
 
   function place(canvas) {
-    // The whole diagram at a readable size, to the right of the palette (which floats over the drawing's left).
+    // The whole diagram at a readable size, below the palette (one row along the drawing's top).
     var box = canvas.viewbox();
     var inner = box.inner, outer = box.outer;
-    var scale = Math.min(1, (outer.width - 140) / (inner.width + 40), (outer.height - 40) / (inner.height + 40));
+    var scale = Math.min(1, (outer.width - 40) / (inner.width + 40), (outer.height - 80) / (inner.height + 40));
     scale = Math.max(scale, 0.75);  // a large process stays readable and is panned, never shrunk to dots
-    canvas.viewbox({ x: inner.x - 120 / scale, y: inner.y - 20 / scale, width: outer.width / scale,
+    canvas.viewbox({ x: inner.x - 20 / scale, y: inner.y - 64 / scale, width: outer.width / scale,
                      height: outer.height / scale });
   }
 
