@@ -25,7 +25,7 @@ def test_every_role_has_real_work_some_late_some_with_evidence(app, api, service
     assert steps(open_tasks(api, "school001")) == {"school_self_monitoring"}     # visited in July
     assert open_tasks(api, "school095") == []                                    # N5: waits for its visit
     assert "register_incoming" in steps(open_tasks(api, "clerk1"))
-    assert "act_most_urgent" in steps(open_tasks(api, "supervisor2"))  # the owner the head named
+    assert "act_most_urgent" in steps(open_tasks(api, "supervisor2", scope="group"))  # routed to every supervisor
     assert {"head_sign"} <= steps(open_tasks(api, "policyhead1", scope="group"))
     assert "director_sign" in steps(open_tasks(api, "director1", scope="group"))
     assert "record_resolution" in steps(open_tasks(api, "secretary1", scope="group"))

@@ -38,7 +38,7 @@ def page_args(api) -> dict:
                                                                      "from": "2027-04-05", "until": "2027-04-09"})
     return {"instance_id": instance["id"], "task_id": task["id"], "delegation_id": delegation["id"],
             "name": "supervisor2", "day": "2027-05-04", "op": "cancel", "network_code": "N1", "school_code": school,
-            "kind": "schools"}
+            "kind": "schools", "process_id": "qa_research"}
 
 
 def url_of(rule, args: dict) -> str:
