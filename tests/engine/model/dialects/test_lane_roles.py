@@ -5,8 +5,12 @@ import shutil
 
 import pytest
 
+from db.models import User
+from engine.access.policy import shell
+from engine.org import import_users
 from engine.org.lane_roles import lane_roles
 from tests.engine.model.dialects.test_dialects import FILES
+from tests.org_files import as_csv
 from tests.pages_helpers import Person
 from tests.walk import fill
 
@@ -37,6 +41,19 @@ def _budget_task(api) -> int:
 
 def test_the_engine_lists_the_lanes_own_roles(services, session):
     assert lane_roles(services.engine, session) == {"Finance": ("purchase_spiffarena",)}
+
+
+def test_the_staff_list_may_name_a_lane_role_in_any_case(services, session, clock):
+    header = ("username", "name", "email", "roles")
+    rows = [["fin1", "การเงิน หนึ่ง", "fin1@office.example", "clerk;finance"],
+            ["fin2", "การเงิน สอง", "fin2@office.example", "Nonsense"]]
+    lanes = lane_roles(services.engine, session)
+    refused = import_users.import_users(session, shell("cli"), as_csv(rows, header=header), "staff.csv", clock(),
+                                        lane_roles=lanes)
+    assert not refused.written and [(p.row, p.column) for p in refused.problems] == [(3, "roles")]
+    import_users.import_users(session, shell("cli"), as_csv(rows[:1], header=header), "staff.csv", clock(),
+                              lane_roles=lanes)
+    assert session.query(User).filter_by(username="fin1").one().roles == {"clerk", "Finance"}
 
 
 def test_a_person_given_the_lane_role_takes_its_tasks(api):
