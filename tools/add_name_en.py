@@ -220,7 +220,8 @@ HELP: dict[str, str] = {
     "วาระที่ 4 เรื่องเสนอเพื่อพิจารณา วาระที่ 5 เรื่องอื่น ๆ":
         "Item 1 the chair's announcements, item 2 approving the last minutes, item 3 matters arising, "
         "item 4 matters for decision, item 5 other business",
-    "ชื่อผู้ใช้ของผู้รับผิดชอบเรื่อง เช่น supervisor2": "The username of the person who owns the matter, e.g. supervisor2",
+    "ชื่อผู้ใช้ของผู้รับผิดชอบเรื่อง เช่น supervisor2; เว้นว่างไว้ ทุกคนในงาน/กลุ่มนั้นรับเรื่องได้":
+        "The username of the person who owns the matter, e.g. supervisor2; left empty, anyone in that work group may take it",
     "รายการคือสถานศึกษาที่ศึกษานิเทศก์ระบุว่ามีความพร้อมเมื่อพิจารณา SAR ใน P1 รอบปีเดียวกัน":
         "The list holds the schools their supervisor marked ready when reviewing the SAR in the same cycle's quality cycle",
     "หนังสือชั้นความลับ ไม่ต้องย่อเรื่องในระบบ": "For a classified letter, do not summarise it in the system",

@@ -27,6 +27,7 @@ from web.pages import (
     admin_imports,
     admin_instances,
     admin_migration,
+    admin_modeler,
     admin_networks,
     admin_processes,
     admin_schools,
@@ -47,7 +48,8 @@ API = [session.bp, processes.bp, instances.bp, tasks.bp, audit.bp, dashboard.bp,
 PAGES = [signin.bp, inbox.bp, task_pages.bp, batch.bp, instance_pages.bp, dashboard_pages.bp, audit_pages.bp,
          audit_export_pages.bp,
          admin_instances.bp, admin_users.bp, admin_user.bp, admin_imports.bp, admin_schools.bp, admin_networks.bp,
-         admin_holidays.bp, admin_processes.bp, admin_migration.bp, admin_delegations.bp, admin_events.bp]
+         admin_holidays.bp, admin_processes.bp, admin_migration.bp, admin_modeler.bp, admin_delegations.bp,
+         admin_events.bp]
 BLUEPRINTS = API + PAGES
 
 

@@ -134,7 +134,7 @@ def _letters(flight: Flight) -> None:
     flight.do("clerk1", flight.open_task(urgent.id, "register_incoming"), flight.ago(6), letter_urgency="most_urgent",
               letter_subject="ขอข้อมูลผลการประกันคุณภาพภายในสถานศึกษา (ด่วนที่สุด)")
     flight.do("head1", flight.open_task(urgent.id, "route_letter"), flight.ago(5), route_purpose="action",
-              route_owner="supervisor2", route_owner_group="supervisor")
+              route_owner_group="supervisor")  # no owner named: every supervisor may take it
     flight.start("clerk1", "letter_incoming", flight.ago(1))
     out = flight.start("supervisor2", "letter_outgoing", flight.ago(3), drafter="owner")  # the owner drafts it
     flight.do("supervisor2", flight.open_task(out.id, "draft_letter_by_owner"), flight.ago(3), out_urgency="urgent",

@@ -80,7 +80,8 @@ def drain(engine: Engine, session: Session, now: datetime) -> None:
             reached = [] if delivered > MAX_DELIVERIES else _deliver(
                 engine, session, kind, event.event_definition.name, now, event=event, owner=None, source=source)
             if not reached:  # a message nobody waits for is lost, as BPMN says: but never silently
-                audit.record(session, now, "system", f"{kind}.unclaimed", instance_id=source,
+                action = "message.unclaimed" if kind == "message" else "signal.unclaimed"
+                audit.record(session, now, "system", action, instance_id=source,
                              detail={"name": event.event_definition.name, "loop": delivered > MAX_DELIVERIES})
     except BaseException:  # the step rolls back: what it threw goes nowhere, not into the session's next step
         discard(session)
@@ -101,7 +102,7 @@ def send(engine: Engine, session: Session, user: Actor, kind: str, name: str, pa
     if not reached and kind == "message":
         raise Conflict("message_not_awaited",
                        N_("ไม่มีกระบวนงานใดรอข้อความ %(name)s อยู่ และไม่มีกระบวนงานใดเริ่มด้วยข้อความนี้"), name=name)
-    audit.record(session, now, user.username, f"{kind}.send",
+    audit.record(session, now, user.username, "message.send" if kind == "message" else "signal.send",
                  detail={"name": name, "payload": payload, "instances": reached, "target": instance_id})
     drain(engine, session, now)
     return {"kind": kind, "name": name, "instances": reached}
