@@ -165,7 +165,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     Babel(app, locale_selector=select_locale)
     app.jinja_env.filters.update(thai_date=show_date, hint=hint, tr=tr, iso_date=iso_date,
-                                 manual=manual_text.for_people)
+                                 manual=manual_text.for_people, process_name=process_name)
     app.jinja_env.globals.update(lang=lang, role_name=role_name, process_name=process_name, cycle_label=cycle_label,
                                  action_label=action_label, actor_label=actor_label, step_name=step_name,
                                  field_help=field_help, manual_years=manual_text.example_years,

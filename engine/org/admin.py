@@ -1,6 +1,7 @@
 """The administrator's organisation: users and their roles, schools, networks and the cabinet's extra holidays."""
 import re
 import secrets
+from collections.abc import Collection
 from datetime import date, datetime
 
 from sqlalchemy import func, select, update
@@ -39,10 +40,11 @@ def _school(session, code: str | None) -> School | None:
     return school
 
 
-def _check_roles(roles, school: School | None) -> None:
-    unknown = sorted(set(roles) - set(ROLES))
+def _check_roles(roles, school: School | None, allowed: Collection[str] = ()) -> None:
+    """The roles are the office's, or lanes' own roles of the deployed processes (`allowed`), and not none."""
+    unknown = sorted(set(roles) - set(ROLES) - set(allowed))
     if unknown or not roles:
-        raise Invalid("unknown_roles", N_("บทบาทไม่ถูกต้อง"),
+        raise Invalid("unknown_roles", N_("บทบาทไม่ถูกต้อง: ต้องเป็นบทบาทของสำนักงานหรือเลนของกระบวนงานที่นำเข้าแล้ว"),
                       fields={"roles": [f"unknown: {unknown}" if unknown else "empty"]})
     if ("school" in roles) != (school is not None):
         raise Invalid("school_account_school", N_("บัญชีสถานศึกษาต้องระบุโรงเรียน"),
@@ -109,14 +111,16 @@ def list_users(session: Session, actor: Actor, role: str | None = None, school: 
     return list(session.scalars(query))
 
 
-def add_user(session: Session, actor: Actor, fields: dict, now: datetime) -> tuple[User, str | None]:
-    """A new account; without a password one is generated and returned once."""
+def add_user(session: Session, actor: Actor, fields: dict, now: datetime,
+             lane_roles: Collection[str] = ()) -> tuple[User, str | None]:
+    """A new account; without a password one is generated and returned once. `lane_roles`: the lanes' own
+    roles it may also hold (engine.org.lane_roles)."""
     require(actor, "administer")
     _check_account(fields)
     if session.scalar(select(User.id).where(User.username == fields["username"])):
         raise Conflict("username_taken", N_("มีชื่อผู้ใช้นี้แล้ว"))
     school = _school(session, fields.get("school"))
-    _check_roles(fields["roles"], school)
+    _check_roles(fields["roles"], school, lane_roles)
     password, generated = _new_password(fields.get("password"))
     _check_password(password)
     user = User(username=fields["username"], password_hash=hash_password(password), active=True, school=school,
@@ -136,12 +140,13 @@ def _guard_self(actor: Actor, user: User, fields: dict) -> None:
         raise Conflict("not_yourself", N_("ท่านปิดบัญชีหรือถอดสิทธิ์ผู้ดูแลของตนเองไม่ได้"))
 
 
-def _change_roles_and_school(session, user: User, fields: dict) -> dict:
-    """Apply new roles and school together (a school account needs both); returns what changed."""
+def _change_roles_and_school(session, user: User, fields: dict, lane_roles: Collection[str]) -> dict:
+    """Apply new roles and school together (a school account needs both); returns what changed. A role the
+    user holds already stays allowed (its lane may since have left the processes)."""
     changes: dict[str, list] = {}
     school = _school(session, fields["school"]) if "school" in fields else user.school
     roles = set(fields.get("roles", user.roles))
-    _check_roles(roles, school)
+    _check_roles(roles, school, {*lane_roles, *user.roles})
     if roles != user.roles:
         changes["roles"] = [sorted(user.roles), sorted(roles)]
         user.role_rows = ([row for row in user.role_rows if row.role in roles]
@@ -152,13 +157,15 @@ def _change_roles_and_school(session, user: User, fields: dict) -> dict:
     return changes
 
 
-def edit_user(session: Session, actor: Actor, username: str, fields: dict, now: datetime) -> User:
-    """Change a user's name, e-mail, roles, school, group or active flag; audited with what changed."""
+def edit_user(session: Session, actor: Actor, username: str, fields: dict, now: datetime,
+              lane_roles: Collection[str] = ()) -> User:
+    """Change a user's name, e-mail, roles, school, group or active flag; audited with what changed.
+    `lane_roles`: the lanes' own roles it may also be given (engine.org.lane_roles)."""
     require(actor, "administer")
     user = find_user(session, username)
     _guard_self(actor, user, fields)
     _take(session, user)
-    changes = _change_roles_and_school(session, user, fields) if {"school", "roles"} & set(fields) else {}
+    changes = _change_roles_and_school(session, user, fields, lane_roles) if {"school", "roles"} & set(fields) else {}
     for key in (*USER_FIELDS, "active"):
         if key in fields and fields[key] != getattr(user, key):
             changes[key] = [getattr(user, key), fields[key]]

@@ -6,6 +6,7 @@ network is created) and never takes a network away, so a row without one leaves 
 they are. A new account gets no password: an administrator sets one on the account's page.
 """
 import secrets
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import select
@@ -31,24 +32,27 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in text.replace(",", ";").split(";") if part.strip()]
 
 
-def _roles(line: int, text: str, problems: list[Problem]) -> set[str]:
-    roles = {_ROLE_NAMES.get(part.lower(), part) for part in _split(text)}
-    unknown = sorted(roles - set(ROLES))
+def _roles(line: int, text: str, problems: list[Problem], lanes: Collection[str] = ()) -> set[str]:
+    """The row's roles: the office's by id, Thai or English name, or a lane's own role (`lanes`), any case."""
+    names = {**{lane.lower(): lane for lane in lanes}, **_ROLE_NAMES}
+    roles = {names.get(part.lower(), part) for part in _split(text)}
+    known = set(ROLES) | set(lanes)
+    unknown = sorted(roles - known)
     if not roles:
         problems.append(Problem(line, "roles", N_("ต้องระบุ")))
     elif unknown:
         problems.append(Problem(line, "roles", N_("ไม่รู้จักบทบาท %(roles)s", roles=", ".join(unknown))))
-    return roles & set(ROLES)
+    return roles & known
 
 
 class _Context:
     """What the rows are checked against: the accounts, schools and networks there are, and who imports."""
 
-    def __init__(self, session: Session, actor: Actor, columns: set[str]):
+    def __init__(self, session: Session, actor: Actor, columns: set[str], lanes: Collection[str] = ()):
         self.users = {u.username: u for u in session.scalars(select(User))}
         self.schools = {s.code: s for s in session.scalars(select(School))}
         self.networks = Networks(session)
-        self.actor, self.columns = actor, columns
+        self.actor, self.columns, self.lanes = actor, columns, lanes
         self.claimed: dict[str, int] = {}  # network code -> the line naming its supervisor
 
 
@@ -86,7 +90,7 @@ def _row(line: int, row: dict, ctx: _Context, problems: list[Problem]) -> dict:
     values["email"] = row["email"].strip()
     if not EMAIL.fullmatch(values["email"]) or len(values["email"]) > 200:
         problems.append(Problem(line, "email", N_("อีเมลไม่ถูกต้อง")))
-    values["roles"] = _roles(line, row["roles"], problems)
+    values["roles"] = _roles(line, row["roles"], problems, ctx.lanes)
     if ctx.actor.username == username and "admin" not in values["roles"]:
         problems.append(Problem(line, "roles", N_("ท่านปิดบัญชีหรือถอดสิทธิ์ผู้ดูแลของตนเองไม่ได้")))
     if "group" in ctx.columns:
@@ -112,11 +116,13 @@ def _supervised(user: User) -> list[Network]:
     return list(session.scalars(select(Network).where(Network.supervisor_id == user.id).order_by(Network.code)))
 
 
-def preview(session: Session, actor: Actor, data: bytes, filename: str) -> tuple[Preview, Networks]:
-    """What importing the staff file would do: each row added, updated or the same, and every bad cell."""
+def preview(session: Session, actor: Actor, data: bytes, filename: str,
+            lane_roles: Collection[str] = ()) -> tuple[Preview, Networks]:
+    """What importing the staff file would do: each row added, updated or the same, and every bad cell.
+    `lane_roles`: the lanes' own roles a row may also name (engine.org.lane_roles)."""
     table = table_files.read_table(data, filename, HEADERS, REQUIRED)
     result = Preview("users", filename, ignored_columns=table.ignored)
-    ctx = _Context(session, actor, table.columns)
+    ctx = _Context(session, actor, table.columns, lane_roles)
     seen: dict[str, int] = {}
     for line, row in table.rows:
         before = len(result.problems)
@@ -143,10 +149,10 @@ def _apply(user: User, values: dict, school: School | None) -> None:
 
 
 def import_users(session: Session, actor: Actor, data: bytes, filename: str, now: datetime,
-                 dry_run: bool = False) -> Preview:
+                 dry_run: bool = False, lane_roles: Collection[str] = ()) -> Preview:
     """Import the staff list: written only if no row is bad and this is no dry run; one audit event."""
     require(actor, "administer")
-    result, networks = preview(session, actor, data, filename)
+    result, networks = preview(session, actor, data, filename, lane_roles)
     if dry_run or not result.ok:
         return result
     by_code = networks.create(session)

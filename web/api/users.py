@@ -6,6 +6,7 @@ from marshmallow import Schema, fields
 from engine.access import accounts, login_guard, people
 from engine.access.policy import require
 from engine.org import admin as org_admin
+from engine.org.lane_roles import lane_roles
 from engine.runtime import operations as instance_ops
 from web.api.common import body, engine, query, shared
 from web.api.openapi import documented
@@ -55,7 +56,8 @@ def find_people():
 @documented("Add an account (admin)", body=UserCreateIn, response=CreatedUserOut, status=201)
 def add_user():
     """Add an account; a generated password is returned once."""
-    user, generated = org_admin.add_user(db_session(), me(), body(UserCreateIn), now())
+    user, generated = org_admin.add_user(db_session(), me(), body(UserCreateIn), now(),
+                                         lane_roles(engine(), db_session()))
     commit()
     return _user_out(user, CreatedUserOut, password=generated), 201
 
@@ -64,7 +66,8 @@ def add_user():
 @documented("Edit or deactivate an account (admin)", body=UserEditIn, response=UserAdminOut)
 def edit_user(name: str):
     """Change an account's name, e-mail, roles, school, group, or deactivate it."""
-    user = org_admin.edit_user(db_session(), me(), name, body(UserEditIn), now())
+    user = org_admin.edit_user(db_session(), me(), name, body(UserEditIn), now(),
+                               lane_roles(engine(), db_session()))
     commit()
     return _user_out(user)
 

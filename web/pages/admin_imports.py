@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from engine.access.policy import require
 from engine.errors import EngineError
 from engine.org import import_schools, import_users, table_files
+from engine.org.lane_roles import lane_roles
 from web.i18n import tr
 from web.services import commit, db_session, now, services
 
@@ -39,7 +40,8 @@ def _kind(kind: str):
 def _run(kind: str, data: bytes, filename: str, dry_run: bool):
     if kind == "schools":
         return import_schools.import_schools(db_session(), current_user.user, data, filename, now(), dry_run)
-    return import_users.import_users(db_session(), current_user.user, data, filename, now(), dry_run)
+    return import_users.import_users(db_session(), current_user.user, data, filename, now(), dry_run,
+                                     lane_roles(services().engine, db_session()))
 
 
 def _posted_file() -> tuple[bytes, str] | None:

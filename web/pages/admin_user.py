@@ -10,12 +10,23 @@ from engine.access.policy import require
 from engine.errors import EngineError
 from engine.model.roles import ROLES
 from engine.org import admin as org_admin
+from engine.org.lane_roles import lane_roles
 from web.api.users_schemas import UserDetailsIn, UserEditIn
 from web.i18n import tr
 from web.pages.common import flash_done, invalid, posted
-from web.services import commit, db_session, now
+from web.services import commit, db_session, now, services
 
 bp = Blueprint("admin_user", __name__)
+
+
+def _lanes(user) -> dict[str, tuple[str, ...]]:
+    """The lanes' own roles to offer (each with the processes drawing it), and any other role the user holds."""
+    lanes = _lane_roles()
+    return {role: lanes.get(role, ()) for role in sorted(set(lanes) | (user.roles - set(ROLES)))}
+
+
+def _lane_roles() -> dict[str, tuple[str, ...]]:
+    return lane_roles(services().engine, db_session())
 
 
 def render_user(name: str, error: str | None = None, status: int = 200, password: str | None = None):
@@ -23,7 +34,8 @@ def render_user(name: str, error: str | None = None, status: int = 200, password
     require(current_user.user, "administer")
     user = org_admin.find_user(db_session(), name)
     tokens = sum(accounts.token_state(t, user, now()) == "active" for t in accounts.tokens_of(db_session(), user))
-    return render_template("admin_user.html", u=user, roles=ROLES, schools=org_admin.list_schools(db_session()),
+    return render_template("admin_user.html", u=user, roles=ROLES, lanes=_lanes(user),
+                           schools=org_admin.list_schools(db_session()),
                            locked=login_guard.locked_until(db_session(), user.username, now()),
                            tokens=tokens, open_tasks=org_admin.open_task_count(db_session(), user),
                            error=error, password=password), status
@@ -70,7 +82,7 @@ def edit_roles(name: str):
     """Change an account's roles and school together."""
     def call():
         body = UserEditIn().load({"school": None, **posted("roles", "school")})
-        org_admin.edit_user(db_session(), current_user.user, name, body, now())
+        org_admin.edit_user(db_session(), current_user.user, name, body, now(), _lane_roles())
     return _act(name, call, _("แก้ไขบทบาทของ %(name)s แล้ว", name=name))
 
 

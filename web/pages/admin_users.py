@@ -10,12 +10,13 @@ from engine.access.policy import require
 from engine.errors import EngineError
 from engine.model.roles import ROLES
 from engine.org import admin as org_admin
+from engine.org.lane_roles import lane_roles
 from engine.org.user_list import page_of_users
 from web.api.users_schemas import UserCreateIn, UserListQuery
 from web.i18n import tr
 from web.pages.admin_user import render_user
 from web.pages.common import invalid, posted
-from web.services import commit, db_session, now
+from web.services import commit, db_session, now, services
 
 bp = Blueprint("admin_users", __name__)
 
@@ -37,6 +38,7 @@ def render_users(error: str | None = None, status: int = 200):
                           search.get("network") or None, state, search.get("page", 1))
     args = {k: v for k, v in search.items() if v and k != "page"}
     return render_template("admin_users.html", found=found, search=search, args=args, roles=ROLES,
+                           lanes=lane_roles(services().engine, db_session()),
                            networks=db_session().scalars(select(Network).order_by(Network.code)).all(),
                            schools=org_admin.list_schools(db_session()), error=error or refused), status
 
@@ -55,7 +57,8 @@ def add_user():
     require(current_user.user, "administer")
     try:
         body = UserCreateIn().load(posted("username", "full_name", "email", "roles", "school"))
-        user, generated = org_admin.add_user(db_session(), current_user.user, body, now())
+        user, generated = org_admin.add_user(db_session(), current_user.user, body, now(),
+                                              lane_roles(services().engine, db_session()))
         commit()
     except ValidationError as err:
         return render_users(invalid(err), 422)
