@@ -1,4 +1,4 @@
-"""Finding a person as people type them: part of a Thai name, a username or an e-mail ("เกศ" finds เกศินี).
+"""Finding a person as people type them: part of a Thai name or a username ("เกศ" finds เกศินี).
 
 The person pickers (hand-over, substitute, assign) search with `search`; what a form sends is read with
 `resolve`: an exact username, else the one active person whose name holds the text, else a refusal that
@@ -14,11 +14,13 @@ PICKER_LIMIT = 20
 _LISTED = 8  # candidates named in a refusal
 
 
-def matching(text: str) -> ColumnElement[bool]:
-    """Users whose name, username or e-mail holds `text` (spaces collapsed, any case)."""
+def matching(text: str, emails: bool = False) -> ColumnElement[bool]:
+    """Users whose name or username (and, for the administrators' list, e-mail) holds `text` (spaces collapsed,
+    any case). The pickers never search e-mail: heads and auditors who use them are not shown addresses, so
+    an address must not be something they can probe letter by letter."""
     needle = " ".join(text.split()).lower()
-    return or_(*(func.lower(column).contains(needle, autoescape=True)
-                 for column in (User.full_name, User.username, User.email)))
+    columns = (User.full_name, User.username, User.email) if emails else (User.full_name, User.username)
+    return or_(*(func.lower(column).contains(needle, autoescape=True) for column in columns))
 
 
 def search(session: Session, text: str, role: str | None = None, limit: int = PICKER_LIMIT) -> list[User]:

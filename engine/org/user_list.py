@@ -26,7 +26,7 @@ class UserPage:
 
 def _filtered(query, q: str | None, role: str | None, network: str | None, active: bool | None):
     if q and q.strip():
-        query = query.where(matching(q))
+        query = query.where(matching(q, emails=True))  # administrators see addresses
     if role:
         query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
     if network:

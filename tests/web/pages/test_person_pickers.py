@@ -21,6 +21,12 @@ def test_people_search_finds_part_of_a_thai_name(api):
     assert api.get("admin1", "/people?q=x&role=wizard").status_code == 422
 
 
+def test_the_pickers_never_search_e_mail_addresses(api):
+    """A head or auditor is not shown addresses, so the picker must not let them probe one letter by letter."""
+    assert api.ok("GET", "head1", "/people?q=supervisor7@") == []
+    assert api.ok("GET", "head1", "/people?q=demo.example") == []
+
+
 def test_a_closed_account_is_never_suggested(api):
     api.ok("PATCH", "admin1", "/users/supervisor7", json={"active": False})
     assert api.ok("GET", "admin1", "/people?q=เกศ") == []
