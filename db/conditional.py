@@ -22,11 +22,12 @@ def update_if(session: Session, model, row_id, *conditions, **values) -> bool:
     return result.rowcount == 1
 
 
-def bump_version(session: Session, obj) -> bool:
-    """Take `obj`'s row for this transaction if its row_version is still the one read: True, and the row is
-    the caller's until commit (a concurrent bump then fails); False if someone changed it since."""
+def bump_version(session: Session, obj, seen: int | None = None) -> bool:
+    """Take `obj`'s row for this transaction if its row_version is still the one read (`seen`, else the
+    object's own): True, and the row is the caller's until commit (a concurrent bump then fails); False if
+    someone changed it since."""
     model = type(obj)
-    seen = obj.row_version
+    seen = obj.row_version if seen is None else seen
     if not update_if(session, model, obj.id, model.row_version == seen, row_version=seen + 1):
         return False
     set_committed_value(obj, "row_version", seen + 1)

@@ -64,11 +64,11 @@ def _check_account(fields: dict) -> None:
         raise Invalid("invalid_account", N_("ข้อมูลบัญชีไม่ถูกต้อง"), fields=problems)
 
 
-def _take(session: Session, row) -> None:
-    """The row (a user, network or school) is this edit's if no one changed it since it was read; else 409,
-    nothing written and nothing audited. Taken before anything else of it is written, so a lost race never
+def take_row(session: Session, row, seen: int | None = None) -> None:
+    """The row (a user, network or school) is this edit's (or an import's) if no one changed it since it was
+    read; else 409, nothing written and nothing audited. Taken before anything else of it is written, so a lost race never
     half-writes (a role row deleted twice, inserted twice)."""
-    if not bump_version(session, row):
+    if not bump_version(session, row, seen):
         raise Conflict("changed_meanwhile", N_("มีผู้อื่นแก้ไขรายการนี้ก่อน กรุณาโหลดใหม่แล้วลองอีกครั้ง"))
 
 
@@ -164,7 +164,7 @@ def edit_user(session: Session, actor: Actor, username: str, fields: dict, now: 
     require(actor, "administer")
     user = find_user(session, username)
     _guard_self(actor, user, fields)
-    _take(session, user)
+    take_row(session, user)
     changes = _change_roles_and_school(session, user, fields, lane_roles) if {"school", "roles"} & set(fields) else {}
     for key in (*USER_FIELDS, "active"):
         if key in fields and fields[key] != getattr(user, key):
@@ -183,7 +183,7 @@ def reset_password(session: Session, actor: Actor, username: str, password: str 
     user = find_user(session, username)
     password, generated = _new_password(password)
     _check_password(password)
-    _take(session, user)
+    take_row(session, user)
     user.password_hash = hash_password(password)
     audit.record(session, now, actor.username, "user.password_reset",
                  detail={"username": user.username, "generated": generated is not None})
@@ -223,7 +223,7 @@ def save_network(session: Session, actor: Actor, code: str, fields: dict, now: d
     if network is None:
         raise NotFound("network_not_found", N_("ไม่พบเครือข่าย %(network)r"), network=code)
     if not create:
-        _take(session, network)
+        take_row(session, network)
     if "name" in fields:
         network.name = fields["name"]
     if "supervisor" in fields:
@@ -252,7 +252,7 @@ def save_school(session: Session, actor: Actor, code: str, fields: dict, now: da
     if not create and school is None:
         raise NotFound("school_not_found", N_("ไม่พบโรงเรียน %(school)r"), school=code)
     if school is not None:
-        _take(session, school)
+        take_row(session, school)
     school = school or School(code=code)
     if "name" in fields:
         school.name = fields["name"]

@@ -9,7 +9,7 @@ from db.models import School
 from engine.access.policy import Actor, require
 from engine.errors import N_
 from engine.org import table_files
-from engine.org.admin import move_open_tasks
+from engine.org.admin import move_open_tasks, take_row
 from engine.org.imports import CODE, Networks, Planned, Preview, Problem, count, digits, text_of
 from engine.trail import audit
 
@@ -61,7 +61,8 @@ def preview(session: Session, data: bytes, filename: str) -> tuple[Preview, Netw
         if len(result.problems) == before:
             known = schools.get(code)
             same = known is not None and all(_current(known)[k] == v for k, v in values.items())
-            result.rows.append(Planned(line, code, "add" if known is None else "same" if same else "update", values))
+            action = "add" if known is None else "same" if same else "update"
+            result.rows.append(Planned(line, code, action, values, known.row_version if known else None))
     result.networks_added = networks.added()
     return result, networks
 
@@ -78,7 +79,10 @@ def import_schools(session: Session, actor: Actor, data: bytes, filename: str, n
     for planned in result.rows:
         if planned.action == "same":
             continue
-        school = schools.get(planned.key) or School(code=planned.key)
+        school = schools.get(planned.key)
+        if school is not None:  # as the preview read it, or 409 and nothing of the file written
+            take_row(session, school, planned.version)
+        school = school or School(code=planned.key)
         moved = school.network_id is not None and by_code[planned.values["network"]].id != school.network_id
         school.network = by_code[planned.values["network"]]
         for key in ("name", *PLACES, "students"):

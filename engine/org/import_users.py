@@ -17,7 +17,7 @@ from engine.access.policy import Actor, require
 from engine.errors import N_
 from engine.model.roles import ROLES
 from engine.org import table_files
-from engine.org.admin import EMAIL, USERNAME
+from engine.org.admin import EMAIL, USERNAME, take_row
 from engine.org.imports import Networks, Planned, Preview, Problem, digits, text_of
 from engine.trail import audit
 
@@ -133,7 +133,8 @@ def preview(session: Session, actor: Actor, data: bytes, filename: str,
         seen.setdefault(values["username"], line)
         if len(result.problems) == before:
             user = ctx.users.get(values["username"])
-            result.rows.append(Planned(line, values["username"], _action(user, values), values))
+            result.rows.append(Planned(line, values["username"], _action(user, values), values,
+                                       user.row_version if user else None))
     result.networks_added = ctx.networks.added()
     return result, ctx.networks
 
@@ -162,6 +163,8 @@ def import_users(session: Session, actor: Actor, data: bytes, filename: str, now
     for planned in result.rows:
         if planned.action == "same":
             continue
+        if planned.key in users:  # as the preview read it, or 409 and nothing of the file written
+            take_row(session, users[planned.key], planned.version)
         user = users.get(planned.key) or User(username=planned.key, active=True, role_rows=[],
                                               password_hash="!unset$" + secrets.token_hex(16))  # no password yet
         _apply(user, planned.values, schools.get(planned.values["school"] or ""))
@@ -169,6 +172,8 @@ def import_users(session: Session, actor: Actor, data: bytes, filename: str, now
         session.flush()
         for code in planned.values["networks"]:
             if by_code[code].supervisor_id != user.id:
+                if by_code[code].id is not None:
+                    take_row(session, by_code[code])
                 by_code[code].supervisor = user
                 supervisors[code] = user.username
     session.flush()

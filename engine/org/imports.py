@@ -36,6 +36,7 @@ class Planned:
     key: str
     action: str
     values: dict
+    version: int | None = None  # the existing row's row_version when the preview read it (None: a new row)
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """Importing the office's school list (engine.org.import_schools) on both databases: a 300-school file, broken
 rows, BOM/CRLF/XLSX/Thai-header variants, idempotent re-import, one audit event, export round-trips."""
+import pytest
 from sqlalchemy import func, select
 
 from db.models import AuditEvent, Network, School
@@ -208,3 +209,29 @@ def test_an_xlsx_zip_bomb_is_refused_before_it_is_unpacked(session, clock, monke
         import_schools.import_schools(session, ADMIN, bomb, "bomb.xlsx", clock(), dry_run=True)
     assert "unpacks to more than 1 MB" in str(refused.value.fields["file"])
     assert import_schools.import_schools(session, ADMIN, as_xlsx(school_rows(30)), "ok.xlsx", clock(), dry_run=True).ok
+
+
+def test_a_school_edited_while_the_file_is_read_stops_the_import_whole(session, services, clock, monkeypatch):
+    """An admin's edit committed between the import's read and its write: 409, nothing of the file written."""
+    from engine.errors import Conflict
+    from engine.org import admin as org_admin
+    rows = school_rows(20)
+    import_schools.import_schools(session, ADMIN, as_csv(rows), "a.csv", clock())
+    session.commit()
+    rows[3][1], rows[4][1] = "ชื่อจากไฟล์ 4", "ชื่อจากไฟล์ 5"
+    read = import_schools.preview
+
+    def read_then_someone_edits(*args, **kwargs):
+        found = read(*args, **kwargs)
+        with services.db.session() as other:
+            org_admin.save_school(other, ADMIN, "T0005", {"name": "ชื่อที่ผู้ดูแลแก้"}, clock(), create=False)
+            other.commit()
+        return found
+    monkeypatch.setattr(import_schools, "preview", read_then_someone_edits)
+    before = _events(session)
+    with pytest.raises(Conflict):
+        import_schools.import_schools(session, ADMIN, as_csv(rows), "a.csv", clock())
+    session.rollback()
+    names = dict(session.execute(select(School.code, School.name).where(School.code.in_(["T0004", "T0005"]))).all())
+    assert names == {"T0004": school_rows(20)[3][1], "T0005": "ชื่อที่ผู้ดูแลแก้"}  # the file's T0004 not half-written
+    assert _events(session) == before

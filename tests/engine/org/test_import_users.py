@@ -108,3 +108,30 @@ def test_only_an_administrator_imports(session, clock):
     head = session.scalar(select(User).where(User.username == "head1"))
     with pytest.raises(Forbidden):
         import_users.import_users(session, head, as_csv(STAFF, header=COLUMNS), "s.csv", clock(), dry_run=True)
+
+
+def test_an_account_edited_while_the_file_is_read_stops_the_import_whole(session, services, clock, monkeypatch):
+    """An admin's edit committed between the import's read and its write: 409, nothing of the file written."""
+    from engine.errors import Conflict
+    from engine.org import admin as org_admin
+    rows = [list(r) for r in STAFF]
+    import_users.import_users(session, ADMIN, as_csv(rows, header=COLUMNS), "s.csv", clock())
+    session.commit()
+    rows[0][1], rows[1][1] = "เกศินี จากไฟล์", "สมชาย จากไฟล์"
+    read = import_users.preview
+
+    def read_then_someone_edits(*args, **kwargs):
+        found = read(*args, **kwargs)
+        with services.db.session() as other:
+            org_admin.edit_user(other, ADMIN, "somchai.t", {"full_name": "สมชาย ที่ผู้ดูแลแก้"}, clock())
+            other.commit()
+        return found
+    monkeypatch.setattr(import_users, "preview", read_then_someone_edits)
+    before = _count(session, AuditEvent, AuditEvent.action == "import.users")
+    with pytest.raises(Conflict):
+        import_users.import_users(session, ADMIN, as_csv(rows, header=COLUMNS), "s.csv", clock())
+    session.rollback()
+    names = dict(session.execute(select(User.username, User.full_name)
+                                 .where(User.username.in_(["kesinee.s", "somchai.t"]))).all())
+    assert names == {"kesinee.s": STAFF[0][1], "somchai.t": "สมชาย ที่ผู้ดูแลแก้"}  # the file's rows not half-written
+    assert _count(session, AuditEvent, AuditEvent.action == "import.users") == before
