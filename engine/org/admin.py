@@ -66,8 +66,8 @@ def _check_account(fields: dict) -> None:
 
 def take_row(session: Session, row, seen: int | None = None) -> None:
     """The row (a user, network or school) is this edit's (or an import's) if no one changed it since it was
-    read; else 409, nothing written and nothing audited. Taken before anything else of it is written, so a lost race never
-    half-writes (a role row deleted twice, inserted twice)."""
+    read (`seen`, else the version the object holds); else 409, nothing written and nothing audited. Taken before
+    anything else of it is written, so a lost race never half-writes (a role row deleted twice, inserted twice)."""
     if not bump_version(session, row, seen):
         raise Conflict("changed_meanwhile", N_("มีผู้อื่นแก้ไขรายการนี้ก่อน กรุณาโหลดใหม่แล้วลองอีกครั้ง"))
 
