@@ -24,12 +24,12 @@ def in_the_gap(monkeypatch, services, other) -> None:
     runs in its own session and commits: the deterministic form of two admins saving at once."""
     real = admin.bump_version
 
-    def let_the_other_in_first(session, row):
+    def let_the_other_in_first(session, row, seen=None):
         monkeypatch.setattr(admin, "bump_version", real)
         with services.db.session() as s:
             other(s, as_admin(s))
             s.commit()
-        return real(session, row)
+        return real(session, row, seen)
     monkeypatch.setattr(admin, "bump_version", let_the_other_in_first)
 
 
