@@ -11,11 +11,13 @@ SPIFFARENA = {"lifecycles_per_s_1_thread": 3.7, "http_completion_median_ms": 48.
 GOALS = [  # (what, key path, goal, lower is better)
     ("lifecycles/s, 1 client thread (HTTP, gunicorn)", ("http", "lifecycles_per_s_1_thread"), 37.0, False),
     ("lifecycles/s, 4 client threads", ("http", "lifecycles_per_s_4_threads"), None, False),
+    ("server CPU per lifecycle, ms (server + database backends)", ("http", "server_cpu_ms_per_lifecycle"), 35.0, True),
     ("completion via HTTP, median ms", ("http", "http_completion_median_ms"), 4.8, True),
     ("completion via HTTP, p95 ms", ("http", "http_completion_p95_ms"), None, True),
     ("completion in-process, median ms", ("completion", "completion_median_ms"), None, True),
     ("raw SpiffWorkflow round trip, median ms", ("completion", "raw_spiff_median_ms"), None, True),
     ("completion ÷ raw round trip", ("completion", "ratio_to_raw"), 5.0, True),
+    ("statements per completion (commit included)", ("completion", "statements_per_completion"), None, True),
     ("127th school ÷ 1st (median of 10)", ("school", "ratio_last10_to_first10"), 1.5, True),
     ("inbox (supervisor, mine) p95 ms", ("scale", "inbox_mine", "p95_ms"), 20.0, True),
     ("inbox (supervisor, claimable) p95 ms", ("scale", "inbox_group", "p95_ms"), 20.0, True),

@@ -9,7 +9,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bench.setup import START, database, office
 from db.models import HumanTask, User
@@ -44,24 +44,42 @@ class RawSpiff:
         return times
 
 
-def interleaved(kind: str, instances_count: int) -> tuple[list[float], list[float]]:
-    """(raw, ours) milliseconds per completion, alternating instance by instance so noise hits both alike."""
+class StatementCount:
+    """Counts the SQL statements (round trips) the engine sends, BEGIN and COMMIT included, while `on`."""
+
+    def __init__(self, engine):
+        self.on, self.count = False, 0
+        event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "begin", self._transaction)
+        event.listen(engine, "commit", self._transaction)
+
+    def _statement(self, *_args):
+        self.count += self.on
+
+    def _transaction(self, *_args):
+        self.count += self.on
+
+
+def interleaved(kind: str, instances_count: int) -> tuple[list[float], list[float], float]:
+    """(raw, ours) milliseconds per completion, alternating instance by instance so noise hits both alike, and
+    the statements one completion sends (the middle step of a lifecycle, commit included)."""
     url, drop = database(kind)
-    raw, ours, spiff = [], [], RawSpiff()
+    raw, ours, spiff, per_completion = [], [], RawSpiff(), []
     try:
         svc = office(url, Path(tempfile.mkdtemp()), BENCH_PROCESSES)
+        counter = StatementCount(svc.db.engine)
         with svc.db.session() as session:
             clerk = session.scalar(select(User).where(User.username == "clerk1"))
             for _ in range(instances_count):
                 raw.extend(spiff.lifecycle())
-                ours.extend(_our_lifecycle(svc, session, clerk))
+                ours.extend(_our_lifecycle(svc, session, clerk, counter, per_completion))
         svc.db.dispose()
     finally:
         drop()
-    return raw, ours
+    return raw, ours, statistics.median(per_completion[10:])
 
 
-def _our_lifecycle(svc, session, clerk) -> list[float]:
+def _our_lifecycle(svc, session, clerk, counter: StatementCount, statements: list[int]) -> list[float]:
     """Milliseconds of each engine completion (load, validate, run, mirror, audit, commit) of one instance."""
     instance = instances.start(svc.engine, session, clerk, "three_steps", {}, START)
     session.commit()
@@ -69,18 +87,24 @@ def _our_lifecycle(svc, session, clerk) -> list[float]:
     for _step in range(3):
         task = session.scalar(select(HumanTask).where(HumanTask.instance_id == instance.id,
                                                       HumanTask.status == "open"))
+        session.expire_all()  # as a request would: nothing of the instance cached in the session
+        counter.on, counter.count = _step == 1, 0
         began = time.perf_counter()
         tasks.complete(svc.engine, session, clerk, task.id, {f"{task.step_id}_note": "x"}, START)
         session.commit()
         times.append((time.perf_counter() - began) * 1000)
+        if counter.on:
+            statements.append(counter.count)
+            counter.on = False
     return times
 
 
 def run(kind: str, quick: bool) -> dict:
     """Median and p95 of both, and their ratio."""
     from bench.stats import pct
-    raw, ours = interleaved(kind, 30 if quick else 200)
+    raw, ours, statements = interleaved(kind, 30 if quick else 200)
     raw, ours = raw[30:], ours[30:]  # the first ten instances warm caches
     return {"db": kind, "raw_spiff_median_ms": round(statistics.median(raw), 2),
             "completion_median_ms": round(statistics.median(ours), 2), "completion_p95_ms": round(pct(ours, 95), 2),
-            "ratio_to_raw": round(statistics.median(ours) / statistics.median(raw), 2)}
+            "ratio_to_raw": round(statistics.median(ours) / statistics.median(raw), 2),
+            "statements_per_completion": statements}

@@ -68,6 +68,32 @@ def drive(port: int, token: str, threads: int, seconds: float) -> tuple[int, lis
     return done[0], completions
 
 
+def _cpu_seconds(pid: str) -> float:
+    """utime + stime of one process (all its threads), in seconds; 0 when it has gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(server: subprocess.Popen, url: str) -> list[str]:
+    """The server's processes (gunicorn's arbiter and workers) and, on PostgreSQL, the backends of its database."""
+    pids = [str(server.pid), *Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()]
+    if url.startswith("postgresql"):
+        import psycopg
+        name = url.rsplit("/", 1)[1]
+        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=test") as conn:
+            pids += [str(pid) for (pid,) in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s", (name,)).fetchall()]
+    return pids
+
+
+def server_cpu_ms(pids: list[str]) -> float:
+    """CPU time (ms) the server and its database backends have used so far."""
+    return sum(_cpu_seconds(pid) for pid in pids) * 1000
+
+
 def worker_rss_mb(server: subprocess.Popen) -> float:
     """The largest resident set of the gunicorn workers (children of the server), in MB."""
     children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
@@ -108,13 +134,17 @@ def run(kind: str, quick: bool) -> dict:
         port = free_port()
         server = start_server(url, port)
         seconds = 5 if quick else 20
-        drive(port, token, 1, 2)  # warm every worker's caches
+        drive(port, token, 4, 2)  # warm every worker's caches and open its database connections
+        pids = server_pids(server, url)
+        cpu_before = server_cpu_ms(pids)
         one, lat_one = drive(port, token, 1, seconds)
+        cpu_per_lifecycle = (server_cpu_ms(pids) - cpu_before) / max(one, 1)
         four, _ = drive(port, token, 4, seconds)
         return {"db": kind, "lifecycles_per_s_1_thread": round(one / seconds, 1),
                 "lifecycles_per_s_4_threads": round(four / seconds, 1),
                 "http_completion_median_ms": round(sorted(lat_one)[len(lat_one) // 2], 2),
-                "http_completion_p95_ms": round(pct(lat_one, 95), 2), "worker_rss_mb": worker_rss_mb(server)}
+                "http_completion_p95_ms": round(pct(lat_one, 95), 2), "worker_rss_mb": worker_rss_mb(server),
+                "server_cpu_ms_per_lifecycle": round(cpu_per_lifecycle, 1)}
     finally:
         if server:
             server.terminate()
