@@ -2,12 +2,13 @@
 narrowed by filters; the pages' tabs and counts and the filters' choices."""
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import false, select, union_all
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, Network, School
-from engine.access.policy import Actor, candidate_clause, oversees, principal_ids, visible_task_ids
+from engine.access.policy import Actor, candidate_ways, oversees, principal_ids, visible_ways
 from engine.core import Engine
+from engine.reporting.paging import Total, capped_count, page_of_walks
 
 SCOPES = ("mine", "group", "all")
 # tab → (scope, status) of inbox_query
@@ -48,29 +49,51 @@ def filters_for(engine: Engine, session: Session, *, process_id: str | None = No
                    instance_id=instance_id, step_id=step_id)
 
 
+def _ways(user: Actor, scope: str, status: str, groups: dict | None) -> list | None:
+    """An inbox's rule as indexed clauses, any of which lets a task in (None: every task of the status)."""
+    if scope == "mine":  # open: mine and those of whom I stand in for; done: what I did
+        return [HumanTask.assignee_id.in_(principal_ids(user)) if status == "open"
+                else HumanTask.completed_by_id == user.id]
+    if scope == "group":
+        return candidate_ways(user, groups) or [false()]
+    return visible_ways(user)
+
+
+def _order(status: str) -> tuple:
+    """Soonest due first; on the done tab latest done first. The id breaks ties, so the order is total."""
+    return (HumanTask.due_at.asc() if status == "open" else HumanTask.completed_at.desc()), HumanTask.id
+
+
+def _way_query(way, status: str, filters: Filters | None, columns=(HumanTask,)):
+    """The tasks of a status that one way lets in, narrowed by the filters."""
+    return (filters or Filters()).apply(select(*columns).where(HumanTask.status == status, way))
+
+
 def inbox_query(user: Actor, scope: str, status: str, filters: Filters | None = None,
                 groups: dict | None = None):
     """SQL for an inbox: mine, claimable by my roles (group; a head's of their group), or all I may see."""
+    ways = _ways(user, scope, status, groups)
     query = select(HumanTask)
-    if scope == "mine":  # open: mine and those of whom I stand in for; done: what I did
-        query = query.where(HumanTask.assignee_id.in_(principal_ids(user)) if status == "open"
-                            else HumanTask.completed_by_id == user.id)
-    elif scope == "group":
-        query = query.where(candidate_clause(user, groups))
-    else:
-        visible = visible_task_ids(user, status)
-        query = query if visible is None else query.where(HumanTask.id.in_(visible))
+    if ways is not None:  # several ways: a UNION of indexed SELECTs, as an OR of them defeats the indexes
+        query = query.where(ways[0] if len(ways) == 1 else HumanTask.id.in_(_ids_of_ways(ways, status)))
     query = (filters or Filters()).apply(query.where(HumanTask.status == status))
-    order = HumanTask.due_at.asc() if status == "open" else HumanTask.completed_at.desc()
-    return query.order_by(order, HumanTask.id)
+    return query.order_by(*_order(status))
+
+
+def _ids_of_ways(ways: list, status: str):
+    """SQL: the ids each way lets in, one indexed SELECT per way (an id may come more than once)."""
+    return union_all(*[select(HumanTask.id).where(HumanTask.status == status, way) for way in ways])
 
 
 def inbox(session: Session, user: Actor, scope: str, status: str, limit: int, offset: int,
-          filters: Filters | None = None, groups: dict | None = None) -> tuple[list[HumanTask], int]:
-    """One page of an inbox and its total (the API's GET /tasks, the pages' tabs, the bench)."""
+          filters: Filters | None = None, groups: dict | None = None) -> tuple[list[HumanTask], Total]:
+    """One page of an inbox and its total, exact up to paging.CAP (the API's GET /tasks, the pages' tabs, the bench)."""
+    ways = _ways(user, scope, status, groups)
+    if ways is not None and len(ways) > 1:  # each way walks its index in due order, up to the page
+        walks = [_way_query(way, status, filters, (HumanTask.id,)) for way in ways]
+        return page_of_walks(session, HumanTask, walks, _order(status), limit, offset)
     query = inbox_query(user, scope, status, filters, groups)
-    total = session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
-    return list(session.scalars(query.limit(limit).offset(offset))), total
+    return list(session.scalars(query.limit(limit).offset(offset))), capped_count(session, query)
 
 
 def tabs_for(user: Actor) -> list[str]:
@@ -89,13 +112,9 @@ def page(session: Session, user: Actor, tab: str, filters: Filters, limit: int, 
     return inbox(session, user, *TABS[tab], limit, offset, filters, groups)
 
 
-def counts(session: Session, user: Actor, filters: Filters, groups: dict | None = None) -> dict[str, int]:
-    """How many tasks each of the user's tabs holds under the same filters."""
-    out: dict[str, int] = {}
-    for tab in tabs_for(user):
-        query = inbox_query(user, *TABS[tab], filters, groups).order_by(None)
-        out[tab] = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    return out
+def counts(session: Session, user: Actor, filters: Filters, groups: dict | None = None) -> dict[str, Total]:
+    """How many tasks each of the user's tabs holds under the same filters, exact up to paging.CAP."""
+    return {tab: capped_count(session, inbox_query(user, *TABS[tab], filters, groups)) for tab in tabs_for(user)}
 
 
 def choices(session: Session) -> dict:
