@@ -6,15 +6,17 @@ import json
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.sql import ColumnElement
 
-from db.models import AuditEvent, Delegation, HumanTask, ProcessInstance, User
+from db.models import ON_BEHALF_OF, AuditEvent, Delegation, HumanTask, ProcessInstance, User
 from engine.access.policy import Actor, require
 from engine.calendar.thai import format_thai_date
 from engine.core import Engine
 from engine.model.status import TaskStatus
 from engine.reporting import audit_labels
+from engine.reporting.paging import CAP, Total, capped_count, page_of_walks
 from engine.reporting.tables import BOM
 from engine.runtime.instances import get_instance
 from engine.runtime.operations import family_ids
@@ -38,49 +40,74 @@ def _people(text: str):
                                            User.full_name.contains(text, autoescape=True)))
 
 
-def _user_clause(text: str):
-    """Those people's own events and what a substitute did on their behalf (both names are in such an event).
+def _user_arms(session: Session, text: str) -> list[ColumnElement[bool]]:
+    """Those people's own events, and what a substitute did on their behalf (both names are in such an event):
+    two arms that never share an event, each walking its own index ((actor, id); (on_behalf_of, id)).
 
     Only a substitute named in one of the user's delegation windows can act on their behalf (policy.behalf,
-    can_act), so the second arm looks among those substitutes' events: both arms walk the (actor, id) index
-    instead of reading every event's JSON detail.
+    can_act), so the second arm looks only among those substitutes' events. The names are read first (the
+    users table is small): a list of names lets the planner pick the index by how many events each has.
     """
-    people = _people(text)
+    people = list(session.scalars(_people(text)))
     absent, substitute = aliased(User), aliased(User)
-    substitutes = (select(substitute.username).join(Delegation, Delegation.substitute_id == substitute.id)
-                   .join(absent, absent.id == Delegation.user_id).where(absent.username.in_(people)))
-    return or_(AuditEvent.actor.in_(people),
-               and_(AuditEvent.actor.in_(substitutes), AuditEvent.detail["on_behalf_of"].as_string().in_(people)))
+    substitutes = set(session.scalars(select(substitute.username)
+                                      .join(Delegation, Delegation.substitute_id == substitute.id)
+                                      .join(absent, absent.id == Delegation.user_id)
+                                      .where(absent.username.in_(people)))) - set(people)
+    arms: list[ColumnElement[bool]] = [AuditEvent.actor.in_(people)]
+    if substitutes:
+        arms.append(and_(ON_BEHALF_OF.in_(people), AuditEvent.actor.in_(sorted(substitutes))))
+    return arms
+
+
+def _conditions(engine: Engine, session: Session, filters: dict) -> list[ColumnElement[bool]]:
+    """The filters other than the user (process_id, instance_id, action, since, until) as SQL conditions."""
+    conditions: list[ColumnElement[bool]] = []
+    if filters.get("process_id"):
+        conditions.append(AuditEvent.process_id.in_(_process_ids(engine, filters["process_id"])))
+    if filters.get("instance_id"):
+        conditions.append(AuditEvent.instance_id.in_(family_ids(session, filters["instance_id"])))
+    action = filters.get("action")
+    if action:  # `task.*` means every task action
+        conditions.append(AuditEvent.action.startswith(action[:-1], autoescape=True) if action.endswith(".*")
+                          else AuditEvent.action == action)
+    if filters.get("since"):
+        conditions.append(AuditEvent.at >= filters["since"])
+    if filters.get("until"):
+        conditions.append(AuditEvent.at < filters["until"])
+    return conditions
+
+
+def _arms(engine: Engine, session: Session, filters: dict) -> list:
+    """The events matching the filters, as disjoint conditions (one, unless a user is searched for)."""
+    conditions = _conditions(engine, session, filters)
+    user_arms = _user_arms(session, filters["user"]) if filters.get("user") else [true()]
+    return [and_(*conditions, arm) for arm in user_arms]
 
 
 def search_query(engine: Engine, session: Session, filters: dict):
     """SQL for the events matching the filters (user, process_id, instance_id, action, since, until)."""
-    query = select(AuditEvent)
-    if filters.get("user"):
-        query = query.where(_user_clause(filters["user"]))
-    if filters.get("process_id"):
-        query = query.where(AuditEvent.process_id.in_(_process_ids(engine, filters["process_id"])))
-    if filters.get("instance_id"):
-        query = query.where(AuditEvent.instance_id.in_(family_ids(session, filters["instance_id"])))
-    action = filters.get("action")
-    if action:  # `task.*` means every task action
-        query = query.where(AuditEvent.action.startswith(action[:-1], autoescape=True) if action.endswith(".*")
-                            else AuditEvent.action == action)
-    if filters.get("since"):
-        query = query.where(AuditEvent.at >= filters["since"])
-    if filters.get("until"):
-        query = query.where(AuditEvent.at < filters["until"])
-    return query
+    return select(AuditEvent).where(or_(*_arms(engine, session, filters)))
+
+
+def order_of(filters: dict, chain: bool = False) -> tuple:
+    """Newest first, unless `order` is "oldest". By id (the chain's order), except a search by time (since,
+    until), which is read by time and then id from the (at, id) index; `chain` keeps the id order anyway."""
+    by_time = not chain and bool(filters.get("since") or filters.get("until"))
+    keys = (AuditEvent.at, AuditEvent.id) if by_time else (AuditEvent.id,)
+    return keys if filters.get("order") == "oldest" else tuple(key.desc() for key in keys)
 
 
 def search(engine: Engine, session: Session, user: Actor, filters: dict, limit: int = 200,
-           offset: int = 0) -> tuple[list[AuditEvent], int]:
-    """One page of matching events and the total: newest first, unless `order` is "oldest" (the chain's order)."""
+           offset: int = 0, chain: bool = False, cap: int | None = CAP) -> tuple[list[AuditEvent], Total]:
+    """One page of matching events (see order_of) and the total, exact up to `cap` (None: exact)."""
     require(user, "read_audit")
-    query = search_query(engine, session, filters)
-    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    order = AuditEvent.id if filters.get("order") == "oldest" else AuditEvent.id.desc()
-    return list(session.scalars(query.order_by(order).limit(limit).offset(offset))), total
+    arms, order = _arms(engine, session, filters), order_of(filters, chain)
+    if len(arms) > 1:  # a user's own events and those on their behalf: each arm walks its index
+        return page_of_walks(session, AuditEvent, [select(AuditEvent.id).where(arm) for arm in arms], order,
+                             limit, offset, cap, disjoint=True)
+    query = select(AuditEvent).where(arms[0])
+    return list(session.scalars(query.order_by(*order).limit(limit).offset(offset))), capped_count(session, query, cap)
 
 
 def instance_labels(session: Session, events: list[AuditEvent]) -> dict[int, tuple[str, int | None]]:
