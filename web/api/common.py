@@ -138,8 +138,10 @@ PAGE = "page"
 
 
 def page(schema: Schema, items, total: int) -> dict:
-    """A list with its total."""
-    return {"items": schema.dump(items, many=True), "total": total}
+    """A list with its total. Long lists (inboxes, the audit search) count up to a cap: past it `total` is the
+    cap and `total_capped` is true ("more than total"); otherwise `total` is exact and `total_capped` false."""
+    return {"items": schema.dump(items, many=True), "total": int(total),
+            "total_capped": bool(getattr(total, "capped", False))}
 
 
 MIMETYPES = {"csv": "text/csv; charset=utf-8",

@@ -6,6 +6,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Flask, current_app
 
+from engine.reporting.paging import CAP
 from web.api.common import PAGE, ErrorOut
 
 PREFIX = "/api/v1"
@@ -14,6 +15,9 @@ ERRORS = {"400": "Malformed request", "401": "Not signed in", "403": "Not allowe
           "409": "Stale or conflicting", "422": "Invalid input", "413": "Request too large",
           "429": "Too many failed sign-ins; try later"}
 # A file sent as multipart `file` (its type sniffed from its content), for routes that take uploads.
+# A page's `total_capped`: the inboxes and the audit search count up to a cap (engine.reporting.paging.CAP).
+CAPPED = (f"true when there are more than `total` items: the list was counted up to a cap ({CAP:,}) and `total` "
+          "is the cap; false when `total` is exact")
 UPLOAD = {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}}
 
 
@@ -31,8 +35,9 @@ def documented(summary: str, *, query=None, body=None, response=None, status: in
 
 def _body_schema(response, many):
     if many == PAGE:
-        return {"type": "object", "required": ["items", "total"], "additionalProperties": False,
-                "properties": {"items": {"type": "array", "items": response}, "total": {"type": "integer"}}}
+        return {"type": "object", "required": ["items", "total", "total_capped"], "additionalProperties": False,
+                "properties": {"items": {"type": "array", "items": response}, "total": {"type": "integer"},
+                               "total_capped": {"type": "boolean", "description": CAPPED}}}
     return {"type": "array", "items": response} if many else response
 
 

@@ -55,8 +55,11 @@ def audit_page():
     session = db_session()
     rows, total = audit_search.search(services().engine, session, current_user.user, q, PAGE_SIZE,
                                       (q["page"] - 1) * PAGE_SIZE)
+    pages = max(1, -(-total // PAGE_SIZE))
+    # past the count's cap the pages go on while they are full
+    more = q["page"] < pages or (total.capped and len(rows) == PAGE_SIZE)
     return render_template("audit.html", rows=rows, total=total, args=args, q=q, page=q["page"],
-                           pages=max(1, -(-total // PAGE_SIZE)), chain=audit.verify(session), head=audit.head(session),
+                           pages=pages, more=more, chain=audit.verify(session), head=audit.head(session),
                            processes=top_processes(), actions=audit_labels.choices(lang()),
                            people=audit_pdf.actor_names(session, rows),
                            instances=audit_search.instance_labels(session, rows),
