@@ -78,7 +78,7 @@ def _gather(engine: Engine, session: Session, user: Actor, filters: dict, now: d
             progress: Progress | None) -> dict:
     """What the printout shows: the events (in the chain's order) as rows, the chain's state, its head, the filters."""
     events, total = audit_search.search(engine, session, user, {**filters, "order": "oldest"}, PDF_LIMIT,
-                                        chain=True, cap=None)
+                                        chain=True, exact=True)
     people, instances = actor_names(session, events), audit_search.instance_labels(session, events)
     rows = []
     for index, event in enumerate(events, start=1):

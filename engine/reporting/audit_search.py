@@ -16,7 +16,7 @@ from engine.calendar.thai import format_thai_date
 from engine.core import Engine
 from engine.model.status import TaskStatus
 from engine.reporting import audit_labels
-from engine.reporting.paging import CAP, Total, capped_count, page_of_walks
+from engine.reporting.paging import Total, capped_count, page_of_walks
 from engine.reporting.tables import BOM
 from engine.runtime.instances import get_instance
 from engine.runtime.operations import family_ids
@@ -99,15 +99,16 @@ def order_of(filters: dict, chain: bool = False) -> tuple:
 
 
 def search(engine: Engine, session: Session, user: Actor, filters: dict, limit: int = 200,
-           offset: int = 0, chain: bool = False, cap: int | None = CAP) -> tuple[list[AuditEvent], Total]:
-    """One page of matching events (see order_of) and the total, exact up to `cap` (None: exact)."""
+           offset: int = 0, chain: bool = False, exact: bool = False) -> tuple[list[AuditEvent], Total]:
+    """One page of matching events (see order_of) and the total, exact up to paging.CAP (or `exact`)."""
     require(user, "read_audit")
     arms, order = _arms(engine, session, filters), order_of(filters, chain)
     if len(arms) > 1:  # a user's own events and those on their behalf: each arm walks its index
         return page_of_walks(session, AuditEvent, [select(AuditEvent.id).where(arm) for arm in arms], order,
-                             limit, offset, cap, disjoint=True)
+                             limit, offset, exact, disjoint=True)
     query = select(AuditEvent).where(arms[0])
-    return list(session.scalars(query.order_by(*order).limit(limit).offset(offset))), capped_count(session, query, cap)
+    rows = list(session.scalars(query.order_by(*order).limit(limit).offset(offset)))
+    return rows, capped_count(session, query, exact)
 
 
 def instance_labels(session: Session, events: list[AuditEvent]) -> dict[int, tuple[str, int | None]]:

@@ -17,23 +17,23 @@ class Total(int):
 
     capped: bool
 
-    def __new__(cls, rows: int, cap: int = CAP) -> "Total":
+    def __new__(cls, rows: int, cap: int) -> "Total":
         total = super().__new__(cls, min(rows, cap))
         total.capped = rows > cap
         return total
 
 
-def capped_count(session: Session, query, cap: int | None = CAP) -> Total:
-    """The rows of `query` (a select or a union), counted up to `cap` + 1 (None: all of them, for an export
+def capped_count(session: Session, query, exact: bool = False) -> Total:
+    """The rows of `query` (a select or a union), counted up to CAP + 1 (`exact`: all of them, for an export
     that reads them anyway): its ORDER BY dropped, a LIMIT added."""
     query = query.order_by(None)
-    rows = (query if cap is None else query.limit(cap + 1)).subquery()
+    rows = (query if exact else query.limit(CAP + 1)).subquery()
     counted = session.execute(select(func.count()).select_from(rows)).scalar_one()
-    return Total(counted, counted if cap is None else cap)
+    return Total(counted, counted if exact else CAP)
 
 
 def page_of_walks(session: Session, entity, walks: list[Select], order: tuple, limit: int, offset: int,
-                  cap: int | None = CAP, disjoint: bool = False) -> tuple[list, Total]:
+                  exact: bool = False, disjoint: bool = False) -> tuple[list, Total]:
     """A page of the rows any of `walks` (selects of the entity's id, one per indexed rule) lets in, in `order`,
     and their total. Each walk stops after offset + limit rows in that order: the page is among them, a row
     let in by two walks counted once. Walks that never share a row (`disjoint`) are counted without sorting
@@ -41,4 +41,4 @@ def page_of_walks(session: Session, entity, walks: list[Select], order: tuple, l
     firsts = [walk.order_by(*order).limit(offset + limit).subquery() for walk in walks]
     candidates = union(*[select(first.c.id) for first in firsts])
     page = select(entity).where(entity.id.in_(candidates)).order_by(*order).limit(limit).offset(offset)
-    return list(session.scalars(page)), capped_count(session, (union_all if disjoint else union)(*walks), cap)
+    return list(session.scalars(page)), capped_count(session, (union_all if disjoint else union)(*walks), exact)
