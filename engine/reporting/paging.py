@@ -5,7 +5,7 @@ every one of them on each page view; counting stops at CAP + 1 rows instead, and
 "more than CAP". A list that several indexed rules let in (a school's inbox: its own tasks, its school's, …)
 is paged by walking each rule's index in the page's order and stopping after offset + limit rows.
 """
-from sqlalchemy import func, select, union, union_all
+from sqlalchemy import func, literal_column, select, union, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
@@ -27,6 +27,8 @@ def capped_count(session: Session, query, exact: bool = False) -> Total:
     """The rows of `query` (a select or a union), counted up to CAP + 1 (`exact`: all of them, for an export
     that reads them anyway): its ORDER BY dropped, a LIMIT added."""
     query = query.order_by(None)
+    if isinstance(query, Select):  # rows, not their columns: an index alone may answer
+        query = query.with_only_columns(literal_column("1"), maintain_column_froms=True)
     rows = (query if exact else query.limit(CAP + 1)).subquery()
     counted = session.execute(select(func.count()).select_from(rows)).scalar_one()
     return Total(counted, counted if exact else CAP)
