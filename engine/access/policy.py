@@ -262,13 +262,16 @@ def visible_instances_clause(user: Actor) -> ColumnElement[bool] | None:
     return None
 
 
-def visible_ways(user: Actor) -> list[ColumnElement[bool]] | None:
-    """SQL: the ways a user may read a task, one indexed clause each (None: all tasks); a task may match
-    several. The same rule as visible_tasks_clause, split so each way walks its own index: an OR of these
-    clauses defeats the indexes."""
+def visible_ways(user: Actor, status: str) -> list[ColumnElement[bool]] | None:
+    """SQL: the ways a user may read a task of a status, one indexed clause each (None: all tasks); a task may
+    match several. The same rule as visible_tasks_clause, split so each way walks its own index: an OR of these
+    clauses defeats the indexes. An open task has no completer (tasks.complete sets both at once), so "done by
+    me" is a way only to tasks that are no longer open: walking for it, a planner may read every open task."""
     if oversees(user):
         return None
-    ways = [HumanTask.assignee_id.in_(principal_ids(user)), HumanTask.completed_by_id == user.id]
+    ways: list[ColumnElement[bool]] = [HumanTask.assignee_id.in_(principal_ids(user))]
+    if status != "open":
+        ways.append(HumanTask.completed_by_id == user.id)
     roles = user.roles - {"school"}
     if roles:
         ways.append(and_(HumanTask.role.in_(roles), HumanTask.assignee_id.is_(None)))

@@ -56,7 +56,7 @@ def _ways(user: Actor, scope: str, status: str, groups: dict | None) -> list | N
                 else HumanTask.completed_by_id == user.id]
     if scope == "group":
         return candidate_ways(user, groups) or [false()]
-    return visible_ways(user)
+    return visible_ways(user, status)
 
 
 def _order(status: str) -> tuple:
