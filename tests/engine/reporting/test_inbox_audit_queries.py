@@ -5,10 +5,11 @@ import random
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import String, event, func, insert, literal, select, union_all
 
 from db.models import AuditEvent, Delegation, HumanTask, ProcessInstance, ProcessVersion, User
 from engine.access.policy import groups_of, is_candidate, may_take, oversees, principal, principal_ids, visible_ways
+from engine.model.roles import ROLES
 from engine.reporting import audit_search, inboxes, paging
 from engine.reporting.inboxes import Filters
 from tests.pages_helpers import Person
@@ -118,6 +119,12 @@ def test_the_group_tab_holds_a_lane_of_its_own_for_those_who_operate(session, of
     rows, _total = inboxes.inbox(session, head, "group", "open", 1000, 0, None, office)
     lanes = {t.id for t in rows if t.role == LANE}
     assert lanes and all(is_candidate(head, t) for t in rows)
+
+
+def test_the_database_orders_the_office_roles_as_python_does(session):
+    """policy._lane_roles reads the gaps between the roles in Python's order: the database must agree."""
+    names = union_all(*[select(literal(role, String()).label("role")) for role in ROLES]).subquery()
+    assert list(session.scalars(select(names.c.role).order_by(names.c.role))) == sorted(ROLES)
 
 
 def test_past_the_cap_a_total_says_more_than_the_cap(session, office, monkeypatch):
