@@ -1,0 +1,77 @@
+"""`python -m bench --only load`: a fresh office, seeded for a deadline week, served by `khumue serve`, and
+157 people on it (locust, headless) for 30 s (--quick) or 5 minutes; locust's CSV read into figures.
+
+By hand (the same steps): `python -m bench.load.run postgresql 300` (seconds measured) prints the figures and leaves locust's
+CSV and the server's log in the folder it names.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.http_lifecycle import server_cpu_ms, server_pids
+from bench.load import stats_csv
+from bench.load.roster import SCHOOLS, STAFF
+from bench.load.seed import seed
+from bench.load.serve import start
+from bench.setup import database
+from tests.mailcatcher import free_port
+
+LOCUSTFILE = Path(__file__).with_name("locustfile.py")
+REPO = LOCUSTFILE.parents[2]
+# People signing in per second. A sign-in checks a scrypt hash (~120 ms of CPU here, by design): 157 at once
+# would measure the hash, not the week. So they come in over about a minute, and the figures count from when
+# the last one is in (locust --reset-stats): the week's people are signed in already.
+SPAWN_RATE = 3
+EXTRA_P1_CYCLES = 1  # one earlier cycle at the schools (a date must lie within a year of its cycle)
+
+
+def locust(host: str, seconds: int, prefix: Path, cycles: list[int]) -> int:
+    """Run locust headless against `host`: everyone signs in, then `seconds` of work are measured; its exit code
+    (1 when any request failed)."""
+    users = len(SCHOOLS) + len(STAFF)
+    ramp = -(-users // SPAWN_RATE) + 5
+    command = [str(Path(sys.executable).parent / "locust"), "-f", str(LOCUSTFILE), "--headless", "-u", str(users),
+               "-r", str(SPAWN_RATE), "-t", f"{ramp + seconds}s", "--reset-stats", "--host", host,
+               "--csv", str(prefix), "--only-summary", "--stop-timeout", "20"]
+    env = {**os.environ, "PYTHONPATH": str(REPO), "KHUMUE_LOAD_CYCLES": ",".join(map(str, cycles))}
+    with (prefix.parent / "locust.log").open("wb") as log:
+        return subprocess.run(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT).returncode
+
+
+def run(kind: str, quick: bool, seconds: int | None = None) -> dict:
+    """Errors, p95 and p99 per page, requests/s and the server's CPU per request, over one locust run."""
+    url, drop = database(kind)
+    folder = Path(tempfile.mkdtemp(prefix=f"khumue-load-{kind}-"))
+    server = None
+    try:
+        seeded = seed(url, folder / "evidence", datetime.now(UTC), EXTRA_P1_CYCLES)
+        port = free_port()
+        server = start(url, port, folder / "evidence")
+        pids = server_pids(server, url)
+        cpu_before = server_cpu_ms(pids)
+        exit_code = locust(f"http://127.0.0.1:{port}", seconds or (30 if quick else 300), folder / "locust",
+                           seeded["p1_cycles"])
+        # backends opened during the run count too: ask again (ones that closed meanwhile are missed, noted)
+        cpu_ms = server_cpu_ms(server_pids(server, url)) - cpu_before
+        figures = stats_csv.read(folder / "locust_stats.csv")
+        overall = figures["overall"]
+        return {"db": kind, "folder": str(folder), "locust_exit": exit_code, "open_tasks_at_start": seeded["open_tasks_by_role"],
+                "pages": figures["pages"], "requests": overall["requests"], "errors": overall["errors"],
+                "requests_per_s": overall["requests_per_s"], "p95_ms": overall["p95_ms"], "p99_ms": overall["p99_ms"],
+                "worst_page_p95_ms": stats_csv.worst(figures, "p95_ms"),
+                "worst_page_p99_ms": stats_csv.worst(figures, "p99_ms"),
+                "server_cpu_ms_per_request": round(cpu_ms / max(overall["requests"], 1), 2)}
+    finally:
+        if server:
+            server.terminate()
+            server.wait(20)
+        drop()
+
+
+if __name__ == "__main__":
+    import json
+    print(json.dumps(run(sys.argv[1], False, int(sys.argv[2]) if len(sys.argv) > 2 else None), indent=1,
+                     ensure_ascii=False))
