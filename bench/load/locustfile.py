@@ -19,6 +19,7 @@ import re
 
 from locust import HttpUser, between, task
 
+from bench.load.forms import answers
 from bench.load.roster import PASSWORD, SCHOOLS, STAFF
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -33,22 +34,6 @@ BATCH_SIZE = 5
 CYCLES = [int(c) for c in os.environ.get("KHUMUE_LOAD_CYCLES", "2569,2568").split(",")]
 _schools = itertools.cycle(SCHOOLS)
 _staff = itertools.cycle(STAFF.items())
-
-
-def answers(form: dict, day: str) -> dict:
-    """A valid answer for every field: the first choice, a sample of the type, `day` for a date."""
-    samples = {"text": "ดำเนินการแล้ว", "textarea": "ดำเนินการตามคู่มือ รายละเอียดตามหลักฐานที่แนบ", "number": 1,
-               "boolean": True, "date": day}
-    data = {}
-    for field in form["fields"]:
-        choices = [c["value"] for c in field.get("choices") or []]
-        if field["type"] == "choice" and choices:
-            data[field["name"]] = choices[0]
-        elif field["type"] == "multichoice":
-            data[field["name"]] = choices[:1]
-        elif field["type"] in samples:
-            data[field["name"]] = samples[field["type"]]
-    return data
 
 
 class Person(HttpUser):
