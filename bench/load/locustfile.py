@@ -78,17 +78,24 @@ class Person(HttpUser):
             found = answer.json()
         return found if found["status"] == "open" and found["can_act"] else None
 
+    def post(self, path: str, name: str, **kwargs):
+        """POST; a failure is reported with the status and the start of the answer (what went wrong)."""
+        with self.client.post(path, name=name, catch_response=True, **kwargs) as answer:
+            if not answer.ok:
+                answer.failure(f"{answer.status_code} {self.username} {path}: {answer.text[:300]}")
+            return answer
+
     def upload(self, task_id: int) -> None:
         """A small PDF as the task's evidence."""
-        self.client.post(f"/api/v1/tasks/{task_id}/evidence", name="evidence",
-                         files={"file": ("evidence.pdf", PDF, "application/pdf")},
-                         headers={"X-Requested-With": "locust"})
+        self.post(f"/api/v1/tasks/{task_id}/evidence", "evidence",
+                  files={"file": ("evidence.pdf", PDF, "application/pdf")}, headers={"X-Requested-With": "locust"})
 
     def complete(self, detail: dict) -> None:
         """Finish the task with a valid answer to its form."""
         data = answers(detail["form"], detail["starts_at"][:10])
-        self.client.post(f"/api/v1/tasks/{detail['id']}/complete", json={"data": data}, name="complete")
-        self.open_ids.remove(detail["id"]) if detail["id"] in self.open_ids else None
+        self.post(f"/api/v1/tasks/{detail['id']}/complete", "complete", json={"data": data})
+        if detail["id"] in self.open_ids:
+            self.open_ids.remove(detail["id"])
 
 
 class School(Person):
@@ -180,8 +187,10 @@ class Staff(Person):
                 items.append({"id": row["id"], "data": answers(detail["form"], row["starts_at"][:10])})
         if items:
             with self.client.post("/api/v1/tasks/complete", json=items, name="batch", catch_response=True) as sent:
-                if sent.ok and sent.json()["failed"]:
-                    sent.failure(f"batch: {[i for i in sent.json()['items'] if i['status'] != 200][:2]}")
+                if not sent.ok:
+                    sent.failure(f"{sent.status_code} {self.username} batch: {sent.text[:300]}")
+                elif sent.json()["failed"]:
+                    sent.failure(f"{self.username} batch: {[i for i in sent.json()['items'] if i['status'] != 200][:2]}")
 
     def dashboard(self):
         self.client.get("/dashboard", name="dashboard")

@@ -8,11 +8,12 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.http_lifecycle import server_cpu_ms, server_pids
-from bench.load import stats_csv
+from bench.load import page_cost, stats_csv
 from bench.load.roster import SCHOOLS, STAFF
 from bench.load.seed import seed
 from bench.load.serve import start
@@ -28,34 +29,40 @@ SPAWN_RATE = 3
 EXTRA_P1_CYCLES = 1  # one earlier cycle at the schools (a date must lie within a year of its cycle)
 
 
-def locust(host: str, seconds: int, prefix: Path, cycles: list[int]) -> int:
-    """Run locust headless against `host`: everyone signs in, then `seconds` of work are measured; its exit code
-    (1 when any request failed)."""
+def ramp_seconds() -> int:
+    """How long locust takes to bring everyone in (and signed in), with a margin."""
+    return -(-(len(SCHOOLS) + len(STAFF)) // SPAWN_RATE) + 5
+
+
+def locust(host: str, seconds: int, prefix: Path, cycles: list[int]) -> subprocess.Popen:
+    """Start locust headless against `host`: everyone signs in, then `seconds` of work are measured (its stats
+    reset when the last person is in). It exits 1 when any request failed."""
     users = len(SCHOOLS) + len(STAFF)
-    ramp = -(-users // SPAWN_RATE) + 5
     command = [str(Path(sys.executable).parent / "locust"), "-f", str(LOCUSTFILE), "--headless", "-u", str(users),
-               "-r", str(SPAWN_RATE), "-t", f"{ramp + seconds}s", "--reset-stats", "--host", host,
+               "-r", str(SPAWN_RATE), "-t", f"{ramp_seconds() + seconds}s", "--reset-stats", "--host", host,
                "--csv", str(prefix), "--only-summary", "--stop-timeout", "20"]
     env = {**os.environ, "PYTHONPATH": str(REPO), "KHUMUE_LOAD_CYCLES": ",".join(map(str, cycles))}
-    with (prefix.parent / "locust.log").open("wb") as log:
-        return subprocess.run(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT).returncode
+    log = (prefix.parent / "locust.log").open("wb")
+    return subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
 def run(kind: str, quick: bool, seconds: int | None = None) -> dict:
     """Errors, p95 and p99 per page, requests/s and the server's CPU per request, over one locust run."""
     url, drop = database(kind)
     folder = Path(tempfile.mkdtemp(prefix=f"khumue-load-{kind}-"))
-    server = None
+    server = crowd = None
     try:
         seeded = seed(url, folder / "evidence", datetime.now(UTC), EXTRA_P1_CYCLES)
         port = free_port()
         server = start(url, port, folder / "evidence")
-        pids = server_pids(server, url)
+        host = f"http://127.0.0.1:{port}"
+        costs = page_cost.page_costs(host, server_pids(server, url), seeded["p1_cycles"][0])
+        crowd = locust(host, seconds or (30 if quick else 300), folder / "locust", seeded["p1_cycles"])
+        time.sleep(ramp_seconds())  # CPU counted, like the figures, once everyone is in
+        pids = server_pids(server, url)  # the backends the crowd opened
         cpu_before = server_cpu_ms(pids)
-        exit_code = locust(f"http://127.0.0.1:{port}", seconds or (30 if quick else 300), folder / "locust",
-                           seeded["p1_cycles"])
-        # backends opened during the run count too: ask again (ones that closed meanwhile are missed, noted)
-        cpu_ms = server_cpu_ms(server_pids(server, url)) - cpu_before
+        exit_code = crowd.wait()
+        cpu_ms = server_cpu_ms(pids) - cpu_before
         figures = stats_csv.read(folder / "locust_stats.csv")
         overall = figures["overall"]
         return {"db": kind, "folder": str(folder), "locust_exit": exit_code, "open_tasks_at_start": seeded["open_tasks_by_role"],
@@ -63,8 +70,12 @@ def run(kind: str, quick: bool, seconds: int | None = None) -> dict:
                 "requests_per_s": overall["requests_per_s"], "p95_ms": overall["p95_ms"], "p99_ms": overall["p99_ms"],
                 "worst_page_p95_ms": stats_csv.worst(figures, "p95_ms"),
                 "worst_page_p99_ms": stats_csv.worst(figures, "p99_ms"),
-                "server_cpu_ms_per_request": round(cpu_ms / max(overall["requests"], 1), 2)}
+                "server_cpu_ms_per_request": round(cpu_ms / max(overall["requests"], 1), 2),
+                "server_cpu_ms_per_page_alone": costs}
     finally:
+        if crowd and crowd.poll() is None:
+            crowd.terminate()
+            crowd.wait(30)
         if server:
             server.terminate()
             server.wait(20)
