@@ -1,13 +1,15 @@
 """The last week before a deadline: 127 schools and 30 office staff at work (issue 16, deliverable 5).
 
-Run by `python -m bench --only load` (bench/load/run.py), or by hand against a running server:
-    locust -f bench/load/locustfile.py --headless -u 157 -r 10 -t 5m --host http://127.0.0.1:5000 --csv out
+Run by `python -m bench --only load` (bench/load/run.py: a fresh seeded office on `khumue serve`), or by hand
+against a server holding bench.load.seed's office (it stops itself 300 s after the last person signed in):
+    KHUMUE_LOAD_SECONDS=300 PYTHONPATH=. locust -f bench/load/locustfile.py --headless -u 157 -r 3 -t 15m \
+        --host http://127.0.0.1:5000 --csv out
 
 Every person signs in through the login page (cookie + CSRF token) and reads the pages a person reads:
 the inbox, a task, the dashboard, the matrix of one network, the audit search. What they write goes through
 the JSON API on the same signed-in session (evidence as a multipart upload, completion and the batch as
-JSON), the step's form read once per step from GET /api/v1/tasks/<id>. Requests are named by page, so
-locust's table has one row per page.
+JSON), the task's form and state read first from GET /api/v1/tasks/<id> ("task (api)"), as a client
+would. Requests are named by page, so locust's table has one row per page.
 
 Think time: each person waits 5–15 s (uniform) between actions, the time to read a page and fill in a
 form; 157 people then make about 20–30 requests a second, a busy office's week, not a flood.
@@ -16,7 +18,10 @@ import itertools
 import os
 import random
 import re
+import time
+from pathlib import Path
 
+import gevent
 from locust import HttpUser, between, task
 
 from bench.load.forms import answers
@@ -34,6 +39,24 @@ BATCH_SIZE = 5
 CYCLES = [int(c) for c in os.environ.get("KHUMUE_LOAD_CYCLES", "2569,2568").split(",")]
 _schools = itertools.cycle(SCHOOLS)
 _staff = itertools.cycle(STAFF.items())
+# The week is measured from the moment the last person has signed in (a sign-in is a deliberate scrypt hash:
+# 157 of them are the morning, not the week) for KHUMUE_LOAD_SECONDS; KHUMUE_LOAD_READY names a file written
+# at that moment, for the driver to start counting the server's CPU.
+EVERYONE = len(SCHOOLS) + len(STAFF)
+MEASURED_SECONDS = int(os.environ.get("KHUMUE_LOAD_SECONDS", "0"))
+READY_FILE = os.environ.get("KHUMUE_LOAD_READY")
+_signed_in = [0]
+
+
+def _one_more_signed_in(environment) -> None:
+    _signed_in[0] += 1
+    if _signed_in[0] != EVERYONE:
+        return
+    environment.runner.stats.reset_all()
+    if READY_FILE:
+        Path(READY_FILE).write_text(str(time.time()), encoding="utf-8")
+    if MEASURED_SECONDS:
+        gevent.spawn_later(MEASURED_SECONDS, environment.runner.quit)
 
 
 class Person(HttpUser):
@@ -45,13 +68,13 @@ class Person(HttpUser):
 
     def on_start(self):
         self.open_ids: list[int] = []
-        self.forms: dict[str, dict] = {}  # step id -> its form, read once
         page = self.client.get("/login", name="login")
         token = CSRF.search(page.text).group(1)
         with self.client.post("/login", data={"username": self.username, "password": PASSWORD,
                                               "csrf_token": token}, name="login", catch_response=True) as signed:
             if "/login" in signed.url:
                 signed.failure(f"{self.username} could not sign in")
+        _one_more_signed_in(self.environment)
 
     def inbox(self) -> str:
         """The inbox page; remembers the tasks it links to."""

@@ -23,27 +23,34 @@ from tests.mailcatcher import free_port
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 REPO = LOCUSTFILE.parents[2]
 # People signing in per second. A sign-in checks a scrypt hash (~120 ms of CPU here, by design): 157 at once
-# would measure the hash, not the week. So they come in over about a minute, and the figures count from when
-# the last one is in (locust --reset-stats): the week's people are signed in already.
+# would measure the hash, not the week. So they come in over about a minute, and the figures and the CPU count
+# from when the last one is signed in (the locustfile resets the stats then and stops the run after the
+# measured seconds): the week's people are signed in already.
 SPAWN_RATE = 3
+SIGN_IN_LIMIT_S = 600  # locust's own -t: the measured seconds plus at most this for everyone to sign in
 EXTRA_P1_CYCLES = 1  # one earlier cycle at the schools (a date must lie within a year of its cycle)
 
 
-def ramp_seconds() -> int:
-    """How long locust takes to bring everyone in (and signed in), with a margin."""
-    return -(-(len(SCHOOLS) + len(STAFF)) // SPAWN_RATE) + 5
-
-
-def locust(host: str, seconds: int, prefix: Path, cycles: list[int]) -> subprocess.Popen:
-    """Start locust headless against `host`: everyone signs in, then `seconds` of work are measured (its stats
-    reset when the last person is in). It exits 1 when any request failed."""
+def locust(host: str, seconds: int, folder: Path, cycles: list[int]) -> subprocess.Popen:
+    """Start locust headless against `host`: everyone signs in, then `seconds` of work are measured. It exits
+    1 when any request failed."""
     users = len(SCHOOLS) + len(STAFF)
     command = [str(Path(sys.executable).parent / "locust"), "-f", str(LOCUSTFILE), "--headless", "-u", str(users),
-               "-r", str(SPAWN_RATE), "-t", f"{ramp_seconds() + seconds}s", "--reset-stats", "--host", host,
-               "--csv", str(prefix), "--only-summary", "--stop-timeout", "20"]
-    env = {**os.environ, "PYTHONPATH": str(REPO), "KHUMUE_LOAD_CYCLES": ",".join(map(str, cycles))}
-    log = (prefix.parent / "locust.log").open("wb")
+               "-r", str(SPAWN_RATE), "-t", f"{SIGN_IN_LIMIT_S + seconds}s", "--host", host,
+               "--csv", str(folder / "locust"), "--only-summary", "--stop-timeout", "20"]
+    env = {**os.environ, "PYTHONPATH": str(REPO), "KHUMUE_LOAD_CYCLES": ",".join(map(str, cycles)),
+           "KHUMUE_LOAD_SECONDS": str(seconds), "KHUMUE_LOAD_READY": str(folder / "everyone-in")}
+    log = (folder / "locust.log").open("wb")
     return subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def everyone_in(crowd: subprocess.Popen, folder: Path) -> bool:
+    """Wait until the locustfile says the last person has signed in; False if locust ended before."""
+    while not (folder / "everyone-in").exists():
+        if crowd.poll() is not None:
+            return False
+        time.sleep(0.5)  # polling the marker file of another process
+    return True
 
 
 def run(kind: str, quick: bool, seconds: int | None = None) -> dict:
@@ -57,8 +64,9 @@ def run(kind: str, quick: bool, seconds: int | None = None) -> dict:
         server = start(url, port, folder / "evidence")
         host = f"http://127.0.0.1:{port}"
         costs = page_cost.page_costs(host, server_pids(server, url), seeded["p1_cycles"][0])
-        crowd = locust(host, seconds or (30 if quick else 300), folder / "locust", seeded["p1_cycles"])
-        time.sleep(ramp_seconds())  # CPU counted, like the figures, once everyone is in
+        crowd = locust(host, seconds or (30 if quick else 300), folder, seeded["p1_cycles"])
+        if not everyone_in(crowd, folder):
+            raise RuntimeError(f"locust ended before everyone signed in: see {folder / 'locust.log'}")
         pids = server_pids(server, url)  # the backends the crowd opened
         cpu_before = server_cpu_ms(pids)
         exit_code = crowd.wait()
