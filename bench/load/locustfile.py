@@ -186,9 +186,11 @@ class Staff(Person):
             self.inbox()
 
     def complete_one(self):
+        """One of my own tasks. A pool task (a letter any supervisor may take) is left to its pool: eighteen
+        supervisors completing it at once would measure a race people do not run (they claim first)."""
         task_id = self.open_task()
         detail = self.detail(task_id) if task_id else None
-        if detail:
+        if detail and detail["assignee"] == self.username:
             if detail["evidence"]["required"] and not detail["evidence"]["items"]:
                 self.upload(task_id)
             self.complete(detail)
