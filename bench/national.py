@@ -87,7 +87,7 @@ FROM generate_series(1, :tasks) g
 JOIN national_children k ON k.rn = g % :children + 1
 CROSS JOIN LATERAL (SELECT (CAST(:steps AS text[]))[g % 5 + 1] AS step,
                            CASE WHEN g % 5 IN (0, 4) THEN 'supervisor' ELSE 'school' END AS role,
-                           CAST(:start AS timestamptz) + ((g * 7919) % 400 - 30) * interval '1 day' AS due) t
+                           CAST(:start AS timestamptz) + ((CAST(g AS bigint) * 7919) % 400 - 30) * interval '1 day' AS due) t
 """
 
 # Events a few seconds apart over the last two years, by schools and supervisors, on the children.
