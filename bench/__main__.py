@@ -5,9 +5,36 @@ import platform
 from datetime import date
 from pathlib import Path
 
-from bench import admin_users, audit_export, completion, http_lifecycle, per_school, queries, scale
+from bench import admin_users, audit_export, completion, http_lifecycle, national, per_school, queries, scale
+from bench.load import run as load
 
 SPIFFARENA = {"lifecycles_per_s_1_thread": 3.7, "http_completion_median_ms": 48.0}
+# The deadline week under locust (bench/load/): 157 people, 5 minutes (30 s with --quick).
+LOAD_PAGES = ("inbox", "task", "task (api)", "evidence", "complete", "inbox (api)", "batch", "dashboard", "matrix",
+              "audit")
+LOAD_ROWS = [
+    ("deadline week: requests that failed", ("load", "errors"), 0, True),
+    ("… requests/s (157 people, 5–15 s think time)", ("load", "requests_per_s"), None, False),
+    *[(f"… {page} p95 ms", ("load", "pages", page, "p95_ms"), 250.0, True) for page in LOAD_PAGES],
+    ("… slowest page's p99 ms", ("load", "worst_page_p99_ms"), 500.0, True),
+    ("… server CPU per request, ms (server + database backends)", ("load", "server_cpu_ms_per_request"), None, True),
+]
+# Many offices on one PostgreSQL (bench/national.py): 30,000 schools, 1M open tasks, 10M audit events.
+NATIONAL_ROWS = [
+    ("national: inbox (school) p95 ms", ("national", "inbox_school", "p95_ms"), 20.0, True),
+    ("… inbox (network supervisor, mine) p95 ms", ("national", "inbox_supervisor_mine", "p95_ms"), 20.0, True),
+    ("… inbox (supervisor, claimable) p95 ms", ("national", "inbox_supervisor_group", "p95_ms"), 20.0, True),
+    ("… inbox (group head, all) p95 ms", ("national", "inbox_head_all", "p95_ms"), 20.0, True),
+    ("… matrix of one network p95 ms", ("national", "matrix_network", "p95_ms"), None, True),
+    ("… late steps of one network p95 ms", ("national", "late_network", "p95_ms"), None, True),
+    ("… dashboard of one cycle p95 ms", ("national", "dashboard_cycle", "p95_ms"), None, True),
+    ("… audit search by user p95 ms", ("national", "audit_by_user", "p95_ms"), 20.0, True),
+    ("… audit search by instance p95 ms", ("national", "audit_by_instance", "p95_ms"), 20.0, True),
+    ("… audit search by date range p95 ms", ("national", "audit_by_range", "p95_ms"), 20.0, True),
+    ("… reminder sweep, nothing due, ms", ("national", "sweep_idle_ms"), None, True),
+    ("… reminder sweep, catch-up morning, ms", ("national", "sweep_ms"), 1000.0, True),
+    ("… tasks reminded in it", ("national", "sweep_due_tasks"), None, True),
+]
 GOALS = [  # (what, key path, goal, lower is better)
     ("lifecycles/s, 1 client thread (HTTP, gunicorn)", ("http", "lifecycles_per_s_1_thread"), 37.0, False),
     ("lifecycles/s, 4 client threads", ("http", "lifecycles_per_s_4_threads"), None, False),
@@ -42,13 +69,15 @@ GOALS = [  # (what, key path, goal, lower is better)
     ("admin accounts page, 500 users, slowest p95 ms", ("users", "list_p95_ms"), 200.0, True),
     ("… its first page, bytes", ("users", "first_page_bytes"), None, True),
     ("audit PDF of 5,000 events, s (1,000 with --quick)", ("audit_export", "pdf_s"), 10.0, True),
+    *LOAD_ROWS,
+    *NATIONAL_ROWS,
 ]
 
 
 PARTS = {"http": http_lifecycle.run, "completion": completion.run,
          "school": lambda kind, _quick: per_school.run(kind), "scale": scale.run, "queries": queries.run,
-         "users": admin_users.run,
-         "audit_export": audit_export.run}
+         "users": admin_users.run, "audit_export": audit_export.run, "load": load.run, "national": national.run}
+DEFAULT_PARTS = [part for part in PARTS if part != "national"]  # national seeds 10M events: asked for by name
 
 
 def _get(results: dict, path: tuple):
@@ -89,7 +118,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--quick", action="store_true", help="small sizes, under a minute or so")
     parser.add_argument("--db", default="sqlite,postgresql")
-    parser.add_argument("--only", default=",".join(PARTS), help=f"some of {','.join(PARTS)}")
+    parser.add_argument("--only", default=",".join(DEFAULT_PARTS), help=f"some of {','.join(PARTS)}")
     args = parser.parse_args()
     by_db = {kind: {part: PARTS[part](kind, args.quick) for part in args.only.split(",")}
              for kind in args.db.split(",")}
