@@ -36,6 +36,16 @@ def record(session: Session, now: datetime, actor: str, action: str, *, process_
         task_id=task_id, detail=detail))
 
 
+def record_many(session: Session, events: list[dict]) -> None:
+    """Queue many events at once, in order: each a dict of record()'s fields (at, actor, action, and the rest)."""
+    pending = session.info.setdefault(_PENDING, [])
+    for fields in events:
+        detail = json.loads(json.dumps(fields.get("detail") or {}, ensure_ascii=False, default=str))
+        pending.append(dict(at=fields["at"], actor=fields["actor"], action=fields["action"],
+                            process_id=fields.get("process_id"), instance_id=fields.get("instance_id"),
+                            task_id=fields.get("task_id"), detail=detail))
+
+
 def pending_mark(session: Session) -> list:
     """The events waiting for the commit: a savepoint keeps them to restore when it rolls back."""
     return list(session.info.get(_PENDING, []))
