@@ -63,7 +63,7 @@ def announce_many(engine: Engine, session: Session, tasks: Sequence, school_name
     people = Directory(engine, session, tasks, with_heads=any(t.role == "group_head" for t in tasks))
     send_after = next_office_time(now, calendar, engine.tz)
     day = send_after.astimezone(engine.tz).date().isoformat()
-    rows = []
+    rows: list[dict] = []
     for task in tasks:
         kind = "assigned" if task.assignee_id else "claimable"
         assignee = people.users.get(task.assignee_id)

@@ -13,11 +13,12 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from SpiffWorkflow.bpmn.specs.control import BpmnStartTask
 from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
-from SpiffWorkflow.bpmn.specs.mixins.parallel_gateway import ParallelGateway
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
+from SpiffWorkflow.bpmn.specs.mixins.parallel_gateway import ParallelGateway
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import insert, select
@@ -73,12 +74,13 @@ class NewTask:
     due_at: datetime
 
 
-def start_children(engine: Engine, session: Session, parent: ProcessInstance, call, schools: Sequence[School],
-                   now: datetime) -> bool:
+def start_children(engine: Engine, session: Session, parent: ProcessInstance, call,
+                   schools: Sequence[School | None], now: datetime) -> bool:
     """Start one child of `call` (a ChildInstances task) per school in a few statements; False: not copyable,
     nothing written (the caller starts them one by one)."""
     if len(schools) < 2 or any(school is None for school in schools):
         return False
+    schools = cast(list[School], schools)
     version = latest_version(session, call.task_spec.called_element)
     model = engine.model(version)
     try:
@@ -179,7 +181,7 @@ def _insert_children(engine, session, parent, call, version, template, schools, 
 
 
 def _when(engine, model, process_id, step, cycle_year, calendar, now) -> tuple[datetime, datetime, datetime]:
-    """A step's start, due date and first reminder (as _new_task and plan_reminders set them): alike for every school."""
+    """A step's start, due date and first reminder (as _new_task and plan_reminders set them): alike for all."""
     starts_at, due_at = step.timing.resolve(cycle_year, now, calendar, engine.tz)
     upcoming = [m for m in moments(rule_of(engine, model, step.id, process_id), due_at, engine.tz) if m[0] > now]
     return starts_at, due_at, upcoming[0][0] if upcoming else now
@@ -239,21 +241,21 @@ class _Assignees:
             raise NotCopyable(f"assign rules {sorted(rules - BULK_RULES)} read each child's own history or data")
         self.joint = not (parent.data.get("scope") or {}).get("network")
         school_ids = [s.id for s in schools]
-        self.school_accounts: dict[int, User] = {}
+        self.school_accounts: dict[int | None, User] = {}
         if "school" in rules:
             for user in session.scalars(select(User).where(User.school_id.in_(school_ids), User.active)
                                         .order_by(User.id).options(selectinload(User.role_rows))):
                 self.school_accounts.setdefault(user.school_id, user)
         network_ids = {s.network_id for s in schools}
-        self.supervisors: dict[int, User | None] = {}
+        self.supervisors: dict[int | None, User | None] = {}
         if rules & {"network_supervisor", "school_supervisor"}:
             if None in network_ids:  # a school outside every network: the one-by-one path says what happens
                 raise NotCopyable("a school has no network to name its supervisor")
             networks = session.execute(select(Network.id, Network.supervisor_id).where(Network.id.in_(network_ids)))
-            by_network = dict(networks.all())
+            by_network: dict[int, int | None] = dict(networks.tuples().all())
             people = {u.id: u for u in session.scalars(select(User).where(User.id.in_(
                 {i for i in by_network.values() if i is not None})).options(selectinload(User.role_rows)))}
-            self.supervisors = {n: people.get(i) for n, i in by_network.items()}
+            self.supervisors = {n: people.get(i) if i is not None else None for n, i in by_network.items()}
         self.owner = session.get(User, parent.owner_id) if parent.owner_id is not None else None
 
     def of(self, step, school: School) -> int | None:
