@@ -21,9 +21,10 @@ from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.parallel_gateway import ParallelGateway
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from db.dialect import insert_returning
 from db.models import HumanTask, Network, ProcessInstance, School, User
 from engine.core import Engine
 from engine.model.bpmn import ProcessModel, is_person_step
@@ -175,8 +176,8 @@ def _insert_children(engine, session, parent, call, version, template, schools, 
                          lock_version=1, parent_id=parent.id, parent_task_id=str(call.id), open_children=0,
                          school_id=school.id, owner_id=parent.owner_id, started_by_id=None, started_at=now,
                          next_timer_at=template.next_timer_at))
-    table = ProcessInstance.__table__
-    ids = dict(session.execute(insert(table).returning(table.c.school_id, table.c.id), rows).all())
+    ids = {row.school_id: row.id for row in insert_returning(session, ProcessInstance.__table__, rows,
+                                                             ["school_id", "id"])}
     return [_Child(ids[s.id], s, *copies[s.id]) for s in schools]
 
 
@@ -204,9 +205,8 @@ def _insert_tasks(engine, session, parent, model, process_id, template, children
                              cycle_year=parent.cycle_year, starts_at=starts_at, due_at=due_at, status="open",
                              created_at=now, urgency=urgency_of(model, data),
                              next_reminder_at=next_reminder_at))
-    table = HumanTask.__table__
-    ids = {(i, s): task_id for task_id, i, s in session.execute(
-        insert(table).returning(table.c.id, table.c.instance_id, table.c.spiff_task_id), rows)}
+    ids = {(i, s): task_id for task_id, i, s in
+           insert_returning(session, HumanTask.__table__, rows, ["id", "instance_id", "spiff_task_id"])}
     return [NewTask(ids[(r["instance_id"], r["spiff_task_id"])], r["instance_id"], r["process_id"], r["step_id"],
                     r["name"], r["role"], r["assignee_id"], r["school_id"], r["cycle_year"], r["due_at"])
             for r in rows]
@@ -252,7 +252,7 @@ class _Assignees:
             if None in network_ids:  # a school outside every network: the one-by-one path says what happens
                 raise NotCopyable("a school has no network to name its supervisor")
             networks = session.execute(select(Network.id, Network.supervisor_id).where(Network.id.in_(network_ids)))
-            by_network: dict[int, int | None] = dict(networks.tuples().all())
+            by_network: dict[int, int | None] = {row.id: row.supervisor_id for row in networks}
             people = {u.id: u for u in session.scalars(select(User).where(User.id.in_(
                 {i for i in by_network.values() if i is not None})).options(selectinload(User.role_rows)))}
             self.supervisors = {n: people.get(i) if i is not None else None for n, i in by_network.items()}
