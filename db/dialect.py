@@ -46,9 +46,33 @@ def insert_returning(session: Session, table: Table, rows: Sequence[Mapping], re
         return []
     if dialect_of(session) != "postgresql":
         return list(session.execute(insert(table).returning(*[table.c[name] for name in returning]), list(rows)))
-    statement = _recordset_insert(session.get_bind().dialect, table, tuple(rows[0]), tuple(returning))
-    return list(session.execute(statement, {"rows": json.dumps(list(rows), default=_json_value,
-                                                               ensure_ascii=False)}))
+    return list(session.execute(_recordset_insert(session.get_bind().dialect, table, tuple(rows[0]), tuple(returning)),
+                                _as_json(rows)))
+
+
+# Fewer rows than this go as an executemany: a few statements the driver has prepared already.
+_MANY = 8
+
+
+def insert_many(session: Session, table: Table, rows: Sequence[Mapping], skip_existing: Sequence[str] = ()) -> None:
+    """Insert many rows (all with the same keys); with `skip_existing`, rows whose unique key exists are skipped.
+
+    PostgreSQL, from _MANY rows on: one INSERT … SELECT FROM json_to_recordset (see insert_returning), not one
+    INSERT per row in a pipeline. Otherwise one executemany."""
+    if not rows:
+        return
+    name = dialect_of(session)
+    if name == "postgresql" and len(rows) >= _MANY:
+        statement = _recordset_insert(session.get_bind().dialect, table, tuple(rows[0]), (), tuple(skip_existing))
+        session.execute(statement, _as_json(rows))
+        return
+    plain = _INSERTS[name](table)
+    session.execute(plain.on_conflict_do_nothing(index_elements=list(skip_existing)) if skip_existing else plain,
+                    list(rows))
+
+
+def _as_json(rows: Sequence[Mapping]) -> dict:
+    return {"rows": json.dumps(list(rows), default=_json_value, ensure_ascii=False)}
 
 
 def _json_value(value):
@@ -62,16 +86,20 @@ def _json_value(value):
 _RECORDSET_INSERTS: dict[tuple, TextClause] = {}
 
 
-def _recordset_insert(dialect, table: Table, names: tuple[str, ...], returning: tuple[str, ...]) -> TextClause:
-    """INSERT INTO table (names) SELECT names FROM json_to_recordset(:rows) AS x(name type, …) RETURNING …"""
-    key = (table.name, names, returning)
+def _recordset_insert(dialect, table: Table, names: tuple[str, ...], returning: tuple[str, ...],
+                      skip_existing: tuple[str, ...] = ()) -> TextClause:
+    """INSERT INTO table (names) SELECT names FROM json_to_recordset(:rows) AS x(name type, …) [ON CONFLICT (…)
+    DO NOTHING] [RETURNING …], built once per table and columns."""
+    key = (table.name, names, returning, skip_existing)
     if key not in _RECORDSET_INSERTS:
         quote = dialect.identifier_preparer.quote
         columns = ", ".join(quote(name) for name in names)
         typed = ", ".join(f"{quote(name)} {table.c[name].type.compile(dialect=dialect)}" for name in names)
+        conflict = f" ON CONFLICT ({', '.join(quote(k) for k in skip_existing)}) DO NOTHING" if skip_existing else ""
+        back = f" RETURNING {', '.join(quote(name) for name in returning)}" if returning else ""
         _RECORDSET_INSERTS[key] = text(
             f"INSERT INTO {quote(table.name)} ({columns}) SELECT {columns} FROM json_to_recordset(CAST(:rows AS json))"
-            f" AS x({typed}) RETURNING {', '.join(quote(name) for name in returning)}")
+            f" AS x({typed}){conflict}{back}")
     return _RECORDSET_INSERTS[key]
 
 

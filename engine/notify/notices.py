@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from db.dialect import InsertOrIgnore
+from db.dialect import insert_many
 from db.models import HumanTask, OutboxMail, User
 from engine.calendar.officehours import next_office_time
 from engine.core import Engine
@@ -74,9 +74,4 @@ def announce_many(engine: Engine, session: Session, tasks: Sequence, school_name
                          digest=user.mail_digest, created_at=now, send_after=send_after, status="queued",
                          attempts=0)
                     for user in people.recipients(task))
-    if rows:
-        _QUEUE_MANY.run(session, rows)
-
-
-# The rows of outbox.queue, many at once (one executemany): keep the two alike.
-_QUEUE_MANY = InsertOrIgnore(OutboxMail.__table__, ["key"])
+    insert_many(session, OutboxMail.__table__, rows, skip_existing=["key"])  # the rows of outbox.queue: keep alike

@@ -104,9 +104,14 @@ def _template(engine: Engine, model: ProcessModel, cycle_year: int, now: datetim
     placeholders = {key: f"khumue-fan-out-{token}-{key}" for key in SCHOOL_KEYS}
     workflow = BpmnWorkflow(model.spec, model.subprocess_specs, script_engine=SCRIPT_ENGINE)
     workflow.task_tree.data.update({"cycle_year": cycle_year, **placeholders})
-    with workflow_clock(now):
-        workflow.refresh_timers()
-        workflow.do_engine_steps(will_complete_task=_only_inert)  # refuses before a step with effects runs
+    try:
+        with workflow_clock(now):
+            workflow.refresh_timers()
+            workflow.do_engine_steps(will_complete_task=_only_inert)  # refuses before a step with effects runs
+    except NotCopyable:
+        raise
+    except Exception as err:  # whatever fails here fails in each child: one by one, each becomes its incident
+        raise NotCopyable(f"the child's first steps failed: {err}") from err
     reached = workflow.get_tasks(state=TaskState.FINISHED_MASK | TaskState.READY | TaskState.WAITING
                                  | TaskState.STARTED)
     for task in reached:

@@ -5,9 +5,10 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, event, func, insert, select, update
+from sqlalchemy import bindparam, event, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.dialect import insert_many
 from db.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
@@ -68,7 +69,7 @@ def write_pending(session: Session) -> None:
         digest = event_hash(prev, **fields)
         rows.append({**fields, "prev_hash": prev, "hash": digest})
         prev = digest
-    session.execute(_INSERT_EVENTS, rows)
+    insert_many(session, AuditEvent.__table__, rows)  # a fan-out's hundreds: one statement on PostgreSQL
     session.execute(_SET_HEAD, {"new_hash": prev})
 
 
@@ -77,7 +78,6 @@ _head = AuditHead.__table__
 _BUMP_HEAD = (update(_head).where(_head.c.id == 1).values(events=_head.c.events + bindparam("count"))
               .returning(_head.c.hash))
 _SET_HEAD = update(_head).where(_head.c.id == 1).values(hash=bindparam("new_hash"))
-_INSERT_EVENTS = insert(AuditEvent.__table__)
 
 
 def install(sessions: sessionmaker) -> None:
