@@ -177,7 +177,10 @@ GREETING = """<bpmn:scriptTask id="greet_school" name="ทักทาย">
 
 @pytest.fixture
 def processes_dir(request, tmp_path):
-    """P1 alone; for the scripted test its child greets its school by name before the first step."""
+    """P1 alone (every process for the test of every child); for the scripted test its child greets its school
+    by name before the first step."""
+    if "every_per_school" in request.node.name:
+        return None
     folder = only_processes(tmp_path / "processes", "qa_annual_cycle")
     if "scripted" in request.node.name:
         path = folder / "qa_annual_cycle.bpmn"
@@ -209,3 +212,39 @@ def test_a_scripted_child_is_started_school_by_school(api, services, monkeypatch
         greetings = {c.school.name: _ready_data(services, session, c).get("greeting") for c in children}
     assert not copied and len(children) > 1
     assert all(greeting == f"สวัสดี {name}" for name, greeting in greetings.items())
+
+
+CHILDREN = ["qa_annual_cycle_school", "internal_quality_inspection_school", "external_qa_coordination_school",
+            "network_supervision_school", "subject_supervision_school", "quality_tambon_school_school"]
+
+
+@pytest.mark.parametrize("child_id", CHILDREN)
+def test_every_per_school_child_is_copied_as_it_would_start(services, monkeypatch, child_id):
+    """Each shipped per-school process, fanned out to every school of the area under a parent with no scope
+    (network_supervision's joint supervision: the owner supervises), both ways, compared as above."""
+    from types import SimpleNamespace
+
+    from engine.runtime.stepping import _start_one_by_one, new_instance, schools_in_scope
+    engine, now = services.engine, services.clock()
+    parent_id = services.engine.catalog[child_id].child_of
+    with services.db.session() as session:
+        owner = session.scalar(select(User).where(User.username == "supervisor1"))
+        parent = new_instance(engine, session, parent_id, 2570, now, data={}, actor=None, owner_id=owner.id)
+        session.commit()
+        call = SimpleNamespace(id="00000000-0000-4000-8000-000000000001", data={},
+                               task_spec=SimpleNamespace(called_element=child_id))
+        schools = schools_in_scope(session, None)
+        last_event = session.scalar(select(func.max(AuditEvent.id)))
+        copied = fan_out.start_children(engine, session, parent, call, schools, now)
+        audit.write_pending(session)
+        at_once = snapshot(session, parent.id, last_event)
+        session.rollback()
+        parent = session.get(ProcessInstance, parent.id)
+        _start_one_by_one(engine, session, parent, call, session.scalars(select(School).order_by(School.code)).all(),
+                          now)
+        audit.write_pending(session)
+        one_by_one = snapshot(session, parent.id, last_event)
+        session.rollback()
+    assert copied and len(at_once["instances"]) == len(schools)
+    for part in ("instances", "tasks", "mails", "events"):
+        assert at_once[part] == one_by_one[part], part
