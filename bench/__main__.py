@@ -33,6 +33,7 @@ GOALS = [  # (what, key path, goal, lower is better)
     ("P1 start ms", ("scale", "p1", "start_ms"), None, True),
     ("P1 fan-out to 127 schools ms (median)", ("fan_out", "fan_out_127_schools_ms"), 100.0, True),
     ("… its client CPU ms (this process, not the database)", ("fan_out", "client_cpu_ms"), None, True),
+    ("… its database backends' CPU ms (PostgreSQL)", ("fan_out", "database_cpu_ms"), None, True),
     ("… statements it sends", ("fan_out", "statements"), None, True),
     ("web worker RSS MB", ("http", "worker_rss_mb"), 150.0, True),
     ("admin accounts page, 500 users, slowest p95 ms", ("users", "list_p95_ms"), 200.0, True),
