@@ -66,9 +66,15 @@ def insert_many(session: Session, table: Table, rows: Sequence[Mapping], skip_ex
         statement = _recordset_insert(session.get_bind().dialect, table, tuple(rows[0]), (), tuple(skip_existing))
         session.execute(statement, _as_json(rows))
         return
-    plain = _INSERTS[name](table)
-    session.execute(plain.on_conflict_do_nothing(index_elements=list(skip_existing)) if skip_existing else plain,
-                    list(rows))
+    key = (name, table.name, tuple(skip_existing))
+    if key not in _PLAIN_INSERTS:  # built once: a commit's few audit events come this way every time
+        plain = _INSERTS[name](table)
+        _PLAIN_INSERTS[key] = plain.on_conflict_do_nothing(index_elements=list(skip_existing)) if skip_existing \
+            else plain
+    session.execute(_PLAIN_INSERTS[key], list(rows))
+
+
+_PLAIN_INSERTS: dict[tuple, Insert] = {}
 
 
 def _as_json(rows: Sequence[Mapping]) -> dict:
