@@ -5,7 +5,17 @@ import platform
 from datetime import date
 from pathlib import Path
 
-from bench import admin_users, audit_export, completion, http_lifecycle, national, per_school, queries, scale
+from bench import (
+    admin_users,
+    audit_export,
+    completion,
+    fan_out,
+    http_lifecycle,
+    national,
+    per_school,
+    queries,
+    scale,
+)
 from bench.load import run as load
 
 SPIFFARENA = {"lifecycles_per_s_1_thread": 3.7, "http_completion_median_ms": 48.0}
@@ -64,7 +74,10 @@ GOALS = [  # (what, key path, goal, lower is better)
     ("… tasks reminded in it", ("scale", "sweep_due_tasks"), None, True),
     ("… ms per 1,000 tasks reminded", ("scale", "sweep_ms_per_1000_due"), None, True),
     ("P1 start ms", ("scale", "p1", "start_ms"), None, True),
-    ("P1 fan-out to 127 schools ms", ("scale", "p1", "fan_out_127_schools_ms"), None, True),
+    ("P1 fan-out to 127 schools ms (median)", ("fan_out", "fan_out_127_schools_ms"), 100.0, True),
+    ("… its client CPU ms (this process, not the database)", ("fan_out", "client_cpu_ms"), None, True),
+    ("… its database backends' CPU ms (PostgreSQL)", ("fan_out", "database_cpu_ms"), None, True),
+    ("… statements it sends", ("fan_out", "statements"), None, True),
     ("web worker RSS MB", ("http", "worker_rss_mb"), 150.0, True),
     ("admin accounts page, 500 users, slowest p95 ms", ("users", "list_p95_ms"), 200.0, True),
     ("… its first page, bytes", ("users", "first_page_bytes"), None, True),
@@ -75,8 +88,9 @@ GOALS = [  # (what, key path, goal, lower is better)
 
 
 PARTS = {"http": http_lifecycle.run, "completion": completion.run,
-         "school": lambda kind, _quick: per_school.run(kind), "scale": scale.run, "queries": queries.run,
-         "users": admin_users.run, "audit_export": audit_export.run, "load": load.run, "national": national.run}
+         "school": lambda kind, _quick: per_school.run(kind), "scale": scale.run, "fan_out": fan_out.run,
+         "queries": queries.run, "users": admin_users.run, "audit_export": audit_export.run, "load": load.run,
+         "national": national.run}
 DEFAULT_PARTS = [part for part in PARTS if part != "national"]  # national seeds 10M events: asked for by name
 
 

@@ -240,7 +240,11 @@ def _assignee_id(session, instance, task, step) -> int | None:
     """The person a step goes to by its `assign` rule, if they are active and hold its role (a lane's own role
     or the starter's step: anyone named); else the pool."""
     rule, _, arg = step.assign.partition(":")
-    user = ASSIGNERS[rule](session, instance, task, arg)
+    return eligible_assignee(ASSIGNERS[rule](session, instance, task, arg), step)
+
+
+def eligible_assignee(user: User | None, step) -> int | None:
+    """The id of the person a rule named if they may have the step (active, holding an office step's role)."""
     if user is None or not user.active or (is_office_role(step.role) and step.role not in user.roles):
         return None
     return user.id
@@ -295,6 +299,7 @@ def _children_for(session, instance, task) -> Sequence[School | None]:
 
 def _fan_out(engine, session, instance, workflow, now) -> bool:
     """Start the child instances of each newly ready call; True if one ended at once (no schools)."""
+    from engine.runtime import fan_out  # it builds on this module's rules: imported when first used
     ended = False
     for task in workflow.get_tasks(state=TaskState.READY):
         if not isinstance(task.task_spec, ChildInstances) or task.internal_data.get("fanned_out") is not None:
@@ -305,12 +310,8 @@ def _fan_out(engine, session, instance, workflow, now) -> bool:
         session.flush()
         session.info.setdefault(_IN_FLIGHT, {})[instance.id] = {}
         try:
-            for school in targets:
-                data = ({"school_code": school.code, "school_name": school.name} if school
-                        else {k: v for k, v in task.data.items() if k != "cycle_year"})
-                new_instance(engine, session, task.task_spec.called_element, instance.cycle_year, now,
-                             data=data, actor=None, owner_id=instance.owner_id, school=school, parent=instance,
-                             parent_task_id=str(task.id))
+            if not fan_out.start_children(engine, session, instance, task, targets, now):
+                _start_one_by_one(engine, session, instance, task, targets, now)
         finally:
             done = session.info[_IN_FLIGHT].pop(instance.id, {})
         session.expire(instance, ["open_children"])  # children that ended counted themselves down in SQL
@@ -319,6 +320,16 @@ def _fan_out(engine, session, instance, workflow, now) -> bool:
             task.run()
             ended = True
     return ended
+
+
+def _start_one_by_one(engine, session, instance, task, targets, now) -> None:
+    """Each child started on its own (new_instance): when its first steps may depend on its data."""
+    for school in targets:
+        data = ({"school_code": school.code, "school_name": school.name} if school
+                else {k: v for k, v in task.data.items() if k != "cycle_year"})
+        new_instance(engine, session, task.task_spec.called_element, instance.cycle_year, now,
+                     data=data, actor=None, owner_id=instance.owner_id, school=school, parent=instance,
+                     parent_task_id=str(task.id))
 
 
 # parent instance id -> {parent task id: results} of calls whose children all ended during the parent's own step

@@ -1,0 +1,274 @@
+"""Starting a call's per-school children at once: the child workflow is built and stepped once, its document
+copied per school; the children, their tasks, notices and audit events are written in a few multi-row statements.
+
+A copy is exactly what a per-school start writes (engine.runtime.stepping.new_instance), with fresh task ids,
+only when nothing the child does before its first person's step can depend on its data or reach outside:
+the steps run up to there must be start events, parallel gateways and people's steps, with no script, no
+data mapping, no timer, message or boundary event. Otherwise (or for a rule that names a person from the
+data) `start_children` says no and the caller starts the children one by one, as before.
+"""
+import json
+import os
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import cast
+
+from SpiffWorkflow.bpmn.specs.control import BpmnStartTask
+from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
+from SpiffWorkflow.bpmn.specs.mixins.parallel_gateway import ParallelGateway
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from db.dialect import insert_returning
+from db.models import HumanTask, Network, ProcessInstance, School, User
+from engine.core import Engine
+from engine.model.bpmn import ProcessModel, is_person_step
+from engine.model.script_engine import SCRIPT_ENGINE
+from engine.model.status import InstanceStatus
+from engine.model.urgency import urgency_of
+from engine.notify import notices
+from engine.notify.stages import moments, rule_of
+from engine.processes.deployment import latest_version
+from engine.runtime.clock import workflow_clock
+from engine.runtime.waiting import next_timer_at
+from engine.trail import audit
+
+# The data of a school's child (stepping._fan_out): these keys, in this order.
+SCHOOL_KEYS = ("school_code", "school_name")
+# Assign rules answered for all schools from a few reads; the others ("user", "var", "performer") start one by one.
+BULK_RULES = {"owner", "school", "network_supervisor", "school_supervisor", "role"}
+
+
+class NotCopyable(Exception):
+    """The child's first steps may depend on its data or act outside: it must be started school by school."""
+
+
+@dataclass(frozen=True)
+class Template:
+    """The child workflow stepped once with placeholder data: its document and its ready people's steps."""
+
+    document: str
+    placeholders: dict[str, str]  # data key -> the placeholder string standing for it in `document`
+    task_ids: list[str]  # every task id in the document, replaced by fresh ones in each copy
+    ready: list  # the ready person's tasks (SpiffWorkflow tasks) in the order stepping._mirror_tasks takes them
+    next_timer_at: datetime | None
+
+
+@dataclass
+class NewTask:
+    """A task row written by the fan-out, with what its notice needs (the columns mail_about reads)."""
+
+    id: int
+    instance_id: int
+    process_id: str
+    step_id: str
+    name: str
+    role: str
+    assignee_id: int | None
+    school_id: int
+    cycle_year: int
+    due_at: datetime
+
+
+def start_children(engine: Engine, session: Session, parent: ProcessInstance, call,
+                   schools: Sequence[School | None], now: datetime) -> bool:
+    """Start one child of `call` (a ChildInstances task) per school in a few statements; False: not copyable,
+    nothing written (the caller starts them one by one)."""
+    if len(schools) < 2 or any(school is None for school in schools):
+        return False
+    schools = cast(list[School], schools)
+    version = latest_version(session, call.task_spec.called_element)
+    model = engine.model(version)
+    try:
+        template = _template(engine, model, parent.cycle_year, now)
+        assignees = _Assignees(session, parent, schools, [model.steps[t.task_spec.bpmn_id] for t in template.ready])
+    except NotCopyable:
+        return False
+    children = _insert_children(engine, session, parent, call, version, template, schools, now)
+    calendar = engine.work_calendar(session)
+    tasks = _insert_tasks(engine, session, parent, model, version.process_id, template, children, assignees,
+                          calendar, now)
+    notices.announce_many(engine, session, tasks, {s.id: s.name for s in schools}, now, calendar)
+    audit.record_many(session, _events(parent, version, children, tasks, now))
+    return True
+
+
+def _template(engine: Engine, model: ProcessModel, cycle_year: int, now: datetime) -> Template:
+    """Step a fresh child workflow whose school data are placeholders; NotCopyable if a step could read them."""
+    token = uuid.uuid4().hex
+    placeholders = {key: f"khumue-fan-out-{token}-{key}" for key in SCHOOL_KEYS}
+    workflow = BpmnWorkflow(model.spec, model.subprocess_specs, script_engine=SCRIPT_ENGINE)
+    workflow.task_tree.data.update({"cycle_year": cycle_year, **placeholders})
+    try:
+        with workflow_clock(now):
+            workflow.refresh_timers()
+            workflow.do_engine_steps(will_complete_task=_only_inert)  # refuses before a step with effects runs
+    except NotCopyable:
+        raise
+    except Exception as err:  # whatever fails here fails in each child: one by one, each becomes its incident
+        raise NotCopyable(f"the child's first steps failed: {err}") from err
+    reached = workflow.get_tasks(state=TaskState.FINISHED_MASK | TaskState.READY | TaskState.WAITING
+                                 | TaskState.STARTED)
+    for task in reached:
+        _require_inert(task.task_spec)
+    ready = [t for t in workflow.get_tasks(state=TaskState.READY) if is_person_step(t.task_spec)]
+    if workflow.completed or workflow.get_events() or not ready:
+        raise NotCopyable("the child ends, throws or waits on no person at once")
+    return Template(engine.codec.dumps(workflow), placeholders, [str(t.id) for t in workflow.get_tasks()],
+                    ready, next_timer_at(workflow))
+
+
+def _only_inert(task) -> None:
+    _require_inert(task.task_spec)
+
+
+def _require_inert(spec) -> None:
+    """Start events without a trigger, parallel gateways, people's steps: nothing here reads the data."""
+    plain = (isinstance(spec, BpmnStartTask)
+             or (isinstance(spec, StartEvent) and isinstance(spec.event_definition, NoneEventDefinition))
+             or isinstance(spec, ParallelGateway) or is_person_step(spec))
+    scripted = getattr(spec, "prescript", None) or getattr(spec, "postscript", None)
+    mapped = (getattr(spec, "data_input_associations", None) or getattr(spec, "data_output_associations", None)
+              or getattr(spec, "io_specification", None))
+    if not plain or scripted or mapped:
+        raise NotCopyable(f"{type(spec).__name__} {spec.bpmn_id or spec.name} may read the data or act")
+
+
+def _fresh_ids(count: int) -> list[str]:
+    """`count` random version-4 UUIDs as text, from one read of the system's randomness (uuid4() per id costs more)."""
+    digits = os.urandom(16 * count).hex()
+    ids = []
+    for start in range(0, 32 * count, 32):
+        h = digits[start:start + 32]
+        ids.append(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}")
+    return ids
+
+
+def _copy(template: Template, data: dict) -> tuple[str, dict[str, str]]:
+    """The template's document for one school: its data in place of the placeholders, fresh task ids."""
+    fresh = dict(zip(template.task_ids, _fresh_ids(len(template.task_ids)), strict=True))
+    values = {json.dumps(template.placeholders[key]): json.dumps(data[key], ensure_ascii=False) for key in data}
+    document = template.document
+    for old, new in (fresh | values).items():  # a few distinct strings, each a random uuid or token: replace() is exact
+        document = document.replace(old, new)
+    return document, fresh
+
+
+@dataclass
+class _Child:
+    """One school's child as written: its id, school, data and the fresh ids of the template's tasks."""
+
+    id: int
+    school: School
+    data: dict
+    task_ids: dict[str, str]
+
+
+def _insert_children(engine, session, parent, call, version, template, schools, now) -> list[_Child]:
+    """One multi-row INSERT of the children (RETURNING their ids), in the order of the schools."""
+    rows, copies = [], {}
+    for school in schools:
+        data = {"school_code": school.code, "school_name": school.name}
+        document, fresh = _copy(template, data)
+        copies[school.id] = (data, fresh)
+        rows.append(dict(process_version_id=version.id, process_id=call.task_spec.called_element,
+                         cycle_year=parent.cycle_year, status=InstanceStatus.RUNNING, document=document, data=data,
+                         lock_version=1, parent_id=parent.id, parent_task_id=str(call.id), open_children=0,
+                         school_id=school.id, owner_id=parent.owner_id, started_by_id=None, started_at=now,
+                         next_timer_at=template.next_timer_at))
+    ids = {row.school_id: row.id for row in insert_returning(session, ProcessInstance.__table__, rows,
+                                                             ["school_id", "id"])}
+    return [_Child(ids[s.id], s, *copies[s.id]) for s in schools]
+
+
+def _when(engine, model, process_id, step, cycle_year, calendar, now) -> tuple[datetime, datetime, datetime]:
+    """A step's start, due date and first reminder (as _new_task and plan_reminders set them): alike for all."""
+    starts_at, due_at = step.timing.resolve(cycle_year, now, calendar, engine.tz)
+    upcoming = [m for m in moments(rule_of(engine, model, step.id, process_id), due_at, engine.tz) if m[0] > now]
+    return starts_at, due_at, upcoming[0][0] if upcoming else now
+
+
+def _insert_tasks(engine, session, parent, model, process_id, template, children, assignees, calendar,
+                  now) -> list[NewTask]:
+    """One multi-row INSERT of every child's ready tasks (RETURNING their ids); each row as _new_task writes it."""
+    steps = [model.steps[task.task_spec.bpmn_id] for task in template.ready]
+    when = {step.id: _when(engine, model, process_id, step, parent.cycle_year, calendar, now) for step in steps}
+    rows = []
+    for child in children:
+        for task, step in zip(template.ready, steps, strict=True):
+            starts_at, due_at, next_reminder_at = when[step.id]
+            data = {**task.data, **child.data}  # the school's task data: the template's with its own values
+            rows.append(dict(instance_id=child.id, root_instance_id=parent.id, process_id=process_id,
+                             spiff_task_id=child.task_ids[str(task.id)], step_id=step.id, name=step.name,
+                             role=step.role, assignee_id=assignees.of(step, child.school),
+                             school_id=child.school.id, network_id=child.school.network_id,
+                             cycle_year=parent.cycle_year, starts_at=starts_at, due_at=due_at, status="open",
+                             created_at=now, urgency=urgency_of(model, data),
+                             next_reminder_at=next_reminder_at))
+    ids = {(i, s): task_id for task_id, i, s in
+           insert_returning(session, HumanTask.__table__, rows, ["id", "instance_id", "spiff_task_id"])}
+    return [NewTask(ids[(r["instance_id"], r["spiff_task_id"])], r["instance_id"], r["process_id"], r["step_id"],
+                    r["name"], r["role"], r["assignee_id"], r["school_id"], r["cycle_year"], r["due_at"])
+            for r in rows]
+
+
+def _events(parent, version, children, tasks, now) -> list[dict]:
+    """instance.start and then task.create per child, as new_instance and _announce record them, in that order."""
+    by_instance: dict[int, list[NewTask]] = {}
+    for task in tasks:
+        by_instance.setdefault(task.instance_id, []).append(task)
+    events = []
+    for child in children:
+        events.append(dict(at=now, actor="system", action="instance.start", process_id=version.process_id,
+                           instance_id=child.id, detail={"cycle_year": parent.cycle_year, "version": version.version,
+                                                         "data": child.data, "parent_id": parent.id,
+                                                         "school": child.school.code}))
+        events.extend(dict(at=now, actor="system", action="task.create", process_id=task.process_id,
+                           instance_id=child.id, task_id=task.id,
+                           detail={"step": task.step_id, "role": task.role, "assignee_id": task.assignee_id,
+                                   "due_at": task.due_at.isoformat()})
+                      for task in by_instance.get(child.id, []))
+    return events
+
+
+class _Assignees:
+    """Who each school's step goes to by its `assign` rule, as stepping.ASSIGNERS decides, read for all schools
+    at once: the owner, the schools' first active accounts, the networks' supervisors (their roles with them)."""
+
+    def __init__(self, session: Session, parent: ProcessInstance, schools: Sequence[School], steps: list):
+        rules = {step.assign.partition(":")[0] for step in steps}
+        if not rules <= BULK_RULES:
+            raise NotCopyable(f"assign rules {sorted(rules - BULK_RULES)} read each child's own history or data")
+        self.joint = not (parent.data.get("scope") or {}).get("network")
+        school_ids = [s.id for s in schools]
+        self.school_accounts: dict[int | None, User] = {}
+        if "school" in rules:
+            for user in session.scalars(select(User).where(User.school_id.in_(school_ids), User.active)
+                                        .order_by(User.id).options(selectinload(User.role_rows))):
+                self.school_accounts.setdefault(user.school_id, user)
+        network_ids = {s.network_id for s in schools}
+        self.supervisors: dict[int | None, User | None] = {}
+        if rules & {"network_supervisor", "school_supervisor"}:
+            if None in network_ids:  # a school outside every network: the one-by-one path says what happens
+                raise NotCopyable("a school has no network to name its supervisor")
+            networks = session.execute(select(Network.id, Network.supervisor_id).where(Network.id.in_(network_ids)))
+            by_network: dict[int, int | None] = {row.id: row.supervisor_id for row in networks}
+            people = {u.id: u for u in session.scalars(select(User).where(User.id.in_(
+                {i for i in by_network.values() if i is not None})).options(selectinload(User.role_rows)))}
+            self.supervisors = {n: people.get(i) if i is not None else None for n, i in by_network.items()}
+        self.owner = session.get(User, parent.owner_id) if parent.owner_id is not None else None
+
+    def of(self, step, school: School) -> int | None:
+        """The assignee's id for a school's step (None: the pool), by the same checks as stepping._assignee_id."""
+        from engine.runtime.stepping import eligible_assignee  # stepping starts the fan-out: imported when used
+        rule = step.assign.partition(":")[0]
+        supervisor = self.supervisors.get(school.network_id)
+        user = {"owner": self.owner, "school": self.school_accounts.get(school.id), "role": None,
+                "network_supervisor": supervisor,
+                "school_supervisor": self.owner if self.joint else supervisor}[rule]
+        return eligible_assignee(user, step)
