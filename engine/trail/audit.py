@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import bindparam, event, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.dialect import dialect_of
 from db.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
@@ -58,6 +59,10 @@ def write_pending(session: Session) -> None:
         digest = event_hash(prev, **fields)
         rows.append({**fields, "prev_hash": prev, "hash": digest})
         prev = digest
+    if dialect_of(session) == "postgresql":  # the events and the head's new hash in one round trip
+        session.execute(_SET_HEAD.add_cte(insert(AuditEvent.__table__).values(rows).cte("events")),
+                        {"new_hash": prev})
+        return
     session.execute(_INSERT_EVENTS, rows)
     session.execute(_SET_HEAD, {"new_hash": prev})
 
