@@ -7,20 +7,21 @@ one whose credentials find nobody, reads the stamp alone.
 """
 from flask import g, has_request_context, request
 from flask import session as cookie
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from db.models import User
-from engine.access.accounts import token_user_query
+from engine.access.accounts import token_params, token_user_query
 from engine.core import Engine, added_days_column, remember_added_days
 from engine.processes import catalog_store
 
 _FOUND = "khumue_request_user"
-_COOKIE_USER = select(User).options(joinedload(User.role_rows))
-
-
-def _cache_columns() -> list:
-    return [*catalog_store.stamp_columns(), added_days_column()]
+# Built once (a statement built per request costs more than its round trip on SQLite).
+_CACHE_COLUMNS = [*catalog_store.stamp_columns(), added_days_column()]
+_STAMPS_ALONE = select(*_CACHE_COLUMNS)
+_COOKIE_USER = (select(User).where(User.id == bindparam("user_id")).options(joinedload(User.role_rows))
+                .add_columns(*_CACHE_COLUMNS))
+_TOKEN_USER = token_user_query().add_columns(*_CACHE_COLUMNS)
 
 
 def _user_query(now) -> tuple[tuple, object, dict] | None:
@@ -28,10 +29,10 @@ def _user_query(now) -> tuple[tuple, object, dict] | None:
     nobody in a way read here. The cookie is what Flask-Login reads first, so it is looked up first."""
     user_id = cookie.get("_user_id")
     if user_id is not None and str(user_id).isdigit():
-        return ("cookie", int(user_id)), _COOKIE_USER.where(User.id == int(user_id)), {}
+        return ("cookie", int(user_id)), _COOKIE_USER, {"user_id": int(user_id)}
     scheme, _, value = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer" and value.strip():
-        return ("bearer", value.strip()), *token_user_query(value.strip(), now)
+        return ("bearer", value.strip()), _TOKEN_USER, token_params(value.strip(), now)
     return None  # nobody, or a password: that goes through the lockout and throttle (web.auth.checked_password)
 
 
@@ -41,10 +42,10 @@ def begin(engine: Engine, session: Session, now) -> None:
     row = None
     if found is not None:
         credential, statement, params = found
-        row = session.execute(statement.add_columns(*_cache_columns()), params).unique().first()
+        row = session.execute(statement, params).unique().first()
         g.setdefault(_FOUND, {})[credential] = row[0] if row else None
     if row is None:
-        row = (None, *session.execute(select(*_cache_columns())).one())
+        row = (None, *session.execute(_STAMPS_ALONE).one())
     catalog_store.sync(engine, session, stamp=tuple(row[1:4]))
     remember_added_days(session, row[4])
 

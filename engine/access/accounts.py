@@ -91,15 +91,19 @@ _USER_BY_TOKEN = (select(User).join(ApiToken, ApiToken.user_id == User.id)
                   .options(joinedload(User.role_rows)))
 
 
-def token_user_query(token: str, now: datetime) -> tuple[Select, dict]:
-    """The statement (its roles joined) and parameters that find the active user of a live bearer token."""
-    return _USER_BY_TOKEN, {"token_hash": _token_hash(token), "now": now, "born_after": now - TOKEN_LIFETIME}
+def token_user_query() -> Select:
+    """The statement (its roles joined) that finds the active user of a live bearer token, with token_params."""
+    return _USER_BY_TOKEN
+
+
+def token_params(token: str, now: datetime) -> dict:
+    """The parameters of token_user_query() for a token at `now`."""
+    return {"token_hash": _token_hash(token), "now": now, "born_after": now - TOKEN_LIFETIME}
 
 
 def user_for_token(session: Session, token: str, now: datetime) -> User | None:
     """The active user a live bearer token belongs to, or None (expired, revoked, or credentials changed)."""
-    statement, params = token_user_query(token, now)
-    return session.scalars(statement, params).unique().one_or_none()
+    return session.scalars(_USER_BY_TOKEN, token_params(token, now)).unique().one_or_none()
 
 
 def tokens_of(session: Session, user: User) -> list[ApiToken]:
