@@ -11,6 +11,7 @@ from bench import (
     completion,
     fan_out,
     http_lifecycle,
+    http_profile,
     national,
     per_school,
     queries,
@@ -55,6 +56,13 @@ GOALS = [  # (what, key path, goal, lower is better)
     ("raw SpiffWorkflow round trip, median ms", ("completion", "raw_spiff_median_ms"), None, True),
     ("completion ÷ raw round trip", ("completion", "ratio_to_raw"), 5.0, True),
     ("statements per completion (commit included)", ("completion", "statements_per_completion"), None, True),
+    ("statements per HTTP lifecycle (7 requests, sign-in included)", ("http_profile", "statements", "lifecycle"), None,
+     True),
+    ("… per HTTP completion request", ("http_profile", "statements", "complete"), None, True),
+    ("Python function calls per HTTP lifecycle (in-process)", ("http_profile", "python_calls_per_lifecycle"), None,
+     True),
+    ("… share of profiled time in SQLAlchemy, %", ("http_profile", "shares_pct", "SQLAlchemy"), None, True),
+    ("… in Flask and werkzeug, %", ("http_profile", "shares_pct", "Flask and werkzeug"), None, True),
     ("127th school ÷ 1st (median of 10)", ("school", "ratio_last10_to_first10"), 1.5, True),
     ("inbox (supervisor, mine) p95 ms", ("queries", "inbox_mine", "p95_ms"), 20.0, True),
     ("inbox (supervisor, claimable) p95 ms", ("queries", "inbox_group", "p95_ms"), 20.0, True),
@@ -87,7 +95,7 @@ GOALS = [  # (what, key path, goal, lower is better)
 ]
 
 
-PARTS = {"http": http_lifecycle.run, "completion": completion.run,
+PARTS = {"http": http_lifecycle.run, "http_profile": http_profile.run, "completion": completion.run,
          "school": lambda kind, _quick: per_school.run(kind), "scale": scale.run, "fan_out": fan_out.run,
          "queries": queries.run, "users": admin_users.run, "audit_export": audit_export.run, "load": load.run,
          "national": national.run}

@@ -2,10 +2,10 @@
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import tzinfo
+from datetime import date, tzinfo
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Holiday, ProcessVersion
@@ -17,6 +17,24 @@ from engine.model.step_names import english_step_names
 from engine.trail.evidence import EvidenceStore
 
 _ADDED_DAYS = select(Holiday.day).order_by(Holiday.day)  # read at every new task: built once
+# A request may read the added days with its first statement (web.request_start) and leave them here, so the
+# new tasks of its step ask no more; whatever changes the days drops them (engine.org.admin).
+ADDED_DAYS_READ = "khumue_added_days"
+
+
+def added_days_column():
+    """The added days as one text column ("2027-05-03,2027-07-28"; NULL when none), to read along another query."""
+    return select(func.aggregate_strings(cast(Holiday.day, String), ",")).scalar_subquery()
+
+
+def remember_added_days(session: Session, text: str | None) -> None:
+    """Keep the days `added_days_column()` read for this session's later new tasks."""
+    session.info[ADDED_DAYS_READ] = tuple(sorted(date.fromisoformat(day) for day in text.split(","))) if text else ()
+
+
+def forget_added_days(session: Session) -> None:
+    """The added days changed in this session: read them again when next needed."""
+    session.info.pop(ADDED_DAYS_READ, None)
 
 
 @dataclass
@@ -75,7 +93,9 @@ class Engine:
 
     def work_calendar(self, session: Session) -> WorkCalendar:
         """Thai public holidays plus the days admins added (built once per set of added days: it is slow)."""
-        extra = tuple(session.scalars(_ADDED_DAYS))
+        extra = session.info.get(ADDED_DAYS_READ)
+        if extra is None:
+            extra = tuple(session.scalars(_ADDED_DAYS))
         if extra not in self._calendars:
             self._calendars.clear()
             self._calendars[extra] = WorkCalendar(extra_holidays=extra)

@@ -15,6 +15,7 @@ from engine.access.delegation import principal_at
 from engine.access.policy import Principal, may, require
 from engine.errors import N_, EngineError
 from engine.trail import audit
+from web import request_start
 from web.services import commit, db_session, now
 
 
@@ -36,7 +37,9 @@ def _from_header() -> User | None:
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value:
-        return user_for_token(db_session(), value.strip(), now())
+        session = db_session()
+        found = request_start.user_read("bearer", value.strip())
+        return user_for_token(session, value.strip(), now()) if found is request_start.NOT_READ else found
     if scheme.lower() == "basic" and value:
         try:
             username, _, password = base64.b64decode(value).decode("utf-8").partition(":")
@@ -56,7 +59,9 @@ def init_app(app: Flask) -> None:
 
     @manager.user_loader
     def load_user(user_id: str):
-        user = db_session().get(User, int(user_id))
+        session = db_session()
+        user = request_start.user_read("cookie", int(user_id))
+        user = session.get(User, int(user_id)) if user is request_start.NOT_READ else user
         if user is None or not user.active or cookie.get(CREDENTIALS) != user.credential_version:
             return None  # signed out, or the password, the roles or the account changed since it signed in
         return Actor(user)

@@ -16,9 +16,9 @@ from engine.core import Engine
 from engine.errors import N_, Conflict, EngineError
 from engine.jobs.scheduler import tick
 from engine.notify.transport import transport_for
-from engine.processes import catalog_store
 from engine.trail import audit
 from engine.trail.evidence import EvidenceStore
+from web import request_start
 
 
 @dataclass
@@ -67,7 +67,8 @@ def db_session() -> Session:
     """This request's session, opened on first use."""
     if "db_session" not in g:
         g.db_session = services().db.session()
-        catalog_store.sync(services().engine, g.db_session)  # another worker's upload or edit, if any
+        # who asks, and another worker's upload or edit or an added holiday, if any: one statement
+        request_start.begin(services().engine, g.db_session, now())
     return g.db_session
 
 

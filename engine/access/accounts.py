@@ -10,7 +10,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import CursorResult, and_, bindparam, event, or_, select, update
+from sqlalchemy import CursorResult, Select, and_, bindparam, event, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.base import NO_VALUE
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -91,10 +91,19 @@ _USER_BY_TOKEN = (select(User).join(ApiToken, ApiToken.user_id == User.id)
                   .options(joinedload(User.role_rows)))
 
 
+def token_user_query() -> Select:
+    """The statement (its roles joined) that finds the active user of a live bearer token, with token_params."""
+    return _USER_BY_TOKEN
+
+
+def token_params(token: str, now: datetime) -> dict:
+    """The parameters of token_user_query() for a token at `now`."""
+    return {"token_hash": _token_hash(token), "now": now, "born_after": now - TOKEN_LIFETIME}
+
+
 def user_for_token(session: Session, token: str, now: datetime) -> User | None:
     """The active user a live bearer token belongs to, or None (expired, revoked, or credentials changed)."""
-    return session.scalars(_USER_BY_TOKEN, {"token_hash": _token_hash(token), "now": now,
-                                            "born_after": now - TOKEN_LIFETIME}).unique().one_or_none()
+    return session.scalars(_USER_BY_TOKEN, token_params(token, now)).unique().one_or_none()
 
 
 def tokens_of(session: Session, user: User) -> list[ApiToken]:

@@ -7,7 +7,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm.util import identity_key
 
 from db.models import User, UserRole
 from engine.access.policy import serves_group
@@ -23,12 +24,17 @@ class Directory:
     def __init__(self, engine: Engine, session: Session, tasks: Sequence, with_heads: bool = True):
         self.engine = engine
         assignee_ids = {t.assignee_id for t in tasks if t.assignee_id is not None}
-        self.users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(assignee_ids)))} \
-            if assignee_ids else {}
+        # Often the assignee is the person at work (a task given to its starter): already in the session.
+        self.users = {uid: u for uid in assignee_ids if (u := _loaded(session, uid)) is not None}
+        missing = assignee_ids - set(self.users)
+        if missing:  # their roles are not needed to mail them: no second query for them
+            self.users |= {u.id: u for u in session.scalars(select(User).where(User.id.in_(missing))
+                                                            .options(lazyload(User.role_rows)))}
         roles = {t.role for t in tasks if t.assignee_id is None} | ({"group_head"} if with_heads else set())
         self.by_role: dict[str, list[User]] = defaultdict(list)
         if roles:
-            query = select(User, UserRole.role).join(UserRole).where(UserRole.role.in_(roles), User.active)
+            query = (select(User, UserRole.role).join(UserRole).where(UserRole.role.in_(roles), User.active)
+                     .options(lazyload(User.role_rows)))
             for user, role in session.execute(query.order_by(User.id)):
                 self.by_role[role].append(user)
         self.by_school: dict[int | None, list[User]] = defaultdict(list)
@@ -51,6 +57,12 @@ class Directory:
         if task.role == "school":
             return list(self.by_school.get(task.school_id, [])) if task.school_id is not None else []
         return list(self.by_role.get(task.role, []))
+
+
+def _loaded(session: Session, user_id: int) -> User | None:
+    """The user if this session holds them already, unexpired; else None (no query)."""
+    user = session.identity_map.get(identity_key(User, user_id))
+    return user if user is not None and "active" in user.__dict__ else None
 
 
 def recipients(engine: Engine, session: Session, task) -> list[User]:

@@ -12,6 +12,7 @@ from db.conditional import bump_version, delete_if
 from db.models import Holiday, HumanTask, Network, School, User, UserRole
 from engine.access.accounts import hash_password
 from engine.access.policy import Actor, require
+from engine.core import forget_added_days
 from engine.errors import N_, Conflict, Invalid, NotFound
 from engine.model.roles import ROLES
 from engine.model.status import TaskStatus
@@ -286,6 +287,7 @@ def add_holiday(session: Session, actor: Actor, day: date, name: str, now: datet
     row = Holiday(day=day, name=name)
     session.add(row)
     _insert(session, Conflict("holiday_exists", N_("มีวันหยุดนี้แล้ว")))
+    forget_added_days(session)
     audit.record(session, now, actor.username, "holiday.add", detail={"day": day.isoformat(), "name": name})
     return row
 
@@ -300,4 +302,5 @@ def remove_holiday(session: Session, actor: Actor, day: date, now: datetime) -> 
     if not delete_if(session, Holiday, Holiday.day == day):
         raise NotFound("holiday_not_found", N_("ไม่พบวันหยุดที่เพิ่มไว้วันที่ %(day)s"), day=day.isoformat())
     session.expunge(row)
+    forget_added_days(session)
     audit.record(session, now, actor.username, "holiday.remove", detail={"day": day.isoformat(), "name": row.name})

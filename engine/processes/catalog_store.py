@@ -32,9 +32,16 @@ def store(version: ProcessVersion, entry: CatalogEntry, origin: str, now: dateti
     version.catalog_at = now
 
 
+def stamp_columns() -> list:
+    """What tells whether the catalog changed (the newest version, how many carry metadata, the latest edit), as
+    columns a request can read along its first query (web.request_start)."""
+    return [select(func.max(ProcessVersion.id)).scalar_subquery(),
+            select(func.count(ProcessVersion.catalog_at)).scalar_subquery(),
+            select(func.max(ProcessVersion.catalog_at)).scalar_subquery()]
+
+
 def _stamp(session: Session) -> tuple:
-    return tuple(session.execute(select(func.max(ProcessVersion.id), func.count(ProcessVersion.catalog_at),
-                                        func.max(ProcessVersion.catalog_at))).one())
+    return tuple(session.execute(select(*stamp_columns())).one())
 
 
 def newest_versions(session: Session) -> dict[str, ProcessVersion]:
@@ -46,9 +53,10 @@ def newest_versions(session: Session) -> dict[str, ProcessVersion]:
     return {row.process_id: row for row in rows}
 
 
-def sync(engine: Engine, session: Session, force: bool = False) -> None:
-    """Bring `engine.catalog` up to the database's metadata (in place: every reader sees the new entries)."""
-    stamp = _stamp(session)
+def sync(engine: Engine, session: Session, force: bool = False, stamp: tuple | None = None) -> None:
+    """Bring `engine.catalog` up to the database's metadata (in place: every reader sees the new entries);
+    `stamp`: the stamp_columns() the caller has just read."""
+    stamp = _stamp(session) if stamp is None else stamp
     if stamp == engine.catalog_stamp and not force:
         return
     entries = dict(load_catalog(engine.processes_dir))

@@ -44,9 +44,11 @@ _CONTEXT: ContextVar[tuple | None] = ContextVar("khumue_connector_context", defa
 
 
 @contextmanager
-def connector_context(engine: Engine, session: Session, instance: ProcessInstance, now: datetime) -> Iterator[None]:
-    """Let service tasks run while the engine steps this instance."""
-    token = _CONTEXT.set((engine, session, instance, now))
+def connector_context(engine: Engine, session: Session, instance: ProcessInstance, now: datetime,
+                      before_call: Callable[[], None] = lambda: None) -> Iterator[None]:
+    """Let service tasks run while the engine steps this instance (`before_call`: run before each connector,
+    which may write: the stepping's savepoint is taken then)."""
+    token = _CONTEXT.set((engine, session, instance, now, before_call))
     try:
         yield
     finally:
@@ -65,12 +67,13 @@ class ConnectorScriptEngine(PythonScriptEngine):
         context = _CONTEXT.get()
         if context is None:
             raise ConnectorError("service tasks run only while the engine steps an instance")
-        engine, session, instance, now = context
+        engine, session, instance, now, before_call = context
         name = kwargs.get("operation_name")
         connector = engine.connectors.get(name)
         if connector is None:
             raise ConnectorError(f"no connector named {name!r}; known: {', '.join(sorted(engine.connectors))}")
         call = ConnectorCall(engine, session, instance, now, task.task_spec.bpmn_id, str(task.id), dict(task.data))
+        before_call()
         try:
             result = connector(call, _plain(kwargs.get("operation_params") or {}))
         except EngineError as err:  # a refusal (a register's rule) is this step's failure, not the request's

@@ -82,44 +82,74 @@ def load_workflow(engine: Engine, instance: ProcessInstance) -> tuple[BpmnWorkfl
 _DEPTH = "khumue_advancing"
 
 
+class _Savepoint:
+    """The savepoint the automatic steps run in: taken at once, or (lazy) only before the first step that writes
+    (a connector, a fan-out to children). A step that writes nothing before it fails leaves nothing to roll back;
+    each taken savepoint is two round trips more to every completion."""
+
+    def __init__(self, session: Session, lazy: bool):
+        self.session, self.nested, self.writing = session, None if lazy else session.begin_nested(), False
+
+    def take(self) -> None:
+        """Take it now, if not yet."""
+        if self.nested is None:
+            self.nested = self.session.begin_nested()
+
+
 def advance(engine: Engine, session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
-            model: ProcessModel, now: datetime, fresh: bool = False) -> None:
+            model: ProcessModel, now: datetime, fresh: bool = False, lazy_savepoint: bool = False) -> None:
     """Step the workflow until it waits on people; mirror its tasks; save its document (fresh: it has no rows yet).
 
     The automatic steps run in a savepoint: if one fails, what they did is rolled back and this instance
     (only this one) stops as an incident with its document as it was before them. A refusal (EngineError)
-    or a race (StaleDataError) is rolled back too and goes to the caller."""
+    or a race (StaleDataError) is rolled back too and goes to the caller.
+
+    `lazy_savepoint` (a caller that rolls back its whole transaction on any error): the savepoint is taken only
+    before a step that writes; a failure once this instance's own rows are being written is the caller's error
+    (nothing is left half-written for an incident to keep), not an incident.
+    """
     before = engine.codec.dumps(workflow)
     pending = audit.pending_mark(session)
     depth = session.info.get(_DEPTH, 0)
     session.info[_DEPTH] = depth + 1  # a child started inside a parent's step: deliver after the parent's step
-    savepoint = session.begin_nested()
+    savepoint = _Savepoint(session, lazy_savepoint)
     try:
-        thrown = _advance(engine, session, instance, workflow, model, now, fresh)
+        thrown = _advance(engine, session, instance, workflow, model, now, fresh, savepoint)
     except Exception as err:
-        savepoint.rollback()
+        if savepoint.nested is not None:
+            savepoint.nested.rollback()
         audit.restore_pending(session, pending)
         if depth == 0:  # children started inside this step were rolled back with it, and what they threw
             messages.discard(session)
-        if isinstance(err, (EngineError, StaleDataError)):
+        if isinstance(err, (EngineError, StaleDataError)) or (savepoint.nested is None and savepoint.writing):
             raise
         incidents.open_incident(engine, session, instance, before, err, now)
         return
     finally:
         session.info[_DEPTH] = depth
-    savepoint.commit()
+    if savepoint.nested is not None:
+        savepoint.nested.commit()
     messages.queue_thrown(session, thrown, instance.id)  # delivered once this step is saved
     if depth == 0:
         messages.drain(engine, session, now)
 
 
-def _advance(engine, session, instance, workflow, model, now, fresh) -> list:
-    with connector_context(engine, session, instance, now):
+def _fans_out(workflow: BpmnWorkflow) -> bool:
+    """A call to start children is ready and has not started them yet."""
+    return any(isinstance(t.task_spec, ChildInstances) and t.internal_data.get("fanned_out") is None
+               for t in workflow.get_tasks(state=TaskState.READY))
+
+
+def _advance(engine, session, instance, workflow, model, now, fresh, savepoint: _Savepoint) -> list:
+    with connector_context(engine, session, instance, now, before_call=savepoint.take):
         run_engine_steps(workflow, now)
+        if _fans_out(workflow):
+            savepoint.take()
         while _fan_out(engine, session, instance, workflow, now):
             run_engine_steps(workflow, now)
     thrown = workflow.get_events()  # taken out before the document is saved: they are delivered, not kept
     _require_something_awaited(workflow)
+    savepoint.writing = True
     with session.no_autoflush:  # everything the step changed is written by the one flush below
         created, calendar = _mirror_tasks(engine, session, instance, workflow, model, now, fresh)
     instance.document = engine.codec.dumps(workflow)

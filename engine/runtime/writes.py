@@ -7,7 +7,7 @@ before the audit event is recorded, so a write that did not happen leaves no eve
 """
 from typing import cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -23,13 +23,23 @@ def _held_by(assignee_id: int | None):
     return HumanTask.assignee_id.is_(None) if assignee_id is None else HumanTask.assignee_id == assignee_id
 
 
-def write_task(session: Session, task: HumanTask, held_by: int | None, **values) -> None:
-    """Change `task` only if it is still open and held by `held_by` (None: in the pool); else 409."""
-    # An UPDATE's result is a CursorResult (it has rowcount); Session.execute is typed for any statement.
-    result = cast(CursorResult, session.execute(
-        update(HumanTask).where(HumanTask.id == task.id, HumanTask.status == TaskStatus.OPEN, _held_by(held_by))
-        .values(**values).execution_options(synchronize_session=False)))
-    if result.rowcount != 1:
+def write_task(session: Session, task: HumanTask, held_by: int | None, *, and_then=None, **values) -> None:
+    """Change `task` only if it is still open and held by `held_by` (None: in the pool); else 409.
+
+    `and_then(written_ids)`: a second write for the task only if it changed, sent in the same statement
+    (a data-modifying CTE: PostgreSQL only).
+    """
+    statement = (update(HumanTask).where(HumanTask.id == task.id, HumanTask.status == TaskStatus.OPEN,
+                                         _held_by(held_by))
+                 .values(**values).execution_options(synchronize_session=False))
+    if and_then is None:
+        # An UPDATE's result is a CursorResult (it has rowcount); Session.execute is typed for any statement.
+        changed = cast(CursorResult, session.execute(statement)).rowcount
+    else:
+        written = statement.returning(HumanTask.id).cte("task_written")
+        second = and_then(select(written.c.id)).cte("and_then")
+        changed = session.execute(select(func.count()).select_from(written).add_cte(second)).scalar_one()
+    if changed != 1:
         raise Conflict("task_changed", what_changed(session, task.id))
     for key, value in values.items():
         set_committed_value(task, key, value)
@@ -44,12 +54,6 @@ def what_changed(session: Session, task_id: int) -> Text:
     if status != TaskStatus.OPEN:
         return N_("งานนี้ไม่ได้เปิดอยู่แล้ว (%(status)s)", status=str(status))
     return N_("มีผู้อื่นเปลี่ยนผู้ถืองานนี้ก่อน (ตอนนี้: %(holder)s)", holder=holder or "-")
-
-
-def lock_instance(session: Session, instance: ProcessInstance) -> None:
-    """Take the instance's row before any of its tasks' rows (the order cancel uses), so PostgreSQL never
-    deadlocks a completion against a cancellation; SQLite has one writer and ignores FOR UPDATE."""
-    session.execute(select(ProcessInstance.id).where(ProcessInstance.id == instance.id).with_for_update())
 
 
 def hold_workable(session: Session, instance: ProcessInstance) -> None:

@@ -5,10 +5,10 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, event, func, select, update
+from sqlalchemy import bindparam, event, func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.dialect import insert_many
+from db.dialect import dialect_of, insert_many
 from db.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
@@ -69,6 +69,10 @@ def write_pending(session: Session) -> None:
         digest = event_hash(prev, **fields)
         rows.append({**fields, "prev_hash": prev, "hash": digest})
         prev = digest
+    if dialect_of(session) == "postgresql" and len(rows) <= _FEW:  # a step's few events and the head: one trip
+        session.execute(_SET_HEAD.add_cte(insert(AuditEvent.__table__).values(rows).cte("events")),
+                        {"new_hash": prev})
+        return
     insert_many(session, AuditEvent.__table__, rows)  # a fan-out's hundreds: one statement on PostgreSQL
     session.execute(_SET_HEAD, {"new_hash": prev})
 
@@ -77,6 +81,7 @@ def write_pending(session: Session) -> None:
 _head = AuditHead.__table__
 _BUMP_HEAD = (update(_head).where(_head.c.id == 1).values(events=_head.c.events + bindparam("count"))
               .returning(_head.c.hash))
+_FEW = 7  # events a completion writes at most, as a rule (a multi-row VALUES statement per count)
 _SET_HEAD = update(_head).where(_head.c.id == 1).values(hash=bindparam("new_hash"))
 
 

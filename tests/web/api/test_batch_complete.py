@@ -1,9 +1,12 @@
 """POST /api/v1/tasks/complete: many tasks, each its own completion; a bad item keeps its error, the rest go."""
+import threading
+
 import pytest
 from sqlalchemy import select
 
 from db.models import AuditEvent, User
 from engine.access.policy import Principal
+from engine.errors import EngineError
 from engine.runtime import tasks
 from tests.pages_helpers import p1_to_the_schools, start_p1
 from tests.walk import fill, open_tasks
@@ -137,18 +140,49 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(app, api, schools):
 
 def test_a_single_completion_before_the_batch_reads_the_task_makes_that_item_a_409(api, services, schools,
                                                                                      monkeypatch):
-    race_one_item(api, services, schools, monkeypatch, "before")
+    race_one_item(api, services, schools, monkeypatch)
 
 
 # SQLite has one writer: a read snapshot overtaken by a commit cannot write (busy), so the race inside an item
 # is PostgreSQL's; SQLite's is the one before the item starts (above).
 @pytest.mark.postgresql_only
-def test_a_single_completion_while_the_batch_writes_the_task_makes_that_item_a_409(api, services, schools,
+def test_a_single_completion_while_the_batch_has_read_the_task_waits_and_is_the_409(api, services, schools,
                                                                                    monkeypatch):
-    race_one_item(api, services, schools, monkeypatch, "inside")
+    # A completion reads its task with the instance's row locked (engine.runtime.tasks.get_task): another
+    # completion of the same instance cannot slip in between the batch's read and its write; it waits for the
+    # batch's commit and finds the step done.
+    items = [ready(api, t) for t in schools[:3]]
+    raced, outcome, threads = items[0], {}, []
+
+    def single_completion():
+        with services.db.session() as other:
+            person = Principal(other.scalar(select(User).where(User.username == "supervisor1")))
+            try:
+                tasks.complete(services.engine, other, person, raced["id"], raced["data"], services.clock())
+                other.commit()
+                outcome["status"] = 200
+            except EngineError as err:
+                outcome["status"], outcome["code"] = err.status, err.code
+
+    original_check = tasks._require_evidence
+
+    def racing(session, task, step):
+        if task.id == raced["id"] and not threads:
+            threads.append(threading.Thread(target=single_completion))
+            threads[0].start()
+            threads[0].join(1.0)  # it waits on the instance's lock the batch holds
+            assert threads[0].is_alive()
+        return original_check(session, task, step)
+    monkeypatch.setattr("engine.runtime.tasks._require_evidence", racing)
+    answer = api.ok("POST", "supervisor1", "/tasks/complete", json=items)
+    threads[0].join(30)
+    assert {item["id"]: item["status"] for item in answer["items"]} == {i["id"]: 200 for i in items}
+    # it read the task as the statement began and the instance as the batch left it: its step is done
+    assert outcome == {"status": 409, "code": "task_already_done"}
+    assert completions(services, [i["id"] for i in items]) == {i["id"]: 1 for i in items}
 
 
-def race_one_item(api, services, schools, monkeypatch, when):
+def race_one_item(api, services, schools, monkeypatch):
     """Another request completes one of the batch's tasks first: that item is a 409, the others go."""
     items = [ready(api, t) for t in schools[:3]]
     # The first item: once an item is done the batch holds the audit chain's head until it commits, so
@@ -163,28 +197,18 @@ def race_one_item(api, services, schools, monkeypatch, when):
 
     import engine.runtime.batch as batch_module
     fired = []
-    if when == "before":  # between two items: the batch has not read the raced task yet
-        original_mark = batch_module.audit.pending_mark
+    original_mark = batch_module.audit.pending_mark  # between two items: the batch has not read the task yet
 
-        def racing(session):
-            if not fired:
-                fired.append(True)
-                single_completion()
-            return original_mark(session)
-        target = "engine.runtime.batch.audit.pending_mark"
-    else:  # the batch has read the raced task as open and is about to write it
-        original_check = tasks._require_evidence
-
-        def racing(session, task, step):
-            if task.id == raced["id"] and not fired:
-                fired.append(True)
-                single_completion()
-            return original_check(session, task, step)
-        target = "engine.runtime.tasks._require_evidence"
+    def racing(session):
+        if not fired:
+            fired.append(True)
+            single_completion()
+        return original_mark(session)
+    target = "engine.runtime.batch.audit.pending_mark"
     monkeypatch.setattr(target, racing)
     answer = api.ok("POST", "supervisor1", "/tasks/complete", json=items)
     statuses = {item["id"]: item["status"] for item in answer["items"]}
     codes = {item["id"]: item.get("code") for item in answer["items"]}
-    assert codes[raced["id"]] == ("task_not_open" if when == "before" else "task_changed")
+    assert codes[raced["id"]] == "task_not_open"
     assert fired and statuses == {items[0]["id"]: 409, items[1]["id"]: 200, items[2]["id"]: 200}
     assert completions(services, [i["id"] for i in items]) == {i["id"]: 1 for i in items}

@@ -1,0 +1,33 @@
+"""A completion is a handful of round trips, whatever the database: the request's user and the caches' stamps
+in one statement, the instance locked as its task is read, the task's data and drafts in one write, audit
+events and head together (PostgreSQL), no savepoint when no automatic step writes (issue 16: it was 23)."""
+from sqlalchemy import event
+
+from tests.p1_start import start_p1
+from tests.walk import do_step, fill, only, open_tasks
+
+# sign-in and stamps, task (and instance), evidence, task write (+ drafts: SQLite), open tasks, instance document,
+# new task, who may claim it, their mail, audit head, audit events (+ head hash: SQLite), commit; then the
+# response's next tasks and evidence. Before issue 16: 23 on both (and a ping more on PostgreSQL).
+MOST = {"sqlite": 16, "postgresql": 14}
+
+
+def _statements(services) -> list[str]:
+    sent = []
+    event.listen(services.db.engine, "before_cursor_execute", lambda *args: sent.append(args[2]))
+    event.listen(services.db.engine, "commit", lambda *_: sent.append("COMMIT"))
+    return sent
+
+
+def test_completing_a_step_sends_a_fixed_handful_of_statements(api, services):
+    start_p1(api)
+    do_step(api, "supervisor1", only(open_tasks(api, "supervisor1"), "study_criteria")["id"])
+    task = only(open_tasks(api, "supervisor1"), "draft_standards")  # a form of its own: no choices read
+    detail = api.ok("GET", "supervisor1", f"/tasks/{task['id']}")
+    api.ok("POST", "supervisor1", f"/tasks/{task['id']}/evidence", 201, json={"note": "ร่างมาตรฐาน"})
+    sent = _statements(services)
+    done = api.ok("POST", "supervisor1", f"/tasks/{task['id']}/complete", json={"data": fill(detail["form"])})
+    assert done["status"] == "done" and [t["step_id"] for t in done["next_tasks"]] == ["committee_decision"]
+    kind = services.db.engine.dialect.name
+    assert len(sent) <= MOST[kind], "\n".join(s.split("\n")[0][:100] for s in sent)
+    assert not any(s.startswith("SAVEPOINT") for s in sent)  # nothing automatic wrote in this step
