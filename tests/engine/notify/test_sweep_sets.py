@@ -114,3 +114,17 @@ def test_two_sweeps_at_once_queue_each_mail_once(services, session):
     session.commit()
     keys = session.scalars(select(OutboxMail.key)).all()
     assert keys and len(keys) == len(set(keys))
+
+
+def test_the_mail_page_shows_a_queued_reminder_as_it_will_be_sent(app, services, session):
+    from tests.pages_helpers import Person
+    _seed(session, services.engine, 100, seed=11)
+    sweep.sweep_batch(services.engine, session, NOW, 100_000)
+    session.commit()
+    mail = session.scalars(select(OutboxMail).where(OutboxMail.kind.like("due%"))).first()
+    assert mail.subject == mail.body_text == ""  # queued without words
+    text = texts_of(session, [mail], Place.of(services.engine))[mail.id]
+    admin = Person(app, "admin1")
+    assert text.subject in admin.html("/mail") and text.subject in admin.html(f"/mail/{mail.id}")
+    assert f"/tasks/{mail.task_id}" in admin.html(f"/mail/{mail.id}")
+    assert "<table>" in admin.get(f"/mail/{mail.id}.html").get_data(as_text=True)
