@@ -10,8 +10,8 @@ from sqlalchemy import insert, select, text, update
 
 from bench.setup import START, database, office
 from bench.stats import summary, timed
+from bench.sweep import sweep
 from db.models import AuditEvent, HumanTask, ProcessInstance, ProcessVersion, School, User
-from engine.notify.sweep import queue_reminders
 from engine.reporting import audit_search, inboxes
 from engine.runtime import instances
 
@@ -76,16 +76,6 @@ def queries(svc, session) -> dict:
                      "audit_by_range": {"since": START + timedelta(days=3), "until": START + timedelta(days=4)}}.items():
         out[label] = summary(timed(lambda f=q: audit_search.search(svc.engine, session, users["head1"], f), 30))
     return out
-
-
-def sweep(svc, session, now) -> tuple[float, int]:
-    """Milliseconds of one full reminder sweep at `now` (as the scheduler runs it), and the due tasks it saw."""
-    began, seen = time.perf_counter(), 0
-    while batch := queue_reminders(svc.engine, session, now):  # batch by batch, as the scheduler's tick does
-        seen += batch
-        session.commit()
-    session.commit()
-    return (time.perf_counter() - began) * 1000, seen
 
 
 def cycle_start(svc, session) -> dict:

@@ -87,22 +87,29 @@ def _stage_table(rows: list[tuple]):
 
 
 def _batch(stages, now: datetime, limit: int, dialect: str):
-    """The due tasks whose stage is in the table, with it: what the mails and the next moments are made of."""
+    """A batch of due tasks (computed once) joined to their stage: what the mails and the next moments are made of."""
+    # Materialized: computed once, before the UPDATE moves the moments it is ordered by; the small stage
+    # table is joined to the batch, not the batch's search to the stage table.
+    due = _due(_tasks(HumanTask.id, HumanTask.role, HumanTask.school_id, HumanTask.assignee_id,
+                      ProcessInstance.process_version_id, HumanTask.step_id, HumanTask.process_id, HumanTask.due_at),
+               now, limit).cte("due").prefix_with("MATERIALIZED")
     # PostgreSQL reads a VALUES column of only NULLs (no next moment for any) as text: say what it is.
     next_at = cast(stages.c.next_at, UTCDateTime()) if dialect == "postgresql" else stages.c.next_at
-    on_stage = and_(stages.c.version_id == ProcessInstance.process_version_id, stages.c.step_id == HumanTask.step_id,
-                    stages.c.process_id == HumanTask.process_id, stages.c.due_at == HumanTask.due_at)
-    query = _tasks(HumanTask.id, HumanTask.role, HumanTask.school_id, HumanTask.assignee_id, stages.c.kind,
-                   next_at.label("next_at"), stages.c.mail, stages.c.grp).join(stages, on_stage)
-    # Materialized: computed once, before the UPDATE moves the moments it is ordered by.
-    return _due(query, now, limit).cte("batch").prefix_with("MATERIALIZED")
+    on_stage = and_(stages.c.version_id == due.c.process_version_id, stages.c.step_id == due.c.step_id,
+                    stages.c.process_id == due.c.process_id, stages.c.due_at == due.c.due_at)
+    return (select(due.c.id, due.c.role, due.c.school_id, due.c.assignee_id, stages.c.kind,
+                   next_at.label("next_at"), stages.c.mail, stages.c.grp)
+            # LEFT: the planners then count the batch's rows right and walk the batch, not the stage table
+            # (a task of no stage here has mail NULL and is left alone: see _queue_and_plan).
+            .select_from(due).outerjoin(stages, on_stage).cte("batch").prefix_with("MATERIALIZED"))
 
 
 def _queue_and_plan(session: Session, rows: list[tuple], now: datetime, send_at: datetime, limit: int) -> int:
     """Queue the mails of the due tasks whose stage is among `rows` and move them on; returns tasks moved on."""
     dialect = dialect_of(session)
     batch = _batch(_stage_table(rows), now, limit, dialect)
-    move = update(_TASKS).where(_TASKS.c.id == batch.c.id).values(next_reminder_at=batch.c.next_at)
+    move = (update(_TASKS).where(_TASKS.c.id == batch.c.id, batch.c.mail.is_not(None))
+            .values(next_reminder_at=batch.c.next_at))
     if dialect == "postgresql":
         queued = (pg_insert(_OUTBOX).from_select(outbox_columns(), mails_of(batch, now, send_at))
                   .on_conflict_do_nothing(index_elements=["key"]).cte("queued"))
