@@ -13,7 +13,7 @@ The outbox's unique key stays the once-only guard: two schedulers sweeping at on
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Integer, Row, String, and_, cast, column, func, select, update, values
+from sqlalchemy import Boolean, Integer, Row, String, and_, any_, cast, column, func, select, update, values
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -113,7 +113,10 @@ def _queue_and_plan(session: Session, rows: list[tuple], now: datetime, send_at:
     if dialect == "postgresql":
         queued = (pg_insert(_OUTBOX).from_select(outbox_columns(), mails_of(batch, now, send_at))
                   .on_conflict_do_nothing(index_elements=["key"]).cte("queued"))
-        moved = move.returning(_TASKS.c.id).cte("moved")
+        # The ids as an array too: PostgreSQL then finds the batch's tasks by their key, not by reading the
+        # whole table for a hash join (its choice for a batch of thousands).
+        ids = func.array(select(batch.c.id).scalar_subquery())
+        moved = move.where(_TASKS.c.id == any_(ids)).returning(_TASKS.c.id).cte("moved")
         return session.execute(select(func.count()).select_from(moved).add_cte(queued)).scalar_one()
     session.execute(sqlite_insert(_OUTBOX).from_select(outbox_columns(), mails_of(batch, now, send_at))
                     .on_conflict_do_nothing(index_elements=["key"]))
