@@ -9,8 +9,8 @@ from pathlib import Path
 from sqlalchemy import insert, select, text, update
 
 from bench.setup import START, database, office
+from bench.sweep import sweep
 from db.models import AuditEvent, HumanTask, ProcessInstance, ProcessVersion, School, User
-from engine.notify.sweep import queue_reminders
 from engine.runtime import instances
 
 ACTIONS = ["task.complete", "task.create", "task.claim", "evidence.add", "instance.start"]
@@ -60,14 +60,6 @@ def analyze(svc, session) -> None:
         conn.execute(text("VACUUM ANALYZE" if conn.dialect.name == "postgresql" else "ANALYZE"))
 
 
-def sweep(svc, session, now) -> tuple[float, int]:
-    """Milliseconds of one full reminder sweep at `now` (as the scheduler runs it), and the due tasks it saw."""
-    began, seen = time.perf_counter(), 0
-    while batch := queue_reminders(svc.engine, session, now):  # batch by batch, as the scheduler's tick does
-        seen += batch
-        session.commit()
-    session.commit()
-    return (time.perf_counter() - began) * 1000, seen
 
 
 def cycle_start(svc, session) -> dict:

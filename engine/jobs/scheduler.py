@@ -28,7 +28,7 @@ def tick(engine: Engine, sessions, transport, now: datetime) -> dict:
             ("cycles_started", lambda s: len(start_yearly_cycles(engine, s, now))),
             ("timers_fired", lambda s: fire_due_timers(engine, s, now)),
             ("tasks_reminded", lambda s: _reminders(engine, s, now)),
-            (None, lambda s: send_outbox(s, transport, engine.mail_from, now, place=Place(engine.tz, engine.base_url)))]
+            (None, lambda s: send_outbox(s, transport, engine.mail_from, now, place=Place.of(engine)))]
     for key, job in jobs:
         with sessions() as session:
             try:

@@ -1,7 +1,7 @@
 """The outbox: mails queued with their cause, sent later (at least once: see _claim), retried with backoff."""
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -14,6 +14,7 @@ from db.models import HumanTask, OutboxMail, User
 from engine.calendar.thai import BANGKOK
 from engine.notify.digest import digest_of
 from engine.notify.mailtext import MailText, digest_mail
+from engine.notify.rowtext import texts_of
 
 MAX_ATTEMPTS = 8
 SENDING_TIMEOUT = timedelta(minutes=10)
@@ -21,10 +22,17 @@ SENDING_TIMEOUT = timedelta(minutes=10)
 
 @dataclass(frozen=True)
 class Place:
-    """Where the office is: its time zone (days late) and the address its links start with."""
+    """Where the office is: its time zone (days late), the address its links start with, and its catalog
+    (the names of processes and cycles in a reminder rendered when it is sent)."""
 
     tz: tzinfo = BANGKOK
     base_url: str = "http://127.0.0.1:5000"
+    catalog: Mapping = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, engine) -> "Place":
+        """The engine's office."""
+        return cls(engine.tz, engine.base_url, engine.catalog)
 
 
 def queue(session: Session, key: str, kind: str, user: User, text: MailText, now: datetime,
@@ -88,6 +96,8 @@ def _requeue_stuck(session, real_now: datetime) -> None:
 def _deliver(transport, mail_from, rows: list[OutboxMail], text: MailText, now) -> None:
     message_id = f"<outbox-{rows[0].id}@khumue>"
     transport.send(_message(mail_from, rows[0].to_addr, text.subject, text.text, text.html, message_id, now))
+    if len(rows) == 1 and not rows[0].body_text:  # rendered now (a reminder): kept as sent
+        rows[0].subject, rows[0].body_text, rows[0].body_html = text.subject, text.text, text.html
     for row in rows:
         row.status, row.sent_at, row.message_id, row.last_error = "sent", now, message_id, None
         row.leased_until = None
@@ -132,7 +142,7 @@ def _text(session, rows: list[OutboxMail], now, place: Place) -> MailText:
     """One message's words: a mail alone as queued; reminders and escalations as one table of every task;
     a person's chosen daily digest as the day's mails one after another."""
     if len(rows) == 1 and (not rows[0].digest or _gathered(rows[0])):
-        return MailText(rows[0].subject, rows[0].body_text, rows[0].body_html)
+        return texts_of(session, rows, place)[rows[0].id]
     if all(_gathered(row) for row in rows):
         return digest_of(session, rows, now, place.tz, place.base_url)
     return digest_mail([(r.subject, r.body_text) for r in rows], now.date())

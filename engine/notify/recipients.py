@@ -15,6 +15,12 @@ from engine.access.policy import serves_group
 from engine.core import Engine
 
 
+def group_of(engine: Engine, process_id: str) -> str | None:
+    """The group that owns a process (its heads are told of it), None when the catalog names none."""
+    entry = engine.catalog.get(process_id)
+    return (entry.extra.get("group") if entry else None) or None
+
+
 class Directory:
     """The people a batch of tasks needs, from two queries: assignees by id, candidates by role.
 
@@ -43,8 +49,7 @@ class Directory:
 
     def heads(self, process_id: str) -> list[User]:
         """The heads of the group that owns the process (every group head when the catalog names none)."""
-        entry = self.engine.catalog.get(process_id)
-        group = (entry.extra.get("group") if entry else None) or None
+        group = group_of(self.engine, process_id)
         return [u for u in self.by_role.get("group_head", []) if serves_group(u, group)]
 
     def recipients(self, task) -> list[User]:

@@ -8,6 +8,8 @@ from sqlalchemy.orm import Session
 from db.models import OutboxMail, User
 from engine.access.policy import groups_of, may
 from engine.errors import N_, NotFound
+from engine.notify.outbox import Place
+from engine.notify.rowtext import texts_of
 from engine.reporting import inbox_cards, inboxes
 from web.pages.common import top_processes
 from web.services import db_session, now, services
@@ -75,7 +77,12 @@ def outbox_for(session: Session, user: User, limit: int = 200) -> list[OutboxMai
 def mail():
     """Mail the system sent or will send: everyone's for an admin, one's own otherwise."""
     rows = outbox_for(db_session(), current_user.user)
-    return render_template("mail.html", rows=rows)
+    return render_template("mail.html", rows=rows, texts=_texts(rows))
+
+
+def _texts(rows: list[OutboxMail]) -> dict:
+    """Each mail's words: a reminder is queued without them and rendered as it will be sent."""
+    return texts_of(db_session(), rows, Place.of(services().engine))
 
 
 def _mail(mail_id: int) -> OutboxMail:
@@ -90,7 +97,8 @@ def _mail(mail_id: int) -> OutboxMail:
 @login_required
 def mail_message(mail_id: int):
     """A mail's plain text, with a link to its HTML."""
-    return render_template("mail_message.html", m=_mail(mail_id))
+    row = _mail(mail_id)
+    return render_template("mail_message.html", m=row, text=_texts([row])[row.id])
 
 
 # The mail's own HTML, shown as sent: nothing in it may run, load or be framed.
@@ -101,6 +109,7 @@ MAIL_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox; frame-ancest
 @login_required
 def mail_html(mail_id: int):
     """A mail's HTML body as the recipient's mail program gets it."""
-    response = Response(f"<!doctype html><meta charset='utf-8'>{_mail(mail_id).body_html}", mimetype="text/html")
+    row = _mail(mail_id)
+    response = Response(f"<!doctype html><meta charset='utf-8'>{_texts([row])[row.id].html}", mimetype="text/html")
     response.headers["Content-Security-Policy"] = MAIL_CSP
     return response

@@ -1,0 +1,130 @@
+"""The set-based sweep gives exactly what the per-task sweep gave (tests/engine/notify/reference_sweep.py): the
+same outbox rows, the same next moments, the same words when sent, in a bounded number of statements."""
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import event, insert, select, update
+
+from db.models import HumanTask, OutboxMail, ProcessInstance, ProcessVersion, School, User
+from engine.notify import sweep
+from engine.notify.outbox import Place
+from engine.notify.rowtext import texts_of
+from tests.engine.notify import reference_sweep
+
+NOW = datetime(2027, 6, 9, 1, 30, tzinfo=UTC)  # 08:30 in Bangkok, a Wednesday
+ROLES = ["supervisor", "school", "clerk", "group_head", "secretary", "nobody_holds_this"]
+
+
+def _seed(session, engine, n_tasks: int, seed: int = 7, any_hour: bool = True) -> None:
+    """Open tasks of every deployed process's steps: pools, schools, assignees (one inactive), late and not,
+    at every hour of the day (due days in Bangkok are not UTC's) or at the end of an office's day (as the
+    timing rules set them), one suspended instance."""
+    rng = random.Random(seed)
+    versions = session.scalars(select(ProcessVersion)).all()
+    steps = [(v, step_id) for v in versions for step_id in engine.model_of(session, v.id).steps]
+    users = session.scalars(select(User.id)).all()
+    schools = session.execute(select(School.id, School.network_id)).all()
+    session.execute(update(User).where(User.username == "supervisor2").values(active=False))
+    first = (session.scalar(select(ProcessInstance.id).order_by(ProcessInstance.id.desc()).limit(1)) or 0) + 1
+    session.execute(insert(ProcessInstance.__table__), [
+        dict(process_version_id=v.id, process_id=v.process_id, cycle_year=2570,
+             status="suspended" if i == 0 else "running", document="{}", data={}, lock_version=1, open_children=0,
+             started_at=NOW) for i, (v, _) in enumerate(steps)])
+    rows = []
+    for i in range(n_tasks):
+        k = rng.randrange(len(steps))
+        version, step_id = steps[k]
+        school_id, network_id = rng.choice(schools)
+        hours = rng.randint(0, 23) if any_hour else 15.5  # 23:59:59 in Bangkok
+        due = NOW + timedelta(days=rng.randint(-45, 10), hours=hours, seconds=-1 if not any_hour else 0)
+        rows.append(dict(instance_id=first + k, root_instance_id=first + k, process_id=version.process_id,
+                         spiff_task_id=f"{i:036d}", step_id=step_id, name=f"ขั้นตอน {step_id}",
+                         role=rng.choice(ROLES), assignee_id=rng.choice(users) if i % 3 == 0 else None,
+                         school_id=school_id if i % 5 else None, network_id=network_id, cycle_year=2570,
+                         starts_at=NOW, due_at=due, status="open", created_at=NOW,
+                         next_reminder_at=due - timedelta(days=rng.choice([30, 7, 1, 0]))))
+    session.execute(insert(HumanTask.__table__), rows)
+    session.commit()
+
+
+def _override(engine, session, monkeypatch) -> None:
+    """One process reminds 5 and 2 days before and escalates every 3 days; another never escalates."""
+    ids = sorted(pid for pid in session.scalars(select(ProcessVersion.process_id).distinct()) if pid in engine.catalog)
+    for pid, rule in ((ids[0], {"reminders": "5,2", "escalate_every": 3}), (ids[1], {"escalate_every": 0})):
+        for name, value in rule.items():
+            monkeypatch.setitem(engine.catalog[pid].extra, name, value)
+
+
+def _run(session, engine, batch_fn) -> tuple[set, dict, dict]:
+    while batch_fn(engine, session, NOW):
+        pass
+    session.flush()
+    mails = session.scalars(select(OutboxMail)).all()
+    rows = {(m.key, m.kind, m.user_id, m.to_addr, m.task_id, m.digest, m.send_after, m.status) for m in mails}
+    moments = dict(session.execute(select(HumanTask.id, HumanTask.next_reminder_at)).all())
+    return rows, moments, {m.key: m for m in mails}
+
+
+def test_the_set_based_sweep_queues_what_the_per_task_sweep_queued(services, session, monkeypatch):
+    engine = services.engine
+    _override(engine, session, monkeypatch)
+    _seed(session, engine, 1500)
+    old_rows, old_moments, old_mails = _run(session, engine,
+                                            lambda e, s, now: reference_sweep.sweep_batch(e, s, now, 2000))
+    old_texts = {key: (m.subject, m.body_text, m.body_html) for key, m in old_mails.items()}
+    session.rollback()
+    monkeypatch.setattr(sweep, "STAGE_ROWS", 7)  # the stage table in several statements
+    new_rows, new_moments, new_mails = _run(session, engine, lambda e, s, now: sweep.sweep_batch(e, s, now, 300))
+    assert len(old_rows) > 500 and {k for k, *_ in old_rows if k.startswith("late")}
+    assert {k.split(":")[0] for k, *_ in old_rows} >= {"due7", "due1", "due0", "late0", "late1"}
+    assert new_rows == old_rows
+    assert new_moments == old_moments
+    # The words, rendered when sent, are those the per-task sweep wrote when it queued.
+    texts = texts_of(session, list(new_mails.values()), Place.of(engine))
+    assert {key: tuple(vars(texts[m.id]).values()) for key, m in new_mails.items()} == old_texts
+
+
+@pytest.mark.parametrize("n_tasks", [200, 1200])
+def test_a_sweep_sends_the_same_few_statements_whatever_its_size(services, session, n_tasks):
+    engine = services.engine
+    _seed(session, engine, n_tasks, seed=3, any_hour=False)
+    sweep.sweep_batch(engine, session, NOW - timedelta(days=400), 100_000)  # the models parsed, the calendar built
+    statements = []
+    listen = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(session.get_bind(), "before_cursor_execute", listen)
+    try:
+        seen = sweep.sweep_batch(engine, session, NOW, 100_000)
+    finally:
+        event.remove(session.get_bind(), "before_cursor_execute", listen)
+    assert seen > n_tasks / 2
+    # the due keys, the holidays; then PostgreSQL one statement, SQLite three (insert, update, count)
+    assert len(statements) <= 5, statements
+    assert sweep.STAGE_ROWS >= 1000  # the distinct (step, due day) of a batch, in one stage table
+
+
+def test_two_sweeps_at_once_queue_each_mail_once(services, session):
+    engine = services.engine
+    _seed(session, engine, 300, seed=5)
+    with services.db.session() as other:
+        sweep.sweep_batch(engine, other, NOW, 100_000)
+        other.commit()
+    session.execute(update(HumanTask).values(next_reminder_at=NOW))  # as if the other had not moved them on
+    sweep.sweep_batch(engine, session, NOW, 100_000)
+    session.commit()
+    keys = session.scalars(select(OutboxMail.key)).all()
+    assert keys and len(keys) == len(set(keys))
+
+
+def test_the_mail_page_shows_a_queued_reminder_as_it_will_be_sent(app, services, session):
+    from tests.pages_helpers import Person
+    _seed(session, services.engine, 100, seed=11)
+    sweep.sweep_batch(services.engine, session, NOW, 100_000)
+    session.commit()
+    mail = session.scalars(select(OutboxMail).where(OutboxMail.kind.like("due%"))).first()
+    assert mail.subject == mail.body_text == ""  # queued without words
+    text = texts_of(session, [mail], Place.of(services.engine))[mail.id]
+    admin = Person(app, "admin1")
+    assert text.subject in admin.html("/mail") and text.subject in admin.html(f"/mail/{mail.id}")
+    assert f"/tasks/{mail.task_id}" in admin.html(f"/mail/{mail.id}")
+    assert "<table>" in admin.get(f"/mail/{mail.id}.html").get_data(as_text=True)
