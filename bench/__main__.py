@@ -1,5 +1,6 @@
 """`python -m bench [--quick] [--db sqlite,postgresql]`: every benchmark, a markdown table, bench/RESULTS.md."""
 import argparse
+import json
 import os
 import platform
 from datetime import date
@@ -141,6 +142,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, under a minute or so")
     parser.add_argument("--db", default="sqlite,postgresql")
     parser.add_argument("--only", default=",".join(DEFAULT_PARTS), help=f"some of {','.join(PARTS)}")
+    parser.add_argument("--save", metavar="FILE", help="also write every figure as JSON (to put runs side by side)")
     args = parser.parse_args()
     by_db = {kind: {part: PARTS[part](kind, args.quick) for part in args.only.split(",")}
              for kind in args.db.split(",")}
@@ -151,6 +153,8 @@ def main() -> None:
               f"{SPIFFARENA['http_completion_median_ms']} ms median completion.\n\n")
     text = header + table(by_db) + "\n"
     print(text)
+    if args.save:
+        Path(args.save).write_text(json.dumps(by_db, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     Path(__file__).with_name("RESULTS.md").write_text(text, encoding="utf-8")
 
 
