@@ -20,7 +20,9 @@ from bench import (
 )
 from bench.load import run as load
 
-SPIFFARENA = {"lifecycles_per_s_1_thread": 3.7, "http_completion_median_ms": 48.0}
+# SpiffArena's backend on the same workload: issue #6's run, and issue #16's server CPU (gunicorn, 4 workers,
+# interleaved rounds with khumue on a quiet machine): 10× it is a lifecycle in ≤ 35 ms of server CPU.
+SPIFFARENA = {"lifecycles_per_s_1_thread": 3.7, "http_completion_median_ms": 48.0, "server_cpu_ms_per_lifecycle": 357}
 # The deadline week under locust (bench/load/): 157 people, 5 minutes (30 s with --quick).
 LOAD_PAGES = ("inbox", "task", "task (api)", "evidence", "complete", "inbox (api)", "batch", "dashboard", "matrix",
               "audit")
@@ -150,7 +152,8 @@ def main() -> None:
               f"Python {platform.python_version()} · {'quick' if args.quick else 'full'} sizes · "
               f"{_sizes(by_db)}\n\n"
               f"SpiffArena on the same workload (issue #6): {SPIFFARENA['lifecycles_per_s_1_thread']} lifecycles/s, "
-              f"{SPIFFARENA['http_completion_median_ms']} ms median completion.\n\n")
+              f"{SPIFFARENA['http_completion_median_ms']} ms median completion; issue #16: "
+              f"{SPIFFARENA['server_cpu_ms_per_lifecycle']} ms of server CPU per lifecycle.\n\n")
     text = header + table(by_db) + "\n"
     print(text)
     if args.save:
