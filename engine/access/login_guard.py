@@ -134,10 +134,18 @@ def failed(session: Session, username: str, ip: str | None, now: datetime, tries
 
 
 def succeeded(session: Session, username: str, ip: str | None, now: datetime) -> None:
-    """A right password: earlier failures of the name no longer count (one row, only when there were some)."""
+    """A right password: earlier failures of the name no longer count (one row, only when there were some).
+
+    The row is written exactly when the count of tries starts again: when tries other than this one had been
+    reserved (its own made it 1). Asking whether failures had been recorded instead missed those still being
+    checked in a burst, and the trail then showed two windows of tries as one.
+    """
     name = key(username)
+    others = session.execute(update(LoginLock).where(LoginLock.username == name, LoginLock.tries > 1)
+                             .values(tries=0, locked_until=None).returning(LoginLock.username)
+                             .execution_options(synchronize_session=False)).first()
     _clear(session, name)
-    if _failures(session, name, now):
+    if others is not None or _failures(session, name, now):
         _add(session, name, _address(ip), now, "cleared")
 
 
