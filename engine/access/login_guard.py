@@ -144,7 +144,8 @@ def succeeded(session: Session, username: str, ip: str | None, now: datetime) ->
     others = session.execute(update(LoginLock).where(LoginLock.username == name, LoginLock.tries > 1)
                              .values(tries=0, locked_until=None).returning(LoginLock.username)
                              .execution_options(synchronize_session=False)).first()
-    _clear(session, name)
+    if others is None:  # no other try reserved: only the lock may still need lifting
+        _clear(session, name)
     if others is not None or _failures(session, name, now):
         _add(session, name, _address(ip), now, "cleared")
 
