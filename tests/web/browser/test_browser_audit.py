@@ -65,7 +65,8 @@ def test_the_auditor_finds_a_person_by_thai_name_and_exports_a_pdf_with_hashes(a
 def test_the_audit_page_reads_newest_first_in_english_too(app, api, server, browser):
     _completed_school_step(api)
     page = sign_in(browser, server, "auditor1", PHONE)
-    page.get_by_role("button", name="English").click()
+    with page.expect_navigation():  # the language toggle posts and comes back
+        page.get_by_role("button", name="English").click()
     page.goto(f"{server}/audit")
     times = page.locator("tr.event time").evaluate_all("els => els.map(e => e.getAttribute('datetime'))")
     assert len(times) > 3 and times == sorted(times, reverse=True)

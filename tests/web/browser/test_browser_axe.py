@@ -110,7 +110,8 @@ def test_axe_finds_nothing_on_any_page_for_any_role(app, api, server, browser, c
 def _task_with_errors(page, base: str, task_id: int, found: list[str]) -> None:
     for language in ("ไทย", "English"):
         page.goto(f"{base}/tasks/{task_id}")
-        page.get_by_role("button", name=language).click()
+        with page.expect_navigation():  # the toggle posts and comes back: wait, or the next line meets no page
+            page.get_by_role("button", name=language).click()
         page.evaluate("document.querySelector('form.task-form').noValidate = true")
         page.locator("button[value=complete]").click()
         expect(page.locator(".error-summary")).to_be_visible()
@@ -120,4 +121,5 @@ def _task_with_errors(page, base: str, task_id: int, found: list[str]) -> None:
             _check(page, f"supervisor1 {path} (English)", found)
             found.extend(f"supervisor1 {path} (English): Thai text not in lang=th: {text}"
                          for text in page.evaluate(UNMARKED_THAI))
-    page.get_by_role("button", name="ไทย").click()
+    with page.expect_navigation():  # the language toggle posts and comes back
+        page.get_by_role("button", name="ไทย").click()

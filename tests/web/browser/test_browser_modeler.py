@@ -224,7 +224,8 @@ def test_editing_a_shipped_process_deploys_its_next_version(app, services, serve
 def test_the_panel_speaks_english_when_the_reader_chose_it(app, server, browser):  # noqa: F811
     page = sign_in(browser, server, "admin1")
     page.goto(f"{server}/admin/processes/letter_outgoing/edit")
-    page.get_by_role("button", name="English").click()
+    with page.expect_navigation():  # the language toggle posts and comes back
+        page.get_by_role("button", name="English").click()
     expect(page.locator("#modeler[data-ready=true]")).to_be_attached(timeout=15000)
     page.locator('.djs-element[data-element-id="draft_letter"]').click()
     panel = page.locator("#modeler-panel")
