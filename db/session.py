@@ -17,6 +17,18 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.close()
 
 
+def _sqlite_savepoint_begins_immediate(connection, _name) -> None:
+    # pysqlite opens a transaction itself only before INSERT/UPDATE/DELETE; a SAVEPOINT sent outside one opens
+    # it DEFERRED in SQLite (engine.runtime.batch: each item's savepoint). Its reads then take a snapshot and
+    # its first write must upgrade it, which SQLite refuses at once, without waiting under busy_timeout, if
+    # another connection holds the write lock (SQLITE_BUSY: a false 503) or committed since (SQLITE_BUSY_SNAPSHOT:
+    # a false 409) — under a deadline week's load, on tasks the two requests do not share. BEGIN IMMEDIATE first
+    # takes the write lock, waiting for it like any write, and then the savepoint's reads see the latest commit.
+    # PostgreSQL and savepoints inside an open transaction are left as they are.
+    if not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 # A pooled connection idle longer than this is pinged before it is handed out: the server may have restarted
 # or dropped it meanwhile. One busy in the last seconds is not: a ping on every checkout (pool_pre_ping) is a
 # round trip per request, a seventh of a task's whole lifecycle on PostgreSQL. A connection that dies within
@@ -47,6 +59,7 @@ def make_engine(url: str) -> Engine:
     engine = create_engine(url)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _sqlite_savepoint_begins_immediate)
     else:
         event.listen(engine, "checkin", _checked_in)
         event.listen(engine, "checkout", _ping_if_idle)
