@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from db.models import AuditEvent, User
 from engine.access.policy import Principal
-from engine.runtime import tasks
+from engine.runtime import batch, tasks
 from tests.pages_helpers import p1_to_the_schools, start_p1
 from tests.walk import fill, open_tasks
 from web.services import database_refusal
@@ -138,3 +138,16 @@ def test_a_sqlite_savepoint_opening_the_transaction_begins_it_immediate(services
         event.remove(services.db.engine, "before_cursor_execute", listener)
     sqlite = services.db.engine.dialect.name == "sqlite"
     assert [s for s in sent if s in ("BEGIN", "SAVEPOINT")] == (["BEGIN"] if sqlite else []) + ["SAVEPOINT"] * 2
+
+
+def test_a_batch_is_one_transaction_until_the_request_commits(api, services, items):
+    # On SQLite a savepoint that opened the transaction made its RELEASE a COMMIT: the batch's first item was
+    # kept even when the request then rolled back (its audit event, written at the request's commit, never was).
+    with services.db.session() as session:
+        person = Principal(session.scalar(select(User).where(User.username == "supervisor1")))
+        outcomes = batch.complete_many(services.engine, session, person,
+                                       [(item["id"], item["data"]) for item in items[:2]], services.clock())
+        assert [outcome.error for outcome in outcomes] == [None, None]
+        session.rollback()
+    assert [api.ok("GET", "supervisor1", f"/tasks/{item['id']}")["status"] for item in items[:2]] == ["open"] * 2
+    assert completed(services, items) == []
