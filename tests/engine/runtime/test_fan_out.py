@@ -248,3 +248,62 @@ def test_every_per_school_child_is_copied_as_it_would_start(services, monkeypatc
     assert copied and len(at_once["instances"]) == len(schools)
     for part in ("instances", "tasks", "mails", "events"):
         assert at_once[part] == one_by_one[part], part
+
+
+def test_who_gets_each_schools_step_is_read_in_one_statement(api, services, monkeypatch):
+    # The networks, their supervisors and the supervisors' roles: one joined read (it was three).
+    plan = to_the_plan(api)
+    inside, statements = [], []
+    original = fan_out.start_children
+
+    def watched(*args, **kwargs):
+        inside.append(True)
+        try:
+            return original(*args, **kwargs)
+        finally:
+            inside.pop()
+    monkeypatch.setattr(fan_out, "start_children", watched)
+    with services.db.session() as session:
+        def note(_conn, _cursor, statement, *_rest):
+            if inside:
+                statements.append(" ".join(statement.split()))
+        event.listen(services.db.engine, "before_cursor_execute", note)
+        try:
+            approve(services, session, plan)
+        finally:
+            event.remove(services.db.engine, "before_cursor_execute", note)
+        session.rollback()
+    people = [s for s in statements if s.startswith("SELECT") and re.search(r"\b(networks|user_roles)\b", s)]
+    assert len(people) == 1, people
+    assert "JOIN users" in people[0] and "JOIN user_roles" in people[0]
+
+
+def test_a_copy_is_the_template_with_its_own_ids_and_data():
+    # The copy cuts the document once at every task id and placeholder and joins it with each school's values:
+    # the same text as replacing each token everywhere.
+    ids = fan_out._fresh_ids(3)
+    placeholders = {"school_code": "khumue-fan-out-x-school_code", "school_name": "khumue-fan-out-x-school_name"}
+    document = json.dumps({"tasks": {ids[0]: {"children": [ids[1], ids[2]], "parent": None},
+                                     ids[1]: {"parent": ids[0], "data": {"school_code": placeholders["school_code"],
+                                                                         "school_name": placeholders["school_name"]}},
+                                     ids[2]: {"parent": ids[0]}}, "last": ids[2]}, ensure_ascii=False)
+    pieces, slots = fan_out._cut(document, [*ids, *(json.dumps(p) for p in placeholders.values())])
+    template = fan_out.Template(document, placeholders, ids, [], None, pieces, slots)
+    data = {"school_code": "1050\"01", "school_name": "โรงเรียนบ้าน \\ดอย"}
+    fresh = fan_out._fresh_ids(3)
+    copied, given = fan_out._copy(template, data, fresh)
+    expected = document
+    for old, new in [*zip(ids, fresh, strict=True), *((json.dumps(placeholders[k]), json.dumps(v, ensure_ascii=False))
+                                         for k, v in data.items())]:
+        expected = expected.replace(old, new)
+    assert copied == expected and given == dict(zip(ids, fresh, strict=True))
+    assert json.loads(copied)["tasks"][fresh[1]]["data"] == data
+
+
+def test_fresh_ids_are_distinct_version_4_uuids():
+    import uuid
+    ids = fan_out._fresh_ids(5000)
+    assert len(set(ids)) == 5000
+    for text in ids:
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text and parsed.version == 4 and parsed.variant == uuid.RFC_4122
