@@ -12,7 +12,7 @@ from engine.errors import N_, Conflict, Forbidden, Invalid, NotFound
 from engine.model.status import InstanceStatus, TaskStatus
 from engine.processes.deployment import latest_version
 from engine.runtime import incidents, start_data
-from engine.runtime.stepping import load_workflow, new_instance
+from engine.runtime.stepping import load_workflow, new_instance, open_tasks_held
 from engine.runtime.waiting import waiting_for as workflow_waits
 
 
@@ -103,6 +103,13 @@ def list_instances(session: Session, user: Actor, process_id: str | None, status
 def open_tasks(session: Session, instance: ProcessInstance) -> list[HumanTask]:
     """The instance's own open tasks (not its schools')."""
     return list(session.scalars(_OPEN_TASKS, {"instance_id": instance.id}))
+
+
+def open_tasks_after_step(session: Session, instance: ProcessInstance) -> list[HumanTask]:
+    """The instance's own open tasks once this session's step of it is committed (a start, a completion): the
+    rows the step held, in the table's order, else (no step here, or rolled back) read."""
+    held = open_tasks_held(session, instance)
+    return held if held is not None else open_tasks(session, instance)
 
 
 # Read after every start and completion: built once.

@@ -35,7 +35,7 @@ def instance_view(instance) -> dict:
             "cycle": instance.cycle_year, "cycle_label": entry.cycle_label(instance.cycle_year),
             "school": instance.school.code if instance.school else None,
             "owner": instance.owner.username if instance.owner else None,
-            "open_tasks": instances.open_tasks(session, instance),
+            "open_tasks": instances.open_tasks_after_step(session, instance),  # held if this request stepped it
             "progress": instances.progress(engine(), session, instance),
             "incident": _incident(session, instance)}
 

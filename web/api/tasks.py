@@ -96,7 +96,7 @@ def complete(task_id: int):
     data = body(CompleteIn)["data"]  # a bad body is 422 before the session is asked for
     task = tasks.complete(engine(), db_session(), me(), task_id, data, now())
     commit()
-    following = instances.open_tasks(db_session(), task.instance)
+    following = instances.open_tasks_after_step(db_session(), task.instance)  # the rows the step wrote
     return {**task_detail(task), "next_tasks": shared(TaskOut).dump(following, many=True)}
 
 
@@ -126,7 +126,7 @@ def _result(outcome: batch.Outcome) -> dict:
         err = outcome.error
         return {"id": outcome.task_id, "status": err.status, "error": tr(err.text), "code": err.code,
                 "fields": tr(err.fields)}
-    following = instances.open_tasks(db_session(), outcome.task.instance)
+    following = instances.open_tasks_after_step(db_session(), outcome.task.instance)
     return {"id": outcome.task_id, "status": 200, "task": outcome.task, "next_tasks": following}
 
 
