@@ -59,8 +59,9 @@ def create_instance():
     values = body(InstanceCreateIn)
     data = shared(InstanceDataIn).load(values["data"])  # other keys: the start form's, else 422 (engine)
     instance = instances.start(engine(), db_session(), me(), values["process_id"], data, now())
+    answer = _out(instance)  # read in the start's own transaction (its progress): no second one after the commit
     commit()
-    return _out(instance), 201
+    return answer, 201
 
 
 @bp.get("/instances")
