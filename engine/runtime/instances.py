@@ -26,13 +26,15 @@ def start(engine: Engine, session: Session, user: Actor, process_id: str, data: 
                        process_id=process_id)
     if not may_start(user, entry):
         raise Forbidden("may_not_start", N_("บทบาทของท่านเริ่มกระบวนงานนี้ไม่ได้"))
-    data = start_data.validated(engine, latest_version(session, process_id), dict(data or {}))
+    version = latest_version(session, process_id)
+    data = start_data.validated(engine, version, dict(data or {}))
     cycle_year = data.pop("cycle_year", None) or entry.start_rule.current_cycle(now)
     scope = _scope(session, data.pop("scope", None))
     owner = _owner(session, user, data.pop("owner", None))
     clean = {**data, "scope": scope} if scope else data
+    # the caller (the API, the demo) rolls back the whole start on any error: no savepoint unless a step writes
     instance = new_instance(engine, session, process_id, cycle_year, now, data=clean, actor=user,
-                            owner_id=owner.id)
+                            owner_id=owner.id, version=version, lazy_savepoint=True)
     claim_cycle(session, instance, now)
     incidents.raise_if_stopped(session, instance)
     return instance

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, inspect, select, update
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
-from db.models import HumanTask, Network, ProcessInstance, School, User
+from db.models import HumanTask, Network, ProcessInstance, ProcessVersion, School, User
 from engine.access.policy import Actor
 from engine.core import Engine
 from engine.errors import N_, EngineError
@@ -49,9 +49,11 @@ def run_engine_steps(workflow: BpmnWorkflow, now: datetime) -> None:
 
 def new_instance(engine: Engine, session: Session, process_id: str, cycle_year: int, now: datetime, *,
                  data: dict, actor: Actor | None, owner_id: int | None = None, school: School | None = None,
-                 parent: ProcessInstance | None = None, parent_task_id: str | None = None) -> ProcessInstance:
-    """Create an instance of the newest version and run it up to its first waiting steps."""
-    version = latest_version(session, process_id)
+                 parent: ProcessInstance | None = None, parent_task_id: str | None = None,
+                 version: ProcessVersion | None = None, lazy_savepoint: bool = False) -> ProcessInstance:
+    """Create an instance of the newest version (`version`, when the caller has just read it) and run it up to
+    its first waiting steps (`lazy_savepoint`: see advance)."""
+    version = version or latest_version(session, process_id)
     model = engine.model(version)
     workflow = BpmnWorkflow(model.spec, model.subprocess_specs, script_engine=SCRIPT_ENGINE)  # sandboxed
     workflow.script_engine = with_connectors(workflow.script_engine)  # service tasks call the engine's connectors
@@ -67,7 +69,7 @@ def new_instance(engine: Engine, session: Session, process_id: str, cycle_year: 
                  process_id=process_id, instance_id=instance.id,
                  detail={"cycle_year": cycle_year, "version": version.version, "data": data,
                          "parent_id": parent.id if parent else None, "school": school.code if school else None})
-    advance(engine, session, instance, workflow, model, now, fresh=True)
+    advance(engine, session, instance, workflow, model, now, fresh=True, lazy_savepoint=lazy_savepoint)
     return instance
 
 

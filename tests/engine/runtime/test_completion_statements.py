@@ -32,3 +32,20 @@ def test_completing_a_step_sends_a_fixed_handful_of_statements(api, services):
     kind = services.db.engine.dialect.name
     assert len(sent) <= MOST[kind], "\n".join(s.split("\n")[0][:100] for s in sent)
     assert not any(s.startswith("SAVEPOINT") for s in sent)  # nothing automatic wrote in this step
+
+
+# sign-in and stamps, the newest version (read once), the owner and their roles, the instance, its document, the
+# first task, its mail, the cycle's claim, the answer's progress (steps done, schools), audit head, audit events
+# (+ head hash: SQLite), commit. Before: 19 and 18 (the version read twice, a SAVEPOINT and its RELEASE around the
+# first steps, the open tasks read again after the commit).
+START_MOST = {"sqlite": 15, "postgresql": 14}
+
+
+def test_starting_a_process_sends_a_fixed_handful_of_statements(api, services):
+    start_p1(api)  # the app's first start: the token issued, the model read and built
+    sent = _statements(services)
+    started = start_p1(api)
+    assert [t["step_id"] for t in started["open_tasks"]] == ["study_criteria"]
+    kind = services.db.engine.dialect.name
+    assert len(sent) <= START_MOST[kind], "\n".join(s.split("\n")[0][:100] for s in sent)
+    assert not any(s.startswith("SAVEPOINT") for s in sent)  # nothing automatic wrote before the first task
