@@ -79,8 +79,15 @@ def run(kind: str, quick: bool) -> dict:
             lifecycle.run()
         counts, current = Counter(), [None]
         engine = app.extensions["khumue"].db.engine
-        event.listen(engine, "before_cursor_execute", lambda *_a: current[0] and counts.update([current[0]]))
-        event.listen(engine, "commit", lambda *_a: current[0] and counts.update([current[0]]))
+
+        def count(*_args):
+            if current[0]:
+                counts.update([current[0]])
+
+        # every statement, and each transaction's end: a COMMIT, or the ROLLBACK that closing a session sends
+        event.listen(engine, "before_cursor_execute", count)
+        for ended in ("commit", "rollback"):
+            event.listen(engine, ended, count)
         lifecycle.run(lambda kind_: current.__setitem__(0, kind_))
         profile, n = cProfile.Profile(), 10 if quick else 50
         profile.enable()

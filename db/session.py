@@ -52,6 +52,40 @@ def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
         raise exc.DisconnectionError(str(err)) from err
 
 
+# psycopg 3 prepares a statement on the server once it has run it 5 times on a connection (no parse and plan
+# after that), but it forgets them all at every ROLLBACK (the rollback may have undone the objects they name) and
+# sends DEALLOCATE ALL. Nearly every request ends with a transaction that only read (a page; the reads after a
+# completion's commit), and closing the session rolls it back: nothing ever stayed prepared. A transaction that
+# sent no write ends with COMMIT instead (end_transaction): the same round trip, and the statements stay prepared.
+_WROTE = "khumue_wrote"
+
+
+def _note_write(conn, _cursor, statement: str, _parameters, _context, _executemany) -> None:
+    if not statement.startswith("SELECT"):  # anything else may write (WITH … UPDATE, SAVEPOINT): not read-only
+        conn.info[_WROTE] = True
+
+
+def _transaction_ended(conn) -> None:
+    conn.info.pop(_WROTE, None)
+
+
+def only_read(session: Session) -> bool:
+    """The session's open transaction sent nothing but SELECTs and holds no unflushed change (PostgreSQL): it may
+    end with COMMIT as well as ROLLBACK. False on SQLite, where nothing is prepared across transactions."""
+    if session.get_transaction() is None or session.new or session.dirty or session.deleted:
+        return False
+    connection = session.connection()
+    return connection.dialect.name == "postgresql" and not connection.info.get(_WROTE, False)
+
+
+def end_transaction(session: Session) -> None:
+    """Close the session: a transaction that only read is committed (its prepared statements stay), any other
+    is rolled back as `close` does."""
+    if only_read(session):
+        session.commit()
+    session.close()
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine for `url`; SQLite files get their folder and pragmas, server databases a ping after idling."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
@@ -63,6 +97,9 @@ def make_engine(url: str) -> Engine:
     else:
         event.listen(engine, "checkin", _checked_in)
         event.listen(engine, "checkout", _ping_if_idle)
+        event.listen(engine, "before_cursor_execute", _note_write)
+        for ended in ("commit", "rollback"):
+            event.listen(engine, ended, _transaction_ended)
     return engine
 
 

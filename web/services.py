@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from db.session import Database
+from db.session import Database, end_transaction
 from engine.assemble import build_engine
 from engine.core import Engine
 from engine.errors import N_, Conflict, EngineError
@@ -77,9 +77,13 @@ def now() -> datetime:
     return services().clock()
 
 
-def _close_session(_exc=None) -> None:
+def _close_session(exc=None) -> None:
     session = g.pop("db_session", None)
-    if session is not None:
+    if session is None:
+        return
+    if exc is None:
+        end_transaction(session)  # a read-only transaction commits: its prepared statements stay (db.session)
+    else:
         session.close()
 
 

@@ -12,7 +12,7 @@ from engine.errors import N_, Conflict, Forbidden, Invalid, NotFound
 from engine.model.status import InstanceStatus, TaskStatus
 from engine.processes.deployment import latest_version
 from engine.runtime import incidents, start_data
-from engine.runtime.stepping import load_workflow, new_instance
+from engine.runtime.stepping import load_workflow, new_instance, open_tasks_held
 from engine.runtime.waiting import waiting_for as workflow_waits
 
 
@@ -26,13 +26,15 @@ def start(engine: Engine, session: Session, user: Actor, process_id: str, data: 
                        process_id=process_id)
     if not may_start(user, entry):
         raise Forbidden("may_not_start", N_("บทบาทของท่านเริ่มกระบวนงานนี้ไม่ได้"))
-    data = start_data.validated(engine, latest_version(session, process_id), dict(data or {}))
+    version = latest_version(session, process_id)
+    data = start_data.validated(engine, version, dict(data or {}))
     cycle_year = data.pop("cycle_year", None) or entry.start_rule.current_cycle(now)
     scope = _scope(session, data.pop("scope", None))
     owner = _owner(session, user, data.pop("owner", None))
     clean = {**data, "scope": scope} if scope else data
+    # the caller (the API, the demo) rolls back the whole start on any error: no savepoint unless a step writes
     instance = new_instance(engine, session, process_id, cycle_year, now, data=clean, actor=user,
-                            owner_id=owner.id)
+                            owner_id=owner.id, version=version, lazy_savepoint=True)
     claim_cycle(session, instance, now)
     incidents.raise_if_stopped(session, instance)
     return instance
@@ -103,6 +105,13 @@ def list_instances(session: Session, user: Actor, process_id: str | None, status
 def open_tasks(session: Session, instance: ProcessInstance) -> list[HumanTask]:
     """The instance's own open tasks (not its schools')."""
     return list(session.scalars(_OPEN_TASKS, {"instance_id": instance.id}))
+
+
+def open_tasks_after_step(session: Session, instance: ProcessInstance) -> list[HumanTask]:
+    """The instance's own open tasks once this session's step of it is committed (a start, a completion): the
+    rows the step held, in the table's order, else (no step here, or rolled back) read."""
+    held = open_tasks_held(session, instance)
+    return held if held is not None else open_tasks(session, instance)
 
 
 # Read after every start and completion: built once.

@@ -5,18 +5,18 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, inspect, select, update
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
-from db.models import HumanTask, Network, ProcessInstance, School, User
+from db.models import HumanTask, Network, ProcessInstance, ProcessVersion, School, User
 from engine.access.policy import Actor
 from engine.core import Engine
 from engine.errors import N_, EngineError
 from engine.model.bpmn import ChildInstances, ProcessModel, is_person_step
 from engine.model.roles import is_office_role
 from engine.model.script_engine import SCRIPT_ENGINE
-from engine.model.status import InstanceStatus, instance_status
+from engine.model.status import InstanceStatus, TaskStatus, instance_status
 from engine.model.urgency import urgency_of
 from engine.notify import notices
 from engine.processes.deployment import latest_version
@@ -49,9 +49,11 @@ def run_engine_steps(workflow: BpmnWorkflow, now: datetime) -> None:
 
 def new_instance(engine: Engine, session: Session, process_id: str, cycle_year: int, now: datetime, *,
                  data: dict, actor: Actor | None, owner_id: int | None = None, school: School | None = None,
-                 parent: ProcessInstance | None = None, parent_task_id: str | None = None) -> ProcessInstance:
-    """Create an instance of the newest version and run it up to its first waiting steps."""
-    version = latest_version(session, process_id)
+                 parent: ProcessInstance | None = None, parent_task_id: str | None = None,
+                 version: ProcessVersion | None = None, lazy_savepoint: bool = False) -> ProcessInstance:
+    """Create an instance of the newest version (`version`, when the caller has just read it) and run it up to
+    its first waiting steps (`lazy_savepoint`: see advance)."""
+    version = version or latest_version(session, process_id)
     model = engine.model(version)
     workflow = BpmnWorkflow(model.spec, model.subprocess_specs, script_engine=SCRIPT_ENGINE)  # sandboxed
     workflow.script_engine = with_connectors(workflow.script_engine)  # service tasks call the engine's connectors
@@ -67,7 +69,7 @@ def new_instance(engine: Engine, session: Session, process_id: str, cycle_year: 
                  process_id=process_id, instance_id=instance.id,
                  detail={"cycle_year": cycle_year, "version": version.version, "data": data,
                          "parent_id": parent.id if parent else None, "school": school.code if school else None})
-    advance(engine, session, instance, workflow, model, now, fresh=True)
+    advance(engine, session, instance, workflow, model, now, fresh=True, lazy_savepoint=lazy_savepoint)
     return instance
 
 
@@ -208,7 +210,39 @@ def _mirror_tasks(engine, session, instance, workflow, model, now, fresh) -> tup
             calendar = calendar or engine.work_calendar(session)
             created.append(_new_task(engine, session, instance, task, model.steps[task.task_spec.bpmn_id],
                                      model, calendar, now))
+    _hold_open_rows(session, instance, [*open_rows, *created])
     return created, calendar
+
+
+# instance id -> every row of its open tasks as its latest step in this session left them (the new ones too)
+_OPEN_HELD = "khumue_open_tasks_held"
+# What a caller of open_tasks_held reads of each row without another round trip.
+_HELD_COLUMNS = {"id", "status", "due_at"}
+# The latest instances stepped: a request steps one (and, through its messages and children, a few more); a job
+# stepping thousands in one session must not keep every row of them alive.
+_HELD_INSTANCES = 16
+
+
+def _hold_open_rows(session: Session, instance: ProcessInstance, rows: list[HumanTask]) -> None:
+    held = session.info.setdefault(_OPEN_HELD, {})
+    held.pop(instance.id, None)  # the newest last
+    held[instance.id] = rows
+    if len(held) > _HELD_INSTANCES:
+        del held[next(iter(held))]
+
+
+def open_tasks_held(session: Session, instance: ProcessInstance) -> list[HumanTask] | None:
+    """The instance's open tasks as its latest step in this session left them, by due date then id (what
+    reading the table would give, without the read); None when it did not step in this session, or when a
+    rollback since then took back or expired one of those rows (read the table then)."""
+    rows = session.info.get(_OPEN_HELD, {}).get(instance.id)
+    if rows is None:
+        return None
+    for row in rows:
+        state = inspect(row)
+        if not state.persistent or state.unloaded & _HELD_COLUMNS:
+            return None
+    return sorted((row for row in rows if row.status == TaskStatus.OPEN), key=lambda row: (row.due_at, row.id))
 
 
 def _announce(engine, session, instance, created: list[HumanTask], calendar, now) -> None:

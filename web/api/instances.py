@@ -35,7 +35,7 @@ def instance_view(instance) -> dict:
             "cycle": instance.cycle_year, "cycle_label": entry.cycle_label(instance.cycle_year),
             "school": instance.school.code if instance.school else None,
             "owner": instance.owner.username if instance.owner else None,
-            "open_tasks": instances.open_tasks(session, instance),
+            "open_tasks": instances.open_tasks_after_step(session, instance),  # held if this request stepped it
             "progress": instances.progress(engine(), session, instance),
             "incident": _incident(session, instance)}
 
@@ -59,8 +59,9 @@ def create_instance():
     values = body(InstanceCreateIn)
     data = shared(InstanceDataIn).load(values["data"])  # other keys: the start form's, else 422 (engine)
     instance = instances.start(engine(), db_session(), me(), values["process_id"], data, now())
+    answer = _out(instance)  # read in the start's own transaction (its progress): no second one after the commit
     commit()
-    return _out(instance), 201
+    return answer, 201
 
 
 @bp.get("/instances")

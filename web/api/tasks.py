@@ -39,6 +39,14 @@ def task_detail(task) -> dict:
             "can_act": can_act(me(), task, groups_of(engine().catalog))}
 
 
+def _committed(answer: dict) -> dict:
+    """The answer, built inside the transaction that wrote what it shows, once that is committed: its reads (the
+    evidence, a next task's assignee) ride in that transaction, not in a second one (on PostgreSQL a BEGIN and a
+    COMMIT more per request)."""
+    commit()
+    return answer
+
+
 def _task_filters(q: dict) -> inboxes.Filters:
     return inboxes.filters_for(engine(), db_session(), **{k: q[k] for k in (
         "process_id", "cycle_year", "school", "network", "instance_id", "step_id") if k in q})
@@ -66,8 +74,7 @@ def get_task(task_id: int):
 def claim(task_id: int):
     """Take a task from the pool."""
     task = tasks.claim(engine(), db_session(), me(), task_id, now())
-    commit()
-    return task_detail(task)
+    return _committed(task_detail(task))
 
 
 @bp.post("/tasks/<int:task_id>/release")
@@ -75,8 +82,7 @@ def claim(task_id: int):
 def release(task_id: int):
     """Give a task back to the pool."""
     task = tasks.release(engine(), db_session(), me(), task_id, now())
-    commit()
-    return task_detail(task)
+    return _committed(task_detail(task))
 
 
 @bp.post("/tasks/<int:task_id>/assign")
@@ -85,8 +91,7 @@ def assign(task_id: int):
     """Give a task to someone (group head, admin)."""
     user = body(AssignIn)["user"]  # a bad body is 422 before the session is asked for
     task = tasks.assign(engine(), db_session(), me(), task_id, user, now())
-    commit()
-    return task_detail(task)
+    return _committed(task_detail(task))
 
 
 @bp.post("/tasks/<int:task_id>/complete")
@@ -95,9 +100,8 @@ def complete(task_id: int):
     """Finish a task with its form data."""
     data = body(CompleteIn)["data"]  # a bad body is 422 before the session is asked for
     task = tasks.complete(engine(), db_session(), me(), task_id, data, now())
-    commit()
-    following = instances.open_tasks(db_session(), task.instance)
-    return {**task_detail(task), "next_tasks": shared(TaskOut).dump(following, many=True)}
+    following = instances.open_tasks_after_step(db_session(), task.instance)  # the rows the step wrote
+    return _committed({**task_detail(task), "next_tasks": shared(TaskOut).dump(following, many=True)})
 
 
 @bp.post("/tasks/complete")
@@ -126,7 +130,7 @@ def _result(outcome: batch.Outcome) -> dict:
         err = outcome.error
         return {"id": outcome.task_id, "status": err.status, "error": tr(err.text), "code": err.code,
                 "fields": tr(err.fields)}
-    following = instances.open_tasks(db_session(), outcome.task.instance)
+    following = instances.open_tasks_after_step(db_session(), outcome.task.instance)
     return {"id": outcome.task_id, "status": 200, "task": outcome.task, "next_tasks": following}
 
 
