@@ -59,3 +59,16 @@ def test_a_broken_chain_is_shown_prominently(app, api, services):
     tamper(services, "UPDATE audit_events SET actor = 'intruder' WHERE id = 5")
     html = Person(app, "auditor1").html("/audit")
     assert 'role="alert"' in html and "ห่วงโซ่บันทึกถูกแก้ไข" in html and "รายการที่ 5" in html
+
+
+def test_an_edit_behind_a_checked_point_is_shown_once_the_scheduler_walked_the_chain(app, api, services):
+    _completed(api)
+    auditor = Person(app, "auditor1")
+    html = auditor.html("/audit")  # checks the whole chain once and stores how far and when
+    assert "ห่วงโซ่บันทึกถูกต้องครบถ้วน" in html and "ตรวจเมื่อ" in html and "ตรวจตั้งแต่รายการแรกล่าสุดเมื่อ" in html
+    tamper(services, "UPDATE audit_events SET actor = 'intruder' WHERE id = 5")
+    assert "ห่วงโซ่บันทึกถูกต้องครบถ้วน" in auditor.html("/audit")  # a view checks only the events since
+    services.clock.advance(days=1)
+    assert services.tick(services.clock())["audit_chain"]["ok"] is False  # the daily walk from the first event
+    html = auditor.html("/audit")
+    assert 'role="alert"' in html and "ห่วงโซ่บันทึกถูกแก้ไข" in html and "รายการที่ 5" in html
