@@ -44,13 +44,22 @@ def cards(session: Session, user: Actor, tab: str, filters: Filters, limit: int,
                       func.sum(case((rows.c.due_at < now, 1), else_=0)).label("late"), due.label("due"),
                       func.min(rows.c.id).label("first"), func.min(rows.c.name).label("name"))
                .group_by(rows.c.process_id, rows.c.step_id, rows.c.cycle_year, alone))
-    total = session.execute(select(func.count()).select_from(grouped.subquery())).scalar_one()
-    found = session.execute(grouped.order_by(due, func.min(rows.c.id)).limit(limit).offset(offset)).all()
+    # the number of cards rides on every row of the page (a window over the groups): the tab is grouped once
+    found = session.execute(grouped.add_columns(func.count().over().label("cards"))
+                            .order_by(due, func.min(rows.c.id)).limit(limit).offset(offset)).all()
+    total = found[0].cards if found else _past_the_end(session, grouped, offset)
     singles = [r.first for r in found if r.n == 1]
     tasks = {t.id: t for t in session.scalars(select(HumanTask).where(HumanTask.id.in_(singles))
                                               .options(joinedload(HumanTask.school), joinedload(HumanTask.assignee)))}
     return [Card(r.process_id, r.step_id, r.cycle_year, r.name, r.n, int(r.late or 0), r.due,
                  tasks.get(r.first) if r.n == 1 else None) for r in found], total
+
+
+def _past_the_end(session: Session, grouped, offset: int) -> int:
+    """How many cards there are when the page holds none: none at all, or a page asked for past the last one."""
+    if offset == 0:
+        return 0
+    return session.execute(select(func.count()).select_from(grouped.subquery())).scalar_one()
 
 
 def group_tasks(session: Session, user: Actor, tab: str, process_id: str, step_id: str, cycle_year: int,
