@@ -6,7 +6,7 @@ from collections import defaultdict
 from sqlalchemy import event, select
 
 from db.models import User
-from engine.reporting import inbox_cards, inboxes
+from engine.reporting import inbox_cards
 from engine.reporting.inboxes import TABS, Filters
 from tests.engine.reporting.test_inbox_audit_queries import _expected, _readers, office  # noqa: F401
 
