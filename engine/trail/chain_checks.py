@@ -34,8 +34,9 @@ class ChainCheck:
     first_bad_id: int | None = None
     reason: str | None = None
 
-    def since(self) -> dict:
-        """The point the next check starts from (audit.verify_after's `since`)."""
+    def head(self) -> dict:
+        """The chain's head as this check proved it: audit.head's fields without counting the whole table, and
+        the point the next check starts from (audit.verify_after's `since`)."""
         return {"sequence": self.events, "id": self.last_id, "hash": self.last_hash}
 
     def to_json(self) -> str:
@@ -88,7 +89,7 @@ def extend(session: Session, now: datetime) -> tuple[ChainCheck, str | None]:
         return _found(audit.verify_after(session), now, now), text
     if not before.ok:
         return before, text
-    report = audit.verify_after(session, before.since())
+    report = audit.verify_after(session, before.head())
     if report.ok and report.events == before.events:
         return before, text
     return _found(report, now, before.full_at, before), text
