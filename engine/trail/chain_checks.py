@@ -3,9 +3,9 @@
 Re-hashing the whole chain costs ~60-100 µs an event: a minute per view at 1M events. So the result of a check
 is stored (a setting): how far the chain was proved (the event's place, id and hash), when, and when the whole
 chain was last walked from its first event. A view (`extend`) checks only the events after that point; the
-scheduler (engine.jobs.chain_job) and `GET /api/v1/audit/verify` walk the whole chain (`full`) and store what
-they find, so an old event edited after it was checked is found there and then shown on every view. A broken
-chain stays reported until a full check finds it whole again."""
+scheduler (engine.jobs.chain_job) walks the whole chain once a day (`full`) and stores what it finds, so an old
+event edited after it was checked is found there and then shown on every view. A broken chain stays reported
+until a full check finds it whole again."""
 import json
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
