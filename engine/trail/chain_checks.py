@@ -3,9 +3,9 @@
 Re-hashing the whole chain costs ~60-100 µs an event: a minute per view at 1M events. So the result of a check
 is stored (a setting): how far the chain was proved (the event's place, id and hash), when, and when the whole
 chain was last walked from its first event. A view (`extend`) checks only the events after that point; the
-scheduler (engine.jobs.chain_job) walks the whole chain once a day (`full`) and stores what it finds, so an old
-event edited after it was checked is found there and then shown on every view. A broken chain stays reported
-until a full check finds it whole again."""
+scheduler (engine.jobs.chain_job, `full`, once a day) and `GET /api/v1/audit/verify` (`record`, on demand)
+walk the whole chain and store what they find, so an old event edited after it was checked is found there and
+then shown on every view. A broken chain stays reported until a full check finds it whole again."""
 import json
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
@@ -73,7 +73,20 @@ def _found(report: audit.ChainReport, now: datetime, full_at: datetime | None,
 
 def full(session: Session, now: datetime) -> ChainCheck:
     """Walk the whole chain from its first event and store the result over whatever was stored."""
-    check = _found(audit.verify_after(session), now, now)
+    return _store_over(session, _found(audit.verify_after(session), now, now))
+
+
+def record(session: Session, report: audit.ChainReport, now: datetime) -> bool:
+    """Store what a whole walk by `audit.verify` found (on demand: `GET /api/v1/audit/verify`), so every view
+    shows it from now on. Not a cut tail alone (no first bad event): `verify` reads the head after its walk, so
+    events appended meanwhile read as one; the scheduler's walk (head read first) settles that. True if stored."""
+    if not report.ok and report.first_bad_id is None:
+        return False
+    _store_over(session, _found(report, now, now))
+    return True
+
+
+def _store_over(session: Session, check: ChainCheck) -> ChainCheck:
     value = check.to_json()
     session.execute(upsert(session, Setting.__table__, {"key": KEY, "value": value}, ["key"], {"value": value}))
     return check
