@@ -80,6 +80,7 @@ GOALS = [  # (what, key path, goal, lower is better)
     ("audit search by user p95 ms", ("queries", "audit_by_user", "p95_ms"), 20.0, True),
     ("audit search by instance p95 ms", ("queries", "audit_by_instance", "p95_ms"), 20.0, True),
     ("audit search by date range p95 ms", ("queries", "audit_by_range", "p95_ms"), 20.0, True),
+    ("audit page chain check, 50 events since the last, p95 ms", ("queries", "audit_chain_check", "p95_ms"), 20.0, True),
     ("reminder sweep, nothing due, ms", ("scale", "sweep_idle_ms"), None, True),
     ("reminder sweep, catch-up morning, ms", ("scale", "sweep_ms"), 1000.0, True),
     ("… tasks reminded in it", ("scale", "sweep_due_tasks"), None, True),

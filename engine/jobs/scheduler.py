@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engine.core import Engine
+from engine.jobs.chain_job import check_chain
 from engine.jobs.cycles import start_yearly_cycles
 from engine.jobs.timers import fire_due_timers
 from engine.notify.outbox import Place, send_outbox
@@ -28,7 +29,8 @@ def tick(engine: Engine, sessions, transport, now: datetime) -> dict:
             ("cycles_started", lambda s: len(start_yearly_cycles(engine, s, now))),
             ("timers_fired", lambda s: fire_due_timers(engine, s, now)),
             ("tasks_reminded", lambda s: _reminders(engine, s, now)),
-            (None, lambda s: send_outbox(s, transport, engine.mail_from, now, place=Place.of(engine)))]
+            (None, lambda s: send_outbox(s, transport, engine.mail_from, now, place=Place.of(engine))),
+            ("audit_chain", lambda s: check_chain(s, now))]
     for key, job in jobs:
         with sessions() as session:
             try:

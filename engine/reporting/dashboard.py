@@ -147,14 +147,17 @@ def _schools(session: Session, roots: list[tuple[int, dict]], network: str | Non
     return session.execute(query).all()
 
 
-def _cells(session: Session, root_ids: list[int], now: datetime) -> dict[tuple[int, str], str]:
+def _cells(session: Session, root_ids: list[int], now: datetime,
+           school_ids: list[int] | None) -> dict[tuple[int, str], str]:
     is_open = HumanTask.status == TaskStatus.OPEN
+    # the rows' schools only when they are a few (one network): not every school of the cycle grouped, then dropped
+    schools = HumanTask.school_id.is_not(None) if school_ids is None else HumanTask.school_id.in_(school_ids)
     counts = session.execute(select(
         HumanTask.school_id, HumanTask.step_id,
         func.sum(case((and_(is_open, HumanTask.due_at < now), 1), else_=0)),
         func.sum(case((is_open, 1), else_=0)),
         func.sum(case((HumanTask.status == TaskStatus.DONE, 1), else_=0)))
-        .where(HumanTask.root_instance_id.in_(root_ids), HumanTask.school_id.is_not(None))
+        .where(HumanTask.root_instance_id.in_(root_ids), schools)
         .group_by(HumanTask.school_id, HumanTask.step_id)).all()
     # A step sent back and open again is open (or late), not done.
     return {(school, step): "late" if late else "open" if opened else "done" if done else "not_started"
@@ -168,11 +171,14 @@ def matrix(engine: Engine, session: Session, user: Actor, process_id: str, cycle
     roots = _roots(session, process_id, cycle)
     root_ids = [root_id for root_id, _ in roots]
     columns = matrix_columns(engine, session, process_id, root_ids)
-    cells = _cells(session, root_ids, now)
+    schools = _schools(session, roots, network)
+    shown = [school.id for school in schools] if network else None
+    cells = _cells(session, root_ids, now, shown)
+    children = ProcessInstance.school_id.is_not(None) if shown is None else ProcessInstance.school_id.in_(shown)
     child_status = dict(session.execute(select(ProcessInstance.school_id, ProcessInstance.status).where(
-        ProcessInstance.parent_id.in_(root_ids), ProcessInstance.school_id.is_not(None))).all())
+        ProcessInstance.parent_id.in_(root_ids), children)).all())
     rows, totals = [], {c["step_id"]: dict.fromkeys(STATES, 0) for c in columns}
-    for school in _schools(session, roots, network):
+    for school in schools:
         states = [cells.get((school.id, c["step_id"]), "not_started") for c in columns]
         for column, state in zip(columns, states, strict=True):  # one state per column, built just above
             totals[column["step_id"]][state] += 1

@@ -6,7 +6,7 @@ exactly the tasks the tab lists and the batch table opens the same rows.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, literal, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from db.models import HumanTask
@@ -35,17 +35,25 @@ class Card:
 
 def cards(session: Session, user: Actor, tab: str, filters: Filters, limit: int, offset: int, now: datetime,
           groups: dict | None = None) -> tuple[list[Card], int]:
-    """One page of a tab's cards, soonest due first, and how many cards there are."""
+    """One page of a tab's cards, soonest due first (then by first task id), and how many cards there are.
+
+    Tasks with a school group by (process, step, cycle): few groups, aggregated in memory. Grouping every other
+    task by its own id with them made the database sort the whole tab (spilling to disk at 100k open tasks);
+    those tasks are cards of their own, so they are read soonest due first only up to the page, and counted."""
     rows = inbox_query(user, *TABS[tab], filters, groups).order_by(None).subquery()
-    # Tasks with a school group by step and cycle; any other task is a card of its own (keyed by its id).
-    alone = case((rows.c.school_id.is_(None), rows.c.id), else_=0)
-    due = func.min(rows.c.due_at)
-    grouped = (select(rows.c.process_id, rows.c.step_id, rows.c.cycle_year, func.count().label("n"),
-                      func.sum(case((rows.c.due_at < now, 1), else_=0)).label("late"), due.label("due"),
-                      func.min(rows.c.id).label("first"), func.min(rows.c.name).label("name"))
-               .group_by(rows.c.process_id, rows.c.step_id, rows.c.cycle_year, alone))
-    total = session.execute(select(func.count()).select_from(grouped.subquery())).scalar_one()
-    found = session.execute(grouped.order_by(due, func.min(rows.c.id)).limit(limit).offset(offset)).all()
+    late = case((rows.c.due_at < now, 1), else_=0)
+    per_school = session.execute(
+        select(rows.c.process_id, rows.c.step_id, rows.c.cycle_year, func.count().label("n"),
+               func.sum(late).label("late"), func.min(rows.c.due_at).label("due"),
+               func.min(rows.c.id).label("first"), func.min(rows.c.name).label("name"))
+        .where(rows.c.school_id.is_not(None)).group_by(rows.c.process_id, rows.c.step_id, rows.c.cycle_year)).all()
+    alone = session.execute(
+        select(rows.c.process_id, rows.c.step_id, rows.c.cycle_year, literal(1).label("n"), late.label("late"),
+               rows.c.due_at.label("due"), rows.c.id.label("first"), rows.c.name,
+               func.count().over().label("cards"))  # how many there are, on every row (before the LIMIT)
+        .where(rows.c.school_id.is_(None)).order_by(rows.c.due_at, rows.c.id).limit(offset + limit)).all()
+    found = sorted([*per_school, *alone], key=lambda r: (r.due, r.first))[offset:offset + limit]
+    total = len(per_school) + (alone[0].cards if alone else 0)
     singles = [r.first for r in found if r.n == 1]
     tasks = {t.id: t for t in session.scalars(select(HumanTask).where(HumanTask.id.in_(singles))
                                               .options(joinedload(HumanTask.school), joinedload(HumanTask.assignee)))}

@@ -153,14 +153,9 @@ def verify(session: Session, expect: dict | None = None) -> ChainReport:
     rows = session.execute(select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=2000))
     for row in rows.scalars():
         count += 1
-        if row.prev_hash != prev:
-            if last_id is not None and _rehashed(session, row.prev_hash):
-                return ChainReport(False, count - 1, last_id, "the event was edited and its hash recomputed")
-            return ChainReport(False, count, row.id, "the event before it was deleted, inserted or moved")
-        expected_hash = event_hash(prev, row.at, row.actor, row.action, row.process_id,
-                                   row.instance_id, row.task_id, row.detail)
-        if row.hash != expected_hash:
-            return ChainReport(False, count, row.id, "the event was edited after it was written")
+        broken = _broken_link(session, row, prev, count, last_id)
+        if broken is not None:
+            return broken
         if expected.rewritten(count, row.hash):
             return ChainReport(False, count, row.id, "the chain up to the exported head was rewritten since")
         prev, last_id = row.hash, row.id
@@ -170,6 +165,47 @@ def verify(session: Session, expect: dict | None = None) -> ChainReport:
     if expected.missing():
         return ChainReport(False, count, None, expected.missing(), prev)
     return ChainReport(True, count, last_hash=prev, last_id=last_id)
+
+
+def verify_after(session: Session, since: dict | None = None) -> ChainReport:
+    """Walk the chain from an event a check already proved (`since`: its "sequence", "id" and "hash", as
+    `ChainReport.to_dict()["head"]` gives them; None: from the first event) up to the head.
+
+    The head row is read first and the walk stops at its count: events appended meanwhile (a later snapshot
+    on PostgreSQL, or on SQLite between statements) are left to the next check instead of reading as a
+    rewritten end. Edits before `since` are the full check's to find (`verify`, or this from the start)."""
+    goal, head_hash = session.execute(select(_head.c.events, _head.c.hash).where(_head.c.id == 1)).first() \
+        or (0, GENESIS)
+    count, prev, last_id = (0, GENESIS, None) if since is None else (since["sequence"], since["hash"], since["id"])
+    if last_id is not None and session.scalar(select(AuditEvent.hash).where(AuditEvent.id == last_id)) != prev:
+        return ChainReport(False, count, last_id, "the event checked last was edited or removed since")
+    if goal < count:
+        return ChainReport(False, goal, None, "events at the end of the chain were deleted", prev)
+    query = select(AuditEvent).order_by(AuditEvent.id).limit(goal - count)
+    if last_id is not None:
+        query = query.where(AuditEvent.id > last_id)
+    for row in session.execute(query.execution_options(yield_per=2000)).scalars():
+        count += 1
+        broken = _broken_link(session, row, prev, count, last_id)
+        if broken is not None:
+            return broken
+        prev, last_id = row.hash, row.id
+    if count != goal or prev != head_hash:
+        return ChainReport(False, count, None, "events at the end of the chain were deleted", prev)
+    return ChainReport(True, count, last_hash=prev, last_id=last_id)
+
+
+def _broken_link(session: Session, row: AuditEvent, prev: str, count: int, last_id: int | None) -> ChainReport | None:
+    """Why `row`, the count-th event, does not follow the one before it (hash `prev`, id `last_id`); None: it does."""
+    if row.prev_hash != prev:
+        if last_id is not None and _rehashed(session, row.prev_hash):
+            return ChainReport(False, count - 1, last_id, "the event was edited and its hash recomputed")
+        return ChainReport(False, count, row.id, "the event before it was deleted, inserted or moved")
+    expected_hash = event_hash(prev, row.at, row.actor, row.action, row.process_id,
+                               row.instance_id, row.task_id, row.detail)
+    if row.hash != expected_hash:
+        return ChainReport(False, count, row.id, "the event was edited after it was written")
+    return None
 
 
 def _rehashed(session: Session, linked_hash: str) -> bool:

@@ -1,14 +1,18 @@
 """The audit API: search the events, verify the hash chain, the auditor's search and its CSV export."""
+import logging
+
 from flask import Blueprint, stream_with_context
+from sqlalchemy.exc import OperationalError
 
 from engine.reporting import audit_exports, audit_search
-from engine.trail import audit
+from engine.trail import audit, chain_checks
 from web.api.audit_schemas import AuditEventOut, AuditExportQuery, AuditQuery, AuditSearchQuery, ChainReportOut
 from web.api.common import PAGE, download, engine, page, query, shared
 from web.api.openapi import documented
 from web.auth import me, require_capability
-from web.services import db_session, now
+from web.services import db_session, now, services
 
+log = logging.getLogger("khumue.web")
 bp = Blueprint("api_audit", __name__, url_prefix="/api/v1")
 
 
@@ -27,7 +31,21 @@ def search_audit():
 def verify_audit():
     """Verify the hash chain."""
     require_capability("read_audit")
-    return shared(ChainReportOut).dump(audit.verify(db_session()).to_dict())
+    report = audit.verify(db_session())
+    _remember(report)
+    return shared(ChainReportOut).dump(report.to_dict())
+
+
+def _remember(report: audit.ChainReport) -> None:
+    """Store the walk's finding for the audit page (engine.trail.chain_checks), in a session of its own whose
+    first statement writes; the single SQLite writer busy past its timeout only means the page learns it later."""
+    with services().db.session() as session:
+        try:
+            if chain_checks.record(session, report, now()):
+                session.commit()
+        except OperationalError:
+            session.rollback()
+            log.warning("audit verify: its finding was not stored (database busy)", exc_info=True)
 
 
 @bp.get("/audit/search")

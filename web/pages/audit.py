@@ -1,17 +1,21 @@
 """The auditor's pages: search the audit trail (newest first, by Thai name or username), see whether its hash chain
 holds, export it as CSV or PDF (a large export runs in the background: web/pages/audit_exports.py)."""
+import logging
+
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user, login_required
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from sqlalchemy.exc import OperationalError
 
 from engine.reporting import audit_exports, audit_labels, audit_pdf, audit_search
-from engine.trail import audit
+from engine.trail import audit, chain_checks
 from web.api.audit_schemas import DayOrMoment
 from web.i18n import lang
 from web.pages.common import top_processes
 from web.pages.dates import convert
 from web.services import db_session, now, services
 
+log = logging.getLogger("khumue.web")
 bp = Blueprint("audit", __name__)
 PAGE_SIZE = 50
 FILTERS = ("user", "process_id", "instance_id", "action", "order", "since", "until")
@@ -58,12 +62,28 @@ def audit_page():
     pages = max(1, -(-total // PAGE_SIZE))
     # past the count's cap the pages go on while they are full
     more = q["page"] < pages or (total.capped and len(rows) == PAGE_SIZE)
+    chain, replaces = chain_checks.extend(session, now())  # the events since the last check, not the whole chain
+    _keep(chain, replaces)
     return render_template("audit.html", rows=rows, total=total, args=args, q=q, page=q["page"],
-                           pages=pages, more=more, chain=audit.verify(session), head=audit.head(session),
+                           pages=pages, more=more, chain=chain,
+                           # the head just proved; audit.head counts every event (a scan of the table)
+                           head=chain.head() if chain.ok else audit.head(session),
                            processes=top_processes(), actions=audit_labels.choices(lang()),
                            people=audit_pdf.actor_names(session, rows),
                            instances=audit_search.instance_labels(session, rows),
                            date_errors=date_errors), 422 if date_errors else 200
+
+
+def _keep(chain: chain_checks.ChainCheck, replaces: str | None) -> None:
+    """Store how far this view checked the chain, so the next view starts there. In a session of its own whose
+    first statement writes (the request's reads must not turn into a write: SQLite would refuse a stale one)."""
+    with services().db.session() as session:
+        try:
+            if chain_checks.save(session, chain, replaces):
+                session.commit()
+        except OperationalError:  # the single writer busy past its timeout: the next view checks these again
+            session.rollback()
+            log.warning("audit page: the chain's check was not stored (database busy)", exc_info=True)
 
 
 @bp.get("/audit/export.pdf")

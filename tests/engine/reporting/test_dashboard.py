@@ -122,3 +122,15 @@ def test_audit_search_export_and_timeline(api, services, clock):
     assert done["completed_by"] == "supervisor8" and done["due_th"] == "30 ก.ย. 2570" and done["late"] is False
     assert len([t for t in timeline["tasks"] if t["step_id"] == "supervise_school"]) == 14
     assert api.ok("GET", "auditor1", "/audit/verify")["ok"] is True
+
+
+def test_one_networks_matrix_is_its_rows_of_the_whole_and_groups_only_its_schools(api, services, p1_in_the_schools):
+    whole = api.ok("GET", "head1", MATRIX)
+    statements = count_statements(services)
+    n1 = api.ok("GET", "head1", MATRIX + "&network=N1")
+    assert n1["rows"] == [row for row in whole["rows"] if row["network"] == "N1"] and len(n1["rows"]) == 19
+    for i, column in enumerate(n1["columns"]):
+        assert n1["totals"][column["step_id"]] == {state: sum(row["cells"][i] == state for row in n1["rows"])
+                                                   for state in n1["states"]}
+    grouped = [sql for sql in statements if "GROUP BY human_tasks.school_id" in sql]
+    assert len(grouped) == 1 and "human_tasks.school_id IN" in grouped[0], grouped  # not every school's cells

@@ -1,5 +1,6 @@
 """The auditor's pages: who may search the trail, the chain's result, the filters, CSV and a PDF in Thai."""
 import pytest
+from sqlalchemy import event
 
 from tests.engine.reporting.test_reports import pdf_text, squeeze
 from tests.pages_helpers import Person, p1_to_the_schools, start_p1
@@ -59,3 +60,33 @@ def test_a_broken_chain_is_shown_prominently(app, api, services):
     tamper(services, "UPDATE audit_events SET actor = 'intruder' WHERE id = 5")
     html = Person(app, "auditor1").html("/audit")
     assert 'role="alert"' in html and "ห่วงโซ่บันทึกถูกแก้ไข" in html and "รายการที่ 5" in html
+
+
+def test_an_edit_behind_a_checked_point_is_shown_once_the_scheduler_walked_the_chain(app, api, services):
+    _completed(api)
+    auditor = Person(app, "auditor1")
+    html = auditor.html("/audit")  # checks the whole chain once and stores how far and when
+    assert "ห่วงโซ่บันทึกถูกต้องครบถ้วน" in html and "ตรวจเมื่อ" in html and "ตรวจตั้งแต่รายการแรกล่าสุดเมื่อ" in html
+    tamper(services, "UPDATE audit_events SET actor = 'intruder' WHERE id = 5")
+    assert "ห่วงโซ่บันทึกถูกต้องครบถ้วน" in auditor.html("/audit")  # a view checks only the events since
+    services.clock.advance(days=1)
+    assert services.tick(services.clock())["audit_chain"]["ok"] is False  # the daily walk from the first event
+    html = auditor.html("/audit")
+    assert 'role="alert"' in html and "ห่วงโซ่บันทึกถูกแก้ไข" in html and "รายการที่ 5" in html
+
+
+def test_the_page_shows_the_head_it_proved_without_counting_the_trail(app, api, services):
+    _completed(api)
+    auditor = Person(app, "auditor1")
+    auditor.html("/audit")
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(services.db.engine, "before_cursor_execute", listener)
+    try:
+        html = auditor.html("/audit")
+    finally:
+        event.remove(services.db.engine, "before_cursor_execute", listener)
+    head = api.ok("GET", "auditor1", "/audit/verify")["head"]  # the whole walk's head, as `khumue audit head`
+    assert f"รายการที่ {head['sequence']}" in html and head["hash"] in html
+    counted = [sql for sql in statements if "count(audit_events.id)" in sql]
+    assert counted == []  # audit.head counts every event; the page's head is the one its check proved

@@ -1,0 +1,52 @@
+"""The inbox page's cards on a mixed office: every tab of every kind of reader, page by page, holds the cards the
+tab's tasks make (grouped in Python here); the database groups only the per-school tasks (by step), and reads
+the other tasks, each a card of its own, up to the page."""
+from collections import defaultdict
+
+from sqlalchemy import event, select
+
+from db.models import User
+from engine.reporting import inbox_cards
+from engine.reporting.inboxes import TABS, Filters
+from tests.engine.reporting.test_inbox_audit_queries import _expected, _readers, office  # noqa: F401
+
+
+def _cards_in_python(session, reader, tab, groups, now):
+    """(process, step, cycle, count, late, first due, single task's id) per card, soonest due first."""
+    by_card = defaultdict(list)
+    for task in _expected(session, reader, *TABS[tab], groups, Filters()):
+        key = (task.process_id, task.step_id, task.cycle_year) + ((0,) if task.school_id else (task.id,))
+        by_card[key].append(task)
+    cards = [(key[:3], len(tasks), sum(t.due_at < now for t in tasks), min(t.due_at for t in tasks),
+              min(t.id for t in tasks)) for key, tasks in by_card.items()]
+    return sorted(cards, key=lambda card: (card[3], card[4]))
+
+
+def test_every_tab_page_holds_the_cards_of_its_tasks(session, office, clock):  # noqa: F811
+    for reader in _readers(session):
+        for tab in ("mine", "group", "all"):
+            expected = _cards_in_python(session, reader, tab, office, clock())
+            for offset in (0, 7, len(expected) + 7):  # the first page, the second, one past the last card
+                cards, total = inbox_cards.cards(session, reader, tab, Filters(), 7, offset, clock(), office)
+                assert total == len(expected), (reader.username, tab, offset)
+                got = [((c.process_id, c.step_id, c.cycle_year), c.count, c.late, c.due_at,
+                        c.task.id if c.task else None) for c in cards]
+                want = [(key, n, late, due, first if n == 1 else None)
+                        for key, n, late, due, first in expected[offset:offset + 7]]
+                assert got == want, (reader.username, tab, offset)
+
+
+def test_a_page_of_cards_groups_only_the_per_school_tasks(services, session, office, clock):  # noqa: F811
+    head = session.scalar(select(User).where(User.username == "head1"))
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(services.db.engine, "before_cursor_execute", listener)
+    try:
+        cards, total = inbox_cards.cards(session, head, "all", Filters(), 20, 0, clock(), office)
+    finally:
+        event.remove(services.db.engine, "before_cursor_execute", listener)
+    assert total > len(cards) == 20 and any(c.task for c in cards)
+    grouping = [sql.upper() for sql in statements if "GROUP BY" in sql.upper()]
+    assert len(grouping) == 1 and "CASE" not in grouping[0].split("GROUP BY")[1], grouping  # not by every task
+    alone = [sql.upper() for sql in statements if "OVER" in sql.upper()]
+    assert len(alone) == 1 and "LIMIT" in alone[0], statements  # tasks without a school: up to the page
