@@ -7,6 +7,7 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.exc import DBAPIError
 
 from db.models import AuditEvent
+from engine.trail import chain_checks
 from engine.trail.audit import GENESIS, event_hash
 from khumue.cli import main
 from tests.tamper import guard_lifted, tamper
@@ -53,6 +54,9 @@ def test_verify_passes_then_fails_after_one_row_is_edited(api, services, databas
     tamper(services, "UPDATE audit_events SET actor = 'intruder' WHERE id = 5")
     result = verify_cli(database_url, tmp_path)
     assert result.exit_code == 1 and "event 5" in result.output
+    with services.db.session() as session:  # what the CLI found is what the audit page shows from now on
+        stored, _text = chain_checks.stored(session)
+    assert stored is not None and not stored.ok and stored.first_bad_id == 5
     report = api.ok("GET", "auditor1", "/audit/verify")
     assert report["ok"] is False and report["first_bad_id"] == 5
 
