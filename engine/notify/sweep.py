@@ -175,10 +175,17 @@ def _queue_and_plan(session: Session, rows: list[tuple], now: datetime, send_at:
     return session.execute(select(func.changes())).scalar_one()
 
 
+def _real_now() -> datetime:
+    return datetime.now(UTC)
+
+
 def _mark_swept(session: Session, now: datetime) -> None:
-    """Nothing is due: every task planned up to a little before now has been looked at (never moves back)."""
+    """Nothing is due: every task planned up to a little before now has been looked at (never moves back).
+
+    Never past the real clock: a tick run for a moment ahead (`khumue tick --now`) must not hide the tasks
+    planned afterwards at the real time."""
     insert = pg_insert if dialect_of(session) == "postgresql" else sqlite_insert
-    statement = insert(_SWEPT).values(id=1, swept_to=now - LOOK_BACK)
+    statement = insert(_SWEPT).values(id=1, swept_to=min(now, _real_now()) - LOOK_BACK)
     later = statement.excluded.swept_to
     session.execute(statement.on_conflict_do_update(index_elements=["id"], set_={"swept_to": later},
                                                     where=_SWEPT.c.swept_to < later))

@@ -113,12 +113,23 @@ def test_sweep_after_sweep_queues_what_the_per_task_sweep_queued(services, sessi
     engine = services.engine
     _override(engine, session, monkeypatch)
     _seed(session, engine, 1200, seed=13)
+    monkeypatch.setattr(sweep, "_real_now", lambda: NOW + timedelta(days=30))  # how far it looked: each sweep's now
     old = _mornings(session, engine, lambda e, s, now: reference_sweep.sweep_batch(e, s, now, 2000))
     session.rollback()
     new = _mornings(session, engine, lambda e, s, now: sweep.sweep_batch(e, s, now, 250))
     assert len(old[2][0]) > len(old[1][0]) > len(old[0][0]) > 300  # each morning queued more
     assert [rows for rows, _ in new] == [rows for rows, _ in old]
     assert [moments for _, moments in new] == [moments for _, moments in old]
+
+
+def test_a_tick_run_ahead_hides_no_task_planned_afterwards(services, session, monkeypatch):
+    """`khumue tick --now` a month ahead, then a task planned at the real time: the next sweep still sees it."""
+    engine = services.engine
+    monkeypatch.setattr(sweep, "_real_now", lambda: NOW)
+    sweep.sweep_batch(engine, session, NOW + timedelta(days=30), 100_000)  # nothing open yet: marks how far
+    _seed(session, engine, 50, seed=19)
+    session.execute(update(HumanTask).values(next_reminder_at=NOW + timedelta(hours=1), due_at=NOW + timedelta(days=1)))
+    assert sweep.sweep_batch(engine, session, NOW + timedelta(hours=2), 100_000) == 50
 
 
 def test_moving_a_task_on_writes_no_human_tasks_row(services, session):
