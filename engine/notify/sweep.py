@@ -13,7 +13,8 @@ Per batch:
    rendered when it is sent (engine.notify.outbox), gathered per person;
 4. one INSERT … ON CONFLICT DO UPDATE of each task's next moment into task_reminders.
 On PostgreSQL 3 and 4 are one statement (data-modifying CTEs): one snapshot, so the tasks mailed are exactly
-the tasks moved on. On SQLite they run in one write transaction, which no other writer can enter between them.
+the tasks moved on. On SQLite they run in one write transaction (opened here: see _begin_writing), which no other
+writer can enter between them.
 The outbox's unique key stays the once-only guard: two schedulers sweeping at once queue a mail once.
 """
 from collections.abc import Sequence
@@ -159,6 +160,17 @@ def _plan(insert, batch):
         "planned_from": statement.excluded.planned_from, "next_at": statement.excluded.next_at})
 
 
+def _begin_writing(session: Session) -> None:
+    """On SQLite, open the write transaction both statements run in, unless one is open already.
+
+    The driver opens one by itself only before a statement that starts with INSERT, UPDATE or DELETE; these
+    start with WITH, and would each be committed alone. IMMEDIATE: the write lock now, so two schedulers queue
+    one after the other instead of one failing to upgrade its read lock."""
+    driver = session.connection().connection.dbapi_connection
+    if driver is not None and not driver.in_transaction:
+        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def _queue_and_plan(session: Session, rows: list[tuple], now: datetime, send_at: datetime, limit: int) -> int:
     """Queue the mails of the due tasks whose stage is among `rows` and move them on; returns tasks moved on."""
     dialect = dialect_of(session)
@@ -168,6 +180,7 @@ def _queue_and_plan(session: Session, rows: list[tuple], now: datetime, send_at:
                   .on_conflict_do_nothing(index_elements=["key"]).cte("queued"))
         planned = _plan(pg_insert, batch).returning(_PLANS.c.task_id).cte("planned")
         return session.execute(select(func.count()).select_from(planned).add_cte(queued)).scalar_one()
+    _begin_writing(session)
     session.execute(sqlite_insert(_OUTBOX).from_select(outbox_columns(), mails_of(batch, now, send_at))
                     .on_conflict_do_nothing(index_elements=["key"]))
     session.execute(_plan(sqlite_insert, batch))

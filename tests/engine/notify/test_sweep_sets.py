@@ -132,6 +132,15 @@ def test_a_tick_run_ahead_hides_no_task_planned_afterwards(services, session, mo
     assert sweep.sweep_batch(engine, session, NOW + timedelta(hours=2), 100_000) == 50
 
 
+def test_a_batch_is_one_transaction(services, session):
+    """Rolled back, a batch leaves no mail and no moved moment (SQLite's driver would commit each WITH alone)."""
+    _seed(session, services.engine, 200, seed=23)
+    assert sweep.sweep_batch(services.engine, session, NOW, 100_000) > 100
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(OutboxMail)) == 0
+    assert session.scalar(select(func.count()).select_from(TaskReminder)) == 0
+
+
 def test_moving_a_task_on_writes_no_human_tasks_row(services, session):
     """The sweep's writes go to the outbox and task_reminders: human_tasks (eleven indexes) is only read."""
     _seed(session, services.engine, 300, seed=17)
