@@ -185,6 +185,24 @@ class HumanTask(Base):
     school: Mapped[School | None] = relationship()
 
 
+class TaskReminder(Base):
+    """The next reminder moment of a task the sweep has looked at (engine.notify.sweep), kept out of human_tasks:
+    moving it on writes this narrow row and its one index, not human_tasks' row and its eleven."""
+    __tablename__ = "task_reminders"
+    task_id: Mapped[int] = mapped_column(ForeignKey("human_tasks.id"), primary_key=True)
+    # The task's next_reminder_at when this row was written: planning the task again (a claim given back, a new
+    # due date) changes that and so makes this row void.
+    planned_from: Mapped[datetime] = mapped_column(UTCDateTime())
+    next_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)  # None: no reminder comes again
+
+
+class ReminderSweep(Base):
+    """How far the reminder sweep has looked at the tasks' own first moments (one row): only later ones are new."""
+    __tablename__ = "reminder_sweeps"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    swept_to: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class Evidence(Base):
     """What shows a step was done: a file stored by SHA-256, a link or a note."""
     __tablename__ = "evidence"

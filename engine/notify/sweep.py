@@ -1,25 +1,48 @@
-"""The reminder sweep in a handful of statements per batch, whatever its size.
+"""The reminder sweep in a handful of statements per batch, whatever its size, writing nothing into human_tasks.
 
+A task's next reminder moment is its own next_reminder_at (set when it is planned: engine.notify.notices) until
+the sweep has looked at it; from then on its row in task_reminders, as long as that row was written from the
+task's present next_reminder_at (planning a task again voids the row). So the due tasks are
+  - new ones: next_reminder_at in (how far the sweep had looked, now] and no row in force (ix_task_reminder);
+  - looked-at ones: a row in force with next_at <= now (its own narrow index).
+Per batch:
 1. one read: the distinct (version, step, process, due moment) of a batch of due tasks (few: due moments repeat);
 2. in Python, each one's stage and next moment (engine.notify.stages: office mornings, the stale rule), a
    small table sent back with the statement (a VALUES list);
 3. one INSERT … SELECT of every (task, person) mail (engine.notify.addressees), without text: a reminder is
    rendered when it is sent (engine.notify.outbox), gathered per person;
-4. one UPDATE … FROM of each task's next moment.
+4. one INSERT … ON CONFLICT DO UPDATE of each task's next moment into task_reminders.
 On PostgreSQL 3 and 4 are one statement (data-modifying CTEs): one snapshot, so the tasks mailed are exactly
-the tasks moved on. On SQLite they run in one write transaction, which no other writer can enter between them.
+the tasks moved on. On SQLite they run in one write transaction (opened here: see _begin_writing), which no other
+writer can enter between them.
 The outbox's unique key stays the once-only guard: two schedulers sweeping at once queue a mail once.
 """
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Boolean, Integer, Row, String, and_, any_, cast, column, func, select, update, values
+from sqlalchemy import (
+    Boolean,
+    Integer,
+    Row,
+    String,
+    and_,
+    case,
+    cast,
+    column,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+    values,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from db.dialect import dialect_of
-from db.models import HumanTask, OutboxMail, ProcessInstance
+from db.models import HumanTask, OutboxMail, ProcessInstance, ReminderSweep, TaskReminder
 from db.types import UTCDateTime
 from engine.calendar.officehours import next_office_time
 from engine.core import Engine
@@ -30,28 +53,57 @@ from engine.notify.stages import Rule, moments, rule_of, stage_at
 
 SWEEP_BATCH = 20_000
 STAGE_ROWS = 2000  # rows of the stage table per statement: 8 parameters each, under SQLite's 32,766
+# How far behind `now` a finished sweep marks what it has looked at: a task written by a transaction that began
+# before the sweep and committed after it (its moment may be a little before the sweep's now) is still new then.
+LOOK_BACK = timedelta(minutes=10)
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)  # how far a sweep that never ran has looked
 
-_TASKS, _OUTBOX = HumanTask.__table__, OutboxMail.__table__
+_TASKS, _INSTANCES, _OUTBOX = HumanTask.__table__, ProcessInstance.__table__, OutboxMail.__table__
+_PLANS, _SWEPT = TaskReminder.__table__, ReminderSweep.__table__
 
 
-def _tasks(*columns):
-    """A select of `columns` from human_tasks and their instances."""
-    return select(*columns).select_from(HumanTask).join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+def _new(now: datetime):
+    """Due tasks the sweep has not looked at since they were planned (suspended ones too: they get a row)."""
+    swept_to = func.coalesce(select(_SWEPT.c.swept_to).where(_SWEPT.c.id == 1).scalar_subquery(),
+                             literal(NEVER, UTCDateTime()))
+    planned = _TASKS.c.next_reminder_at
+    return (select(_TASKS.c.id, planned.label("moment"))
+            .select_from(_TASKS.outerjoin(_PLANS, _PLANS.c.task_id == _TASKS.c.id))
+            .where(_TASKS.c.status == "open", planned > swept_to, planned <= now,
+                   or_(_PLANS.c.task_id.is_(None), _PLANS.c.planned_from != planned)))
 
 
-def _due(query, now: datetime, limit: int):
-    """`query` (from `_tasks`) narrowed to a batch of due tasks, oldest moment first."""
-    # A suspended instance's tasks wait: their reminders are looked at again once it resumes.
-    return (query.where(HumanTask.status == "open", HumanTask.next_reminder_at <= now,
-                   ProcessInstance.status != InstanceStatus.SUSPENDED)
-            .order_by(HumanTask.next_reminder_at, HumanTask.id).limit(limit))
+def _looked_at(now: datetime):
+    """Due tasks whose row in task_reminders is in force; a suspended instance's wait until it resumes."""
+    return (select(_TASKS.c.id, _PLANS.c.next_at.label("moment"))
+            .select_from(_PLANS.join(_TASKS, _TASKS.c.id == _PLANS.c.task_id)
+                         .join(_INSTANCES, _INSTANCES.c.id == _TASKS.c.instance_id))
+            .where(_PLANS.c.next_at <= now, _PLANS.c.planned_from == _TASKS.c.next_reminder_at,
+                   _TASKS.c.status == "open", _INSTANCES.c.status != InstanceStatus.SUSPENDED))
+
+
+def _due(now: datetime, limit: int):
+    """A batch of due tasks, oldest moment first: what decides their stage and whom they concern."""
+    # Each kind's first `limit` in its own index's order, then the first `limit` of both: a batch reads and
+    # joins at most twice its size, not every due task (80k on a catch-up morning, once per batch).
+    firsts = [select(branch.c.id, branch.c.moment).select_from(branch)
+              for branch in (query.order_by("moment", _TASKS.c.id).limit(limit).subquery()
+                             for query in (_new(now), _looked_at(now)))]
+    due = union_all(*firsts).subquery("due_ids")
+    return (select(_TASKS.c.id, _TASKS.c.role, _TASKS.c.school_id, _TASKS.c.assignee_id,
+                   _INSTANCES.c.process_version_id, _TASKS.c.step_id, _TASKS.c.process_id, _TASKS.c.due_at,
+                   _TASKS.c.next_reminder_at.label("planned_from"),
+                   (_INSTANCES.c.status == InstanceStatus.SUSPENDED).label("suspended"))
+            .select_from(due.join(_TASKS, _TASKS.c.id == due.c.id)
+                         .join(_INSTANCES, _INSTANCES.c.id == _TASKS.c.instance_id))
+            .order_by(due.c.moment, due.c.id).limit(limit))
 
 
 def _due_keys(session: Session, now: datetime, limit: int) -> Sequence[Row]:
     """What decides a stage, once per distinct value among a batch's due tasks."""
-    batch = _due(_tasks(ProcessInstance.process_version_id, HumanTask.step_id, HumanTask.process_id,
-                        HumanTask.due_at), now, limit).subquery()
-    return session.execute(select(batch).distinct()).all()
+    batch = _due(now, limit).subquery()
+    return session.execute(select(batch.c.process_version_id, batch.c.step_id, batch.c.process_id,
+                                  batch.c.due_at).distinct()).all()
 
 
 class _Stages:
@@ -88,47 +140,79 @@ def _stage_table(rows: list[tuple]):
 
 def _batch(stages, now: datetime, limit: int, dialect: str):
     """A batch of due tasks (computed once) joined to their stage: what the mails and the next moments are made of."""
-    # Materialized: computed once, before the UPDATE moves the moments it is ordered by; the small stage
-    # table is joined to the batch, not the batch's search to the stage table.
-    due = _due(_tasks(HumanTask.id, HumanTask.role, HumanTask.school_id, HumanTask.assignee_id,
-                      ProcessInstance.process_version_id, HumanTask.step_id, HumanTask.process_id, HumanTask.due_at),
-               now, limit).cte("due").prefix_with("MATERIALIZED")
+    # Materialized: computed once, before the moments it is ordered by move on; the small stage table is
+    # joined to the batch, not the batch's search to the stage table.
+    due = _due(now, limit).cte("due").prefix_with("MATERIALIZED")
     # PostgreSQL reads a VALUES column of only NULLs (no next moment for any) as text: say what it is.
     next_at = cast(stages.c.next_at, UTCDateTime()) if dialect == "postgresql" else stages.c.next_at
     on_stage = and_(stages.c.version_id == due.c.process_version_id, stages.c.step_id == due.c.step_id,
                     stages.c.process_id == due.c.process_id, stages.c.due_at == due.c.due_at)
-    return (select(due.c.id, due.c.role, due.c.school_id, due.c.assignee_id, stages.c.kind,
-                   next_at.label("next_at"), stages.c.mail, stages.c.grp)
+    # A suspended instance's task gets no mail and keeps its moment: it is due again as soon as it resumes.
+    waits = due.c.suspended.is_(True)
+    return (select(due.c.id, due.c.role, due.c.school_id, due.c.assignee_id, due.c.planned_from, stages.c.kind,
+                   case((waits, due.c.planned_from), else_=next_at).label("next_at"),
+                   case((waits, false()), else_=stages.c.mail).label("mail"), stages.c.grp)
             # LEFT: the planners then count the batch's rows right and walk the batch, not the stage table
             # (a task of no stage here has mail NULL and is left alone: see _queue_and_plan).
             .select_from(due).outerjoin(stages, on_stage).cte("batch").prefix_with("MATERIALIZED"))
+
+
+def _plan(insert, batch):
+    """Each task of the batch with a stage here: its next moment, written into its task_reminders row."""
+    rows = select(batch.c.id, batch.c.planned_from, batch.c.next_at).where(batch.c.mail.is_not(None))
+    statement = insert(_PLANS).from_select(["task_id", "planned_from", "next_at"], rows)
+    return statement.on_conflict_do_update(index_elements=["task_id"], set_={
+        "planned_from": statement.excluded.planned_from, "next_at": statement.excluded.next_at})
+
+
+def _begin_writing(session: Session) -> None:
+    """On SQLite, open the write transaction both statements run in, unless one is open already.
+
+    The driver opens one by itself only before a statement that starts with INSERT, UPDATE or DELETE; these
+    start with WITH, and would each be committed alone. IMMEDIATE: the write lock now, so two schedulers queue
+    one after the other instead of one failing to upgrade its read lock."""
+    driver = session.connection().connection.dbapi_connection
+    if driver is not None and not driver.in_transaction:
+        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _queue_and_plan(session: Session, rows: list[tuple], now: datetime, send_at: datetime, limit: int) -> int:
     """Queue the mails of the due tasks whose stage is among `rows` and move them on; returns tasks moved on."""
     dialect = dialect_of(session)
     batch = _batch(_stage_table(rows), now, limit, dialect)
-    move = (update(_TASKS).where(_TASKS.c.id == batch.c.id, batch.c.mail.is_not(None))
-            .values(next_reminder_at=batch.c.next_at))
     if dialect == "postgresql":
         queued = (pg_insert(_OUTBOX).from_select(outbox_columns(), mails_of(batch, now, send_at))
                   .on_conflict_do_nothing(index_elements=["key"]).cte("queued"))
-        # The ids as an array too: PostgreSQL then finds the batch's tasks by their key, not by reading the
-        # whole table for a hash join (its choice for a batch of thousands).
-        ids = func.array(select(batch.c.id).scalar_subquery())
-        moved = move.where(_TASKS.c.id == any_(ids)).returning(_TASKS.c.id).cte("moved")
-        return session.execute(select(func.count()).select_from(moved).add_cte(queued)).scalar_one()
+        planned = _plan(pg_insert, batch).returning(_PLANS.c.task_id).cte("planned")
+        return session.execute(select(func.count()).select_from(planned).add_cte(queued)).scalar_one()
+    _begin_writing(session)
     session.execute(sqlite_insert(_OUTBOX).from_select(outbox_columns(), mails_of(batch, now, send_at))
                     .on_conflict_do_nothing(index_elements=["key"]))
-    session.execute(move)
-    # The driver counts no rows of a statement that starts with WITH: ask SQLite how many the UPDATE changed.
+    session.execute(_plan(sqlite_insert, batch))
+    # The driver counts no rows of a statement that starts with WITH: ask SQLite how many rows it wrote.
     return session.execute(select(func.changes())).scalar_one()
+
+
+def _real_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _mark_swept(session: Session, now: datetime) -> None:
+    """Nothing is due: every task planned up to a little before now has been looked at (never moves back).
+
+    Never past the real clock: a tick run for a moment ahead (`khumue tick --now`) must not hide the tasks
+    planned afterwards at the real time."""
+    insert = pg_insert if dialect_of(session) == "postgresql" else sqlite_insert
+    statement = insert(_SWEPT).values(id=1, swept_to=min(now, _real_now()) - LOOK_BACK)
+    later = statement.excluded.swept_to
+    session.execute(statement.on_conflict_do_update(index_elements=["id"], set_={"swept_to": later},
+                                                    where=_SWEPT.c.swept_to < later))
 
 
 def queue_reminders(engine: Engine, session: Session, now: datetime) -> int:
     """Queue the reminder or escalation each open task is due for now (stale ones skipped); returns tasks seen.
 
-    One batch per call: the scheduler's tick calls again while a batch comes back full.
+    One batch per call: the scheduler's tick calls again until none is due.
     """
     return sweep_batch(engine, session, now, SWEEP_BATCH)
 
@@ -137,6 +221,7 @@ def sweep_batch(engine: Engine, session: Session, now: datetime, limit: int) -> 
     """Queue the reminders of up to `limit` due tasks and plan their next; returns tasks seen."""
     keys = _due_keys(session, now, limit)
     if not keys:
+        _mark_swept(session, now)
         return 0
     send_at = next_office_time(now, engine.work_calendar(session), engine.tz)
     stages = _Stages(engine, session, now, send_at)

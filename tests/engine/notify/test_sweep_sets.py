@@ -4,10 +4,10 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import and_, case, event, func, insert, select, update
 
-from db.models import HumanTask, OutboxMail, ProcessInstance, ProcessVersion, School, User
-from engine.notify import sweep
+from db.models import HumanTask, OutboxMail, ProcessInstance, ProcessVersion, School, TaskReminder, User
+from engine.notify import notices, sweep
 from engine.notify.outbox import Place
 from engine.notify.rowtext import texts_of
 from tests.engine.notify import reference_sweep
@@ -56,14 +56,21 @@ def _override(engine, session, monkeypatch) -> None:
             monkeypatch.setitem(engine.catalog[pid].extra, name, value)
 
 
-def _run(session, engine, batch_fn) -> tuple[set, dict, dict]:
-    while batch_fn(engine, session, NOW):
+def _next_moments(session) -> dict:
+    """Each task's next reminder moment: its task_reminders row's if in force, else its own."""
+    own = HumanTask.next_reminder_at
+    in_force = and_(TaskReminder.task_id.is_not(None), TaskReminder.planned_from == own)
+    return dict(session.execute(select(HumanTask.id, case((in_force, TaskReminder.next_at), else_=own))
+                                .outerjoin(TaskReminder, TaskReminder.task_id == HumanTask.id)).all())
+
+
+def _run(session, engine, batch_fn, now=NOW) -> tuple[set, dict, dict]:
+    while batch_fn(engine, session, now):
         pass
     session.flush()
     mails = session.scalars(select(OutboxMail)).all()
     rows = {(m.key, m.kind, m.user_id, m.to_addr, m.task_id, m.digest, m.send_after, m.status) for m in mails}
-    moments = dict(session.execute(select(HumanTask.id, HumanTask.next_reminder_at)).all())
-    return rows, moments, {m.key: m for m in mails}
+    return rows, _next_moments(session), {m.key: m for m in mails}
 
 
 def test_the_set_based_sweep_queues_what_the_per_task_sweep_queued(services, session, monkeypatch):
@@ -83,6 +90,69 @@ def test_the_set_based_sweep_queues_what_the_per_task_sweep_queued(services, ses
     # The words, rendered when sent, are those the per-task sweep wrote when it queued.
     texts = texts_of(session, list(new_mails.values()), Place.of(engine))
     assert {key: tuple(vars(texts[m.id]).values()) for key, m in new_mails.items()} == old_texts
+
+
+def _mornings(session, engine, batch_fn) -> list[tuple[set, dict]]:
+    """Three sweeps over two weeks; between the first two, some tasks planned again (a claim given back, a new
+    due date) and the suspended instance resumed: what was queued and each task's next moment, after each."""
+    found = [_run(session, engine, batch_fn)[:2]]
+    later = NOW + timedelta(days=1, hours=2)
+    for task in session.scalars(select(HumanTask).where(HumanTask.id % 7 == 0)):
+        if task.id % 2:
+            task.due_at += timedelta(days=task.id % 5 - 2)
+        notices.plan_reminders(engine, task, later)
+    session.execute(update(ProcessInstance).where(ProcessInstance.status == "suspended").values(status="running"))
+    session.flush()
+    found.append(_run(session, engine, batch_fn, NOW + timedelta(days=1, hours=3))[:2])
+    found.append(_run(session, engine, batch_fn, NOW + timedelta(days=8))[:2])
+    return found
+
+
+def test_sweep_after_sweep_queues_what_the_per_task_sweep_queued(services, session, monkeypatch):
+    """The moments moved on in task_reminders, then due again, planned again or resumed: as the reference."""
+    engine = services.engine
+    _override(engine, session, monkeypatch)
+    _seed(session, engine, 1200, seed=13)
+    monkeypatch.setattr(sweep, "_real_now", lambda: NOW + timedelta(days=30))  # how far it looked: each sweep's now
+    old = _mornings(session, engine, lambda e, s, now: reference_sweep.sweep_batch(e, s, now, 2000))
+    session.rollback()
+    new = _mornings(session, engine, lambda e, s, now: sweep.sweep_batch(e, s, now, 250))
+    assert len(old[2][0]) > len(old[1][0]) > len(old[0][0]) > 300  # each morning queued more
+    assert [rows for rows, _ in new] == [rows for rows, _ in old]
+    assert [moments for _, moments in new] == [moments for _, moments in old]
+
+
+def test_a_tick_run_ahead_hides_no_task_planned_afterwards(services, session, monkeypatch):
+    """`khumue tick --now` a month ahead, then a task planned at the real time: the next sweep still sees it."""
+    engine = services.engine
+    monkeypatch.setattr(sweep, "_real_now", lambda: NOW)
+    sweep.sweep_batch(engine, session, NOW + timedelta(days=30), 100_000)  # nothing open yet: marks how far
+    _seed(session, engine, 50, seed=19)
+    session.execute(update(HumanTask).values(next_reminder_at=NOW + timedelta(hours=1), due_at=NOW + timedelta(days=1)))
+    assert sweep.sweep_batch(engine, session, NOW + timedelta(hours=2), 100_000) == 50
+
+
+def test_a_batch_is_one_transaction(services, session):
+    """Rolled back, a batch leaves no mail and no moved moment (SQLite's driver would commit each WITH alone)."""
+    _seed(session, services.engine, 200, seed=23)
+    assert sweep.sweep_batch(services.engine, session, NOW, 100_000) > 100
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(OutboxMail)) == 0
+    assert session.scalar(select(func.count()).select_from(TaskReminder)) == 0
+
+
+def test_moving_a_task_on_writes_no_human_tasks_row(services, session):
+    """The sweep's writes go to the outbox and task_reminders: human_tasks (eleven indexes) is only read."""
+    _seed(session, services.engine, 300, seed=17)
+    statements = []
+    listen = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(session.get_bind(), "before_cursor_execute", listen)
+    try:
+        seen = sweep.sweep_batch(services.engine, session, NOW, 100_000)
+    finally:
+        event.remove(session.get_bind(), "before_cursor_execute", listen)
+    assert seen > 150 and session.scalar(select(func.count()).select_from(TaskReminder)) == seen
+    assert not [s for s in statements if "UPDATE human_tasks" in s], statements
 
 
 @pytest.mark.parametrize("n_tasks", [200, 1200])
