@@ -1,4 +1,4 @@
-"""Migration 0021: on PostgreSQL a workflow document is stored lz4-compressed (pglz again after a downgrade)."""
+"""Migration 0022: on PostgreSQL a workflow document is stored lz4-compressed (pglz again after a downgrade)."""
 import json
 import uuid
 
@@ -42,13 +42,13 @@ def _stored_with(url: str) -> str:
         engine.dispose()
 
 
-def test_0021_stores_documents_lz4_and_goes_down_to_pglz(empty_url):
+def test_0022_stores_documents_lz4_and_goes_down_to_pglz(empty_url):
     config = alembic_config(empty_url)
-    command.upgrade(config, "0020")
+    command.upgrade(config, "0021")
     assert _stored_with(empty_url) == "pglz"
     command.upgrade(config, "heads")
     assert _stored_with(empty_url) == "lz4"
-    command.downgrade(config, "0020")
+    command.downgrade(config, "0021")
     assert _stored_with(empty_url) == "pglz"
     command.upgrade(config, "heads")
     assert _stored_with(empty_url) == "lz4"

@@ -5,14 +5,14 @@ at once and every completion reads and rewrites one; lz4 compresses and expands 
 Only values written from now on are lz4; older ones stay pglz and are read as before, until rewritten. SQLite
 stores text as it is: nothing to do. A server built without lz4 (or older than 14) keeps pglz.
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 """
 from alembic import op
 from sqlalchemy.exc import DBAPIError
 
-revision = '0021'
-down_revision = '0020'
+revision = '0022'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 
