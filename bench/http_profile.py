@@ -63,10 +63,19 @@ def _app(url: str, token_user: str = "clerk1"):
         token = issue_token(session, session.scalar(select(User).where(User.username == token_user)), START)
         session.commit()
     svc.db.dispose()
-    os.environ.update({"KHUMUE_DATABASE_URL": url, "KHUMUE_PROCESSES_DIR": str(BENCH_PROCESSES),
-                       "KHUMUE_VAR_DIR": tempfile.mkdtemp()})
-    from web import create_app
-    return create_app(), token
+    settings = {"KHUMUE_DATABASE_URL": url, "KHUMUE_PROCESSES_DIR": str(BENCH_PROCESSES),
+                "KHUMUE_VAR_DIR": tempfile.mkdtemp()}
+    kept = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
+    try:
+        from web import create_app
+        return create_app(), token
+    finally:  # the parts run after this one in the same process build their own office (bench.setup.office)
+        for name, value in kept.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def run(kind: str, quick: bool) -> dict:
