@@ -41,7 +41,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from db.dialect import dialect_of
+from db.dialect import Unindexed, dialect_of
 from db.models import HumanTask, OutboxMail, ProcessInstance, ReminderSweep, TaskReminder
 from db.types import UTCDateTime
 from engine.calendar.officehours import next_office_time
@@ -75,8 +75,10 @@ def _new(now: datetime):
 
 def _looked_at(now: datetime):
     """Due tasks whose row in task_reminders is in force; a suspended instance's wait until it resumes."""
+    # Walked from task_reminders' moment index, each task then found by its key: SQLite, with no statistics of
+    # the narrow table (empty when last analysed), would scan every task and look each up in it (`+task_id`).
     return (select(_TASKS.c.id, _PLANS.c.next_at.label("moment"))
-            .select_from(_PLANS.join(_TASKS, _TASKS.c.id == _PLANS.c.task_id)
+            .select_from(_PLANS.join(_TASKS, _TASKS.c.id == Unindexed(_PLANS.c.task_id))
                          .join(_INSTANCES, _INSTANCES.c.id == _TASKS.c.instance_id))
             .where(_PLANS.c.next_at <= now, _PLANS.c.planned_from == _TASKS.c.next_reminder_at,
                    _TASKS.c.status == "open", _INSTANCES.c.status != InstanceStatus.SUSPENDED))
