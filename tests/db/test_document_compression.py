@@ -2,23 +2,18 @@
 import json
 import uuid
 
-import psycopg
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, text
 
 from db.migrate import alembic_config
-from tests.conftest import PG_ADMIN
+from tests.migration_db import empty_database
 
 
 @pytest.fixture(params=["postgresql"])  # SQLite stores text as it is: no compression to choose
-def empty_url(request):
-    name = f"khumue_m21_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def empty_url(request, tmp_path):
+    with empty_database(request.param, tmp_path) as url:
+        yield url
 
 
 def _stored_with(url: str) -> str:

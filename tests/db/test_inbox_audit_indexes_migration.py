@@ -1,15 +1,13 @@
 """Migration 0020 (the indexes the inbox and audit pages walk) goes up, down and up again on both databases,
 and the search by on-behalf reads the partial expression index it makes."""
-import uuid
 import warnings
 
-import psycopg
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
 
 from db.migrate import alembic_config
-from tests.conftest import PG_ADMIN
+from tests.migration_db import empty_database
 
 NEW = {"human_tasks": {"ix_task_school": ["school_id", "status", "due_at", "id"]},
        "audit_events": {"ix_audit_at_id": ["at", "id"], "ix_audit_on_behalf_id": None}}  # None: an expression
@@ -20,15 +18,8 @@ NAMES = {"sqlite": "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def empty_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/k.db"
-        return
-    name = f"khumue_m20_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with empty_database(request.param, tmp_path) as url:
+        yield url
 
 
 def _indexes(url: str) -> dict[str, dict[str, list | None]]:

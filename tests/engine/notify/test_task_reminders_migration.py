@@ -1,31 +1,22 @@
 """Migration 0021 (task_reminders, reminder_sweeps) goes up, down and up again on both databases; down, the
 moments the sweep moved on go back into human_tasks.next_reminder_at (a row voided by planning again does not)."""
-import uuid
 from datetime import UTC, datetime, timedelta
 
-import psycopg
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, insert, inspect, select
 
 from db.migrate import alembic_config
 from db.models import HumanTask, ProcessInstance, ProcessVersion, TaskReminder
-from tests.conftest import PG_ADMIN
+from tests.migration_db import empty_database
 
 AT = datetime(2027, 6, 9, 1, 30, tzinfo=UTC)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def empty_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/k.db"
-        return
-    name = f"khumue_m21_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with empty_database(request.param, tmp_path) as url:
+        yield url
 
 
 def _tables(url: str) -> set[str]:
