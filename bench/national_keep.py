@@ -28,13 +28,19 @@ def stamp(sizes: dict) -> str:
     return f"khumue national seed {fingerprint()} heads {heads} sizes {size}"
 
 
-def kept(name: str, wanted: str) -> tuple[str, bool]:
-    """The kept database's URL and whether it must be seeded (it was missing or stamped otherwise: made anew)."""
+def stamped(name: str) -> str | None:
+    """The database's stamp, None if it has none or does not exist."""
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         row = conn.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
                            (name,)).fetchone()
-        if row and row[0] == wanted:
-            return f"{HOST}/{name}", False
+    return row[0] if row else None
+
+
+def kept(name: str, wanted: str) -> tuple[str, bool]:
+    """The kept database's URL and whether it must be seeded (it was missing or stamped otherwise: made anew)."""
+    if stamped(name) == wanted:
+        return f"{HOST}/{name}", False
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     return f"{HOST}/{name}", True
