@@ -48,6 +48,8 @@ NATIONAL_ROWS = [
     ("… reminder sweep, nothing due, ms", ("national", "sweep_idle_ms"), None, True),
     ("… reminder sweep, catch-up morning, ms", ("national", "sweep_ms"), 1000.0, True),
     ("… tasks reminded in it", ("national", "sweep_due_tasks"), None, True),
+    ("… outbox rows it wrote", ("national", "sweep_outbox_rows"), None, True),
+    ("… statements it sent", ("national", "sweep_statements"), None, True),
 ]
 GOALS = [  # (what, key path, goal, lower is better)
     ("lifecycles/s, 1 client thread (HTTP, gunicorn)", ("http", "lifecycles_per_s_1_thread"), 37.0, False),

@@ -37,7 +37,7 @@ def explained(session, min_ms: float):
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.national_explain")
-    parser.add_argument("names", nargs="*", help="readings of bench.national (all if none)")
+    parser.add_argument("names", nargs="*", help="readings of bench.national (all if none and no --sweep)")
     parser.add_argument("--min-ms", type=float, default=5.0)
     parser.add_argument("--sweep", action="store_true", help="the catch-up morning's sweep too")
     parser.add_argument("--database", default="khumue_national")
@@ -49,7 +49,7 @@ def main() -> None:
     svc = national_keep.services(f"{national_keep.HOST}/{args.database}", Path(tempfile.mkdtemp()))
     with svc.db.session() as session:
         readings = national.readings(svc, session, sizes)
-        for name in args.names or list(readings):
+        for name in args.names or ([] if args.sweep else list(readings)):
             readings[name]()  # warm, as the bench's first call does
             session.rollback()
             with explained(session, args.min_ms) as plans:

@@ -61,9 +61,10 @@ def test_table_marks_the_load_and_national_rows():
     main = importlib.import_module("bench.__main__")
     out = main.table({"postgresql": {"load": {"errors": 0, "pages": {"inbox": {"p95_ms": 300.0}},
                                               "worst_page_p99_ms": 450.0},
-                                     "national": {"audit_by_range": {"p95_ms": 9.8}}}})
+                                     "national": {"audit_by_range": {"p95_ms": 9.8}, "sweep_outbox_rows": 3}}})
     assert "| deadline week: requests that failed | 0 ✅ | ≤ 0 |" in out
     assert "| … inbox p95 ms | 300.0 ❌ | ≤ 250.0 |" in out
     assert "| … slowest page's p99 ms | 450.0 ✅ | ≤ 500.0 |" in out
     assert "| … audit search by date range p95 ms | 9.8 ✅ | ≤ 20.0 |" in out
+    assert "| … outbox rows it wrote | 3 |  |" in out
     assert "national" not in main.DEFAULT_PARTS and "load" in main.DEFAULT_PARTS

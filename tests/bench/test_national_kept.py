@@ -54,6 +54,7 @@ def test_kept_country_is_seeded_once_and_the_sweep_leaves_it_as_seeded(kind, nam
     assert second["seed"] == "reused"
     # the catch-up morning finds the same tasks due again: the first run's mails and plans were put back
     assert second["sweep_due_tasks"] == first["sweep_due_tasks"]
+    assert second["sweep_outbox_rows"] == first["sweep_outbox_rows"] > 0  # counted before they are put back
     assert _contents(second["database"]) == seeded
 
 
