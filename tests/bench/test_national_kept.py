@@ -85,3 +85,16 @@ def test_stamp_names_the_seed_the_schema_and_the_sizes():
     stamp = national_keep.stamp(TINY)
     assert "34/300/2000" in stamp and national_keep.stamp({**TINY, "events": 1}) != stamp
     assert "heads" in stamp
+
+
+@on_postgresql
+def test_explained_collects_the_plans_the_server_ran(kind, name):
+    from sqlalchemy.orm import Session
+
+    from bench.national_explain import explained
+    national_keep.kept(name, "empty")  # an empty database of its own
+    engine = create_engine(f"{national_keep.HOST}/{name}")
+    with Session(engine) as session, explained(session, 0) as plans:
+        session.execute(text("SELECT count(*) FROM generate_series(1, 10)"))
+    engine.dispose()
+    assert any("generate_series" in plan and "actual time=" in plan for plan in plans)  # EXPLAIN ANALYZE
