@@ -11,6 +11,7 @@ Seeded in SQL on the server (bench/national_seed.py), so the full size takes min
 import argparse
 import json
 import tempfile
+from contextlib import nullcontext
 from datetime import timedelta
 from pathlib import Path
 
@@ -106,10 +107,7 @@ def measure(sizes: dict, keep_as: str | None = None) -> dict:
             else:
                 result["seed"] = "reused"
             result.update(queries(svc, session, sizes))
-            if keep_as:
-                with national_keep.PutBack(session):
-                    result.update(_sweeps(svc, session))
-            else:
+            with national_keep.PutBack(session) if keep_as else nullcontext():  # a kept database as seeded
                 result.update(_sweeps(svc, session))
         svc.db.dispose()
     finally:
