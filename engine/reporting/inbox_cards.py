@@ -56,7 +56,8 @@ def cards(session: Session, user: Actor, tab: str, filters: Filters, limit: int,
     total = len(per_school) + (alone[0].cards if alone else 0)
     singles = [r.first for r in found if r.n == 1]
     tasks = {t.id: t for t in session.scalars(select(HumanTask).where(HumanTask.id.in_(singles))
-                                              .options(joinedload(HumanTask.school), joinedload(HumanTask.assignee)))}
+                                              .options(joinedload(HumanTask.school), joinedload(HumanTask.assignee)))
+             } if singles else {}  # a page of group cards only: no round trip for nothing
     return [Card(r.process_id, r.step_id, r.cycle_year, r.name, r.n, int(r.late or 0), r.due,
                  tasks.get(r.first) if r.n == 1 else None) for r in found], total
 

@@ -50,3 +50,18 @@ def test_a_page_of_cards_groups_only_the_per_school_tasks(services, session, off
     assert len(grouping) == 1 and "CASE" not in grouping[0].split("GROUP BY")[1], grouping  # not by every task
     alone = [sql.upper() for sql in statements if "OVER" in sql.upper()]
     assert len(alone) == 1 and "LIMIT" in alone[0], statements  # tasks without a school: up to the page
+
+
+def test_a_page_of_group_cards_only_reads_no_single_task(services, session, office, clock):  # noqa: F811
+    head = session.scalar(select(User).where(User.username == "head1"))
+    every, total = inbox_cards.cards(session, head, "all", Filters(), 1000, 0, clock(), office)
+    at = next(i for i, card in enumerate(every) if card.task is None)  # a page of one group card
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(services.db.engine, "before_cursor_execute", listener)
+    try:
+        cards, again = inbox_cards.cards(session, head, "all", Filters(), 1, at, clock(), office)
+    finally:
+        event.remove(services.db.engine, "before_cursor_execute", listener)
+    assert again == total and cards == [every[at]] and cards[0].count > 1
+    assert len(statements) == 2, statements  # the groups and the singles' walk; no read of zero tasks
