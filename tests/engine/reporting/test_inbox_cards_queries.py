@@ -3,22 +3,32 @@ tab's tasks make (grouped in Python here); the database groups only the per-scho
 the other tasks, each a card of its own, up to the page."""
 from collections import defaultdict
 
+import pytest
 from sqlalchemy import event, select
 
 from db.models import User
-from engine.reporting import inbox_cards
+from engine.access.policy import oversees
+from engine.reporting import card_groups, inbox_cards
 from engine.reporting.inboxes import TABS, Filters
 from tests.engine.reporting.test_inbox_audit_queries import _expected, _readers, office  # noqa: F401
 
 
+def _by_index(session, reader, tab) -> bool:
+    """Whether the tab's cards are read group by group from the index (card_groups.applies)."""
+    return session.get_bind().dialect.name == "postgresql" and tab == "all" and oversees(reader)
+
+
 def _cards_in_python(session, reader, tab, groups, now):
-    """(process, step, cycle, count, late, first due, single task's id) per card, soonest due first."""
+    """(process, step, cycle, count, late, first due, single task's id) per card, soonest due first, then by the
+    first task's id: the group's smallest (grouped by the database) or its soonest due one's (read by index)."""
     by_card = defaultdict(list)
     for task in _expected(session, reader, *TABS[tab], groups, Filters()):
         key = (task.process_id, task.step_id, task.cycle_year) + ((0,) if task.school_id else (task.id,))
         by_card[key].append(task)
-    cards = [(key[:3], len(tasks), sum(t.due_at < now for t in tasks), min(t.due_at for t in tasks),
-              min(t.id for t in tasks)) for key, tasks in by_card.items()]
+    first = (lambda tasks: min((t.due_at, t.id) for t in tasks)[1]) if _by_index(session, reader, tab) else (
+        lambda tasks: min(t.id for t in tasks))
+    cards = [(key[:3], len(tasks), sum(t.due_at < now for t in tasks), min(t.due_at for t in tasks), first(tasks))
+             for key, tasks in by_card.items()]
     return sorted(cards, key=lambda card: (card[3], card[4]))
 
 
@@ -46,6 +56,10 @@ def test_a_page_of_cards_groups_only_the_per_school_tasks(services, session, off
     finally:
         event.remove(services.db.engine, "before_cursor_execute", listener)
     assert total > len(cards) == 20 and any(c.task for c in cards)
+    if _by_index(session, head, "all"):  # not grouped at all: the groups found one by one, the page's counted
+        assert not [sql for sql in statements if "GROUP BY" in sql.upper()], statements
+        assert len([sql for sql in statements if "WITH RECURSIVE" in sql.upper()]) == 1, statements
+        return
     grouping = [sql.upper() for sql in statements if "GROUP BY" in sql.upper()]
     assert len(grouping) == 1 and "CASE" not in grouping[0].split("GROUP BY")[1], grouping  # not by every task
     alone = [sql.upper() for sql in statements if "OVER" in sql.upper()]
@@ -64,4 +78,23 @@ def test_a_page_of_group_cards_only_reads_no_single_task(services, session, offi
     finally:
         event.remove(services.db.engine, "before_cursor_execute", listener)
     assert again == total and cards == [every[at]] and cards[0].count > 1
-    assert len(statements) == 2, statements  # the groups and the singles' walk; no read of zero tasks
+    counting = 1 if _by_index(session, head, "all") else 0  # the page's groups counted (read by index)
+    assert len(statements) == 2 + counting, statements  # the groups and the singles' walk; no read of zero tasks
+
+
+def test_every_open_task_card_is_counted_up_to_the_cap(session, office, clock, monkeypatch):  # noqa: F811
+    """PostgreSQL reads an overseer's all-open cards from the index and counts each shown card up to CARD_CAP
+    ("more than" past it); the counts under the cap are exact (the test above)."""
+    head = session.scalar(select(User).where(User.username == "head1"))
+    if not _by_index(session, head, "all"):
+        pytest.skip("SQLite groups the whole tab: every count exact")
+    monkeypatch.setattr(card_groups, "CARD_CAP", 3)
+    expected = _cards_in_python(session, head, "all", office, clock())
+    cards, total = inbox_cards.cards(session, head, "all", Filters(), 500, 0, clock(), office)
+    assert total == len(expected) and len(cards) == len(expected)
+    for card, (key, n, late, due, first) in zip(cards, expected, strict=True):
+        assert (card.process_id, card.step_id, card.cycle_year, card.due_at) == (*key, due)
+        assert (card.task.id if card.task else None) == (first if n == 1 else None)
+        assert (int(card.count), getattr(card.count, "capped", False)) == (min(n, 3), n > 3)
+        assert (int(card.late), getattr(card.late, "capped", False)) == (min(late, 3), late > 3)
+    assert any(getattr(c.count, "capped", False) for c in cards)
