@@ -10,7 +10,7 @@ from sqlalchemy import case, func, literal, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from db.models import HumanTask
-from engine.access.policy import Actor, oversees
+from engine.access.policy import Actor
 from engine.model.urgency import URGENT
 from engine.reporting import card_groups
 from engine.reporting.inboxes import TABS, Filters, inbox_query
@@ -56,18 +56,19 @@ def cards(session: Session, user: Actor, tab: str, filters: Filters, limit: int,
     Tasks with a school group by (process, step, cycle): few groups, aggregated in memory. Grouping every other
     task by its own id with them made the database sort the whole tab (spilling to disk at 100k open tasks);
     those tasks are cards of their own, so they are read soonest due first only up to the page, and counted.
-    Every open task (an overseer's "all" on PostgreSQL) is not grouped at all: its groups are found one index
-    probe each and only the page's are counted, up to card_groups.CARD_CAP ("more than" past it; the count and
-    late count are then paging.Total). There a card's place is its soonest due task, first by id among ties."""
+    Every open task (an overseer's "all") and a role's pool (a claimable tab) are not grouped at all on
+    PostgreSQL: their groups are found one index probe each and only the page's are counted, up to
+    card_groups.CARD_CAP ("more than" past it; the counts are then paging.Total). There a card's place is its
+    soonest due task, first by id among ties."""
     scope, status = TABS[tab]
     rows = inbox_query(user, scope, status, filters, groups).order_by(None).subquery()
     late = case((rows.c.due_at < now, 1), else_=0)
-    by_index = card_groups.applies(session, scope == "all" and oversees(user), filters != Filters())
-    per_school = card_groups.groups(session, status) if by_index else session.execute(
+    by_index = card_groups.tab_of(session, user, scope, filters != Filters())
+    per_school: list = [*card_groups.groups(session, by_index, status)] if by_index else [*session.execute(
         select(rows.c.process_id, rows.c.step_id, rows.c.cycle_year, func.count().label("n"),
                func.sum(late).label("late"), func.min(rows.c.due_at).label("due"),
                func.min(rows.c.id).label("first"), func.min(rows.c.name).label("name"))
-        .where(rows.c.school_id.is_not(None)).group_by(rows.c.process_id, rows.c.step_id, rows.c.cycle_year)).all()
+        .where(rows.c.school_id.is_not(None)).group_by(rows.c.process_id, rows.c.step_id, rows.c.cycle_year))]
     alone = session.execute(
         select(rows.c.process_id, rows.c.step_id, rows.c.cycle_year, literal(1).label("n"), late.label("late"),
                rows.c.due_at.label("due"), rows.c.id.label("first"), rows.c.name,
@@ -76,7 +77,8 @@ def cards(session: Session, user: Actor, tab: str, filters: Filters, limit: int,
     found: list = sorted([*per_school, *alone], key=lambda r: (r.due, r.first))[offset:offset + limit]
     total = len(per_school) + (alone[0].cards if alone else 0)
     if by_index:  # the shown groups counted now (a group of one task is that task's card, as below)
-        found = _with_counts(found, card_groups.counted(session, status, [r for r in found if r.n is None], now))
+        found = _with_counts(found, card_groups.counted(session, by_index, status,
+                                                        [r for r in found if r.n is None], now))
     singles = [r.first for r in found if r.n == 1]
     tasks = {t.id: t for t in session.scalars(select(HumanTask).where(HumanTask.id.in_(singles))
                                               .options(joinedload(HumanTask.school), joinedload(HumanTask.assignee)))

@@ -27,7 +27,7 @@ def test_0024_up_down_and_up_again(empty_url):
     config = alembic_config(empty_url)
     command.upgrade(config, "heads")
     postgresql = empty_url.startswith("postgresql")
-    expected = ["status", "process_id", "step_id", "cycle_year", "due_at", "id"]
+    expected = ["status", "role", "process_id", "step_id", "cycle_year", "due_at", "id"]
     assert _cards_index(empty_url) == (expected if postgresql else None)
     command.downgrade(config, "0022")
     assert _cards_index(empty_url) is None

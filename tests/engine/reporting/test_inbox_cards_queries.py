@@ -7,15 +7,17 @@ import pytest
 from sqlalchemy import event, select
 
 from db.models import User
-from engine.access.policy import oversees
+from engine.access.policy import OPERATORS, oversees
 from engine.reporting import card_groups, inbox_cards
 from engine.reporting.inboxes import TABS, Filters
 from tests.engine.reporting.test_inbox_audit_queries import _expected, _readers, office  # noqa: F401
 
 
 def _by_index(session, reader, tab) -> bool:
-    """Whether the tab's cards are read group by group from the index (card_groups.applies)."""
-    return session.get_bind().dialect.name == "postgresql" and tab == "all" and oversees(reader)
+    """Whether the tab's cards are read group by group from the index (card_groups.tab_of): every open task, or
+    a role's pool for one who neither operates nor is a school."""
+    pool = tab == "group" and reader.roles and not reader.roles & OPERATORS and "school" not in reader.roles
+    return session.get_bind().dialect.name == "postgresql" and ((tab == "all" and oversees(reader)) or bool(pool))
 
 
 def _cards_in_python(session, reader, tab, groups, now):
@@ -82,19 +84,43 @@ def test_a_page_of_group_cards_only_reads_no_single_task(services, session, offi
     assert len(statements) == 2 + counting, statements  # the groups and the singles' walk; no read of zero tasks
 
 
-def test_every_open_task_card_is_counted_up_to_the_cap(session, office, clock, monkeypatch):  # noqa: F811
-    """PostgreSQL reads an overseer's all-open cards from the index and counts each shown card up to CARD_CAP
-    ("more than" past it); the counts under the cap are exact (the test above)."""
-    head = session.scalar(select(User).where(User.username == "head1"))
-    if not _by_index(session, head, "all"):
+def test_cards_read_by_index_are_counted_up_to_the_cap(session, office, clock, monkeypatch):  # noqa: F811
+    """PostgreSQL reads an overseer's all-open cards and a role's pool from the index and counts each shown card
+    up to CARD_CAP ("more than" past it); the counts under the cap are exact (the test above)."""
+    if session.get_bind().dialect.name != "postgresql":
         pytest.skip("SQLite groups the whole tab: every count exact")
     monkeypatch.setattr(card_groups, "CARD_CAP", 3)
-    expected = _cards_in_python(session, head, "all", office, clock())
-    cards, total = inbox_cards.cards(session, head, "all", Filters(), 500, 0, clock(), office)
-    assert total == len(expected) and len(cards) == len(expected)
-    for card, (key, n, late, due, first) in zip(cards, expected, strict=True):
-        assert (card.process_id, card.step_id, card.cycle_year, card.due_at) == (*key, due)
-        assert (card.task.id if card.task else None) == (first if n == 1 else None)
-        assert (int(card.count), getattr(card.count, "capped", False)) == (min(n, 3), n > 3)
-        assert (int(card.late), getattr(card.late, "capped", False)) == (min(late, 3), late > 3)
-    assert any(getattr(c.count, "capped", False) for c in cards)
+    tabs = [(reader, tab) for reader in _readers(session) for tab in ("group", "all") if _by_index(session, reader, tab)]
+    assert {tab for _, tab in tabs} == {"group", "all"}, tabs  # both rules are read here
+    capped = []
+    for reader, tab in tabs:
+        expected = _cards_in_python(session, reader, tab, office, clock())
+        cards, total = inbox_cards.cards(session, reader, tab, Filters(), 500, 0, clock(), office)
+        assert total == len(expected) and len(cards) == len(expected), (reader.username, tab)
+        for card, (key, n, late, due, first) in zip(cards, expected, strict=True):
+            assert (card.process_id, card.step_id, card.cycle_year, card.due_at) == (*key, due)
+            assert (card.task.id if card.task else None) == (first if n == 1 else None)
+            assert (int(card.count), getattr(card.count, "capped", False)) == (min(n, 3), n > 3)
+            assert (int(card.late), getattr(card.late, "capped", False)) == (min(late, 3), late > 3)
+        capped += [(reader.username, tab) for c in cards if getattr(c.count, "capped", False)]
+    assert capped  # some card is past the cap (a head's): "more than" is what it says
+
+
+def test_a_roles_pool_is_read_by_index_not_grouped(services, session, office, clock):  # noqa: F811
+    """A supervisor's claimable cards on PostgreSQL: the pool's groups found by probes (one recursion per role),
+    not the whole pool grouped; the same cards as the rule grouped in Python (the first test)."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite groups the tab")
+    supervisor = session.scalar(select(User).where(User.username == "supervisor1"))
+    assert _by_index(session, supervisor, "group")
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(services.db.engine, "before_cursor_execute", listener)
+    try:
+        cards, total = inbox_cards.cards(session, supervisor, "group", Filters(), 20, 0, clock(), office)
+    finally:
+        event.remove(services.db.engine, "before_cursor_execute", listener)
+    assert cards and total == len(_cards_in_python(session, supervisor, "group", office, clock()))
+    recursions = [sql for sql in statements if "WITH RECURSIVE" in sql.upper()]
+    assert len(recursions) == len(supervisor.roles) and "assignee_id IS NULL" in recursions[0], statements
+    assert not [sql for sql in statements if "GROUP BY" in sql.upper()], statements
