@@ -335,6 +335,9 @@ class TaskDraft(Base):
 Index("ix_task_completed_by", HumanTask.completed_by_id, HumanTask.status)
 Index("ix_task_status_due", HumanTask.status, HumanTask.due_at, HumanTask.id)
 Index("ix_task_pool", HumanTask.status, HumanTask.role, HumanTask.assignee_id, HumanTask.due_at, HumanTask.id)
+# (0024, PostgreSQL only) the inbox's cards of every open task and of a role's pool, a group at a time
+Index("ix_task_cards", HumanTask.status, HumanTask.role, HumanTask.process_id, HumanTask.step_id, HumanTask.cycle_year,
+      HumanTask.due_at, HumanTask.id, postgresql_include=["assignee_id", "school_id"]).ddl_if(dialect="postgresql")
 Index("ix_audit_actor_id", AuditEvent.actor, AuditEvent.id)
 
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, true
+from sqlalchemy import and_, func, literal, or_, select, true, union_all
 from sqlalchemy.orm import Session, aliased, selectinload
 from sqlalchemy.sql import ColumnElement
 
@@ -45,15 +45,18 @@ def _user_arms(session: Session, text: str) -> list[ColumnElement[bool]]:
     two arms that never share an event, each walking its own index ((actor, id); (on_behalf_of, id)).
 
     Only a substitute named in one of the user's delegation windows can act on their behalf (policy.behalf,
-    can_act), so the second arm looks only among those substitutes' events. The names are read first (the
-    users table is small): a list of names lets the planner pick the index by how many events each has.
+    can_act), so the second arm looks only among those substitutes' events. The names are read first, both
+    kinds in one statement (the users table is small): a list of names lets the planner pick the index by how
+    many events each has.
     """
-    people = list(session.scalars(_people(text)))
     absent, substitute = aliased(User), aliased(User)
-    substitutes = set(session.scalars(select(substitute.username)
-                                      .join(Delegation, Delegation.substitute_id == substitute.id)
-                                      .join(absent, absent.id == Delegation.user_id)
-                                      .where(absent.username.in_(people)))) - set(people)
+    named = _people(text).add_columns(literal(True).label("person"))
+    standing_in = (select(substitute.username, literal(False).label("person"))
+                   .join(Delegation, Delegation.substitute_id == substitute.id)
+                   .join(absent, absent.id == Delegation.user_id).where(absent.username.in_(_people(text))))
+    rows = session.execute(union_all(named, standing_in)).all()  # one round trip for both
+    people = sorted({name for name, person in rows if person})
+    substitutes = {name for name, person in rows if not person} - set(people)
     arms: list[ColumnElement[bool]] = [AuditEvent.actor.in_(people)]
     if substitutes:
         arms.append(and_(ON_BEHALF_OF.in_(people), AuditEvent.actor.in_(sorted(substitutes))))

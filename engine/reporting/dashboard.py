@@ -59,8 +59,8 @@ def _task_scope(query, root, process_id, cycle, network):
     query = query.join(root, root.id == HumanTask.root_instance_id).where(HumanTask.status == TaskStatus.OPEN)
     if process_id:
         query = query.where(root.process_id == process_id)
-    if cycle:
-        query = query.where(HumanTask.cycle_year == cycle)
+    if cycle:  # a task's cycle is its root's (fan_out, stepping): said of both, the cycle's roots lead the plan
+        query = query.where(HumanTask.cycle_year == cycle, root.cycle_year == cycle)  # (one root, not a scan)
     if network:
         query = query.where(HumanTask.network_id.in_(select(Network.id).where(Network.code == network)))
     return query
@@ -89,9 +89,13 @@ def workload(session: Session, now: datetime, process_id: str | None = None, cyc
     """Open and late tasks per person, and the unclaimed ones per role; the busiest first."""
     root = aliased(ProcessInstance)
     late = func.sum(case((HumanTask.due_at < now, 1), else_=0))
-    people = select(User.username, User.full_name, func.count().label("open"), late.label("late"))
-    people = _task_scope(people.select_from(HumanTask), root, process_id, cycle, network)
-    people = people.join(User, User.id == HumanTask.assignee_id).group_by(User.username, User.full_name)
+    # grouped by assignee in the tasks alone, then one users row per person: not every task joined to its user
+    # and the joined rows sorted by name (a cycle of the whole country holds ~100k open tasks)
+    per_person = select(HumanTask.assignee_id, func.count().label("open"), late.label("late")).select_from(HumanTask)
+    per_person = _task_scope(per_person, root, process_id, cycle, network).where(HumanTask.assignee_id.is_not(None))
+    counted = per_person.group_by(HumanTask.assignee_id).subquery()
+    people = select(User.username, User.full_name, counted.c.open, counted.c.late).join(
+        counted, counted.c.assignee_id == User.id)
     pool = select(HumanTask.role, func.count().label("open"), late.label("late")).select_from(HumanTask)
     pool = _task_scope(pool, root, process_id, cycle, network).where(HumanTask.assignee_id.is_(None))
     pool = pool.group_by(HumanTask.role)
@@ -100,12 +104,19 @@ def workload(session: Session, now: datetime, process_id: str | None = None, cyc
             "unassigned": sorted((r._asdict() for r in session.execute(pool)), key=lambda r: (-r["open"], r["role"]))}
 
 
+def overview(engine: Engine, session: Session, user: Actor, now: datetime, process_id: str | None = None,
+             cycle: int | None = None) -> dict:
+    """The dashboard's head: instances by status, for one process and cycle or all (the page reads the late
+    steps and the workload itself, narrowed to a network)."""
+    require(user, "watch")
+    return {"process_id": process_id, "cycle": cycle, "as_of": now,
+            "processes": instance_counts(engine, session, process_id, cycle)}
+
+
 def summary(engine: Engine, session: Session, user: Actor, now: datetime, process_id: str | None = None,
             cycle: int | None = None) -> dict:
     """The dashboard: instances by status, late steps and workload, for one process and cycle or all."""
-    require(user, "watch")
-    return {"process_id": process_id, "cycle": cycle, "as_of": now,
-            "processes": instance_counts(engine, session, process_id, cycle),
+    return {**overview(engine, session, user, now, process_id, cycle),
             "late": late_tasks(engine, session, now, process_id, cycle),
             "workload": workload(session, now, process_id, cycle)}
 

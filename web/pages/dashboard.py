@@ -48,7 +48,7 @@ def dashboard_page():
     """Per process and cycle: instances by status, late steps, workload, and one cycle's schools × steps."""
     q = DashboardForm().load({k: v for k, v in request.args.items() if v})
     engine, session, at = services().engine, db_session(), now()
-    data = dashboard.summary(engine, session, current_user.user, at, q["process_id"], q["cycle"])
+    data = dashboard.overview(engine, session, current_user.user, at, q["process_id"], q["cycle"])
     late = dashboard.late_tasks(engine, session, at, q["process_id"], q["cycle"], q["network"])
     work = dashboard.workload(session, at, q["process_id"], q["cycle"], q["network"])
     return render_template("dashboard.html", data=data, late=late, work=work, q=q, matrix=_matrix(q),

@@ -134,3 +134,16 @@ def test_one_networks_matrix_is_its_rows_of_the_whole_and_groups_only_its_school
                                                    for state in n1["states"]}
     grouped = [sql for sql in statements if "GROUP BY human_tasks.school_id" in sql]
     assert len(grouped) == 1 and "human_tasks.school_id IN" in grouped[0], grouped  # not every school's cells
+
+
+def test_a_cycles_late_steps_and_workload_are_read_from_its_roots(api, services, session, p1_in_the_schools, clock):
+    """A cycle's tasks are found from the cycle's roots (its task rows say the root's cycle): the planner starts at
+    the one root instead of scanning every open task of every cycle for the cycle's."""
+    from engine.reporting import dashboard
+    statements = count_statements(services)
+    late = dashboard.late_tasks(services.engine, session, clock(), "qa_annual_cycle", 2570)
+    work = dashboard.workload(session, clock(), "qa_annual_cycle", 2570)
+    assert len(late) == 125 and work["people"] and work["unassigned"] is not None
+    scoped = [sql for sql in statements if "FROM human_tasks JOIN process_instances" in sql]
+    assert len(scoped) == 3 and all("process_instances_1.cycle_year =" in sql for sql in scoped), scoped
+    assert dashboard.late_tasks(services.engine, session, clock(), "qa_annual_cycle", 2571) == []

@@ -236,3 +236,21 @@ def test_pages_and_the_api_say_more_than_the_cap(app, api, services, session, cl
     page = auditor.html("/audit?user=supervisor2")
     assert "พบมากกว่า 10 รายการ" in page and 'rel="next"' in page
     assert "มากกว่า 10" in auditor.html("/inbox?tab=all")
+
+
+def test_a_search_by_user_reads_the_people_and_their_substitutes_in_one_statement(services, session, clock):
+    _events(session, clock())
+    auditor = session.scalar(select(User).where(User.username == "auditor1"))
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(services.db.engine, "before_cursor_execute", listener)
+    try:
+        rows, total = audit_search.search(services.engine, session, auditor, {"user": "supervisor2"}, 13)
+    finally:
+        event.remove(services.db.engine, "before_cursor_execute", listener)
+    assert len(rows) == 13 and any((e.detail or {}).get("on_behalf_of") == "supervisor2" for e in
+                                   audit_search.search(services.engine, session, auditor, {"user": "supervisor2"},
+                                                       1000)[0])  # both arms are there to find
+    names = [sql for sql in statements if "FROM users" in sql]
+    assert len(names) == 1 and "delegations" in names[0], statements  # the people and their substitutes at once
+    assert len(statements) == 3, statements  # the names, the page (both arms), the capped total

@@ -3,22 +3,34 @@ tab's tasks make (grouped in Python here); the database groups only the per-scho
 the other tasks, each a card of its own, up to the page."""
 from collections import defaultdict
 
+import pytest
 from sqlalchemy import event, select
 
 from db.models import User
-from engine.reporting import inbox_cards
+from engine.access.policy import OPERATORS, oversees
+from engine.reporting import card_groups, inbox_cards
 from engine.reporting.inboxes import TABS, Filters
 from tests.engine.reporting.test_inbox_audit_queries import _expected, _readers, office  # noqa: F401
 
 
+def _by_index(session, reader, tab) -> bool:
+    """Whether the tab's cards are read group by group from the index (card_groups.tab_of): every open task, or
+    a role's pool for one who neither operates nor is a school."""
+    pool = tab == "group" and reader.roles and not reader.roles & OPERATORS and "school" not in reader.roles
+    return session.get_bind().dialect.name == "postgresql" and ((tab == "all" and oversees(reader)) or bool(pool))
+
+
 def _cards_in_python(session, reader, tab, groups, now):
-    """(process, step, cycle, count, late, first due, single task's id) per card, soonest due first."""
+    """(process, step, cycle, count, late, first due, single task's id) per card, soonest due first, then by the
+    first task's id: the group's smallest (grouped by the database) or its soonest due one's (read by index)."""
     by_card = defaultdict(list)
     for task in _expected(session, reader, *TABS[tab], groups, Filters()):
         key = (task.process_id, task.step_id, task.cycle_year) + ((0,) if task.school_id else (task.id,))
         by_card[key].append(task)
-    cards = [(key[:3], len(tasks), sum(t.due_at < now for t in tasks), min(t.due_at for t in tasks),
-              min(t.id for t in tasks)) for key, tasks in by_card.items()]
+    first = (lambda tasks: min((t.due_at, t.id) for t in tasks)[1]) if _by_index(session, reader, tab) else (
+        lambda tasks: min(t.id for t in tasks))
+    cards = [(key[:3], len(tasks), sum(t.due_at < now for t in tasks), min(t.due_at for t in tasks), first(tasks))
+             for key, tasks in by_card.items()]
     return sorted(cards, key=lambda card: (card[3], card[4]))
 
 
@@ -46,7 +58,69 @@ def test_a_page_of_cards_groups_only_the_per_school_tasks(services, session, off
     finally:
         event.remove(services.db.engine, "before_cursor_execute", listener)
     assert total > len(cards) == 20 and any(c.task for c in cards)
+    if _by_index(session, head, "all"):  # not grouped at all: the groups found one by one, the page's counted
+        assert not [sql for sql in statements if "GROUP BY" in sql.upper()], statements
+        assert len([sql for sql in statements if "WITH RECURSIVE" in sql.upper()]) == 1, statements
+        return
     grouping = [sql.upper() for sql in statements if "GROUP BY" in sql.upper()]
     assert len(grouping) == 1 and "CASE" not in grouping[0].split("GROUP BY")[1], grouping  # not by every task
     alone = [sql.upper() for sql in statements if "OVER" in sql.upper()]
     assert len(alone) == 1 and "LIMIT" in alone[0], statements  # tasks without a school: up to the page
+
+
+def test_a_page_of_group_cards_only_reads_no_single_task(services, session, office, clock):  # noqa: F811
+    head = session.scalar(select(User).where(User.username == "head1"))
+    every, total = inbox_cards.cards(session, head, "all", Filters(), 1000, 0, clock(), office)
+    at = next(i for i, card in enumerate(every) if card.task is None)  # a page of one group card
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(services.db.engine, "before_cursor_execute", listener)
+    try:
+        cards, again = inbox_cards.cards(session, head, "all", Filters(), 1, at, clock(), office)
+    finally:
+        event.remove(services.db.engine, "before_cursor_execute", listener)
+    assert again == total and cards == [every[at]] and cards[0].count > 1
+    counting = 1 if _by_index(session, head, "all") else 0  # the page's groups counted (read by index)
+    assert len(statements) == 2 + counting, statements  # the groups and the singles' walk; no read of zero tasks
+
+
+def test_cards_read_by_index_are_counted_up_to_the_cap(session, office, clock, monkeypatch):  # noqa: F811
+    """PostgreSQL reads an overseer's all-open cards and a role's pool from the index and counts each shown card
+    up to CARD_CAP ("more than" past it); the counts under the cap are exact (the test above)."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite groups the whole tab: every count exact")
+    monkeypatch.setattr(card_groups, "CARD_CAP", 3)
+    tabs = [(reader, tab) for reader in _readers(session) for tab in ("group", "all") if _by_index(session, reader, tab)]
+    assert {tab for _, tab in tabs} == {"group", "all"}, tabs  # both rules are read here
+    capped = []
+    for reader, tab in tabs:
+        expected = _cards_in_python(session, reader, tab, office, clock())
+        cards, total = inbox_cards.cards(session, reader, tab, Filters(), 500, 0, clock(), office)
+        assert total == len(expected) and len(cards) == len(expected), (reader.username, tab)
+        for card, (key, n, late, due, first) in zip(cards, expected, strict=True):
+            assert (card.process_id, card.step_id, card.cycle_year, card.due_at) == (*key, due)
+            assert (card.task.id if card.task else None) == (first if n == 1 else None)
+            assert (int(card.count), getattr(card.count, "capped", False)) == (min(n, 3), n > 3)
+            assert (int(card.late), getattr(card.late, "capped", False)) == (min(late, 3), late > 3)
+        capped += [(reader.username, tab) for c in cards if getattr(c.count, "capped", False)]
+    assert capped  # some card is past the cap (a head's): "more than" is what it says
+
+
+def test_a_roles_pool_is_read_by_index_not_grouped(services, session, office, clock):  # noqa: F811
+    """A supervisor's claimable cards on PostgreSQL: the pool's groups found by probes (one recursion per role),
+    not the whole pool grouped; the same cards as the rule grouped in Python (the first test)."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite groups the tab")
+    supervisor = session.scalar(select(User).where(User.username == "supervisor1"))
+    assert _by_index(session, supervisor, "group")
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(services.db.engine, "before_cursor_execute", listener)
+    try:
+        cards, total = inbox_cards.cards(session, supervisor, "group", Filters(), 20, 0, clock(), office)
+    finally:
+        event.remove(services.db.engine, "before_cursor_execute", listener)
+    assert cards and total == len(_cards_in_python(session, supervisor, "group", office, clock()))
+    recursions = [sql for sql in statements if "WITH RECURSIVE" in sql.upper()]
+    assert len(recursions) == len(supervisor.roles) and "assignee_id IS NULL" in recursions[0], statements
+    assert not [sql for sql in statements if "GROUP BY" in sql.upper()], statements

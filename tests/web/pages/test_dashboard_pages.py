@@ -1,5 +1,6 @@
 """The dashboard page: who may read it, what it shows (counts, late steps, workload, the schools × steps matrix)."""
 import pytest
+from sqlalchemy import event
 
 from tests.pages_helpers import Person, p1_to_the_schools, start_p1
 from tests.walk import do_step, open_tasks
@@ -58,3 +59,22 @@ def test_bad_filters_are_refused_and_english_works(app):
     assert head.get("/dashboard?cycle=abc").status_code == 422
     head.post("/lang", {"lang": "en", "next": "/dashboard"})
     assert "Dashboard" in head.html("/dashboard")
+
+
+def test_the_page_reads_the_late_steps_and_the_workload_once(app, api, services):
+    start_p1(api, scope={"network": "N1"})
+    p1_to_the_schools(api)
+    head = Person(app, "head1")
+    page = "/dashboard?process_id=qa_annual_cycle&cycle=2570"
+    head.html(page)
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(services.db.engine, "before_cursor_execute", listener)
+    try:
+        html = head.html(page)
+    finally:
+        event.remove(services.db.engine, "before_cursor_execute", listener)
+    assert "ขั้นตอนที่เลยกำหนด" in html and "ภาระงานรายบุคคล" in html
+    late = [sql for sql in statements if "root_status" in sql]
+    pool = [sql for sql in statements if "GROUP BY human_tasks.role" in sql]
+    assert len(late) == 1 and len(pool) == 1, statements  # not once more for a summary the page never shows

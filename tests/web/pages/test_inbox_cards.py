@@ -107,3 +107,19 @@ def test_the_batch_page_acts_only_on_rows_the_reader_may_do(app, api, services):
     assert f"ส่งงานแล้ว 1 โรงเรียน: {visit['school']} {visit['school_name']}" in done.get_data(as_text=True)
     assert api.ok("GET", "supervisor1", f"/tasks/{visit['id']}")["data"]["supervision_date"] == "2027-07-20"
     assert Person(app, "supervisor1").get("/tasks/batch?tab=mine&process=x&step=y&cycle=99").status_code == 422
+
+
+def test_past_the_cap_an_all_open_card_says_more_than(app, api, monkeypatch):
+    """A card of every open task (an overseer's "all") counts its schools up to card_groups.CARD_CAP on
+    PostgreSQL: the page says "more than" past it. SQLite counts every task: the exact number."""
+    from engine.reporting import card_groups
+    monkeypatch.setattr(card_groups, "CARD_CAP", 5)
+    start_p1(api, scope={"network": "N1"})
+    p1_to_the_schools(api)
+    head = Person(app, "head1")
+    html = head.html("/inbox?tab=all")
+    postgresql = app.config["DATABASE_URL"].startswith("postgresql")
+    assert ("— มากกว่า 5 โรงเรียน" in html) == postgresql and ("— 19 โรงเรียน" in html) != postgresql
+    head.post("/lang", {"lang": "en", "next": "/inbox"})
+    english = head.html("/inbox?tab=all")
+    assert ("more than 5" in english) == postgresql
