@@ -189,7 +189,10 @@ class TaskReminder(Base):
     """The next reminder moment of a task the sweep has looked at (engine.notify.sweep), kept out of human_tasks:
     moving it on writes this narrow row and its one index, not human_tasks' row and its eleven."""
     __tablename__ = "task_reminders"
-    task_id: Mapped[int] = mapped_column(ForeignKey("human_tasks.id"), primary_key=True)
+    # Not a foreign key (migration 0023): on PostgreSQL its check locked each due task's human_tasks row, a write
+    # the sweep would pay 80,000 times on a catch-up morning. No task row is ever deleted, and a row counts only
+    # while planned_from equals its task's own next_reminder_at.
+    task_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     # The task's next_reminder_at when this row was written: planning the task again (a claim given back, a new
     # due date) changes that and so makes this row void.
     planned_from: Mapped[datetime] = mapped_column(UTCDateTime())
