@@ -43,8 +43,9 @@ def _copy_table(checked: bool) -> None:
     op.create_index('ix_task_reminders_next_at', 'task_reminders', ['next_at'])
 
 
-def _foreign_keys() -> list[str | None]:
-    return [key["name"] for key in sa.inspect(op.get_bind()).get_foreign_keys('task_reminders')]
+def _foreign_keys() -> list[str]:
+    return [key["name"] or "task_reminders_task_id_fkey"
+            for key in sa.inspect(op.get_bind()).get_foreign_keys('task_reminders')]
 
 
 def upgrade() -> None:
