@@ -32,7 +32,6 @@ from sqlalchemy import (
     column,
     false,
     func,
-    literal,
     or_,
     select,
     union_all,
@@ -64,12 +63,25 @@ _TASKS, _INSTANCES, _OUTBOX = HumanTask.__table__, ProcessInstance.__table__, Ou
 _PLANS, _SWEPT = TaskReminder.__table__, ReminderSweep.__table__
 
 
-def _new(now: datetime):
+def _task_columns(moment) -> list:
+    """What a due task's stage and addressees are decided by, and the moment it is due at."""
+    return [_TASKS.c.id, moment.label("moment"), _TASKS.c.role, _TASKS.c.school_id, _TASKS.c.assignee_id,
+            _TASKS.c.instance_id, _TASKS.c.step_id, _TASKS.c.process_id, _TASKS.c.due_at,
+            _TASKS.c.next_reminder_at.label("planned_from")]
+
+
+def _swept_to(session: Session) -> datetime:
+    """How far the sweep has looked at the tasks' own moments (an older value only makes it look again)."""
+    return session.scalar(select(_SWEPT.c.swept_to).where(_SWEPT.c.id == 1)) or NEVER
+
+
+def _new(now: datetime, swept_to: datetime):
     """Due tasks the sweep has not looked at since they were planned (suspended ones too: they get a row)."""
-    swept_to = func.coalesce(select(_SWEPT.c.swept_to).where(_SWEPT.c.id == 1).scalar_subquery(),
-                             literal(NEVER, UTCDateTime()))
+    # Read from ix_task_reminder alone on PostgreSQL (it carries these columns, migration 0023), in its order.
+    # swept_to is a value, not a subquery: the planner then knows how many are due (80,000 on a catch-up
+    # morning) and walks the index in order until the batch is full, instead of reading and sorting them all.
     planned = _TASKS.c.next_reminder_at
-    return (select(_TASKS.c.id, planned.label("moment"))
+    return (select(*_task_columns(planned))
             .select_from(_TASKS.outerjoin(_PLANS, _PLANS.c.task_id == _TASKS.c.id))
             .where(_TASKS.c.status == "open", planned > swept_to, planned <= now,
                    or_(_PLANS.c.task_id.is_(None), _PLANS.c.planned_from != planned)))
@@ -79,27 +91,26 @@ def _looked_at(now: datetime):
     """Due tasks whose row in task_reminders is in force; a suspended instance's wait until it resumes."""
     # Walked from task_reminders' moment index, each task then found by its key: SQLite, with no statistics of
     # the narrow table (empty when last analysed), would scan every task and look each up in it (`+task_id`).
-    return (select(_TASKS.c.id, _PLANS.c.next_at.label("moment"))
+    return (select(*_task_columns(_PLANS.c.next_at))
             .select_from(_PLANS.join(_TASKS, _TASKS.c.id == Unindexed(_PLANS.c.task_id))
                          .join(_INSTANCES, _INSTANCES.c.id == _TASKS.c.instance_id))
             .where(_PLANS.c.next_at <= now, _PLANS.c.planned_from == _TASKS.c.next_reminder_at,
                    _TASKS.c.status == "open", _INSTANCES.c.status != InstanceStatus.SUSPENDED))
 
 
-def _due(now: datetime, limit: int):
+def _due(now: datetime, swept_to: datetime, limit: int):
     """A batch of due tasks, oldest moment first: what decides their stage and whom they concern."""
-    # Each kind's first `limit` in its own index's order, then the first `limit` of both: a batch reads and
-    # joins at most twice its size, not every due task (80k on a catch-up morning, once per batch).
-    firsts = [select(branch.c.id, branch.c.moment).select_from(branch)
+    # Each kind's first `limit` in its own index's order (which is (moment, id): the LIMIT stops the walk), then
+    # the first `limit` of both: a batch reads at most twice its size, not every due task (80k on a catch-up
+    # morning, once per batch).
+    firsts = [select(branch).select_from(branch)
               for branch in (query.order_by("moment", _TASKS.c.id).limit(limit).subquery()
-                             for query in (_new(now), _looked_at(now)))]
-    due = union_all(*firsts).subquery("due_ids")
-    return (select(_TASKS.c.id, _TASKS.c.role, _TASKS.c.school_id, _TASKS.c.assignee_id,
-                   _INSTANCES.c.process_version_id, _TASKS.c.step_id, _TASKS.c.process_id, _TASKS.c.due_at,
-                   _TASKS.c.next_reminder_at.label("planned_from"),
+                             for query in (_new(now, swept_to), _looked_at(now)))]
+    due = union_all(*firsts).subquery("due_tasks")
+    return (select(due.c.id, due.c.role, due.c.school_id, due.c.assignee_id, _INSTANCES.c.process_version_id,
+                   due.c.step_id, due.c.process_id, due.c.due_at, due.c.planned_from,
                    (_INSTANCES.c.status == InstanceStatus.SUSPENDED).label("suspended"))
-            .select_from(due.join(_TASKS, _TASKS.c.id == due.c.id)
-                         .join(_INSTANCES, _INSTANCES.c.id == _TASKS.c.instance_id))
+            .select_from(due.join(_INSTANCES, _INSTANCES.c.id == due.c.instance_id))
             .order_by(due.c.moment, due.c.id).limit(limit))
 
 
@@ -107,9 +118,9 @@ def _found(session: Session, now: datetime, limit: int):
     """A batch of due tasks: on PostgreSQL the query itself (found again by the one writing statement); on SQLite
     held in a table, found once for the batch's three statements (inside its write transaction)."""
     if dialect_of(session) == "postgresql":
-        return _due(now, limit).cte("due").prefix_with("MATERIALIZED")
+        return _due(now, _swept_to(session), limit).cte("due").prefix_with("MATERIALIZED")
     _begin_writing(session)
-    return hold(session, _due(now, limit))
+    return hold(session, _due(now, _swept_to(session), limit))
 
 
 def _due_keys(session: Session, due) -> Sequence[Row]:
