@@ -146,7 +146,8 @@ class ProcessInstance(Base):
 
 
 # What the reminder sweep reads of a new due task besides its moment (engine.notify.sweep): carried by
-# ix_task_reminder on PostgreSQL, so a catch-up morning's 80,000 due tasks need no visit to the table.
+# ix_task_reminder after (status, moment, id), so a catch-up morning's 80,000 due tasks need no visit to the table
+# (key columns, not INCLUDE, which SQLite lacks: after the unique id they never decide an entry's place).
 SWEPT_COLUMNS = ["role", "school_id", "assignee_id", "instance_id", "step_id", "process_id", "due_at"]
 
 
@@ -160,8 +161,8 @@ class HumanTask(Base):
         Index("ix_task_instance", "instance_id", "status"),
         # (0020) a school's tasks walked soonest due first, so its inbox page stops after the page
         Index("ix_task_school", "school_id", "status", "due_at", "id"),
-        # (0023) the reminder sweep's new due tasks in (moment, id) order, read from the index alone on PostgreSQL
-        Index("ix_task_reminder", "status", "next_reminder_at", "id", postgresql_include=SWEPT_COLUMNS),
+        # (0023) the reminder sweep's new due tasks in (moment, id) order, read from the index alone
+        Index("ix_task_reminder", "status", "next_reminder_at", "id", *SWEPT_COLUMNS),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"))

@@ -77,7 +77,7 @@ def _swept_to(session: Session) -> datetime:
 
 def _new(now: datetime, swept_to: datetime):
     """Due tasks the sweep has not looked at since they were planned (suspended ones too: they get a row)."""
-    # Read from ix_task_reminder alone on PostgreSQL (it carries these columns, migration 0023), in its order.
+    # Read from ix_task_reminder alone (it carries these columns, migration 0023), in its order.
     # swept_to is a value, not a subquery: the planner then knows how many are due (80,000 on a catch-up
     # morning) and walks the index in order until the batch is full, instead of reading and sorting them all.
     planned = _TASKS.c.next_reminder_at

@@ -3,9 +3,9 @@ task_reminders.task_id no longer checked against human_tasks by a foreign key.
 
 ix_task_reminder becomes (status, next_reminder_at, id): the sweep takes a batch of the oldest due tasks in
 (moment, id) order, which the old (status, next_reminder_at) could not give, so each batch read and sorted every
-due task to keep its first 20,000 (80,814 on a catch-up morning at 1M open, once per statement). On PostgreSQL
-the index also carries (INCLUDE) the few columns the sweep reads of such a task, so it never visits the table
-for them; SQLite has no INCLUDE (and its index already ends with the rowid: the added id changes nothing there).
+due task to keep its first 20,000 (80,814 on a catch-up morning at 1M open, once per statement). The index also
+carries, after the id, the few columns the sweep reads of such a task, so it never visits the table for them
+(as key columns: SQLite has no INCLUDE; after the unique id they never decide an entry's place).
 
 The catch-up sweep writes one task_reminders row per due task (80,000 on a catch-up morning at 1M open tasks).
 On PostgreSQL each row's check is a trigger that reads its task and locks it FOR KEY SHARE, which writes the
@@ -59,13 +59,13 @@ def _foreign_keys() -> list[str]:
 SWEPT_COLUMNS = ["role", "school_id", "assignee_id", "instance_id", "step_id", "process_id", "due_at"]
 
 
-def _reminder_index(columns: list[str], include: list[str]) -> None:
+def _reminder_index(columns: list[str]) -> None:
     op.drop_index('ix_task_reminder', table_name='human_tasks')
-    op.create_index('ix_task_reminder', 'human_tasks', columns, postgresql_include=include)
+    op.create_index('ix_task_reminder', 'human_tasks', columns)
 
 
 def upgrade() -> None:
-    _reminder_index(['status', 'next_reminder_at', 'id'], SWEPT_COLUMNS)
+    _reminder_index(['status', 'next_reminder_at', 'id', *SWEPT_COLUMNS])
     if op.get_bind().dialect.name == "sqlite":
         _copy_table(checked=False)
         return
@@ -74,7 +74,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    _reminder_index(['status', 'next_reminder_at'], [])
+    _reminder_index(['status', 'next_reminder_at'])
     if op.get_bind().dialect.name == "sqlite":
         _copy_table(checked=True)
         return
