@@ -1,5 +1,6 @@
-"""Migration 0023: task_reminders.task_id is no longer a foreign key (its check locked every due task's row on
-PostgreSQL); up, down (the check back, the rows kept) and up again on both databases."""
+"""Migration 0023: ix_task_reminder becomes (status, next_reminder_at, id, the sweep's columns) and
+task_reminders.task_id is no longer a foreign key (its check locked every due task's row on PostgreSQL); up, down
+(the old index and the check back, the rows kept) and up again on both databases."""
 from datetime import UTC, datetime
 
 import pytest
@@ -7,6 +8,7 @@ from alembic import command
 from sqlalchemy import create_engine, event, inspect, text
 
 from db.migrate import alembic_config
+from db.models import SWEPT_COLUMNS
 from tests.engine.notify.test_task_reminders_migration import _two_tasks
 from tests.migration_db import empty_database
 
@@ -28,6 +30,16 @@ def _inspected(url: str) -> tuple[list, list, list]:
             rows = conn.execute(text("SELECT task_id FROM task_reminders ORDER BY task_id")).scalars().all()
         return (found.get_foreign_keys("task_reminders"),
                 [index["name"] for index in found.get_indexes("task_reminders")], rows)
+    finally:
+        engine.dispose()
+
+
+def _reminder_index(url: str) -> list:
+    """ix_task_reminder's columns."""
+    engine = create_engine(url)
+    try:
+        return next(index["column_names"] for index in inspect(engine).get_indexes("human_tasks")
+                    if index["name"] == "ix_task_reminder")
     finally:
         engine.dispose()
 
@@ -59,7 +71,9 @@ def test_0023_drops_the_check_and_down_puts_it_back(empty_url):
     keys, indexes, rows = _inspected(empty_url)
     assert (keys, indexes, rows) == ([], ["ix_task_reminders_next_at"], [1, 2])
     assert not _orphan_refused(empty_url)
+    assert _reminder_index(empty_url) == ["status", "next_reminder_at", "id", *SWEPT_COLUMNS]
     command.downgrade(config, "0022")
+    assert _reminder_index(empty_url) == ["status", "next_reminder_at"]
     keys, indexes, rows = _inspected(empty_url)
     assert [key["referred_table"] for key in keys] == ["human_tasks"]
     assert (indexes, rows) == (["ix_task_reminders_next_at"], [1, 2])
