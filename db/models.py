@@ -146,6 +146,12 @@ class ProcessInstance(Base):
     __mapper_args__ = {"version_id_col": lock_version}
 
 
+# What the reminder sweep reads of a new due task besides its moment (engine.notify.sweep): carried by
+# ix_task_reminder after (status, moment, id), so a catch-up morning's 80,000 due tasks need no visit to the table
+# (key columns, not INCLUDE, which SQLite lacks: after the unique id they never decide an entry's place).
+SWEPT_COLUMNS = ["role", "school_id", "assignee_id", "instance_id", "step_id", "process_id", "due_at"]
+
+
 class HumanTask(Base):
     """A ready user task mirrored out of the workflow document, so an inbox is one query."""
     __tablename__ = "human_tasks"
@@ -156,7 +162,8 @@ class HumanTask(Base):
         Index("ix_task_instance", "instance_id", "status"),
         # (0020) a school's tasks walked soonest due first, so its inbox page stops after the page
         Index("ix_task_school", "school_id", "status", "due_at", "id"),
-        Index("ix_task_reminder", "status", "next_reminder_at"),
+        # (0023) the reminder sweep's new due tasks in (moment, id) order, read from the index alone
+        Index("ix_task_reminder", "status", "next_reminder_at", "id", *SWEPT_COLUMNS),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"))
@@ -190,7 +197,10 @@ class TaskReminder(Base):
     """The next reminder moment of a task the sweep has looked at (engine.notify.sweep), kept out of human_tasks:
     moving it on writes this narrow row and its one index, not human_tasks' row and its eleven."""
     __tablename__ = "task_reminders"
-    task_id: Mapped[int] = mapped_column(ForeignKey("human_tasks.id"), primary_key=True)
+    # Not a foreign key (migration 0023): on PostgreSQL its check locked each due task's human_tasks row, a write
+    # the sweep would pay 80,000 times on a catch-up morning. No task row is ever deleted, and a row counts only
+    # while planned_from equals its task's own next_reminder_at.
+    task_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     # The task's next_reminder_at when this row was written: planning the task again (a claim given back, a new
     # due date) changes that and so makes this row void.
     planned_from: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -13,8 +13,9 @@ Per batch:
    rendered when it is sent (engine.notify.outbox), gathered per person;
 4. one INSERT … ON CONFLICT DO UPDATE of each task's next moment into task_reminders.
 On PostgreSQL 3 and 4 are one statement (data-modifying CTEs): one snapshot, so the tasks mailed are exactly
-the tasks moved on. On SQLite they run in one write transaction (opened here: see _begin_writing), which no other
-writer can enter between them.
+the tasks moved on. On SQLite 1, 3 and 4 run in one write transaction (opened here: see _begin_writing), which
+no other writer can enter between them, and the batch's due tasks are found once for all three
+(engine.notify.held_batch).
 The outbox's unique key stays the once-only guard: two schedulers sweeping at once queue a mail once.
 """
 from collections.abc import Sequence
@@ -31,7 +32,6 @@ from sqlalchemy import (
     column,
     false,
     func,
-    literal,
     or_,
     select,
     union_all,
@@ -48,6 +48,7 @@ from engine.calendar.officehours import next_office_time
 from engine.core import Engine
 from engine.model.status import InstanceStatus
 from engine.notify.addressees import mails_of, outbox_columns
+from engine.notify.held_batch import hold
 from engine.notify.recipients import group_of
 from engine.notify.stages import Rule, moments, rule_of, stage_at
 
@@ -62,12 +63,25 @@ _TASKS, _INSTANCES, _OUTBOX = HumanTask.__table__, ProcessInstance.__table__, Ou
 _PLANS, _SWEPT = TaskReminder.__table__, ReminderSweep.__table__
 
 
-def _new(now: datetime):
+def _task_columns(moment) -> list:
+    """What a due task's stage and addressees are decided by, and the moment it is due at."""
+    return [_TASKS.c.id, moment.label("moment"), _TASKS.c.role, _TASKS.c.school_id, _TASKS.c.assignee_id,
+            _TASKS.c.instance_id, _TASKS.c.step_id, _TASKS.c.process_id, _TASKS.c.due_at,
+            _TASKS.c.next_reminder_at.label("planned_from")]
+
+
+def _swept_to(session: Session) -> datetime:
+    """How far the sweep has looked at the tasks' own moments (an older value only makes it look again)."""
+    return session.scalar(select(_SWEPT.c.swept_to).where(_SWEPT.c.id == 1)) or NEVER
+
+
+def _new(now: datetime, swept_to: datetime):
     """Due tasks the sweep has not looked at since they were planned (suspended ones too: they get a row)."""
-    swept_to = func.coalesce(select(_SWEPT.c.swept_to).where(_SWEPT.c.id == 1).scalar_subquery(),
-                             literal(NEVER, UTCDateTime()))
+    # Read from ix_task_reminder alone (it carries these columns, migration 0023), in its order.
+    # swept_to is a value, not a subquery: the planner then knows how many are due (80,000 on a catch-up
+    # morning) and walks the index in order until the batch is full, instead of reading and sorting them all.
     planned = _TASKS.c.next_reminder_at
-    return (select(_TASKS.c.id, planned.label("moment"))
+    return (select(*_task_columns(planned))
             .select_from(_TASKS.outerjoin(_PLANS, _PLANS.c.task_id == _TASKS.c.id))
             .where(_TASKS.c.status == "open", planned > swept_to, planned <= now,
                    or_(_PLANS.c.task_id.is_(None), _PLANS.c.planned_from != planned)))
@@ -77,35 +91,42 @@ def _looked_at(now: datetime):
     """Due tasks whose row in task_reminders is in force; a suspended instance's wait until it resumes."""
     # Walked from task_reminders' moment index, each task then found by its key: SQLite, with no statistics of
     # the narrow table (empty when last analysed), would scan every task and look each up in it (`+task_id`).
-    return (select(_TASKS.c.id, _PLANS.c.next_at.label("moment"))
+    return (select(*_task_columns(_PLANS.c.next_at))
             .select_from(_PLANS.join(_TASKS, _TASKS.c.id == Unindexed(_PLANS.c.task_id))
                          .join(_INSTANCES, _INSTANCES.c.id == _TASKS.c.instance_id))
             .where(_PLANS.c.next_at <= now, _PLANS.c.planned_from == _TASKS.c.next_reminder_at,
                    _TASKS.c.status == "open", _INSTANCES.c.status != InstanceStatus.SUSPENDED))
 
 
-def _due(now: datetime, limit: int):
+def _due(now: datetime, swept_to: datetime, limit: int):
     """A batch of due tasks, oldest moment first: what decides their stage and whom they concern."""
-    # Each kind's first `limit` in its own index's order, then the first `limit` of both: a batch reads and
-    # joins at most twice its size, not every due task (80k on a catch-up morning, once per batch).
-    firsts = [select(branch.c.id, branch.c.moment).select_from(branch)
+    # Each kind's first `limit` in its own index's order (which is (moment, id): the LIMIT stops the walk), then
+    # the first `limit` of both: a batch reads at most twice its size, not every due task (80k on a catch-up
+    # morning, once per batch).
+    firsts = [select(branch).select_from(branch)
               for branch in (query.order_by("moment", _TASKS.c.id).limit(limit).subquery()
-                             for query in (_new(now), _looked_at(now)))]
-    due = union_all(*firsts).subquery("due_ids")
-    return (select(_TASKS.c.id, _TASKS.c.role, _TASKS.c.school_id, _TASKS.c.assignee_id,
-                   _INSTANCES.c.process_version_id, _TASKS.c.step_id, _TASKS.c.process_id, _TASKS.c.due_at,
-                   _TASKS.c.next_reminder_at.label("planned_from"),
+                             for query in (_new(now, swept_to), _looked_at(now)))]
+    due = union_all(*firsts).subquery("due_tasks")
+    return (select(due.c.id, due.c.role, due.c.school_id, due.c.assignee_id, _INSTANCES.c.process_version_id,
+                   due.c.step_id, due.c.process_id, due.c.due_at, due.c.planned_from,
                    (_INSTANCES.c.status == InstanceStatus.SUSPENDED).label("suspended"))
-            .select_from(due.join(_TASKS, _TASKS.c.id == due.c.id)
-                         .join(_INSTANCES, _INSTANCES.c.id == _TASKS.c.instance_id))
+            .select_from(due.join(_INSTANCES, _INSTANCES.c.id == due.c.instance_id))
             .order_by(due.c.moment, due.c.id).limit(limit))
 
 
-def _due_keys(session: Session, now: datetime, limit: int) -> Sequence[Row]:
+def _found(session: Session, now: datetime, limit: int):
+    """A batch of due tasks: on PostgreSQL the query itself (found again by the one writing statement); on SQLite
+    held in a table, found once for the batch's three statements (inside its write transaction)."""
+    if dialect_of(session) == "postgresql":
+        return _due(now, _swept_to(session), limit).cte("due").prefix_with("MATERIALIZED")
+    _begin_writing(session)
+    return hold(session, _due(now, _swept_to(session), limit))
+
+
+def _due_keys(session: Session, due) -> Sequence[Row]:
     """What decides a stage, once per distinct value among a batch's due tasks."""
-    batch = _due(now, limit).subquery()
-    return session.execute(select(batch.c.process_version_id, batch.c.step_id, batch.c.process_id,
-                                  batch.c.due_at).distinct()).all()
+    return session.execute(select(due.c.process_version_id, due.c.step_id, due.c.process_id,
+                                  due.c.due_at).distinct()).all()
 
 
 class _Stages:
@@ -140,11 +161,10 @@ def _stage_table(rows: list[tuple]):
                   column("mail", Boolean), column("grp", String), name="stages").data(rows).cte("stages")
 
 
-def _batch(stages, now: datetime, limit: int, dialect: str):
+def _batch(stages, due, dialect: str):
     """A batch of due tasks (computed once) joined to their stage: what the mails and the next moments are made of."""
-    # Materialized: computed once, before the moments it is ordered by move on; the small stage table is
-    # joined to the batch, not the batch's search to the stage table.
-    due = _due(now, limit).cte("due").prefix_with("MATERIALIZED")
+    # Materialized (PostgreSQL's CTE, SQLite's held table): computed once, before the moments it is ordered by
+    # move on; the small stage table is joined to the batch, not the batch's search to the stage table.
     # PostgreSQL reads a VALUES column of only NULLs (no next moment for any) as text: say what it is.
     next_at = cast(stages.c.next_at, UTCDateTime()) if dialect == "postgresql" else stages.c.next_at
     on_stage = and_(stages.c.version_id == due.c.process_version_id, stages.c.step_id == due.c.step_id,
@@ -178,16 +198,15 @@ def _begin_writing(session: Session) -> None:
         session.connection().exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _queue_and_plan(session: Session, rows: list[tuple], now: datetime, send_at: datetime, limit: int) -> int:
+def _queue_and_plan(session: Session, rows: list[tuple], now: datetime, send_at: datetime, due) -> int:
     """Queue the mails of the due tasks whose stage is among `rows` and move them on; returns tasks moved on."""
     dialect = dialect_of(session)
-    batch = _batch(_stage_table(rows), now, limit, dialect)
+    batch = _batch(_stage_table(rows), due, dialect)
     if dialect == "postgresql":
         queued = (pg_insert(_OUTBOX).from_select(outbox_columns(), mails_of(batch, now, send_at))
                   .on_conflict_do_nothing(index_elements=["key"]).cte("queued"))
         planned = _plan(pg_insert, batch).returning(_PLANS.c.task_id).cte("planned")
         return session.execute(select(func.count()).select_from(planned).add_cte(queued)).scalar_one()
-    _begin_writing(session)
     session.execute(sqlite_insert(_OUTBOX).from_select(outbox_columns(), mails_of(batch, now, send_at))
                     .on_conflict_do_nothing(index_elements=["key"]))
     session.execute(_plan(sqlite_insert, batch))
@@ -221,12 +240,13 @@ def queue_reminders(engine: Engine, session: Session, now: datetime) -> int:
 
 def sweep_batch(engine: Engine, session: Session, now: datetime, limit: int) -> int:
     """Queue the reminders of up to `limit` due tasks and plan their next; returns tasks seen."""
-    keys = _due_keys(session, now, limit)
+    due = _found(session, now, limit)
+    keys = _due_keys(session, due)
     if not keys:
         _mark_swept(session, now)
         return 0
     send_at = next_office_time(now, engine.work_calendar(session), engine.tz)
     stages = _Stages(engine, session, now, send_at)
     rows = [stages.row(*key) for key in keys]
-    return sum(_queue_and_plan(session, rows[start:start + STAGE_ROWS], now, send_at, limit)
+    return sum(_queue_and_plan(session, rows[start:start + STAGE_ROWS], now, send_at, due)
                for start in range(0, len(rows), STAGE_ROWS))
