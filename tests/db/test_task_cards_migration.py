@@ -29,7 +29,7 @@ def test_0024_up_down_and_up_again(empty_url):
     postgresql = empty_url.startswith("postgresql")
     expected = ["status", "role", "process_id", "step_id", "cycle_year", "due_at", "id"]
     assert _cards_index(empty_url) == (expected if postgresql else None)
-    command.downgrade(config, "0022")
+    command.downgrade(config, "0023")
     assert _cards_index(empty_url) is None
     command.upgrade(config, "heads")
     assert _cards_index(empty_url) == (expected if postgresql else None)

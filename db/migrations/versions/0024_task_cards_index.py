@@ -6,12 +6,12 @@ office, 1M in the country), nor a supervisor's claimable cards the role's whole 
 SQLite groups the tab as before (in-process, no round trips) and gets no index to write.
 
 Revision ID: 0024
-Revises: 0022
+Revises: 0023
 """
 from alembic import op
 
 revision = '0024'
-down_revision = '0022'  # 0023 is the sweep's: re-chained at merge
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 
