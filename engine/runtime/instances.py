@@ -12,7 +12,8 @@ from engine.errors import N_, Conflict, Forbidden, Invalid, NotFound
 from engine.model.status import InstanceStatus, TaskStatus
 from engine.processes.deployment import latest_version
 from engine.runtime import incidents, start_data
-from engine.runtime.stepping import load_workflow, new_instance, open_tasks_held
+from engine.runtime.open_rows import open_tasks_held
+from engine.runtime.stepping import load_workflow, new_instance
 from engine.runtime.waiting import waiting_for as workflow_waits
 
 
