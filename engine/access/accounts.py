@@ -84,8 +84,9 @@ def hold_roles(user: User, roles: str | None) -> None:
     user.__dict__[ROLES_HELD] = frozenset(roles.split(",")) if roles else frozenset()
 
 
-def _drop_held_roles(target: User, *_args) -> None:
-    target.__dict__.pop(ROLES_HELD, None)
+def _drop_held_roles(target: User | None, *_args) -> None:
+    if target is not None:  # an expiry may reach a row already let go of (its weak reference is empty)
+        target.__dict__.pop(ROLES_HELD, None)
 
 
 for _changed_roles in ("append", "remove", "bulk_replace"):
