@@ -74,8 +74,13 @@ class User(Base):
 
     @property
     def roles(self) -> set[str]:
-        """The role ids this user holds."""
-        return {row.role for row in self.role_rows}
+        """The role ids this user holds: as the request's first statement read them (engine.access.accounts
+        hold_roles, dropped when the roles change or the row expires), else from the role rows."""
+        held = self.__dict__.get(ROLES_HELD)
+        return set(held) if held is not None else {row.role for row in self.role_rows}
+
+
+ROLES_HELD = "_roles_held"  # a plain attribute of the row, not a column
 
 
 class UserRole(Base):

@@ -8,10 +8,10 @@ one whose credentials find nobody, reads the stamp alone.
 from flask import g, has_request_context, request
 from flask import session as cookie
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, lazyload
 
 from db.models import User
-from engine.access.accounts import token_params, token_user_query
+from engine.access.accounts import ROLES_COLUMN, hold_roles, token_params, token_user_query
 from engine.core import Engine, added_days_column, remember_added_days
 from engine.processes import catalog_store
 
@@ -19,8 +19,9 @@ _FOUND = "khumue_request_user"
 # Built once (a statement built per request costs more than its round trip on SQLite).
 _CACHE_COLUMNS = [*catalog_store.stamp_columns(), added_days_column()]
 _STAMPS_ALONE = select(*_CACHE_COLUMNS)
-_COOKIE_USER = (select(User).where(User.id == bindparam("user_id")).options(joinedload(User.role_rows))
-                .add_columns(*_CACHE_COLUMNS))
+# The user, their roles as one text (accounts.hold_roles), then the caches' stamps.
+_COOKIE_USER = (select(User).where(User.id == bindparam("user_id")).options(lazyload(User.role_rows))
+                .add_columns(ROLES_COLUMN, *_CACHE_COLUMNS))
 _TOKEN_USER = token_user_query().add_columns(*_CACHE_COLUMNS)
 
 
@@ -42,12 +43,14 @@ def begin(engine: Engine, session: Session, now) -> None:
     row = None
     if found is not None:
         credential, statement, params = found
-        row = session.execute(statement, params).unique().first()
+        row = session.execute(statement, params).first()
+        if row is not None:
+            hold_roles(row[0], row[1])
         g.setdefault(_FOUND, {})[credential] = row[0] if row else None
     if row is None:
-        row = (None, *session.execute(_STAMPS_ALONE).one())
-    catalog_store.sync(engine, session, stamp=tuple(row[1:4]))
-    remember_added_days(session, row[4])
+        row = (None, None, *session.execute(_STAMPS_ALONE).one())
+    catalog_store.sync(engine, session, stamp=tuple(row[2:5]))
+    remember_added_days(session, row[5])
 
 
 NOT_READ = object()

@@ -10,12 +10,12 @@ import secrets
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import CursorResult, Select, and_, bindparam, event, or_, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import CursorResult, Select, and_, bindparam, event, func, or_, select, update
+from sqlalchemy.orm import Session, joinedload, lazyload
 from sqlalchemy.orm.base import NO_VALUE
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from db.models import ApiToken, Setting, User
+from db.models import ROLES_HELD, ApiToken, Setting, User, UserRole
 from engine.errors import N_, Conflict, NotFound
 from engine.trail import audit
 
@@ -73,6 +73,28 @@ event.listen(User.active, "set", _deactivated)
 event.listen(User.role_rows, "remove", lambda target, _value, _initiator: revoke_all(target))
 
 
+# The request's first statement reads the user's roles as one text beside the row (a correlated aggregate) rather
+# than joining a row per role and making it unique: the roles are held on the row until they change.
+ROLES_COLUMN = (select(func.aggregate_strings(UserRole.role, ",")).where(UserRole.user_id == User.id)
+                .correlate(User).scalar_subquery())
+
+
+def hold_roles(user: User, roles: str | None) -> None:
+    """Keep the roles ROLES_COLUMN read for `user` (None: none) as the row's roles."""
+    user.__dict__[ROLES_HELD] = frozenset(roles.split(",")) if roles else frozenset()
+
+
+def _drop_held_roles(target: User | None, *_args) -> None:
+    if target is not None:  # an expiry may reach a row already let go of (its weak reference is empty)
+        target.__dict__.pop(ROLES_HELD, None)
+
+
+for _changed_roles in ("append", "remove", "bulk_replace"):
+    event.listen(User.role_rows, _changed_roles, _drop_held_roles)
+for _reread in ("expire", "refresh"):
+    event.listen(User, _reread, _drop_held_roles)
+
+
 def issue_token(session: Session, user: User, now: datetime, lifetime: timedelta = TOKEN_LIFETIME) -> str:
     """A new bearer token for the user, valid for `lifetime`; only its hash is stored."""
     token = "khm_" + secrets.token_urlsafe(32)
@@ -83,17 +105,20 @@ def issue_token(session: Session, user: User, now: datetime, lifetime: timedelta
 
 # Every API request runs this: built once (building a statement costs more than running it), and one
 # round trip brings the user with their roles. A token from before expiry existed lasts TOKEN_LIFETIME.
-_USER_BY_TOKEN = (select(User).join(ApiToken, ApiToken.user_id == User.id)
+_TOKEN_USER_WHERE = (select(User).join(ApiToken, ApiToken.user_id == User.id)
                   .where(ApiToken.token_hash == bindparam("token_hash"), User.active, ApiToken.revoked_at.is_(None),
                          ApiToken.credential_version == User.credential_version,
                          or_(ApiToken.expires_at > bindparam("now"),
-                             and_(ApiToken.expires_at.is_(None), ApiToken.created_at > bindparam("born_after"))))
-                  .options(joinedload(User.role_rows)))
+                             and_(ApiToken.expires_at.is_(None), ApiToken.created_at > bindparam("born_after")))))
+_USER_BY_TOKEN = _TOKEN_USER_WHERE.options(joinedload(User.role_rows))
+# The request's first statement: the row and its roles as ROLES_COLUMN (hold_roles), role_rows loaded on use only.
+_USER_AND_ROLES_BY_TOKEN = _TOKEN_USER_WHERE.options(lazyload(User.role_rows)).add_columns(ROLES_COLUMN)
 
 
 def token_user_query() -> Select:
-    """The statement (its roles joined) that finds the active user of a live bearer token, with token_params."""
-    return _USER_BY_TOKEN
+    """The statement finding the active user of a live bearer token (with token_params): the user, then its roles
+    as one text for hold_roles."""
+    return _USER_AND_ROLES_BY_TOKEN
 
 
 def token_params(token: str, now: datetime) -> dict:

@@ -3,7 +3,6 @@ from datetime import datetime
 from typing import BinaryIO
 from urllib.parse import urlparse
 
-from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from db.models import Evidence, HumanTask
@@ -11,6 +10,7 @@ from engine.access.policy import Actor, behalf, can_act, groups_of
 from engine.core import Engine
 from engine.errors import N_, Conflict, Forbidden, Invalid
 from engine.model.status import TaskStatus
+from engine.runtime import evidence_rows
 from engine.runtime.tasks import get_task
 from engine.runtime.writes import hold_open
 from engine.trail import audit
@@ -28,6 +28,7 @@ def _writable_task(engine, session, user, task_id) -> HumanTask:
 def _add(session, user, task, now, **fields) -> Evidence:
     row = Evidence(task_id=task.id, instance_id=task.instance_id, added_by_id=user.id, added_at=now, **fields)
     session.add(row)
+    evidence_rows.forget(session, task.id)
     session.flush()  # first: its keys share-lock the instance, so a completion waits rather than deadlocks
     hold_open(session, task)  # a completion committed since the task was read: nothing is attached after it
     audit.record(session, now, user.username, "evidence.add", process_id=task.process_id,
@@ -64,8 +65,5 @@ def add_note(engine: Engine, session: Session, user: Actor, task_id: int, note: 
 
 
 def evidence_of(session: Session, task_id: int) -> list[Evidence]:
-    """A task's evidence, oldest first."""
-    return list(session.scalars(_EVIDENCE_OF, {"task_id": task_id}))
-
-
-_EVIDENCE_OF = select(Evidence).where(Evidence.task_id == bindparam("task_id")).order_by(Evidence.id)  # built once
+    """A task's evidence, oldest first (as its completion in this session read it, if it did)."""
+    return evidence_rows.evidence_of(session, task_id)

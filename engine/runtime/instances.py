@@ -12,7 +12,8 @@ from engine.errors import N_, Conflict, Forbidden, Invalid, NotFound
 from engine.model.status import InstanceStatus, TaskStatus
 from engine.processes.deployment import latest_version
 from engine.runtime import incidents, start_data
-from engine.runtime.stepping import load_workflow, new_instance, open_tasks_held
+from engine.runtime.open_rows import open_tasks_held
+from engine.runtime.stepping import load_workflow, new_instance
 from engine.runtime.waiting import waiting_for as workflow_waits
 
 
@@ -126,11 +127,12 @@ _CHILDREN_BY_STATUS = select(ProcessInstance.status, func.count()).where(
     ProcessInstance.parent_id == bindparam("instance_id")).group_by(ProcessInstance.status)
 
 
-def progress(engine: Engine, session: Session, instance: ProcessInstance) -> dict:
-    """Steps done out of the process's steps, and schools finished out of those started."""
+def progress(engine: Engine, session: Session, instance: ProcessInstance, *, just_started: bool = False) -> dict:
+    """Steps done out of the process's steps, and schools finished out of those started (`just_started`: the
+    instance was started in this transaction, so no person has done a step of it yet: not read)."""
     model = engine.model_of(session, instance.process_version_id)
     steps_total = len(model.steps)
-    done = session.execute(_STEPS_DONE, {"instance_id": instance.id}).scalar_one()
+    done = 0 if just_started else session.execute(_STEPS_DONE, {"instance_id": instance.id}).scalar_one()
     children = (dict(session.execute(_CHILDREN_BY_STATUS, {"instance_id": instance.id}).all())
                 if model.starts_children else {})
     out = {"steps_total": steps_total, "steps_done": done,

@@ -5,7 +5,7 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, inspect, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -16,7 +16,7 @@ from engine.errors import N_, EngineError
 from engine.model.bpmn import ChildInstances, ProcessModel, is_person_step
 from engine.model.roles import is_office_role
 from engine.model.script_engine import SCRIPT_ENGINE
-from engine.model.status import InstanceStatus, TaskStatus, instance_status
+from engine.model.status import InstanceStatus, instance_status
 from engine.model.urgency import urgency_of
 from engine.notify import notices
 from engine.processes.deployment import latest_version
@@ -24,6 +24,7 @@ from engine.runtime import incidents, messages
 from engine.runtime.clock import workflow_clock
 from engine.runtime.connectors import connector_context, with_connectors
 from engine.runtime.incidents import StepFailed
+from engine.runtime.open_rows import hold_open_rows, read_open_rows
 from engine.runtime.waiting import next_timer_at, waiting_for
 from engine.trail import audit
 
@@ -188,17 +189,11 @@ def _finish(engine, session, instance, workflow, now) -> None:
         _child_finished(engine, session, instance, workflow.last_task.data if workflow.last_task else {}, now)
 
 
-# Run at every step of every instance: built once.
-_OPEN_ROWS = select(HumanTask).where(HumanTask.instance_id == bindparam("instance_id"), HumanTask.status == "open")
-
-
 def _mirror_tasks(engine, session, instance, workflow, model, now, fresh) -> tuple[list[HumanTask], object]:
     """Open a row for each newly ready user task, cancel rows whose task is gone; the new rows and calendar."""
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY)
              if is_person_step(t.task_spec)}
-    # Not flushed yet: a task just completed in memory still reads 'open' from the table, so check again.
-    rows = [] if fresh else session.scalars(_OPEN_ROWS, {"instance_id": instance.id})
-    open_rows = [row for row in rows if row.status == "open"]
+    open_rows = [] if fresh else read_open_rows(session, instance)
     for row in open_rows:
         if row.spiff_task_id not in ready:
             row.status = "cancelled"
@@ -210,39 +205,8 @@ def _mirror_tasks(engine, session, instance, workflow, model, now, fresh) -> tup
             calendar = calendar or engine.work_calendar(session)
             created.append(_new_task(engine, session, instance, task, model.steps[task.task_spec.bpmn_id],
                                      model, calendar, now))
-    _hold_open_rows(session, instance, [*open_rows, *created])
+    hold_open_rows(session, instance, [*open_rows, *created])
     return created, calendar
-
-
-# instance id -> every row of its open tasks as its latest step in this session left them (the new ones too)
-_OPEN_HELD = "khumue_open_tasks_held"
-# What a caller of open_tasks_held reads of each row without another round trip.
-_HELD_COLUMNS = {"id", "status", "due_at"}
-# The latest instances stepped: a request steps one (and, through its messages and children, a few more); a job
-# stepping thousands in one session must not keep every row of them alive.
-_HELD_INSTANCES = 16
-
-
-def _hold_open_rows(session: Session, instance: ProcessInstance, rows: list[HumanTask]) -> None:
-    held = session.info.setdefault(_OPEN_HELD, {})
-    held.pop(instance.id, None)  # the newest last
-    held[instance.id] = rows
-    if len(held) > _HELD_INSTANCES:
-        del held[next(iter(held))]
-
-
-def open_tasks_held(session: Session, instance: ProcessInstance) -> list[HumanTask] | None:
-    """The instance's open tasks as its latest step in this session left them, by due date then id (what
-    reading the table would give, without the read); None when it did not step in this session, or when a
-    rollback since then took back or expired one of those rows (read the table then)."""
-    rows = session.info.get(_OPEN_HELD, {}).get(instance.id)
-    if rows is None:
-        return None
-    for row in rows:
-        state = inspect(row)
-        if not state.persistent or state.unloaded & _HELD_COLUMNS:
-            return None
-    return sorted((row for row in rows if row.status == TaskStatus.OPEN), key=lambda row: (row.due_at, row.id))
 
 
 def _announce(engine, session, instance, created: list[HumanTask], calendar, now) -> None:

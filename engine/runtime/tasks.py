@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, contains_eager, joinedload, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.dialect import dialect_of
-from db.models import Evidence, HumanTask, ProcessInstance, TaskDraft
+from db.models import HumanTask, ProcessInstance, TaskDraft
 from engine.access import people
 from engine.access.policy import (
     Actor,
@@ -28,7 +28,7 @@ from engine.model.cycle_window import CycleWindow, cycle_window
 from engine.model.forms import FormDef, validate_form
 from engine.model.status import InstanceStatus, TaskStatus
 from engine.notify import notices
-from engine.runtime import incidents, prior_results
+from engine.runtime import evidence_rows, incidents, prior_results
 from engine.runtime.incidents import StepFailed
 from engine.runtime.person_step import run_step
 from engine.runtime.stepping import advance, load_workflow, schools_in_scope
@@ -136,11 +136,8 @@ def assign(engine: Engine, session: Session, user: Actor, task_id: int, username
     return task
 
 
-_EVIDENCE_IDS = select(Evidence.id).where(Evidence.task_id == bindparam("task_id")).order_by(Evidence.id)
-
-
 def _require_evidence(session, task, step) -> list[int]:
-    ids = list(session.scalars(_EVIDENCE_IDS, {"task_id": task.id}))
+    ids = [row.id for row in evidence_rows.read_and_hold(session, task.id)]  # the answer shows these rows
     if step.evidence and not ids:
         raise Invalid("evidence_required", N_("ต้องแนบหลักฐานก่อน"),
                       fields={"evidence": [N_("ต้องแนบ: %(what)s", what=Both(*step.evidence))]})
@@ -155,6 +152,9 @@ def _window(engine: Engine, task: HumanTask) -> CycleWindow | None:
 
 def _drop_drafts(task_ids):
     return delete(TaskDraft).where(TaskDraft.task_id.in_(task_ids))
+
+
+_DROP_DRAFTS = delete(TaskDraft.__table__).where(TaskDraft.__table__.c.task_id == bindparam("task_id"))  # built once
 
 
 def complete(engine: Engine, session: Session, user: Actor, task_id: int, data, now: datetime) -> HumanTask:
@@ -177,7 +177,7 @@ def complete(engine: Engine, session: Session, user: Actor, task_id: int, data, 
                status=TaskStatus.DONE, completed_at=now, completed_by_id=user.id,
                assignee_id=task.assignee_id or user.id, data=cleaned)
     if not merged:
-        session.execute(_drop_drafts([task.id]))  # the step is done: everyone's drafts of it go
+        session.execute(_DROP_DRAFTS, {"task_id": task.id})  # the step is done: everyone's drafts of it go
     hook = engine.step_hooks.get((task.process_id, task.step_id))
     if hook:  # what else the step does (a register entry): inside this transaction, its result in the history
         cleaned = {**cleaned, **hook(engine, session, user, task, {**spiff_task.data, **cleaned}, now)}

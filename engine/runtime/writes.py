@@ -5,9 +5,10 @@ task). Each write here names in its WHERE what the caller saw (the task open and
 person; the instance's lock version), changes exactly one row, or raises 409 saying what changed. It runs
 before the audit event is recorded, so a write that did not happen leaves no event.
 """
+from functools import cache
 from typing import cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, Executable, bindparam, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -19,31 +20,39 @@ from engine.model.status import InstanceStatus, TaskStatus
 WORKABLE = (InstanceStatus.RUNNING, InstanceStatus.ERROR)
 
 
-def _held_by(assignee_id: int | None):
-    return HumanTask.assignee_id.is_(None) if assignee_id is None else HumanTask.assignee_id == assignee_id
-
-
 def write_task(session: Session, task: HumanTask, held_by: int | None, *, and_then=None, **values) -> None:
     """Change `task` only if it is still open and held by `held_by` (None: in the pool); else 409.
 
     `and_then(written_ids)`: a second write for the task only if it changed, sent in the same statement
     (a data-modifying CTE: PostgreSQL only).
     """
-    statement = (update(HumanTask).where(HumanTask.id == task.id, HumanTask.status == TaskStatus.OPEN,
-                                         _held_by(held_by))
-                 .values(**values).execution_options(synchronize_session=False))
+    statement = _task_write(tuple(sorted(values)), held_by is None, and_then)
+    params = {"written_id": task.id, "held_by": held_by, **{f"new_{key}": value for key, value in values.items()}}
     if and_then is None:
         # An UPDATE's result is a CursorResult (it has rowcount); Session.execute is typed for any statement.
-        changed = cast(CursorResult, session.execute(statement)).rowcount
+        changed = cast(CursorResult, session.execute(statement, params)).rowcount
     else:
-        written = statement.returning(HumanTask.id).cte("task_written")
-        second = and_then(select(written.c.id)).cte("and_then")
-        changed = session.execute(select(func.count()).select_from(written).add_cte(second)).scalar_one()
+        changed = session.execute(statement, params).scalar_one()
     if changed != 1:
         raise Conflict("task_changed", what_changed(session, task.id))
     for key, value in values.items():
         set_committed_value(task, key, value)
     session.expire(task, ["assignee"])
+
+
+@cache
+def _task_write(keys: tuple[str, ...], pooled: bool, and_then) -> Executable:
+    """The conditional write of these columns, built once per kind: a statement built per call has its cache key
+    worked out at each execution (a completion's costliest statement to send, profiled)."""
+    tasks = HumanTask.__table__  # the table, not the entity: the ORM would annotate a copy at each execution
+    held = tasks.c.assignee_id.is_(None) if pooled else tasks.c.assignee_id == bindparam("held_by")
+    statement = (update(tasks).where(tasks.c.id == bindparam("written_id"), tasks.c.status == TaskStatus.OPEN, held)
+                 .values({key: bindparam(f"new_{key}", type_=tasks.c[key].type) for key in keys}))
+    if and_then is None:
+        return statement
+    written = statement.returning(tasks.c.id).cte("task_written")
+    second = and_then(select(written.c.id)).cte("and_then")
+    return select(func.count()).select_from(written).add_cte(second)
 
 
 def what_changed(session: Session, task_id: int) -> Text:

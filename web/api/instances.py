@@ -26,8 +26,8 @@ from web.services import commit, db_session, now
 bp = Blueprint("api_instances", __name__, url_prefix="/api/v1")
 
 
-def instance_view(instance) -> dict:
-    """An instance with its open tasks and progress, ready for InstanceOut."""
+def instance_view(instance, *, just_started: bool = False) -> dict:
+    """An instance with its open tasks and progress, ready for InstanceOut (`just_started`: by this request)."""
     session, entry = db_session(), engine().entry(instance.process_id)
     return {**{c: getattr(instance, c) for c in ("id", "process_id", "status", "parent_id", "data",
                                                   "started_at", "completed_at")},
@@ -36,7 +36,7 @@ def instance_view(instance) -> dict:
             "school": instance.school.code if instance.school else None,
             "owner": instance.owner.username if instance.owner else None,
             "open_tasks": instances.open_tasks_after_step(session, instance),  # held if this request stepped it
-            "progress": instances.progress(engine(), session, instance),
+            "progress": instances.progress(engine(), session, instance, just_started=just_started),
             "incident": _incident(session, instance)}
 
 
@@ -48,8 +48,8 @@ def _incident(session, instance) -> dict | None:
     return {**shown, "traceback": incident.traceback if may(me(), "operate_instances") else None}
 
 
-def _out(instance) -> dict:
-    return shared(InstanceOut).dump(instance_view(instance))
+def _out(instance, *, just_started: bool = False) -> dict:
+    return shared(InstanceOut).dump(instance_view(instance, just_started=just_started))
 
 
 @bp.post("/instances")
@@ -59,7 +59,8 @@ def create_instance():
     values = body(InstanceCreateIn)
     data = shared(InstanceDataIn).load(values["data"])  # other keys: the start form's, else 422 (engine)
     instance = instances.start(engine(), db_session(), me(), values["process_id"], data, now())
-    answer = _out(instance)  # read in the start's own transaction (its progress): no second one after the commit
+    # read in the start's own transaction (its schools, if it started any): no second one after the commit
+    answer = _out(instance, just_started=True)
     commit()
     return answer, 201
 
