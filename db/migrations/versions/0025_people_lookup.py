@@ -6,7 +6,7 @@ pg_trgm ships with PostgreSQL's contrib and is a trusted extension (the database
 cannot be created (not installed, or no right to), the trigram index is left out and the search stays correct,
 only a scan of the users, as before: the migration says so and goes on.
 
-Revision ID: 0026
+Revision ID: 0025
 Revises: 0024
 """
 import logging
@@ -14,7 +14,7 @@ import logging
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0026'
+revision = '0025'
 down_revision = '0024'
 branch_labels = None
 depends_on = None
