@@ -355,7 +355,7 @@ Index("ix_task_pool", HumanTask.status, HumanTask.role, HumanTask.assignee_id, H
 Index("ix_task_cards", HumanTask.status, HumanTask.role, HumanTask.process_id, HumanTask.step_id, HumanTask.cycle_year,
       HumanTask.due_at, HumanTask.id, postgresql_include=["assignee_id", "school_id"]).ddl_if(dialect="postgresql")
 Index("ix_audit_actor_id", AuditEvent.actor, AuditEvent.id)
-# (0026) the people a typed "who" names: by username in any case; on PostgreSQL with pg_trgm also by part of the
+# (0025) the people a typed "who" names: by username in any case; on PostgreSQL with pg_trgm also by part of the
 # name (the migration leaves that index out where the extension cannot be created)
 Index("ix_users_lower_username", func.lower(User.username))
 

@@ -1,4 +1,4 @@
-"""Migration 0026 (finding the people a typed "who" names): up, down and up again on both databases; on PostgreSQL
+"""Migration 0025 (finding the people a typed "who" names): up, down and up again on both databases; on PostgreSQL
 the audit search's people query can be read from the indexes alone (a BitmapOr of both), and a database that
 cannot have pg_trgm is migrated without the trigram index instead of failing."""
 import importlib.util
@@ -12,7 +12,7 @@ from db.migrate import alembic_config
 from engine.reporting.audit_search import _people
 from tests.migration_db import empty_database
 
-MIGRATION = Path(__file__).parents[2] / "db" / "migrations" / "versions" / "0026_people_lookup.py"
+MIGRATION = Path(__file__).parents[2] / "db" / "migrations" / "versions" / "0025_people_lookup.py"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -34,7 +34,7 @@ def _user_indexes(url: str) -> set[str]:
         engine.dispose()
 
 
-def test_0026_up_down_and_up_again(empty_url):
+def test_0025_up_down_and_up_again(empty_url):
     config = alembic_config(empty_url)
     expected = {"ix_users_lower_username"} | ({"ix_users_full_name_trgm"} if empty_url.startswith("postgresql")
                                               else set())
