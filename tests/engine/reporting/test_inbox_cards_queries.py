@@ -84,11 +84,10 @@ def test_a_page_of_group_cards_only_reads_no_single_task(services, session, offi
     assert len(statements) == 2 + counting, statements  # the groups and the singles' walk; no read of zero tasks
 
 
+@pytest.mark.postgresql_only  # SQLite groups the whole tab: every count exact
 def test_cards_read_by_index_are_counted_up_to_the_cap(session, office, clock, monkeypatch):  # noqa: F811
     """PostgreSQL reads an overseer's all-open cards and a role's pool from the index and counts each shown card
     up to CARD_CAP ("more than" past it); the counts under the cap are exact (the test above)."""
-    if session.get_bind().dialect.name != "postgresql":
-        pytest.skip("SQLite groups the whole tab: every count exact")
     monkeypatch.setattr(card_groups, "CARD_CAP", 3)
     tabs = [(reader, tab) for reader in _readers(session) for tab in ("group", "all") if _by_index(session, reader, tab)]
     assert {tab for _, tab in tabs} == {"group", "all"}, tabs  # both rules are read here
@@ -106,11 +105,10 @@ def test_cards_read_by_index_are_counted_up_to_the_cap(session, office, clock, m
     assert capped  # some card is past the cap (a head's): "more than" is what it says
 
 
+@pytest.mark.postgresql_only  # SQLite groups the tab
 def test_a_roles_pool_is_read_by_index_not_grouped(services, session, office, clock):  # noqa: F811
     """A supervisor's claimable cards on PostgreSQL: the pool's groups found by probes (one recursion per role),
     not the whole pool grouped; the same cards as the rule grouped in Python (the first test)."""
-    if session.get_bind().dialect.name != "postgresql":
-        pytest.skip("SQLite groups the tab")
     supervisor = session.scalar(select(User).where(User.username == "supervisor1"))
     assert _by_index(session, supervisor, "group")
     statements = []

@@ -19,9 +19,8 @@ def _commit_events(session, count: int, label: str) -> None:
     session.commit()
 
 
+@pytest.mark.postgresql_only  # SQLite writes a commit's events as one executemany of a statement built once
 def test_the_events_statement_is_taken_from_the_cache_and_keeps_the_chain(services, session):
-    if services.db.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite writes a commit's events as one executemany of a statement built once")
     hits = []
 
     def seen(conn, cursor, statement, params, context, executemany):
