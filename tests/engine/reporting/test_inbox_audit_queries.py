@@ -5,7 +5,7 @@ import random
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import String, event, func, insert, literal, select, union_all
+from sqlalchemy import String, func, insert, literal, select, union_all
 
 from db.models import AuditEvent, Delegation, HumanTask, ProcessInstance, ProcessVersion, User
 from engine.access.policy import groups_of, is_candidate, may_take, oversees, principal, principal_ids, visible_ways
@@ -13,6 +13,7 @@ from engine.model.roles import ROLES
 from engine.reporting import audit_search, inboxes, paging
 from engine.reporting.inboxes import Filters
 from tests.pages_helpers import Person
+from tests.sql_seen import statements_sent
 
 LANE = "lane_reviewer"  # a lane's own role, naming none of the office's
 
@@ -142,13 +143,8 @@ def test_past_the_cap_a_total_says_more_than_the_cap(session, office, monkeypatc
 def test_a_school_page_is_walked_way_by_way_and_stops_after_the_page(services, session, office):
     """Each way's SELECT carries a LIMIT (offset + limit): a page reads no further than it shows."""
     school = session.scalar(select(User).where(User.username == "school042"))
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(services.db.engine, "before_cursor_execute", listener)
-    try:
+    with statements_sent(services.db.engine) as statements:
         inboxes.inbox(session, school, "all", "open", 20, 0, None, office)
-    finally:
-        event.remove(services.db.engine, "before_cursor_execute", listener)
     assert len(statements) == 2  # the page and its total
     ways = visible_ways(school, "open")  # assigned to it or its school ("done by it": done tasks only)
     assert len(ways) == 2 and statements[0].upper().count("LIMIT") == len(ways) + 1, statements[0]
@@ -241,13 +237,8 @@ def test_pages_and_the_api_say_more_than_the_cap(app, api, services, session, cl
 def test_a_search_by_user_reads_the_people_and_their_substitutes_in_one_statement(services, session, clock):
     _events(session, clock())
     auditor = session.scalar(select(User).where(User.username == "auditor1"))
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(services.db.engine, "before_cursor_execute", listener)
-    try:
+    with statements_sent(services.db.engine) as statements:
         rows, total = audit_search.search(services.engine, session, auditor, {"user": "supervisor2"}, 13)
-    finally:
-        event.remove(services.db.engine, "before_cursor_execute", listener)
     assert len(rows) == 13 and any((e.detail or {}).get("on_behalf_of") == "supervisor2" for e in
                                    audit_search.search(services.engine, session, auditor, {"user": "supervisor2"},
                                                        1000)[0])  # both arms are there to find

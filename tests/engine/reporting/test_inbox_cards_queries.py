@@ -4,13 +4,14 @@ the other tasks, each a card of its own, up to the page."""
 from collections import defaultdict
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from db.models import User
 from engine.access.policy import OPERATORS, oversees
 from engine.reporting import card_groups, inbox_cards
 from engine.reporting.inboxes import TABS, Filters
 from tests.engine.reporting.test_inbox_audit_queries import _expected, _readers, office  # noqa: F401
+from tests.sql_seen import statements_sent
 
 
 def _by_index(session, reader, tab) -> bool:
@@ -50,13 +51,8 @@ def test_every_tab_page_holds_the_cards_of_its_tasks(session, office, clock):  #
 
 def test_a_page_of_cards_groups_only_the_per_school_tasks(services, session, office, clock):  # noqa: F811
     head = session.scalar(select(User).where(User.username == "head1"))
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(services.db.engine, "before_cursor_execute", listener)
-    try:
+    with statements_sent(services.db.engine) as statements:
         cards, total = inbox_cards.cards(session, head, "all", Filters(), 20, 0, clock(), office)
-    finally:
-        event.remove(services.db.engine, "before_cursor_execute", listener)
     assert total > len(cards) == 20 and any(c.task for c in cards)
     if _by_index(session, head, "all"):  # not grouped at all: the groups found one by one, the page's counted
         assert not [sql for sql in statements if "GROUP BY" in sql.upper()], statements
@@ -72,13 +68,8 @@ def test_a_page_of_group_cards_only_reads_no_single_task(services, session, offi
     head = session.scalar(select(User).where(User.username == "head1"))
     every, total = inbox_cards.cards(session, head, "all", Filters(), 1000, 0, clock(), office)
     at = next(i for i, card in enumerate(every) if card.task is None)  # a page of one group card
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(services.db.engine, "before_cursor_execute", listener)
-    try:
+    with statements_sent(services.db.engine) as statements:
         cards, again = inbox_cards.cards(session, head, "all", Filters(), 1, at, clock(), office)
-    finally:
-        event.remove(services.db.engine, "before_cursor_execute", listener)
     assert again == total and cards == [every[at]] and cards[0].count > 1
     counting = 1 if _by_index(session, head, "all") else 0  # the page's groups counted (read by index)
     assert len(statements) == 2 + counting, statements  # the groups and the singles' walk; no read of zero tasks
@@ -111,13 +102,8 @@ def test_a_roles_pool_is_read_by_index_not_grouped(services, session, office, cl
     not the whole pool grouped; the same cards as the rule grouped in Python (the first test)."""
     supervisor = session.scalar(select(User).where(User.username == "supervisor1"))
     assert _by_index(session, supervisor, "group")
-    statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(services.db.engine, "before_cursor_execute", listener)
-    try:
+    with statements_sent(services.db.engine) as statements:
         cards, total = inbox_cards.cards(session, supervisor, "group", Filters(), 20, 0, clock(), office)
-    finally:
-        event.remove(services.db.engine, "before_cursor_execute", listener)
     assert cards and total == len(_cards_in_python(session, supervisor, "group", office, clock()))
     recursions = [sql for sql in statements if "WITH RECURSIVE" in sql.upper()]
     assert len(recursions) == len(supervisor.roles) and "assignee_id IS NULL" in recursions[0], statements
