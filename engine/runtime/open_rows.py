@@ -1,10 +1,11 @@
 """An instance's open task rows as its latest step in this session left them: read once while stepping, then
 held in the session so the answer (a completion's next tasks, a start's open tasks) needs no second read."""
-from sqlalchemy import bindparam, inspect, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from db.models import HumanTask, ProcessInstance
 from engine.model.status import TaskStatus
+from engine.runtime import session_held
 
 # Run at every step of every instance: built once.
 _OPEN_ROWS = select(HumanTask).where(HumanTask.instance_id == bindparam("instance_id"), HumanTask.status == "open")
@@ -13,9 +14,6 @@ _OPEN_ROWS = select(HumanTask).where(HumanTask.instance_id == bindparam("instanc
 _OPEN_HELD = "khumue_open_tasks_held"
 # What a caller of open_tasks_held reads of each row without another round trip.
 _HELD_COLUMNS = {"id", "status", "due_at"}
-# The latest instances stepped: a request steps one (and, through its messages and children, a few more); a job
-# stepping thousands in one session must not keep every row of them alive.
-_HELD_INSTANCES = 16
 
 
 def read_open_rows(session: Session, instance: ProcessInstance) -> list[HumanTask]:
@@ -27,22 +25,14 @@ def read_open_rows(session: Session, instance: ProcessInstance) -> list[HumanTas
 
 def hold_open_rows(session: Session, instance: ProcessInstance, rows: list[HumanTask]) -> None:
     """Keep what the step left (the rows it read, cancelled ones included, and the ones it created)."""
-    held = session.info.setdefault(_OPEN_HELD, {})
-    held.pop(instance.id, None)  # the newest last
-    held[instance.id] = rows
-    if len(held) > _HELD_INSTANCES:
-        del held[next(iter(held))]
+    session_held.hold(session, _OPEN_HELD, instance.id, rows)
 
 
 def open_tasks_held(session: Session, instance: ProcessInstance) -> list[HumanTask] | None:
     """The instance's open tasks as its latest step in this session left them, by due date then id (what
     reading the table would give, without the read); None when it did not step in this session, or when a
     rollback since then took back or expired one of those rows (read the table then)."""
-    rows = session.info.get(_OPEN_HELD, {}).get(instance.id)
+    rows = session_held.held(session, _OPEN_HELD, instance.id, _HELD_COLUMNS)
     if rows is None:
         return None
-    for row in rows:
-        state = inspect(row)
-        if not state.persistent or state.unloaded & _HELD_COLUMNS:
-            return None
     return sorted((row for row in rows if row.status == TaskStatus.OPEN), key=lambda row: (row.due_at, row.id))
