@@ -49,9 +49,16 @@ def _from_header() -> User | None:
     return None
 
 
+class _LoginManager(LoginManager):
+    def _session_protection_failed(self) -> bool:
+        # Flask-Login hashes the client's address and User-Agent (sha512) at every request before it looks at the
+        # session, and an empty session (an API call with a token, a first visit) always passes: not hashed then.
+        return bool(cookie) and super()._session_protection_failed()
+
+
 def init_app(app: Flask) -> None:
     """Set up Flask-Login with a cookie loader and a header loader."""
-    manager = LoginManager(app)
+    manager = _LoginManager(app)
     manager.login_view = "signin.login"
     manager.login_message = "กรุณาเข้าสู่ระบบ"  # an existing catalog entry: English readers see "Please sign in"
     manager.localize_callback = gettext

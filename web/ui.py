@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from engine.text import N_
 from web import i18n
+from web.cookie_session import CookieSessions
 from web.errors import error_response
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -46,13 +47,21 @@ def _check_csrf():
     return None
 
 
+# The headers of each kind of response, in the order they are added: built once, not per response.
+HSTS = ("Strict-Transport-Security", "max-age=31536000")
+_API_HEADERS = (*HEADERS.items(), ("Content-Security-Policy", API_CSP))
+_PAGE_HEADERS = (*HEADERS.items(), ("Content-Security-Policy", CSP))
+
+
 def _headers(response):
-    """Every response, page or API, says: no sniffing, no framing, no referrer to other sites, no inline script."""
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
-    response.headers.setdefault("Content-Security-Policy", API_CSP if request.path.startswith("/api/") else CSP)
+    """Every response, page or API, says: no sniffing, no framing, no referrer to other sites, no inline script.
+    A header the view set itself is kept. One pass over the response's headers: werkzeug's setdefault scans them
+    all for each of the seven names."""
+    wanted = _API_HEADERS if request.path.startswith("/api/") else _PAGE_HEADERS
     if current_app.config.get("SESSION_COOKIE_SECURE"):
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        wanted = (*wanted, HSTS)
+    present = {name.lower() for name, _value in response.headers}
+    response.headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
     return response
 
 
@@ -71,6 +80,7 @@ def _secure_cookies(app: Flask) -> None:
 def init_app(app: Flask) -> None:
     """Wire CSRF, cookies, languages and the security headers into the app."""
     _secure_cookies(app)
+    app.session_interface = CookieSessions()
     # The whole request is capped too (413 before anything is parsed), so no upload fills the disk in temp files.
     if app.config.get("MAX_CONTENT_LENGTH") is None:  # Flask's default is None: no cap at all
         app.config["MAX_CONTENT_LENGTH"] = FILES_PER_REQUEST * app.config["MAX_UPLOAD_BYTES"] + 1024 * 1024
