@@ -23,7 +23,7 @@ def search_audit():
     require_capability("read_audit")
     q = query(AuditQuery)
     rows, total = audit_search.search(engine(), db_session(), me(), q, q["limit"], q["offset"])
-    return page(AuditEventOut(), rows, total)
+    return page(shared(AuditEventOut), rows, total)
 
 
 @bp.get("/audit/verify")
@@ -55,7 +55,7 @@ def audit_search_page():
     """Events by user (also on their behalf), process and instance (with their schools'), action and time."""
     q = query(AuditSearchQuery)
     rows, total = audit_search.search(engine(), db_session(), me(), q, q["limit"], q["offset"])
-    return page(AuditEventOut(), rows, total)
+    return page(shared(AuditEventOut), rows, total)
 
 
 @bp.get("/audit/export")

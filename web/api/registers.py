@@ -3,7 +3,7 @@ from flask import Blueprint, jsonify, request
 
 from engine.records import registers, retention
 from web.api import registers_schemas as rs
-from web.api.common import PAGE, json_body, page
+from web.api.common import PAGE, json_body, page, shared
 from web.api.openapi import documented
 from web.auth import me
 from web.services import commit, db_session, now, services
@@ -20,27 +20,27 @@ def _body() -> dict:
             many=PAGE)
 def list_entries():
     """Register entries, filtered by kind, year, urgency, secrecy, status and text."""
-    q = rs.RegisterQuery().load(request.args.to_dict())
+    q = shared(rs.RegisterQuery).load(request.args.to_dict())
     rows, total = registers.list_entries(db_session(), me(), q, q["limit"], q["offset"])
-    return page(rs.RegisterEntryOut(), rows, total)
+    return page(shared(rs.RegisterEntryOut), rows, total)
 
 
 @bp.get("/<int:entry_id>")
 @documented("One register entry with its loans", response=rs.RegisterEntryDetailOut)
 def get_entry(entry_id: int):
     """One register entry with its loans."""
-    return rs.RegisterEntryDetailOut().dump(registers.get_entry(db_session(), me(), entry_id))
+    return shared(rs.RegisterEntryDetailOut).dump(registers.get_entry(db_session(), me(), entry_id))
 
 
 @bp.post("/<int:entry_id>/loans")
 @documented("Lend a letter's file", body=rs.LoanIn, response=rs.LoanOut, status=201)
 def lend(entry_id: int):
     """Record a loan of the letter's file."""
-    body = rs.LoanIn().load(_body())
+    body = shared(rs.LoanIn).load(_body())
     loan = registers.lend(db_session(), me(), entry_id, body["borrower"], now(),
                           purpose=body.get("purpose"), due_back=body.get("due_back"))
     commit()
-    return rs.LoanOut().dump(loan), 201
+    return shared(rs.LoanOut).dump(loan), 201
 
 
 @bp.post("/loans/<int:loan_id>/return")
@@ -49,7 +49,7 @@ def return_loan(loan_id: int):
     """Record that a borrowed file came back."""
     loan = registers.return_loan(db_session(), me(), loan_id, now())
     commit()
-    return rs.LoanOut().dump(loan)
+    return shared(rs.LoanOut).dump(loan)
 
 
 @bp.get("/due")
@@ -57,7 +57,7 @@ def return_loan(loan_id: int):
 def due():
     """The entries due for destruction now."""
     rows = retention.due_for_destruction(services().engine, db_session(), me(), now())
-    return jsonify(rs.RegisterEntryOut().dump(rows, many=True))
+    return jsonify(shared(rs.RegisterEntryOut).dump(rows, many=True))
 
 
 @bp.post("/destruction-lists")
@@ -65,25 +65,25 @@ def due():
             status=201)
 def create_destruction_list():
     """List letters for destruction (the named ones, or every one due); nothing is destroyed yet."""
-    body = rs.DestructionListIn().load(_body())
+    body = shared(rs.DestructionListIn).load(_body())
     listing = retention.create_list(services().engine, db_session(), me(), body.get("entry_ids"),
                                     body.get("note"), now())
     commit()
-    return rs.DestructionListOut().dump(listing), 201
+    return shared(rs.DestructionListOut).dump(listing), 201
 
 
 @bp.get("/destruction-lists/<int:list_id>")
 @documented("One destruction list", response=rs.DestructionListOut)
 def get_destruction_list(list_id: int):
     """One destruction list with its entries."""
-    return rs.DestructionListOut().dump(retention.get_list(db_session(), me(), list_id))
+    return shared(rs.DestructionListOut).dump(retention.get_list(db_session(), me(), list_id))
 
 
 def _decide(list_id: int, decision: str):
-    body = rs.DecisionIn().load(_body())
+    body = shared(rs.DecisionIn).load(_body())
     listing = retention.decide(db_session(), me(), list_id, decision, body.get("note"), now())
     commit()
-    return rs.DestructionListOut().dump(listing)
+    return shared(rs.DestructionListOut).dump(listing)
 
 
 @bp.post("/destruction-lists/<int:list_id>/approve")
@@ -104,7 +104,7 @@ def reject(list_id: int):
 @documented("Register settings", response=rs.RegisterSettingsOut)
 def get_settings():
     """The office's letter code, Thai digits and default retention."""
-    return rs.RegisterSettingsOut().dump(registers.read_settings(db_session(), me()))
+    return shared(rs.RegisterSettingsOut).dump(registers.read_settings(db_session(), me()))
 
 
 @bp.put("/settings")
@@ -112,7 +112,7 @@ def get_settings():
             response=rs.RegisterSettingsOut)
 def put_settings():
     """An admin sets the office's letter code, Thai digits or default retention."""
-    body = rs.RegisterSettingsIn().load(_body())
+    body = shared(rs.RegisterSettingsIn).load(_body())
     values = registers.update_settings(db_session(), me(), body, now())
     commit()
-    return rs.RegisterSettingsOut().dump(values)
+    return shared(rs.RegisterSettingsOut).dump(values)

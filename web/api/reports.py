@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 from engine.reporting import pack_files
 from engine.reporting import packs as reports
 from engine.text import N_
-from web.api.common import LocalDateTime, Strict
+from web.api.common import LocalDateTime, Strict, shared
 from web.api.openapi import documented
 from web.auth import require_capability
 from web.services import db_session, now, services
@@ -95,7 +95,7 @@ def content_disposition(thai_name: str, ascii_name: str) -> str:
 
 def _respond(pack: reports.ReportPack, file_format: str):
     if file_format == "json":
-        return ReportPackOut().dump(pack)
+        return shared(ReportPackOut).dump(pack)
     thai_name, ascii_name = pack_files.file_names(pack, file_format)
     return Response(pack_files.render(pack, file_format), mimetype=pack_files.FORMATS[file_format].media_type,
                     headers={"Content-Disposition": content_disposition(thai_name, ascii_name),
@@ -108,7 +108,7 @@ def _respond(pack: reports.ReportPack, file_format: str):
 def emenscr():
     """The eMENSCR pack of a fiscal quarter (or of the year's four quarters without `quarter`)."""
     require_capability("read_reports")
-    q = EmenscrQuery().load(request.args.to_dict())
+    q = shared(EmenscrQuery).load(request.args.to_dict())
     pack = reports.emenscr_pack(services().engine, db_session(), q["fiscal_year"], q.get("quarter"), now())
     return _respond(pack, q["format"])
 
@@ -119,6 +119,6 @@ def emenscr():
 def emes():
     """The yearly e-MES pack with the evaluation summaries of P3 and P5–P7."""
     require_capability("read_reports")
-    q = EmesQuery().load(request.args.to_dict())
+    q = shared(EmesQuery).load(request.args.to_dict())
     pack = reports.emes_pack(services().engine, db_session(), q["fiscal_year"], now())
     return _respond(pack, q["format"])

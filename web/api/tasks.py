@@ -59,7 +59,7 @@ def list_tasks():
     q = query(TaskQuery)
     rows, total = inboxes.inbox(db_session(), me(), q["scope"], q["status"], q["limit"], q["offset"],
                                 _task_filters(q), groups_of(engine().catalog))
-    return page(TaskOut(), rows, total)
+    return page(shared(TaskOut), rows, total)
 
 
 @bp.get("/tasks/<int:task_id>")

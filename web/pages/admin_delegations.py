@@ -8,6 +8,7 @@ from marshmallow import ValidationError
 
 from engine.access import delegation
 from engine.access.policy import may
+from web.api.common import shared
 from web.api.delegations import DelegationIn, DelegationOut
 from web.pages.common import act, posted
 from web.pages.dates import convert
@@ -18,7 +19,7 @@ bp = Blueprint("admin_delegations", __name__)
 
 def _span(row) -> tuple[date, date]:
     """A window's first and last office day."""
-    out = DelegationOut().dump(row)
+    out = shared(DelegationOut).dump(row)
     return date.fromisoformat(out["from"]), date.fromisoformat(out["until"])
 
 
@@ -45,7 +46,7 @@ def add_delegation():
         typed, errors = convert(posted("user", "substitute", "from", "until", "note"), ("from", "until"))
         if errors:
             raise ValidationError(errors)
-        body = DelegationIn().load({"user": current_user.user.username, **typed})
+        body = shared(DelegationIn).load({"user": current_user.user.username, **typed})
         delegation.add(db_session(), current_user.user, body["user"], body["substitute"], body["starts_on"],
                        body["ends_on"], now(), services().engine.tz, body["note"])
     return act(render_delegations, call, _("ตั้งผู้รักษาการแทนแล้ว"), "admin_delegations.delegations")

@@ -7,6 +7,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from engine.access.policy import require
 from engine.errors import EngineError
 from engine.runtime import messages
+from web.api.common import shared
 from web.pages.admin_instances import _json_object, _refused
 from web.pages.common import flash_done
 from web.services import commit, db_session, now, services
@@ -33,7 +34,7 @@ def send_event():
     require(current_user.user, "operate_instances")  # the form lives on the operators' page
     form = request.form.to_dict()
     form["instance_id"] = form.get("instance_id") or None
-    body = EventForm().load(form)
+    body = shared(EventForm).load(form)
     try:
         result = messages.send(services().engine, db_session(), current_user.user, body["kind"], body["name"].strip(),
                                _json_object(body["payload"]), now(), instance_id=body["instance_id"])

@@ -8,6 +8,7 @@ from engine.access.policy import require
 from engine.calendar.thai import WorkCalendar
 from engine.errors import EngineError
 from engine.org import admin as org_admin
+from web.api.common import shared
 from web.i18n import tr
 from web.pages.common import flash_done
 from web.pages.dates import TypedDate
@@ -54,7 +55,7 @@ def holidays():
 def add_holiday():
     """Add a day off; due dates computed from now on avoid it."""
     try:
-        body = HolidayForm().load({k: v for k, v in request.form.items() if v.strip()})
+        body = shared(HolidayForm).load({k: v for k, v in request.form.items() if v.strip()})
     except ValidationError as err:  # shown beside the form, in the reader's language
         why = err.messages.get("day", ["?"]) if isinstance(err.messages, dict) else err.messages
         return render_holidays(_("วันที่ไม่ถูกต้อง") + ": " + tr(why[0]), 422)
@@ -72,7 +73,7 @@ def add_holiday():
 @login_required
 def remove_holiday(day: str):
     """Remove an added day off."""
-    body = HolidayForm().load({"day": day})
+    body = shared(HolidayForm).load({"day": day})
     org_admin.remove_holiday(db_session(), current_user.user, body["day"], now())
     commit()
     flash_done(_("ลบวันหยุดแล้ว"))

@@ -11,6 +11,7 @@ from engine.errors import N_, EngineError, Invalid
 from engine.model.status import InstanceStatus
 from engine.runtime import incidents, instances, repair
 from engine.runtime import operations as instance_ops
+from web.api.common import shared
 from web.i18n import tr
 from web.pages.common import flash_done
 from web.services import commit, db_session, now, services
@@ -75,7 +76,7 @@ def operations():
 @login_required
 def operate(instance_id: int, op: str):
     """Cancel, suspend or resume an instance and its schools' instances; the engine audits it."""
-    body = OperationForm().load(request.form.to_dict())
+    body = shared(OperationForm).load(request.form.to_dict())
     reason = (body["reason"] or "").strip()
     try:  # a cancel without a reason is the engine's to refuse; suspend and resume take none as none
         given = reason if op == "cancel" else reason or None
@@ -93,7 +94,7 @@ def operate(instance_id: int, op: str):
 @login_required
 def repair_incident(instance_id: int, op: str):
     """Retry a stopped step (with the JSON data given merged in), skip it, or cancel; the engine audits it."""
-    body = IncidentForm().load(request.form.to_dict())
+    body = shared(IncidentForm).load(request.form.to_dict())
     engine, session, user = services().engine, db_session(), current_user.user
     try:
         if op == "retry":
@@ -123,7 +124,7 @@ def _json_object(text: str | None) -> dict:
 @login_required
 def handover():
     """Give every open task (and owned instance) of one person to another holding the same roles."""
-    body = HandoverForm().load(request.form.to_dict())
+    body = shared(HandoverForm).load(request.form.to_dict())
     try:
         result = instance_ops.handover(services().engine, db_session(), current_user.user, body["user"].strip(),
                                        body["to"].strip(), now())

@@ -16,6 +16,7 @@ from engine.model.check.xmlsafe import MAX_BYTES
 from engine.model.roles import ROLES
 from engine.processes import changes
 from engine.processes import versions as process_admin
+from web.api.common import shared
 from web.api.processes_schemas import CatalogIn
 from web.i18n import tr
 from web.pages.common import act, flash_done, invalid
@@ -132,7 +133,7 @@ def save_process(process_id: str):
     """Save a process's metadata: validated as the API validates it, audited."""
     require(current_user.user, "administer")
     try:
-        changes_in = CatalogIn().load(_posted_catalog())
+        changes_in = shared(CatalogIn).load(_posted_catalog())
     except ValidationError as err:
         return render_process(process_id, invalid(err), 422)
     return act(lambda error, status: render_process(process_id, error, status),

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from engine.access.policy import require
 from engine.org import admin as org_admin
+from web.api.common import shared
 from web.api.schools import SchoolEditIn, SchoolIn
 from web.pages.common import act, posted
 from web.services import db_session, now
@@ -33,7 +34,7 @@ def schools():
 def add_school():
     """Add a school to a network."""
     def call():
-        body = SchoolIn().load(posted("code", "name", "network"))
+        body = shared(SchoolIn).load(posted("code", "name", "network"))
         org_admin.save_school(db_session(), current_user.user, body.pop("code"), body, now(), create=True)
     return act(render_schools, call, _("เพิ่มโรงเรียนแล้ว"), "admin_schools.schools")
 
@@ -43,6 +44,6 @@ def add_school():
 def edit_school(code: str):
     """Rename a school or move it to another network."""
     def call():
-        body = SchoolEditIn().load(posted("name", "network"))
+        body = shared(SchoolEditIn).load(posted("name", "network"))
         org_admin.save_school(db_session(), current_user.user, code, body, now(), create=False)
     return act(render_schools, call, _("แก้ไขโรงเรียน %(code)s แล้ว", code=code), "admin_schools.schools")

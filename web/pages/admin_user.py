@@ -11,6 +11,7 @@ from engine.errors import EngineError
 from engine.model.roles import ROLES
 from engine.org import admin as org_admin
 from engine.org.lane_roles import lane_roles
+from web.api.common import shared
 from web.api.users_schemas import UserDetailsIn, UserEditIn
 from web.i18n import tr
 from web.pages.common import flash_done, invalid, posted
@@ -71,7 +72,7 @@ def edit_details(name: str):
     """Change the account's name, e-mail, group and daily digest."""
     def call():
         form = posted("full_name", "email", "group_code")
-        body = UserDetailsIn().load({**form, "mail_digest": request.form.get("mail_digest") == "on"})
+        body = shared(UserDetailsIn).load({**form, "mail_digest": request.form.get("mail_digest") == "on"})
         org_admin.edit_user(db_session(), current_user.user, name, body, now())
     return _act(name, call, _("บันทึกข้อมูลของ %(name)s แล้ว", name=name))
 
@@ -81,7 +82,7 @@ def edit_details(name: str):
 def edit_roles(name: str):
     """Change an account's roles and school together."""
     def call():
-        body = UserEditIn().load({"school": None, **posted("roles", "school")})
+        body = shared(UserEditIn).load({"school": None, **posted("roles", "school")})
         org_admin.edit_user(db_session(), current_user.user, name, body, now(), _lane_roles())
     return _act(name, call, _("แก้ไขบทบาทของ %(name)s แล้ว", name=name))
 

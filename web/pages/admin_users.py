@@ -12,6 +12,7 @@ from engine.model.roles import ROLES
 from engine.org import admin as org_admin
 from engine.org.lane_roles import lane_roles
 from engine.org.user_list import page_of_users
+from web.api.common import shared
 from web.api.users_schemas import UserCreateIn, UserListQuery
 from web.i18n import tr
 from web.pages.admin_user import render_user
@@ -24,7 +25,7 @@ bp = Blueprint("admin_users", __name__)
 def _search() -> tuple[dict, str | None]:
     """The search as typed (blank fields dropped), or nothing and why it was refused."""
     try:
-        return UserListQuery().load({k: v.strip() for k, v in request.args.items()}), None
+        return shared(UserListQuery).load({k: v.strip() for k, v in request.args.items()}), None
     except ValidationError as err:
         return {}, invalid(err)
 
@@ -56,7 +57,7 @@ def add_user():
     """Add an account; its page opens with the generated password shown once."""
     require(current_user.user, "administer")
     try:
-        body = UserCreateIn().load(posted("username", "full_name", "email", "roles", "school"))
+        body = shared(UserCreateIn).load(posted("username", "full_name", "email", "roles", "school"))
         user, generated = org_admin.add_user(db_session(), current_user.user, body, now(),
                                               lane_roles(services().engine, db_session()))
         commit()

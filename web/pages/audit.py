@@ -10,6 +10,7 @@ from sqlalchemy.exc import OperationalError
 from engine.reporting import audit_exports, audit_labels, audit_pdf, audit_search
 from engine.trail import audit, chain_checks
 from web.api.audit_schemas import DayOrMoment
+from web.api.common import shared
 from web.i18n import lang
 from web.pages.common import top_processes
 from web.pages.dates import convert
@@ -54,7 +55,7 @@ def audit_page():
     """The events matching the filters, a page at a time, under the chain's verification result."""
     args = _args()
     iso, date_errors = iso_filters(args)
-    q = AuditForm().load({**{k: v for k, v in iso.items() if k not in date_errors},
+    q = shared(AuditForm).load({**{k: v for k, v in iso.items() if k not in date_errors},
                           "page": request.args.get("page") or 1})
     session = db_session()
     rows, total = audit_search.search(services().engine, session, current_user.user, q, PAGE_SIZE,
@@ -93,7 +94,7 @@ def audit_pdf_export():
     iso, date_errors = iso_filters(_args())
     if date_errors:
         raise ValidationError(date_errors)
-    q = AuditForm().load(iso)
+    q = shared(AuditForm).load(iso)
     data = audit_pdf.to_pdf(services().engine, db_session(), current_user.user, q, now())
     name = audit_exports.file_name(services().engine, q, now(), "pdf")
     return Response(data, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})

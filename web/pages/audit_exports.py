@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
 from engine.reporting import audit_exports
+from web.api.common import shared
 from web.pages.audit import AuditForm, iso_filters
 from web.services import commit, db_session, now, services
 
@@ -24,7 +25,7 @@ def start_export():
     iso, date_errors = iso_filters(args)
     if date_errors:
         raise ValidationError(date_errors)
-    filters = AuditForm().load(iso)
+    filters = shared(AuditForm).load(iso)
     filters.pop("page", None)
     svc = services()
     job = audit_exports.start(svc.engine, db_session(), current_user.user, request.form.get("kind", ""), filters,

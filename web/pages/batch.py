@@ -20,6 +20,7 @@ from engine.model.forms import FormDef
 from engine.reporting import inbox_cards
 from engine.runtime import attach, batch, tasks
 from engine.runtime import drafts as taskwork
+from web.api.common import shared
 from web.i18n import tr
 from web.pages.common import flash_done
 from web.pages.task_forms import dated, from_data, raw_values, to_data
@@ -82,7 +83,7 @@ def _render(q: dict, rows: list[Row], done: list[HumanTask] = (), status: int = 
 @login_required
 def batch_page():
     """The table of one card of the inbox."""
-    q = GroupQuery().load(request.args.to_dict())
+    q = shared(GroupQuery).load(request.args.to_dict())
     return _render(q, _rows(q))
 
 
@@ -128,7 +129,7 @@ def _errors(err: EngineError) -> dict:
 @login_required
 def submit_batch():
     """Complete every filled-in row; a row that fails keeps its answers and shows why."""
-    q = GroupQuery().load(request.args.to_dict())
+    q = shared(GroupQuery).load(request.args.to_dict())
     rows, moment = _rows(q), now()
     touched = []
     for row in (r for r in rows if r.editable):

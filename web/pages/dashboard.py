@@ -5,6 +5,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from engine.errors import NotFound
 from engine.reporting import dashboard, inboxes
+from web.api.common import shared
 from web.pages.common import top_processes
 from web.services import db_session, now, services
 
@@ -46,7 +47,7 @@ def _exports(q: dict) -> dict:
 @login_required
 def dashboard_page():
     """Per process and cycle: instances by status, late steps, workload, and one cycle's schools × steps."""
-    q = DashboardForm().load({k: v for k, v in request.args.items() if v})
+    q = shared(DashboardForm).load({k: v for k, v in request.args.items() if v})
     engine, session, at = services().engine, db_session(), now()
     data = dashboard.overview(engine, session, current_user.user, at, q["process_id"], q["cycle"])
     late = dashboard.late_tasks(engine, session, at, q["process_id"], q["cycle"], q["network"])

@@ -11,6 +11,7 @@ from engine.errors import N_, NotFound
 from engine.notify.outbox import Place
 from engine.notify.rowtext import texts_of
 from engine.reporting import inbox_cards, inboxes
+from web.api.common import shared
 from web.pages.common import top_processes
 from web.services import db_session, now, services
 
@@ -42,7 +43,7 @@ def _filters(q: dict) -> inboxes.Filters:
 def inbox():
     """My tasks, the tasks my roles may claim, what I finished; filtered, counted, a page at a time."""
     user, session = current_user.user, db_session()
-    q = InboxQuery().load(request.args.to_dict())
+    q = shared(InboxQuery).load(request.args.to_dict())
     tabs = inboxes.tabs_for(user)
     tab = q["tab"] if q["tab"] in tabs else "mine"
     filters = _filters(q)

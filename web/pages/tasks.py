@@ -12,6 +12,7 @@ from engine.reporting import timeline
 from engine.runtime import attach, tasks
 from engine.runtime import drafts as taskwork
 from engine.trail.evidence import ALLOWED, SERVED_TYPES, clean_filename
+from web.api.common import shared
 from web.i18n import tr
 from web.pages import dates
 from web.pages.common import flash_done
@@ -104,7 +105,7 @@ def submit(task_id: int):
     task = _task(task_id)
     form = _form(task, tasks.step_of(services().engine, task))
     values = raw_values(form, request.form)
-    extra = EvidenceForm().load({k: request.form.get(k, "") for k in ("url", "note", "action")})
+    extra = shared(EvidenceForm).load({k: request.form.get(k, "") for k in ("url", "note", "action")})
     try:
         _keep(task_id, values, extra)
         if extra["action"] == "draft":
@@ -151,7 +152,7 @@ def release(task_id: int):
 @login_required
 def assign(task_id: int):
     """A group head or admin gives the task to someone holding its role."""
-    body = AssignForm().load({"user": request.form.get("user", "")})
+    body = shared(AssignForm).load({"user": request.form.get("user", "")})
     tasks.assign(services().engine, db_session(), current_user.user, task_id, body["user"], now())
     commit()
     flash_done(_("มอบหมายงานให้ %(user)s แล้ว", user=body["user"]))
