@@ -9,7 +9,7 @@ from db.models import OutboxMail, User
 from engine.access.policy import groups_of, may
 from engine.errors import N_, NotFound
 from engine.notify.outbox import Place
-from engine.notify.rowtext import texts_of
+from engine.notify.rowtext import lines_of, texts_of
 from engine.reporting import inbox_cards, inboxes
 from web.pages.common import top_processes
 from web.services import db_session, now, services
@@ -77,7 +77,8 @@ def outbox_for(session: Session, user: User, limit: int = 200) -> list[OutboxMai
 def mail():
     """Mail the system sent or will send: everyone's for an admin, one's own otherwise."""
     rows = outbox_for(db_session(), current_user.user)
-    return render_template("mail.html", rows=rows, texts=_texts(rows))
+    # A line per task: a reminder gathered per person (engine.notify.gathered) as the task's own mail.
+    return render_template("mail.html", lines=lines_of(db_session(), rows, Place.of(services().engine)))
 
 
 def _texts(rows: list[OutboxMail]) -> dict:
