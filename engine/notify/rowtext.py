@@ -6,6 +6,7 @@ several (a gathered row: engine.notify.gathered) as the table of engine.notify.d
 (web/pages/inbox.py) shows a queued reminder the same way, its list a line per task.
 """
 from collections.abc import Sequence
+from itertools import islice
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
@@ -31,9 +32,11 @@ def _each_task(row: OutboxMail) -> list[int | None]:
     return list[int | None](task_ids_of(row)) if not row.body_text and row.task_ids else [row.task_id]
 
 
-def lines_of(session: Session, rows: Sequence[OutboxMail], place) -> list[tuple[OutboxMail, MailText]]:
-    """Each row with its words, a gathered row once per task (as the mail page lists them: a line per task)."""
-    pairs = [(row, task_id) for row in rows for task_id in _each_task(row)]
+def lines_of(session: Session, rows: Sequence[OutboxMail], place,
+             limit: int | None = None) -> list[tuple[OutboxMail, MailText]]:
+    """Each row with its words, a gathered row once per task (as the mail page lists them: a line per task); the
+    first `limit` lines only (a head's late list can be 20,000 tasks in one row)."""
+    pairs = list(islice(((row, task_id) for row in rows for task_id in _each_task(row)), limit))
     tasks = _tasks(session, {task_id for row, task_id in pairs if task_id is not None and not row.body_text})
     lines = []
     for row, task_id in pairs:

@@ -16,6 +16,7 @@ from web.services import db_session, now, services
 
 bp = Blueprint("inbox", __name__)
 PAGE_SIZE = 20
+MAIL_LINES = 200  # the mail page's lines (a mail each, or a task each of a gathered reminder)
 
 
 class InboxQuery(Schema):
@@ -76,9 +77,11 @@ def outbox_for(session: Session, user: User, limit: int = 200) -> list[OutboxMai
 @login_required
 def mail():
     """Mail the system sent or will send: everyone's for an admin, one's own otherwise."""
-    rows = outbox_for(db_session(), current_user.user)
-    # A line per task: a reminder gathered per person (engine.notify.gathered) as the task's own mail.
-    return render_template("mail.html", lines=lines_of(db_session(), rows, Place.of(services().engine)))
+    rows = outbox_for(db_session(), current_user.user, MAIL_LINES)
+    # A line per task, the newest MAIL_LINES: a reminder gathered per person (engine.notify.gathered) as the
+    # task's own mail.
+    lines = lines_of(db_session(), rows, Place.of(services().engine), MAIL_LINES)
+    return render_template("mail.html", lines=lines)
 
 
 def _texts(rows: list[OutboxMail]) -> dict:

@@ -224,3 +224,14 @@ def test_the_mail_page_shows_a_queued_reminder_as_it_will_be_sent(app, services,
     assert text.subject in admin.html(f"/mail/{mail.id}")
     assert all(f"/tasks/{task_id}" in admin.html(f"/mail/{mail.id}") for task_id in task_ids_of(mail))
     assert "<table>" in admin.get(f"/mail/{mail.id}.html").get_data(as_text=True)
+
+
+def test_the_mail_page_lists_its_newest_lines_only(app, services, session, monkeypatch):
+    """A gathered row can name 20,000 tasks: the page shows as many lines as it showed rows before, no more."""
+    from tests.pages_helpers import Person
+    from web.pages import inbox
+    _seed(session, services.engine, 100, seed=11)
+    sweep.sweep_batch(services.engine, session, NOW, 100_000)
+    session.commit()
+    monkeypatch.setattr(inbox, "MAIL_LINES", 7)
+    assert Person(app, "admin1").html("/mail").count('<li class="card">') == 7
