@@ -6,7 +6,7 @@ reminder goes out) and grp (the group owning the process, for its heads). Each b
 pins that they agree. The pairs are gathered into one outbox row per person and kind naming its tasks
 (engine.notify.gathered): a catch-up morning at 1M open tasks wrote 82,844 rows, one per task and person.
 """
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import String, and_, cast, func, literal, or_, select, true, union_all
 from sqlalchemy.sql import Select
@@ -72,9 +72,12 @@ def mails_of(batch, now: datetime, send_at: datetime, dialect: str):
     """One mail per (kind, person) of the batch, naming its tasks, as one SELECT in the order of COLUMNS."""
     pairs = union_all(*(branch(batch) for branch in (_heads, _assignee, _school, _pool))).subquery()
     # Unique: the tasks a statement moves on are its own (engine.notify.sweep), so no other mail of this kind and
-    # person starts with the same task at the same moment. No text: rendered when sent (engine.notify.outbox).
+    # person starts with the same task in the same statement; the sweep's moment and the real one the statement
+    # was built at tell statements apart (`khumue tick --now` run twice for one moment too). The key refuses
+    # nothing the sweep would send. No text: rendered when sent (engine.notify.outbox).
+    built = datetime.now(UTC)
     key = (pairs.c.kind + literal(":") + cast(pairs.c.user_id, String) + literal(":")
-           + cast(func.min(pairs.c.task_id), String) + literal(f":{now:%Y%m%dT%H%M%S}"))
+           + cast(func.min(pairs.c.task_id), String) + literal(f":{now:%Y%m%dT%H%M%S}:{built:%H%M%S%f}"))
     return (select(key, pairs.c.kind, pairs.c.user_id, pairs.c.to_addr, literal(""), literal(""), literal(""),
                    _joined(pairs.c.task_id, dialect), literal(True), literal(now, UTCDateTime()),
                    literal(send_at, UTCDateTime()), literal("queued"), literal(0))
