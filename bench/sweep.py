@@ -1,8 +1,8 @@
 """The reminder sweep alone: 1M open tasks (100k with --quick), an idle minute and a catch-up morning.
 
 `python -m bench.sweep [--quick] [--db sqlite,postgresql]` prints, per database: the sweep's milliseconds
-(noisy on a busy machine), the due tasks, the outbox rows written and the statements sent (counts noise
-does not move). bench/scale.py runs the same `sweep` for `python -m bench`'s rows.
+(noisy on a busy machine), the due tasks, the outbox rows written, the (task, person) mails they stand for and
+the statements sent (counts noise does not move). bench/scale.py runs the same `sweep` for `python -m bench`'s rows.
 """
 import argparse
 import json
@@ -11,7 +11,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import event, func, select, text, update
+from sqlalchemy import case, event, func, select, text, update
 
 from bench.http_lifecycle import _cpu_seconds
 from bench.setup import START, database, office
@@ -36,6 +36,11 @@ def _backend_cpu_ms(session) -> float:
     return _cpu_seconds(str(session.scalar(text("SELECT pg_backend_pid()")))) * 1000
 
 
+# How many (task, person) mails an outbox row stands for: the sweep gathers them per person and kind.
+_tasks_named = case((OutboxMail.task_ids.is_(None), 1), else_=func.length(OutboxMail.task_ids)
+                    - func.length(func.replace(OutboxMail.task_ids, ",", "")) + 1)
+
+
 def _counted(svc, session, now) -> dict:
     """The sweep with what noise moves less: statements, this process's CPU and the database backend's."""
     statements = []
@@ -49,7 +54,8 @@ def _counted(svc, session, now) -> dict:
     return {"ms": round(ms, 1), "due_tasks": due, "statements": len(statements),
             "client_cpu_ms": round((time.process_time() - cpu) * 1000, 1),
             "backend_cpu_ms": round(_backend_cpu_ms(session) - backend, 1),
-            "outbox_rows": session.scalar(select(func.count(OutboxMail.id)))}
+            "outbox_rows": session.scalar(select(func.count(OutboxMail.id))),
+            "task_person_mails": session.scalar(select(func.coalesce(func.sum(_tasks_named), 0)))}
 
 
 def run(kind: str, quick: bool) -> dict:

@@ -210,6 +210,10 @@ class TaskReminder(Base):
     # due date) changes that and so makes this row void.
     planned_from: Mapped[datetime] = mapped_column(UTCDateTime())
     next_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)  # None: no reminder comes again
+    # The stages the sweep mailed for the task and to whom, "due1@12,late0," (engine.notify.sweep._told; migration
+    # 0026): planning the task again does not mail a stage twice to the same people (the outbox's per-task key
+    # refused it when the sweep wrote a row per task and person).
+    mailed: Mapped[str | None] = mapped_column(Text)
 
 
 class ReminderSweep(Base):
@@ -297,6 +301,9 @@ class OutboxMail(Base):
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
     task_id: Mapped[int | None] = mapped_column(Integer)
+    # The reminder sweep's mails: one row per person, kind and batch, naming its tasks ("12,15,40"; migration
+    # 0026); engine.notify.gathered expands them when they are sent or shown.
+    task_ids: Mapped[str | None] = mapped_column(Text)
     digest: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     send_after: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from db.models import HumanTask, OutboxMail, School
 from engine.calendar.thai import format_thai_date
+from engine.notify.gathered import all_task_ids, read_in_slices, task_ids_of
 from engine.notify.mailtext import MailText, escape
 
 # The order of the reasons in a digest, and their headings.
@@ -19,12 +20,10 @@ def _reason(kind: str) -> str:
 
 
 def _tasks(session: Session, rows: list[OutboxMail]) -> dict:
-    ids = {row.task_id for row in rows if row.task_id is not None}
-    if not ids:
-        return {}
     query = (select(HumanTask.id, HumanTask.name, HumanTask.due_at, School.name.label("school"))
-             .outerjoin(School, School.id == HumanTask.school_id).where(HumanTask.id.in_(ids)))
-    return {row.id: row for row in session.execute(query)}
+             .outerjoin(School, School.id == HumanTask.school_id))
+    read = lambda part: session.execute(query.where(HumanTask.id.in_(part)))  # noqa: E731
+    return {row.id: row for row in read_in_slices(all_task_ids(rows), read)}
 
 
 def _line(task, row: OutboxMail, now: datetime, tz, base_url: str) -> tuple[str, ...]:
@@ -43,8 +42,11 @@ def digest_of(session: Session, rows: list[OutboxMail], now: datetime, tz, base_
     """One mail listing every task of `rows` (one person's), by reason, late first."""
     tasks = _tasks(session, rows)
     groups: dict[str, list] = {}
-    for row in rows:
-        groups.setdefault(_reason(row.kind), []).append(_line(tasks.get(row.task_id), row, now, tz, base_url))
+    for row in rows:  # a line per task of a gathered row (the sweep's), else per row
+        each: list[int | None] = list(task_ids_of(row)) or [None]
+        for task_id in each:
+            groups.setdefault(_reason(row.kind), []).append(_line(tasks.get(task_id), row, now, tz, base_url))
+    count = sum(len(lines) for lines in groups.values())
     text, html = [], []
     for key, heading in _REASONS:
         lines = sorted(groups.get(key, []), key=lambda line: (-int(line[3] or 0), line[0], line[1]))
@@ -53,8 +55,8 @@ def digest_of(session: Session, rows: list[OutboxMail], now: datetime, tz, base_
         text += [f"{heading} ({len(lines)})", *(_text_line(line) for line in lines), ""]
         html.append(f"<h3>{escape(heading)} ({len(lines)})</h3>" + _table(lines))
     late = len(groups.get("late", []))
-    subject = (f"[khumue] งาน {len(rows)} รายการต้องติดตาม" + (f" เลยกำหนด {late}" if late else "")
-               + f" / {len(rows)} tasks need attention" + (f", {late} overdue" if late else ""))
+    subject = (f"[khumue] งาน {count} รายการต้องติดตาม" + (f" เลยกำหนด {late}" if late else "")
+               + f" / {count} tasks need attention" + (f", {late} overdue" if late else ""))
     columns = "สถานศึกษา · ขั้นตอน · กำหนดเสร็จ / School · Step · Due"
     return MailText(subject, "\n".join([columns, "", *text, "— khumue (คู่มือ)"]),
                     "".join(html) + "<p>— khumue (คู่มือ)</p>")

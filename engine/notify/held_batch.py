@@ -14,7 +14,8 @@ from db.types import UTCDateTime
 HELD = Table("sweep_due", MetaData(), Column("id", Integer, primary_key=True, autoincrement=False),
              Column("role", String), Column("school_id", Integer), Column("assignee_id", Integer),
              Column("process_version_id", Integer), Column("step_id", String), Column("process_id", String),
-             Column("due_at", UTCDateTime()), Column("planned_from", UTCDateTime()), Column("suspended", Boolean),
+             Column("due_at", UTCDateTime()), Column("planned_from", UTCDateTime()), Column("last_mailed", String),
+             Column("suspended", Boolean),
              prefixes=["TEMPORARY"])
 _CREATE = CreateTable(HELD, if_not_exists=True)
 

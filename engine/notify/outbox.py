@@ -10,9 +10,10 @@ from sqlalchemy import Row, case, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.dialect import InsertOrIgnore
-from db.models import HumanTask, OutboxMail, User
+from db.models import OutboxMail, User
 from engine.calendar.thai import BANGKOK
 from engine.notify.digest import digest_of
+from engine.notify.gathered import all_task_ids, keep_live, live_task_ids, task_ids_of
 from engine.notify.mailtext import MailText, digest_mail
 from engine.notify.rowtext import texts_of
 
@@ -113,12 +114,11 @@ def _failed(rows: list[OutboxMail], error: Exception, now) -> None:
 
 
 def _drop_finished(session, rows: list[OutboxMail]) -> list[OutboxMail]:
-    """A mail about a task finished (or cancelled) since it was queued is not sent: nothing for finished tasks."""
-    task_ids = {row.task_id for row in rows if row.task_id is not None}
-    open_ids = set(session.scalars(select(HumanTask.id).where(HumanTask.id.in_(task_ids),
-                                                              HumanTask.status == "open"))) if task_ids else set()
+    """A mail about tasks all finished, cancelled or paused since it was queued is not sent; a gathered mail goes
+    out about those of its tasks still open (engine.notify.gathered)."""
+    live = live_task_ids(session, all_task_ids(rows))
     for row in rows:
-        if row.task_id is not None and row.task_id not in open_ids:
+        if not keep_live(row, live):
             row.status = "dropped"
     return [row for row in rows if row.status != "dropped"]
 
@@ -141,7 +141,7 @@ def _gathered(row: OutboxMail) -> bool:
 def _text(session, rows: list[OutboxMail], now, place: Place) -> MailText:
     """One message's words: a mail alone as queued; reminders and escalations as one table of every task;
     a person's chosen daily digest as the day's mails one after another."""
-    if len(rows) == 1 and (not rows[0].digest or _gathered(rows[0])):
+    if len(rows) == 1 and len(task_ids_of(rows[0])) <= 1 and (not rows[0].digest or _gathered(rows[0])):
         return texts_of(session, rows, place)[rows[0].id]
     if all(_gathered(row) for row in rows):
         return digest_of(session, rows, now, place.tz, place.base_url)

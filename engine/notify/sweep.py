@@ -9,14 +9,15 @@ Per batch:
 1. one read: the distinct (version, step, process, due moment) of a batch of due tasks (few: due moments repeat);
 2. in Python, each one's stage and next moment (engine.notify.stages: office mornings, the stale rule), a
    small table sent back with the statement (a VALUES list);
-3. one INSERT … SELECT of every (task, person) mail (engine.notify.addressees), without text: a reminder is
-   rendered when it is sent (engine.notify.outbox), gathered per person;
+3. one INSERT … SELECT of the mails (engine.notify.addressees): one row per person and kind naming its tasks,
+   without text: rendered when it is sent (engine.notify.outbox), expanded per task (engine.notify.gathered);
 4. one INSERT … ON CONFLICT DO UPDATE of each task's next moment into task_reminders.
-On PostgreSQL 3 and 4 are one statement (data-modifying CTEs): one snapshot, so the tasks mailed are exactly
-the tasks moved on. On SQLite 1, 3 and 4 run in one write transaction (opened here: see _begin_writing), which
-no other writer can enter between them, and the batch's due tasks are found once for all three
-(engine.notify.held_batch).
-The outbox's unique key stays the once-only guard: two schedulers sweeping at once queue a mail once.
+On PostgreSQL 3 and 4 are one statement (data-modifying CTEs): the tasks mailed are exactly those whose row the
+statement moved on (4 writes only rows not moved on since the batch was found, and returns them). That is the
+once-only guard: two schedulers sweeping at once mail a task at a stage once (the outbox row, one per person and
+kind, can no longer refuse a task twice by its key). On SQLite 1, 3 and 4 run in one write transaction (opened
+here: see _begin_writing), which no other writer can enter between them, and the batch's due tasks are found
+once for all three (engine.notify.held_batch).
 """
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -32,6 +33,7 @@ from sqlalchemy import (
     column,
     false,
     func,
+    literal,
     or_,
     select,
     union_all,
@@ -67,7 +69,7 @@ def _task_columns(moment) -> list:
     """What a due task's stage and addressees are decided by, and the moment it is due at."""
     return [_TASKS.c.id, moment.label("moment"), _TASKS.c.role, _TASKS.c.school_id, _TASKS.c.assignee_id,
             _TASKS.c.instance_id, _TASKS.c.step_id, _TASKS.c.process_id, _TASKS.c.due_at,
-            _TASKS.c.next_reminder_at.label("planned_from")]
+            _TASKS.c.next_reminder_at.label("planned_from"), _PLANS.c.mailed.label("last_mailed")]
 
 
 def _swept_to(session: Session) -> datetime:
@@ -108,7 +110,7 @@ def _due(now: datetime, swept_to: datetime, limit: int):
                              for query in (_new(now, swept_to), _looked_at(now)))]
     due = union_all(*firsts).subquery("due_tasks")
     return (select(due.c.id, due.c.role, due.c.school_id, due.c.assignee_id, _INSTANCES.c.process_version_id,
-                   due.c.step_id, due.c.process_id, due.c.due_at, due.c.planned_from,
+                   due.c.step_id, due.c.process_id, due.c.due_at, due.c.planned_from, due.c.last_mailed,
                    (_INSTANCES.c.status == InstanceStatus.SUSPENDED).label("suspended"))
             .select_from(due.join(_INSTANCES, _INSTANCES.c.id == due.c.instance_id))
             .order_by(due.c.moment, due.c.id).limit(limit))
@@ -170,21 +172,38 @@ def _batch(stages, due, dialect: str):
     on_stage = and_(stages.c.version_id == due.c.process_version_id, stages.c.step_id == due.c.step_id,
                     stages.c.process_id == due.c.process_id, stages.c.due_at == due.c.due_at)
     # A suspended instance's task gets no mail and keeps its moment: it is due again as soon as it resumes.
+    # A task planned again (a new due date, a claim given back) is not mailed a stage twice to the same people.
     waits = due.c.suspended.is_(True)
+    told = _told(stages.c.kind, due.c.assignee_id)
+    mailed_before = (literal(",") + func.coalesce(due.c.last_mailed, "")).like(literal("%,") + told + literal(",%"))
     return (select(due.c.id, due.c.role, due.c.school_id, due.c.assignee_id, due.c.planned_from, stages.c.kind,
+                   told.label("told"), due.c.last_mailed,
                    case((waits, due.c.planned_from), else_=next_at).label("next_at"),
-                   case((waits, false()), else_=stages.c.mail).label("mail"), stages.c.grp)
+                   case((waits, false()), (mailed_before, false()), else_=stages.c.mail).label("mail"), stages.c.grp)
             # LEFT: the planners then count the batch's rows right and walk the batch, not the stage table
             # (a task of no stage here has mail NULL and is left alone: see _queue_and_plan).
             .select_from(due).outerjoin(stages, on_stage).cte("batch").prefix_with("MATERIALIZED"))
 
 
-def _plan(insert, batch):
-    """Each task of the batch with a stage here: its next moment, written into its task_reminders row."""
-    rows = select(batch.c.id, batch.c.planned_from, batch.c.next_at).where(batch.c.mail.is_not(None))
-    statement = insert(_PLANS).from_select(["task_id", "planned_from", "next_at"], rows)
-    return statement.on_conflict_do_update(index_elements=["task_id"], set_={
-        "planned_from": statement.excluded.planned_from, "next_at": statement.excluded.next_at})
+def _told(kind, assignee_id):
+    """Whom a stage's mail went to, as task_reminders.mailed records it: a late one to the group's heads, any
+    other to the assignee (its id) or the task's pool (nothing after the @)."""
+    return case((kind.like("late%"), kind),
+                else_=kind + literal("@") + func.coalesce(cast(assignee_id, String), literal("")))
+
+
+def _plan(insert, batch, now: datetime):
+    """Each task of the batch with a stage here: its next moment (and the stage mailed), written into its
+    task_reminders row, unless that row has moved on since the batch was found: the tasks written are the
+    statement's own to mail (another scheduler's statement, waiting on the row, then finds it moved on)."""
+    mailed = case((batch.c.mail.is_(True), func.coalesce(batch.c.last_mailed, literal("")) + batch.c.told
+                   + literal(",")), else_=batch.c.last_mailed)
+    rows = select(batch.c.id, batch.c.planned_from, batch.c.next_at, mailed).where(batch.c.mail.is_not(None))
+    statement = insert(_PLANS).from_select(["task_id", "planned_from", "next_at", "mailed"], rows)
+    excluded = statement.excluded
+    still_due = or_(_PLANS.c.planned_from != excluded.planned_from, _PLANS.c.next_at <= now)
+    return statement.on_conflict_do_update(index_elements=["task_id"], where=still_due, set_={
+        "planned_from": excluded.planned_from, "next_at": excluded.next_at, "mailed": excluded.mailed})
 
 
 def _begin_writing(session: Session) -> None:
@@ -203,13 +222,16 @@ def _queue_and_plan(session: Session, rows: list[tuple], now: datetime, send_at:
     dialect = dialect_of(session)
     batch = _batch(_stage_table(rows), due, dialect)
     if dialect == "postgresql":
-        queued = (pg_insert(_OUTBOX).from_select(outbox_columns(), mails_of(batch, now, send_at))
+        # Only the tasks this statement moved on are mailed: two schedulers at once mail each task once.
+        planned = _plan(pg_insert, batch, now).returning(_PLANS.c.task_id).cte("planned")
+        claimed = select(batch).where(batch.c.id.in_(select(planned.c.task_id))).cte("claimed")
+        queued = (pg_insert(_OUTBOX).from_select(outbox_columns(), mails_of(claimed, now, send_at, dialect))
                   .on_conflict_do_nothing(index_elements=["key"]).cte("queued"))
-        planned = _plan(pg_insert, batch).returning(_PLANS.c.task_id).cte("planned")
         return session.execute(select(func.count()).select_from(planned).add_cte(queued)).scalar_one()
-    session.execute(sqlite_insert(_OUTBOX).from_select(outbox_columns(), mails_of(batch, now, send_at))
+    # SQLite: the batch was found inside this write transaction, which no other writer enters: all its own.
+    session.execute(sqlite_insert(_OUTBOX).from_select(outbox_columns(), mails_of(batch, now, send_at, dialect))
                     .on_conflict_do_nothing(index_elements=["key"]))
-    session.execute(_plan(sqlite_insert, batch))
+    session.execute(_plan(sqlite_insert, batch, now))
     # The driver counts no rows of a statement that starts with WITH: ask SQLite how many rows it wrote.
     return session.execute(select(func.changes())).scalar_one()
 

@@ -9,7 +9,7 @@ from db.models import OutboxMail, User
 from engine.access.policy import groups_of, may
 from engine.errors import N_, NotFound
 from engine.notify.outbox import Place
-from engine.notify.rowtext import texts_of
+from engine.notify.rowtext import lines_of, texts_of
 from engine.reporting import inbox_cards, inboxes
 from web.api.common import shared
 from web.pages.common import top_processes
@@ -17,6 +17,7 @@ from web.services import db_session, now, services
 
 bp = Blueprint("inbox", __name__)
 PAGE_SIZE = 20
+MAIL_LINES = 200  # the mail page's lines (a mail each, or a task each of a gathered reminder)
 
 
 class InboxQuery(Schema):
@@ -77,8 +78,11 @@ def outbox_for(session: Session, user: User, limit: int = 200) -> list[OutboxMai
 @login_required
 def mail():
     """Mail the system sent or will send: everyone's for an admin, one's own otherwise."""
-    rows = outbox_for(db_session(), current_user.user)
-    return render_template("mail.html", rows=rows, texts=_texts(rows))
+    rows = outbox_for(db_session(), current_user.user, MAIL_LINES)
+    # A line per task, the newest MAIL_LINES: a reminder gathered per person (engine.notify.gathered) as the
+    # task's own mail.
+    lines = lines_of(db_session(), rows, Place.of(services().engine), MAIL_LINES)
+    return render_template("mail.html", lines=lines)
 
 
 def _texts(rows: list[OutboxMail]) -> dict:

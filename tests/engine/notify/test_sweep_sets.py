@@ -1,5 +1,7 @@
 """The set-based sweep gives exactly what the per-task sweep gave (tests/engine/notify/reference_sweep.py): the
-same outbox rows, the same next moments, the same words when sent, in a bounded number of statements."""
+same (task, person, kind) mails once each, the same next moments, the same words when sent, in a bounded number
+of statements. The reference wrote a row per task and person; the sweep writes one per person and kind naming its
+tasks (engine.notify.gathered): compared task by task."""
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -8,8 +10,9 @@ from sqlalchemy import and_, case, event, func, insert, select, update
 
 from db.models import HumanTask, OutboxMail, ProcessInstance, ProcessVersion, School, TaskReminder, User
 from engine.notify import notices, sweep
+from engine.notify.gathered import task_ids_of
 from engine.notify.outbox import Place
-from engine.notify.rowtext import texts_of
+from engine.notify.rowtext import lines_of, texts_of
 from tests.engine.notify import reference_sweep
 
 NOW = datetime(2027, 6, 9, 1, 30, tzinfo=UTC)  # 08:30 in Bangkok, a Wednesday
@@ -64,13 +67,20 @@ def _next_moments(session) -> dict:
                                 .outerjoin(TaskReminder, TaskReminder.task_id == HumanTask.id)).all())
 
 
-def _run(session, engine, batch_fn, now=NOW) -> tuple[set, dict, dict]:
+def _each_task(mails) -> list[tuple]:
+    """Every mail's (kind, task, person, address, digest, send after, status), one per task it is about."""
+    return sorted((m.kind, task_id, m.user_id, m.to_addr, m.digest, m.send_after, m.status)
+                  for m in mails for task_id in task_ids_of(m))
+
+
+def _run(session, engine, batch_fn, now=NOW) -> tuple[set, dict, list]:
     while batch_fn(engine, session, now):
         pass
     session.flush()
     mails = session.scalars(select(OutboxMail)).all()
-    rows = {(m.key, m.kind, m.user_id, m.to_addr, m.task_id, m.digest, m.send_after, m.status) for m in mails}
-    return rows, _next_moments(session), {m.key: m for m in mails}
+    each_task = _each_task(mails)
+    assert len(each_task) == len(set(each_task))  # a task at a stage mailed to a person once
+    return set(each_task), _next_moments(session), mails
 
 
 def test_the_set_based_sweep_queues_what_the_per_task_sweep_queued(services, session, monkeypatch):
@@ -79,17 +89,21 @@ def test_the_set_based_sweep_queues_what_the_per_task_sweep_queued(services, ses
     _seed(session, engine, 1500)
     old_rows, old_moments, old_mails = _run(session, engine,
                                             lambda e, s, now: reference_sweep.sweep_batch(e, s, now, 2000))
-    old_texts = {key: (m.subject, m.body_text, m.body_html) for key, m in old_mails.items()}
+    old_texts = {(m.kind, m.task_id, m.user_id): (m.subject, m.body_text, m.body_html) for m in old_mails}
     session.rollback()
     monkeypatch.setattr(sweep, "STAGE_ROWS", 7)  # the stage table in several statements
     new_rows, new_moments, new_mails = _run(session, engine, lambda e, s, now: sweep.sweep_batch(e, s, now, 300))
     assert len(old_rows) > 500 and {k for k, *_ in old_rows if k.startswith("late")}
-    assert {k.split(":")[0] for k, *_ in old_rows} >= {"due7", "due1", "due0", "late0", "late1"}
+    assert {k for k, *_ in old_rows} >= {"due7", "due1", "due0", "late0", "late1"}
     assert new_rows == old_rows
     assert new_moments == old_moments
-    # The words, rendered when sent, are those the per-task sweep wrote when it queued.
-    texts = texts_of(session, list(new_mails.values()), Place.of(engine))
-    assert {key: tuple(vars(texts[m.id]).values()) for key, m in new_mails.items()} == old_texts
+    assert len(new_mails) < len(old_mails)  # gathered: a row per person and kind of each statement
+    # The words, rendered when sent (a line per task), are those the per-task sweep wrote when it queued.
+    lines = lines_of(session, new_mails, Place.of(engine))
+    tasks = [task_id for m in new_mails for task_id in task_ids_of(m)]
+    assert len(lines) == len(tasks)
+    assert {(m.kind, task_id, m.user_id): tuple(vars(text).values())
+            for (m, text), task_id in zip(lines, tasks, strict=True)} == old_texts
 
 
 def _mornings(session, engine, batch_fn) -> list[tuple[set, dict]]:
@@ -173,7 +187,7 @@ def test_a_sweep_sends_the_same_few_statements_whatever_its_size(services, sessi
     # holidays, the mails, the moments, the count.
     assert len(statements) <= (4 if session.get_bind().dialect.name == "postgresql" else 10), statements
     # The due tasks are found once per statement that needs them: SQLite holds them for its three statements.
-    finding = [s for s in statements if "task_reminders.planned_from !=" in s]
+    finding = [s for s in statements if "task_reminders.planned_from != human_tasks.next_reminder_at" in s]
     assert len(finding) == (2 if session.get_bind().dialect.name == "postgresql" else 1), finding
     assert sweep.STAGE_ROWS >= 1000  # the distinct (step, due day) of a batch, in one stage table
 
@@ -187,8 +201,8 @@ def test_two_sweeps_at_once_queue_each_mail_once(services, session):
     session.execute(update(HumanTask).values(next_reminder_at=NOW))  # as if the other had not moved them on
     sweep.sweep_batch(engine, session, NOW, 100_000)
     session.commit()
-    keys = session.scalars(select(OutboxMail.key)).all()
-    assert keys and len(keys) == len(set(keys))
+    each_task = [(kind, task, user) for kind, task, user, *_ in _each_task(session.scalars(select(OutboxMail)))]
+    assert each_task and len(each_task) == len(set(each_task))
 
 
 def test_the_mail_page_shows_a_queued_reminder_as_it_will_be_sent(app, services, session):
@@ -196,10 +210,28 @@ def test_the_mail_page_shows_a_queued_reminder_as_it_will_be_sent(app, services,
     _seed(session, services.engine, 100, seed=11)
     sweep.sweep_batch(services.engine, session, NOW, 100_000)
     session.commit()
-    mail = session.scalars(select(OutboxMail).where(OutboxMail.kind.like("due%"))).first()
+    mails = session.scalars(select(OutboxMail).where(OutboxMail.kind.like("due%"))).all()
+    mail = next(m for m in mails if len(task_ids_of(m)) > 1)
     assert mail.subject == mail.body_text == ""  # queued without words
-    text = texts_of(session, [mail], Place.of(services.engine))[mail.id]
     admin = Person(app, "admin1")
-    assert text.subject in admin.html("/mail") and text.subject in admin.html(f"/mail/{mail.id}")
-    assert f"/tasks/{mail.task_id}" in admin.html(f"/mail/{mail.id}")
+    listed = admin.html("/mail")
+    # The list: a line per task, each with the words it had when the sweep wrote a row per task.
+    for _row, text in lines_of(session, [mail], Place.of(services.engine)):
+        assert text.subject in listed
+    # The mail itself: the table of its tasks, as it will be sent.
+    text = texts_of(session, [mail], Place.of(services.engine))[mail.id]
+    assert text.subject.startswith(f"[khumue] งาน {len(task_ids_of(mail))} รายการ")
+    assert text.subject in admin.html(f"/mail/{mail.id}")
+    assert all(f"/tasks/{task_id}" in admin.html(f"/mail/{mail.id}") for task_id in task_ids_of(mail))
     assert "<table>" in admin.get(f"/mail/{mail.id}.html").get_data(as_text=True)
+
+
+def test_the_mail_page_lists_its_newest_lines_only(app, services, session, monkeypatch):
+    """A gathered row can name 20,000 tasks: the page shows as many lines as it showed rows before, no more."""
+    from tests.pages_helpers import Person
+    from web.pages import inbox
+    _seed(session, services.engine, 100, seed=11)
+    sweep.sweep_batch(services.engine, session, NOW, 100_000)
+    session.commit()
+    monkeypatch.setattr(inbox, "MAIL_LINES", 7)
+    assert Person(app, "admin1").html("/mail").count('<li class="card">') == 7
