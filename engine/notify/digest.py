@@ -13,6 +13,9 @@ from engine.notify.mailtext import MailText, escape
 # The order of the reasons in a digest, and their headings.
 _REASONS = (("late", "เลยกำหนด / Overdue"), ("due", "ใกล้ถึงกำหนด / Due soon"),
             ("assigned", "งานใหม่ถึงท่าน / New tasks for you"), ("claimable", "งานรอผู้รับ / Tasks your role can take"))
+# Lines shown per reason: a head's late list gathered by the sweep can be thousands long, which no one reads in a
+# mail; the rest are counted and the inbox (which pages them) is linked. Most days late come first, so they show.
+LINES_SHOWN = 100
 
 
 def _reason(kind: str) -> str:
@@ -52,14 +55,26 @@ def digest_of(session: Session, rows: list[OutboxMail], now: datetime, tz, base_
         lines = sorted(groups.get(key, []), key=lambda line: (-int(line[3] or 0), line[0], line[1]))
         if not lines:
             continue
-        text += [f"{heading} ({len(lines)})", *(_text_line(line) for line in lines), ""]
-        html.append(f"<h3>{escape(heading)} ({len(lines)})</h3>" + _table(lines))
+        shown, more = lines[:LINES_SHOWN], len(lines) - LINES_SHOWN
+        text += [f"{heading} ({len(lines)})", *(_text_line(line) for line in shown)]
+        text += [_more_text(more, base_url), ""] if more > 0 else [""]
+        html.append(f"<h3>{escape(heading)} ({len(lines)})</h3>" + _table(shown)
+                    + (_more_html(more, base_url) if more > 0 else ""))
     late = len(groups.get("late", []))
     subject = (f"[khumue] งาน {count} รายการต้องติดตาม" + (f" เลยกำหนด {late}" if late else "")
                + f" / {count} tasks need attention" + (f", {late} overdue" if late else ""))
     columns = "สถานศึกษา · ขั้นตอน · กำหนดเสร็จ / School · Step · Due"
     return MailText(subject, "\n".join([columns, "", *text, "— khumue (คู่มือ)"]),
                     "".join(html) + "<p>— khumue (คู่มือ)</p>")
+
+
+def _more_text(more: int, base_url: str) -> str:
+    return f"… และอีก {more} รายการ ดูทั้งหมดในกล่องงาน / and {more} more, all in your inbox: {base_url}/inbox"
+
+
+def _more_html(more: int, base_url: str) -> str:
+    return (f"<p>… และอีก {more} รายการ ดูทั้งหมดใน<a href=\"{escape(base_url)}/inbox\">กล่องงาน</a>"
+            f" / and {more} more, all in <a href=\"{escape(base_url)}/inbox\">your inbox</a></p>")
 
 
 def _text_line(line: tuple[str, ...]) -> str:

@@ -22,7 +22,9 @@ def office(app, smtp, services):
     return services
 
 
-def test_every_late_school_of_a_step_is_one_mail_to_the_group_head(office, smtp, api):
+def test_every_late_school_of_a_step_is_one_mail_to_the_group_head(office, smtp, api, monkeypatch):
+    from engine.notify import digest
+    monkeypatch.setattr(digest, "LINES_SHOWN", 10_000)  # every line shown: what each says is checked here
     start_p1(api)
     p1_to_the_schools(api)
     late = [t for t in open_tasks(api, "admin1", scope="all") if t["due_at"] < "2027-10-04"]
@@ -41,3 +43,21 @@ def test_every_late_school_of_a_step_is_one_mail_to_the_group_head(office, smtp,
     assert html.count("<tr>") == len(late) + 1 and first["school_name"] in html
     office.tick(datetime.fromisoformat("2027-10-04T10:00:00+07:00"))
     assert len(smtp.to("head1@demo.example")) == 1  # the same day: nothing again
+
+
+def test_a_long_list_shows_its_worst_lines_and_counts_the_rest(office, smtp, api):
+    """A head's late list gathered by the sweep can be thousands long: the mail shows the first lines of each
+    reason (most days late first), says how many more there are, and links the inbox that pages them all."""
+    from engine.notify.digest import LINES_SHOWN
+    start_p1(api)
+    p1_to_the_schools(api)
+    late = [t for t in open_tasks(api, "admin1", scope="all") if t["due_at"] < "2027-10-04"]
+    office.tick(datetime.fromisoformat("2027-10-04T08:30:00+07:00"))
+    mail = smtp.to("head1@demo.example")[0]
+    assert f"งาน {len(late)} รายการ" in mail["Subject"]  # the subject counts every task, shown or not
+    text = mail.get_body(("plain",)).get_content()
+    more = len(late) - LINES_SHOWN
+    assert more > 0 and text.count("• ") == LINES_SHOWN and f"เลยกำหนด / Overdue ({len(late)})" in text
+    assert f"… และอีก {more} รายการ" in text and f"and {more} more, all in your inbox: http://127.0.0.1:5000/inbox" in text
+    html = mail.get_body(("html",)).get_content()
+    assert html.count("<tr>") == LINES_SHOWN + 1 and f"and {more} more" in html and 'href="http://127.0.0.1:5000/inbox"' in html
