@@ -56,8 +56,8 @@ def cards(session: Session, user: Actor, tab: str, filters: Filters, limit: int,
     Tasks with a school group by (process, step, cycle): few groups, aggregated in memory. Grouping every other
     task by its own id with them made the database sort the whole tab (spilling to disk at 100k open tasks);
     those tasks are cards of their own, so they are read soonest due first only up to the page, and counted.
-    Every open task (an overseer's "all") and a role's pool (a claimable tab) are not grouped at all on
-    PostgreSQL: their groups are found one index probe each and only the page's are counted, up to
+    Every open task (an overseer's "all") and a role's pool (a claimable tab), unfiltered, are not grouped at
+    all (either database): their groups are found one index probe each and only the page's are counted, up to
     card_groups.CARD_CAP ("more than" past it; the counts are then paging.Total). There a card's place is its
     soonest due task, first by id among ties."""
     scope, status = TABS[tab]
