@@ -138,7 +138,7 @@ class Tab:
     roles: tuple[str, ...] = ()
 
 
-def tab_of(session: Session, user: Actor, scope: str, filtered: bool) -> Tab | None:
+def tab_of(user: Actor, scope: str, filtered: bool) -> Tab | None:
     """The tab as the index reads it, or None: grouped as it is (a filtered tab, any other rule)."""
     if filtered:
         return None

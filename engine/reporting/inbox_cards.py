@@ -63,7 +63,7 @@ def cards(session: Session, user: Actor, tab: str, filters: Filters, limit: int,
     scope, status = TABS[tab]
     rows = inbox_query(user, scope, status, filters, groups).order_by(None).subquery()
     late = case((rows.c.due_at < now, 1), else_=0)
-    by_index = card_groups.tab_of(session, user, scope, filters != Filters())
+    by_index = card_groups.tab_of(user, scope, filters != Filters())
     per_school: list = [*card_groups.groups(session, by_index, status)] if by_index else [*session.execute(
         select(rows.c.process_id, rows.c.step_id, rows.c.cycle_year, func.count().label("n"),
                func.sum(late).label("late"), func.min(rows.c.due_at).label("due"),
