@@ -56,14 +56,14 @@ def cards(session: Session, user: Actor, tab: str, filters: Filters, limit: int,
     Tasks with a school group by (process, step, cycle): few groups, aggregated in memory. Grouping every other
     task by its own id with them made the database sort the whole tab (spilling to disk at 100k open tasks);
     those tasks are cards of their own, so they are read soonest due first only up to the page, and counted.
-    Every open task (an overseer's "all") and a role's pool (a claimable tab) are not grouped at all on
-    PostgreSQL: their groups are found one index probe each and only the page's are counted, up to
+    Every open task (an overseer's "all") and a role's pool (a claimable tab), unfiltered, are not grouped at
+    all (either database): their groups are found one index probe each and only the page's are counted, up to
     card_groups.CARD_CAP ("more than" past it; the counts are then paging.Total). There a card's place is its
     soonest due task, first by id among ties."""
     scope, status = TABS[tab]
     rows = inbox_query(user, scope, status, filters, groups).order_by(None).subquery()
     late = case((rows.c.due_at < now, 1), else_=0)
-    by_index = card_groups.tab_of(session, user, scope, filters != Filters())
+    by_index = card_groups.tab_of(user, scope, filters != Filters())
     per_school: list = [*card_groups.groups(session, by_index, status)] if by_index else [*session.execute(
         select(rows.c.process_id, rows.c.step_id, rows.c.cycle_year, func.count().label("n"),
                func.sum(late).label("late"), func.min(rows.c.due_at).label("due"),
