@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, func, select, text
 
 from db.models import Base, HumanTask
 from engine.access.policy import candidate_clause
+from engine.reporting.inboxes import inbox_query
 
 # What ANALYZE wrote on the bench's 100k-task office (python -m bench --only queries): an index without figures
 # would look better than all of these, so every index of the table has its own.
@@ -32,16 +33,32 @@ def write_statistics(conn, statistics: dict[str, str]) -> None:
                  [{"index": index, "stat": stat} for index, stat in statistics.items()])
 
 
-def test_a_schools_claimable_count_walks_the_schools_index(tmp_path):
+def _plan(tmp_path, query) -> str:
+    """SQLite's plan of `query` on an empty human_tasks that carries the bench's statistics."""
     engine = create_engine(f"sqlite:///{tmp_path}/plan.db")
     Base.metadata.create_all(engine)
-    school = SimpleNamespace(id=1, username="school1", roles=frozenset({"school"}), school_id=7, group_code=None)
-    count = select(func.count()).select_from(HumanTask).where(HumanTask.status == "open", candidate_clause(school))
     with engine.begin() as conn:
         write_statistics(conn, STATISTICS)
     engine.dispose()  # SQLite reads the statistics when a connection opens (or at ANALYZE), not when they change
     with engine.connect() as conn:
-        compiled = count.compile(engine)
-        plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", tuple(compiled.params.values())).all()
+        compiled = query.compile(engine, compile_kwargs={"literal_binds": True})
+        plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}").all()
     engine.dispose()
-    assert "USING INDEX ix_task_school" in " ".join(row[-1] for row in plan), plan
+    return " | ".join(row[-1] for row in plan)
+
+
+def test_a_schools_claimable_count_walks_the_schools_index(tmp_path):
+    school = SimpleNamespace(id=1, username="school1", roles=frozenset({"school"}), school_id=7, group_code=None)
+    count = select(func.count()).select_from(HumanTask).where(HumanTask.status == "open", candidate_clause(school))
+    plan = _plan(tmp_path, count)
+    assert "USING INDEX ix_task_school" in plan, plan
+
+
+def test_a_group_heads_claimable_count_seeks_each_range_of_lane_roles(tmp_path):
+    """A head may claim a lane's own role's tasks (no office role): the ranges between the office's roles are each
+    sought by (status, role). Shown the assignee, SQLite skip-scanned the pool index through every role's
+    unclaimed tasks for them (33k at the bench's size, 12 of the head's tab counts' 15 ms)."""
+    head = SimpleNamespace(id=1, username="head1", roles=frozenset({"group_head"}), school_id=None, group_code="g1")
+    claimable = inbox_query(head, "group", "open", None, {"p1": "g1", "p2": "g2"})
+    plan = _plan(tmp_path, select(func.count()).select_from(claimable.order_by(None).subquery()))
+    assert "ANY(" not in plan and plan.count("(status=? AND role>? AND role<?)") >= 5, plan
