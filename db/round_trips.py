@@ -29,7 +29,6 @@ ISOLATION_LEVEL = "AUTOCOMMIT"
 # Execution options of a write whose result is not read: it may wait for the next statement or the COMMIT.
 SEND_WITH_NEXT = {"khumue_send_with_next": True}
 
-_LOCKS = (" FOR UPDATE", " FOR NO KEY UPDATE", " FOR SHARE", " FOR KEY SHARE")
 _AHEAD = "khumue_ahead"  # on an execution context: the commands to send before its statement, in its round trip
 _HELD = "khumue_held_write"  # on a pooled connection's info: (statement, parameters) not sent yet
 _BEGIN = (b"BEGIN", None)
@@ -50,34 +49,29 @@ def install(engine: Engine) -> None:
 
 
 def needs_transaction(statement: str) -> bool:
-    """A statement that must run inside a transaction: anything but a SELECT without a row lock."""
-    return not statement.startswith("SELECT") or any(lock in statement for lock in _LOCKS)
-
-
-def _ours(options) -> bool:
-    return "isolation_level" not in options  # a connection given its own level is SQLAlchemy's as before
+    """A statement that must run inside a transaction: anything but a SELECT without a row lock (SQLAlchemy writes
+    FOR UPDATE/SHARE in capitals, names in lower case: a FOR elsewhere only begins a transaction early)."""
+    return not statement.startswith("SELECT") or " FOR " in statement
 
 
 def _before_execute(conn, cursor, statement: str, _parameters, context, executemany: bool) -> None:
-    if not _ours(conn.get_execution_options()):
+    # Run before every statement: the common cases (a read outside a transaction, a statement inside one with
+    # nothing held) leave at the first test.
+    if cursor.connection.pgconn.transaction_status == TransactionStatus.IDLE:
+        if not needs_transaction(statement) and not isinstance(cursor, ServerCursor):
+            return
+        ahead = [_BEGIN]
+    elif _HELD not in conn.info:
         return
-    ahead = _ahead_of(conn, cursor, statement)
-    if not ahead:
+    else:
+        ahead = []
+    if "isolation_level" in conn.get_execution_options():  # the caller chose its own: SQLAlchemy's as before
         return
+    ahead = ahead or [conn.info.pop(_HELD)]  # sent now, ahead of this statement
     if context is None or executemany or isinstance(cursor, ServerCursor):  # not sent by _execute: their own trip
         _send(cursor.connection, ahead)
         return
     setattr(context, _AHEAD, ahead)
-
-
-def _ahead_of(conn, cursor, statement: str) -> list:
-    """What must reach the server before this statement: BEGIN if it needs a transaction not begun yet; else the
-    held write, if any (taken: it is sent now)."""
-    if cursor.connection.pgconn.transaction_status == TransactionStatus.IDLE:
-        begins = isinstance(cursor, ServerCursor) or needs_transaction(statement)
-        return [_BEGIN] if begins else []
-    held = conn.info.pop(_HELD, None)
-    return [held] if held else []
 
 
 def _execute(cursor, statement, parameters, context) -> bool:
@@ -89,7 +83,7 @@ def _execute(cursor, statement, parameters, context) -> bool:
         _send(cursor.connection, [*ahead, (statement, parameters)], cursor)
         return True
     options = context.execution_options
-    if options.get("khumue_send_with_next") and _ours(options) \
+    if options.get("khumue_send_with_next") and "isolation_level" not in options \
             and cursor.connection.pgconn.transaction_status == TransactionStatus.INTRANS:
         context.root_connection.info[_HELD] = (statement, dict(parameters or {}))
         return True  # nothing to read: SQLAlchemy sees a statement that returned no rows
@@ -97,12 +91,12 @@ def _execute(cursor, statement, parameters, context) -> bool:
 
 
 def _send(driver, commands: list, cursor=None) -> None:
-    """`commands` in one pipeline: one sync, one round trip; the last one on `cursor` (its results are read)."""
+    """`commands` in one pipeline: one sync, one round trip. All on one cursor (`cursor`, whose results are then the
+    last command's, or a new one): each result replaces the one before it as the pipeline is read."""
+    cursor = cursor or driver.cursor()
     with driver.pipeline():
-        for command, params in commands[:-1]:
-            driver.execute(command, params)
-        command, params = commands[-1]
-        (cursor or driver).execute(command, params)
+        for command, params in commands:
+            cursor.execute(command, params)
 
 
 def _take_held(connection):
