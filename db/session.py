@@ -6,6 +6,8 @@ from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from db import round_trips
+
 
 def _sqlite_pragmas(dbapi_connection, _record):
     # WAL lets readers run beside the one writer; a stale writer fails instead of forking history.
@@ -86,11 +88,15 @@ def end_transaction(session: Session) -> None:
     session.close()
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine for `url`; SQLite files get their folder and pragmas, server databases a ping after idling."""
+def make_engine(url: str, *, merge_round_trips: bool = False) -> Engine:
+    """Create an engine for `url`; SQLite files get their folder and pragmas, server databases a ping after idling
+    (`merge_round_trips`: PostgreSQL sends BEGIN and a write nobody reads with the next statement, db.round_trips)."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
+    merged = merge_round_trips and url.startswith("postgresql")
+    engine = create_engine(url, isolation_level=round_trips.ISOLATION_LEVEL) if merged else create_engine(url)
+    if merged:
+        round_trips.install(engine)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "savepoint", _sqlite_savepoint_begins_immediate)
@@ -108,7 +114,7 @@ class Database:
 
     def __init__(self, url: str):
         self.url = url
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, merge_round_trips=True)  # the application's: not a migration's (DDL as it was)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def session(self) -> Session:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.dialect import dialect_of, insert_many
 from db.models import AuditEvent, AuditHead
+from db.round_trips import SEND_WITH_NEXT
 
 GENESIS = "0" * 64
 _PENDING = "khumue_audit_pending"
@@ -83,7 +84,8 @@ _head = AuditHead.__table__
 _BUMP_HEAD = (update(_head).where(_head.c.id == 1).values(events=_head.c.events + bindparam("count"))
               .returning(_head.c.hash))
 _FEW = 7  # events a completion writes at most, as a rule (a multi-row VALUES statement per count)
-_SET_HEAD = update(_head).where(_head.c.id == 1).values(hash=bindparam("new_hash"))
+# The last write before COMMIT, its result unread: PostgreSQL sends it with the COMMIT, one round trip (db.round_trips)
+_SET_HEAD = update(_head).where(_head.c.id == 1).values(hash=bindparam("new_hash")).execution_options(**SEND_WITH_NEXT)
 _EVENT_COLUMNS = ("at", "actor", "action", "process_id", "instance_id", "task_id", "detail", "prev_hash", "hash")
 
 

@@ -1,9 +1,11 @@
 """A completion is a handful of round trips, whatever the database: the request's user and the caches' stamps
 in one statement, the instance locked as its task is read, the task's data and drafts in one write, audit
 events and head together (PostgreSQL), no savepoint when no automatic step writes (issue 16: it was 23)."""
+import pytest
 from sqlalchemy import event
 
 from tests.p1_start import start_p1
+from tests.pg_round_trips import traced
 from tests.walk import do_step, fill, only, open_tasks
 
 # sign-in and stamps, task (and instance), evidence, task write (+ drafts: SQLite), open tasks, instance document,
@@ -21,12 +23,18 @@ def _statements(services) -> list[str]:
     return sent
 
 
-def test_completing_a_step_sends_a_fixed_handful_of_statements(api, services):
+def _second_step_ready(api) -> tuple[dict, dict]:
+    """P1 started, its first step done; the second (a form of its own: no choices read) with evidence attached."""
     start_p1(api)
     do_step(api, "supervisor1", only(open_tasks(api, "supervisor1"), "study_criteria")["id"])
-    task = only(open_tasks(api, "supervisor1"), "draft_standards")  # a form of its own: no choices read
+    task = only(open_tasks(api, "supervisor1"), "draft_standards")
     detail = api.ok("GET", "supervisor1", f"/tasks/{task['id']}")
     api.ok("POST", "supervisor1", f"/tasks/{task['id']}/evidence", 201, json={"note": "ร่างมาตรฐาน"})
+    return task, detail
+
+
+def test_completing_a_step_sends_a_fixed_handful_of_statements(api, services):
+    task, detail = _second_step_ready(api)
     sent = _statements(services)
     done = api.ok("POST", "supervisor1", f"/tasks/{task['id']}/complete", json={"data": fill(detail["form"])})
     assert done["status"] == "done" and [t["step_id"] for t in done["next_tasks"]] == ["committee_decision"]
@@ -51,3 +59,14 @@ def test_starting_a_process_sends_a_fixed_handful_of_statements(api, services):
     kind = services.db.engine.dialect.name
     assert len(sent) <= START_MOST[kind], "\n".join(s.split("\n")[0][:100] for s in sent)
     assert not any(s.startswith("SAVEPOINT") for s in sent)  # nothing automatic wrote before the first task
+
+
+@pytest.mark.postgresql_only
+def test_a_completion_on_postgresql_is_its_statements_in_fewer_round_trips(api, services):
+    """BEGIN goes with the task's locking read and COMMIT with the audit events (db.round_trips): the statements
+    above, less one (the audit events ride with the COMMIT), are all its round trips. Before: 13 (+ BEGIN)."""
+    task, detail = _second_step_ready(api)
+    with traced(services.db.engine) as trace:
+        api.ok("POST", "supervisor1", f"/tasks/{task['id']}/complete", json={"data": fill(detail["form"])})
+        assert trace.completed("BEGIN") == 1 and trace.completed("COMMIT") == 1
+        assert trace.round_trips() <= MOST["postgresql"] - 1

@@ -1,0 +1,120 @@
+"""PostgreSQL: what need not be a round trip of its own goes with the next statement, in one pipeline.
+
+Each round trip wakes a backend that shares the cores with the web workers. Two kinds of them carried nothing
+the application waits for:
+
+- **BEGIN.** psycopg sent it on its own before a transaction's first statement (7 of a task lifecycle's 60 round
+  trips), and a request that only read (a page, a task's GET) paid BEGIN and COMMIT around its SELECTs for
+  nothing: at READ COMMITTED every statement takes its own snapshot anyway, in a transaction or not. So the
+  driver runs in autocommit under SQLAlchemy's transaction, which is the same as ever: a plain SELECT before
+  anything that needs a transaction runs on its own (as it would inside one: its own snapshot, no lock); the
+  first statement that writes, locks (FOR UPDATE/SHARE), takes a savepoint or opens a server-side cursor is sent
+  with BEGIN; SQLAlchemy's commit and rollback end the transaction (psycopg sends COMMIT/ROLLBACK only for one
+  that began: a request that only read ends with neither).
+- **A write whose result nobody reads** (`SEND_WITH_NEXT`: the audit events a commit appends, the last statement
+  before COMMIT). It is held and sent ahead of the next statement, or of the COMMIT. It is still inside the
+  transaction and still before the commit: if it fails, the COMMIT does not run (a pipeline stops at the first
+  error) and the commit raises its error; a rollback drops it unsent.
+
+A connection given its own isolation level (a backup's REPEATABLE READ, a VACUUM's AUTOCOMMIT) is SQLAlchemy's as
+before: psycopg begins that transaction itself, or none, and nothing is held.
+"""
+from psycopg import ServerCursor
+from psycopg.pq import TransactionStatus
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+# Given to create_engine with install(): the driver begins no transaction itself, this module does.
+ISOLATION_LEVEL = "AUTOCOMMIT"
+# Execution options of a write whose result is not read: it may wait for the next statement or the COMMIT.
+SEND_WITH_NEXT = {"khumue_send_with_next": True}
+
+_AHEAD = "khumue_ahead"  # on an execution context: the commands to send before its statement, in its round trip
+_HELD = "khumue_held_write"  # on a pooled connection's info: (statement, parameters) not sent yet
+_BEGIN = (b"BEGIN", None)
+
+
+def install(engine: Engine) -> None:
+    """Send `engine`'s BEGINs and held writes with the next statement (PostgreSQL, created with ISOLATION_LEVEL)."""
+    event.listen(engine, "before_cursor_execute", _before_execute)
+    event.listen(engine, "do_execute", _execute)
+    event.listen(engine, "do_execute_no_params", lambda cursor, statement, context:
+                 _execute(cursor, statement, None, context))
+    dialect = engine.dialect
+    commit, rollback = dialect.do_commit, dialect.do_rollback
+    # On the dialect itself, not in the commit event: an error of the held write is then the commit's, wrapped and
+    # handled by SQLAlchemy as any failed COMMIT (an event's exception would escape raw).
+    dialect.do_commit = lambda connection: _commit(connection, commit)  # type: ignore[method-assign,assignment]
+    dialect.do_rollback = lambda connection: _rollback(connection, rollback)  # type: ignore[method-assign,assignment]
+
+
+def needs_transaction(statement: str) -> bool:
+    """A statement that must run inside a transaction: anything but a SELECT without a row lock (SQLAlchemy writes
+    FOR UPDATE/SHARE in capitals, names in lower case: a FOR elsewhere only begins a transaction early)."""
+    return not statement.startswith("SELECT") or " FOR " in statement
+
+
+def _before_execute(conn, cursor, statement: str, _parameters, context, executemany: bool) -> None:
+    # Run before every statement: the common cases (a read outside a transaction, a statement inside one with
+    # nothing held) leave at the first test.
+    if cursor.connection.pgconn.transaction_status == TransactionStatus.IDLE:
+        if not needs_transaction(statement) and not isinstance(cursor, ServerCursor):
+            return
+        ahead = [_BEGIN]
+    elif _HELD not in conn.info:
+        return
+    else:
+        ahead = []
+    if "isolation_level" in conn.get_execution_options():  # the caller chose its own: SQLAlchemy's as before
+        return
+    ahead = ahead or [conn.info.pop(_HELD)]  # sent now, ahead of this statement
+    if context is None or executemany or isinstance(cursor, ServerCursor):  # not sent by _execute: their own trip
+        _send(cursor.connection, ahead)
+        return
+    setattr(context, _AHEAD, ahead)
+
+
+def _execute(cursor, statement, parameters, context) -> bool:
+    """Send what goes ahead of a statement together with it (one sync, one round trip); hold a write that may
+    wait, once its transaction has begun."""
+    ahead = getattr(context, _AHEAD, None)
+    if ahead:
+        setattr(context, _AHEAD, None)
+        _send(cursor.connection, [*ahead, (statement, parameters)], cursor)
+        return True
+    options = context.execution_options
+    if options.get("khumue_send_with_next") and "isolation_level" not in options \
+            and cursor.connection.pgconn.transaction_status == TransactionStatus.INTRANS:
+        context.root_connection.info[_HELD] = (statement, dict(parameters or {}))
+        return True  # nothing to read: SQLAlchemy sees a statement that returned no rows
+    return False
+
+
+def _send(driver, commands: list, cursor=None) -> None:
+    """`commands` in one pipeline: one sync, one round trip. All on one cursor (`cursor`, whose results are then the
+    last command's, or a new one): each result replaces the one before it as the pipeline is read."""
+    cursor = cursor or driver.cursor()
+    with driver.pipeline():
+        for command, params in commands:
+            cursor.execute(command, params)
+
+
+def _take_held(connection):
+    try:
+        info = connection.info
+    except NotImplementedError:  # the bare connection SQLAlchemy's first connect rolls back: it never held one
+        return None
+    return info.pop(_HELD, None)
+
+
+def _commit(connection, commit) -> None:
+    held = _take_held(connection)
+    if held is None:
+        commit(connection)
+        return
+    _send(connection.dbapi_connection, [held, (b"COMMIT", None)])  # one trip; no COMMIT after a failed write
+
+
+def _rollback(connection, rollback) -> None:
+    _take_held(connection)  # never sent: nothing to undo
+    rollback(connection)
