@@ -358,13 +358,13 @@ class TaskDraft(Base):
 Index("ix_task_completed_by", HumanTask.completed_by_id, HumanTask.status)
 Index("ix_task_status_due", HumanTask.status, HumanTask.due_at, HumanTask.id)
 Index("ix_task_pool", HumanTask.status, HumanTask.role, HumanTask.assignee_id, HumanTask.due_at, HumanTask.id)
-# (0024 PostgreSQL, 0028 SQLite) the inbox's cards of every open task and of a role's pool, a group at a time
+# (0024 PostgreSQL, 0027 SQLite) the inbox's cards of every open task and of a role's pool, a group at a time
 # (engine.reporting.card_groups). SQLite has no INCLUDE: the two columns the rules read close its key instead.
 Index("ix_task_cards", HumanTask.status, HumanTask.role, HumanTask.process_id, HumanTask.step_id, HumanTask.cycle_year,
       HumanTask.due_at, HumanTask.id, postgresql_include=["assignee_id", "school_id"]).ddl_if(dialect="postgresql")
 Index("ix_task_cards", HumanTask.status, HumanTask.role, HumanTask.process_id, HumanTask.step_id, HumanTask.cycle_year,
       HumanTask.due_at, HumanTask.id, HumanTask.assignee_id, HumanTask.school_id).ddl_if(dialect="sqlite")
-# (0028, SQLite) a role's pool of tasks without a school, soonest due first: the single cards of a claimable tab
+# (0027, SQLite) a role's pool of tasks without a school, soonest due first: the single cards of a claimable tab
 # beside its groups (ix_task_pool walks every school's unclaimed tasks of the role to find none there)
 Index("ix_task_office_pool", HumanTask.status, HumanTask.role, HumanTask.assignee_id, HumanTask.due_at, HumanTask.id,
       sqlite_where=HumanTask.school_id.is_(None)).ddl_if(dialect="sqlite")

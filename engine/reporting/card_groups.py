@@ -9,7 +9,7 @@ order, a card's place is its soonest due task (first in that order), and a card'
 most CARD_CAP + 1 of its tasks: past it the card says "more than CARD_CAP" (more than one batch table holds).
 Two tabs are read this way, their rules written here as the index reads them: every task of the status, and the
 unclaimed tasks of some roles (engine.access.policy.candidate_ways for one who neither operates nor is a school).
-SQLite (0028's index, the same key with the assignee and school closing it) says the same in its own words, below:
+SQLite (0027's index, the same key with the assignee and school closing it) says the same in its own words, below:
 grouping there took 86 and 41 ms at 100k open tasks (the queries bench), in-process as it is.
 """
 import json

@@ -1,5 +1,5 @@
-"""Migrations 0024 and 0028 (the indexes the inbox's cards of big tabs are read from) go up, down and up again:
-PostgreSQL gets ix_task_cards from 0024; SQLite gets it from 0028, its key closed by the two columns PostgreSQL
+"""Migrations 0024 and 0027 (the indexes the inbox's cards of big tabs are read from) go up, down and up again:
+PostgreSQL gets ix_task_cards from 0024; SQLite gets it from 0027, its key closed by the two columns PostgreSQL
 includes, and the partial index of a role's pool of tasks without a school."""
 import pytest
 from alembic import command
@@ -29,12 +29,12 @@ def _cards_indexes(url: str) -> dict[str, list]:
         engine.dispose()
 
 
-def test_0024_and_0028_up_down_and_up_again(empty_url):
+def test_0024_and_0027_up_down_and_up_again(empty_url):
     config = alembic_config(empty_url)
     kind = "postgresql" if empty_url.startswith("postgresql") else "sqlite"
     command.upgrade(config, "heads")
     assert _cards_indexes(empty_url) == AT_HEADS[kind]
-    command.downgrade(config, "0025")  # 0028 undone: PostgreSQL keeps 0024's
+    command.downgrade(config, "0026")  # 0027 undone: PostgreSQL keeps 0024's
     assert _cards_indexes(empty_url) == ({"ix_task_cards": CARDS} if kind == "postgresql" else {})
     command.downgrade(config, "0023")
     assert _cards_indexes(empty_url) == {}

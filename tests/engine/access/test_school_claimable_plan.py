@@ -22,7 +22,7 @@ STATISTICS = {"ix_task_status_due": "100000 100000 253 1", "ix_task_completed_by
               "ix_human_tasks_root_instance_id": "100000 10", "ix_human_tasks_network_id": "100000 12500",
               "sqlite_autoindex_human_tasks_1": "100000 10 1",
               "ix_task_cards": "100000 100000 33334 33334 33334 33334 85 1 1 1"}
-# ix_task_office_pool (0028, partial: tasks without a school) has no figures there: the bench's tasks all have one.
+# ix_task_office_pool (0027, partial: tasks without a school) has no figures there: the bench's tasks all have one.
 
 
 def write_statistics(conn, statistics: dict[str, str]) -> None:

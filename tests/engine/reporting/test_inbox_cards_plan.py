@@ -1,4 +1,4 @@
-"""SQLite reads the cards of every open task and of a role's pool from migration 0028's indexes whatever its
+"""SQLite reads the cards of every open task and of a role's pool from migration 0027's indexes whatever its
 statistics say: each group found by one seek of ix_task_cards past the last (role, process, step, cycle), the
 shown groups counted from it, and a pool's tasks without a school from ix_task_office_pool. No statement scans
 the tasks: grouping the whole tab took 86 ms (all open) and 41 ms (a supervisor's pool) at 100k open tasks.

@@ -9,14 +9,14 @@ since 0024 (engine.reporting.card_groups), instead of grouping the whole tab: 86
 
 PostgreSQL has had the first since 0024 and gets nothing here.
 
-Revision ID: 0028
-Revises: 0025
+Revision ID: 0027
+Revises: 0026
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0028'
-down_revision = '0025'
+revision = '0027'
+down_revision = '0026'
 branch_labels = None
 depends_on = None
 
