@@ -19,7 +19,9 @@ class Kept:
         self.messages.append(message)
 
 
-def test_a_gathered_mail_goes_out_about_its_tasks_still_open(services, session):
+def test_a_gathered_mail_goes_out_about_its_tasks_still_open(services, session, monkeypatch):
+    from engine.notify import digest
+    monkeypatch.setattr(digest, "LINES_SHOWN", 100_000)  # every task's line shown: which ones is what is checked
     engine = services.engine
     _seed(session, engine, 400, seed=29)
     sweep.sweep_batch(engine, session, NOW, 100_000)
