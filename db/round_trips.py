@@ -32,10 +32,14 @@ SEND_WITH_NEXT = {"khumue_send_with_next": True}
 _AHEAD = "khumue_ahead"  # on an execution context: the commands to send before its statement, in its round trip
 _HELD = "khumue_held_write"  # on a pooled connection's info: (statement, parameters) not sent yet
 _BEGIN = (b"BEGIN", None)
+# On a pooled connection's info: its server begins transactions stricter than READ COMMITTED by default (a
+# deployment's default_transaction_isolation), where a read outside the transaction would leave its snapshot.
+_STRICT = "khumue_strict_default"
 
 
 def install(engine: Engine) -> None:
     """Send `engine`'s BEGINs and held writes with the next statement (PostgreSQL, created with ISOLATION_LEVEL)."""
+    event.listen(engine, "connect", _read_default_isolation)
     event.listen(engine, "before_cursor_execute", _before_execute)
     event.listen(engine, "do_execute", _execute)
     event.listen(engine, "do_execute_no_params", lambda cursor, statement, context:
@@ -54,11 +58,19 @@ def needs_transaction(statement: str) -> bool:
     return not statement.startswith("SELECT") or " FOR " in statement
 
 
+def _read_default_isolation(driver, record) -> None:
+    """Note whether this server's transactions are stricter than READ COMMITTED by default: there every statement
+    begins the transaction, reads too (in their round trip), as the driver did."""
+    level = driver.execute("SHOW default_transaction_isolation").fetchone()[0]
+    driver.rollback()  # the SHOW may have begun one (before SQLAlchemy turns the driver's autocommit on)
+    record.info[_STRICT] = level != "read committed"
+
+
 def _before_execute(conn, cursor, statement: str, _parameters, context, executemany: bool) -> None:
     # Run before every statement: the common cases (a read outside a transaction, a statement inside one with
     # nothing held) leave at the first test.
     if cursor.connection.pgconn.transaction_status == TransactionStatus.IDLE:
-        if not needs_transaction(statement) and not isinstance(cursor, ServerCursor):
+        if not needs_transaction(statement) and not isinstance(cursor, ServerCursor) and not conn.info.get(_STRICT):
             return
         ahead = [_BEGIN]
     elif _HELD not in conn.info:

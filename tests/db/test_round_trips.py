@@ -160,3 +160,19 @@ def test_which_statements_need_a_transaction():
                       "WITH w AS (UPDATE t SET x = 1 RETURNING id) SELECT count(*) FROM w", "SAVEPOINT sa_1",
                       "INSERT INTO t VALUES (1)", "DELETE FROM t", "CREATE TEMP TABLE x (y int)"):
         assert needs_transaction(statement), statement
+
+
+def test_a_server_stricter_than_read_committed_by_default_begins_with_the_first_read(database_url, monkeypatch):
+    """A deployment whose default_transaction_isolation is stricter gets one snapshot per transaction, as before:
+    its first statement, a read too, carries BEGIN (still one round trip)."""
+    monkeypatch.setenv("PGOPTIONS", "-c default_transaction_isolation=serializable")  # libpq's, for new connections
+    db = Database(database_url)
+    try:
+        with traced(db.engine) as trace, db.session() as session:
+            session.execute(select(Network.id).where(Network.code == "late"))
+            assert _status(session) == pq.TransactionStatus.INTRANS
+            assert session.scalar(text("SHOW transaction_isolation")) == "serializable"
+            end_transaction(session)
+            assert trace.completed("BEGIN") == 1 and trace.round_trips() == 3  # BEGIN + read, SHOW, COMMIT
+    finally:
+        db.dispose()
