@@ -8,7 +8,7 @@ from engine.reporting import audit_search
 from engine.runtime import incidents, instances, repair
 from engine.runtime import operations as instance_ops
 from web.api.audit_schemas import AuditEventOut
-from web.api.common import PAGE, body, engine, query, shared
+from web.api.common import PAGE, body, dumped, engine, query, shared
 from web.api.instances_schemas import (
     CancelIn,
     InstanceCreateIn,
@@ -49,7 +49,7 @@ def _incident(session, instance) -> dict | None:
 
 
 def _out(instance, *, just_started: bool = False) -> dict:
-    return shared(InstanceOut).dump(instance_view(instance, just_started=just_started))
+    return dumped(InstanceOut, instance_view(instance, just_started=just_started))
 
 
 @bp.post("/instances")
@@ -80,7 +80,7 @@ def list_instances():
 def get_instance(instance_id: int):
     """One instance: status, open tasks, progress, and what it waits for."""
     instance = instances.get_instance(db_session(), me(), instance_id)
-    return shared(InstanceOut).dump({**instance_view(instance),
+    return dumped(InstanceOut, {**instance_view(instance),
                                      "waiting_for": instances.waiting_for(engine(), db_session(), instance)})
 
 
@@ -89,14 +89,14 @@ def get_instance(instance_id: int):
 def instance_history(instance_id: int):
     """The instance's audit events, oldest first."""
     instance = instances.get_instance(db_session(), me(), instance_id)
-    return jsonify(shared(AuditEventOut).dump(instances.history(db_session(), instance), many=True))
+    return jsonify(dumped(AuditEventOut, instances.history(db_session(), instance), many=True))
 
 
 @bp.get("/instances/<int:instance_id>/timeline")
 @documented("Events and tasks of an instance and its schools", response=TimelineOut)
 def timeline(instance_id: int):
     """An instance and its schools' instances: every event, and every task with its due date and completion."""
-    return shared(TimelineOut).dump(audit_search.timeline(db_session(), me(), instance_id, now()))
+    return dumped(TimelineOut, audit_search.timeline(db_session(), me(), instance_id, now()))
 
 
 @bp.post("/instances/<int:instance_id>/cancel")

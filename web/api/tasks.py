@@ -6,7 +6,7 @@ from engine.access.policy import can_act, groups_of
 from engine.errors import N_, Invalid
 from engine.reporting import inboxes
 from engine.runtime import attach, batch, instances, tasks
-from web.api.common import PAGE, body, engine, json_body, page, query, shared
+from web.api.common import PAGE, body, dumped, engine, json_body, page, query, shared
 from web.api.openapi import documented
 from web.api.tasks_schemas import (
     AssignIn,
@@ -31,8 +31,8 @@ def task_detail(task) -> dict:
     """A task with its form, evidence requirement and the manual's text."""
     step = tasks.step_of(engine(), task)
     evidence = {**step.evidence_dict(),
-                "items": shared(EvidenceOut).dump(attach.evidence_of(db_session(), task.id), many=True)}
-    detail = shared(TaskOut).dump(task)
+                "items": dumped(EvidenceOut, attach.evidence_of(db_session(), task.id), many=True)}
+    detail = dumped(TaskOut, task)
     form = tasks.form_of(db_session(), step, task)
     return {**detail, "form": form.to_dict(), "evidence": evidence, "documentation": step.documentation,
             "timing": step.timing.text, "data": task.data,
@@ -101,7 +101,7 @@ def complete(task_id: int):
     data = body(CompleteIn)["data"]  # a bad body is 422 before the session is asked for
     task = tasks.complete(engine(), db_session(), me(), task_id, data, now())
     following = instances.open_tasks_after_step(db_session(), task.instance)  # the rows the step wrote
-    return _committed({**task_detail(task), "next_tasks": shared(TaskOut).dump(following, many=True)})
+    return _committed({**task_detail(task), "next_tasks": dumped(TaskOut, following, many=True)})
 
 
 @bp.post("/tasks/complete")
@@ -117,7 +117,7 @@ def complete_batch():
     commit()
     results = [_result(o) for o in outcomes]
     failed = sum(1 for r in results if r["status"] != 200)
-    return shared(BatchCompletedOut).dump({"items": results, "done": len(results) - failed, "failed": failed})
+    return dumped(BatchCompletedOut, {"items": results, "done": len(results) - failed, "failed": failed})
 
 
 def body_items(sent) -> list[dict]:
@@ -153,4 +153,4 @@ def add_evidence(task_id: int):
             raise Invalid("evidence_missing_input", N_("ต้องมีไฟล์ ลิงก์ หรือบันทึก"),
                           fields={"file": ["missing"]})
     commit()
-    return shared(EvidenceOut).dump(row), 201
+    return dumped(EvidenceOut, row), 201
