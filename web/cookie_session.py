@@ -22,3 +22,13 @@ class CookieSessions(SecureCookieSessionInterface):
         if serializer is None:
             serializer = self._built[keys] = super().get_signing_serializer(app)
         return serializer
+
+    def save_session(self, app: Flask, session, response) -> None:
+        # An empty session that was not emptied by this request (every API call with a token, a first visit) sets
+        # and deletes no cookie: Flask read the seven cookie settings first, for nothing. It still says
+        # "Vary: Cookie" when the session was looked at, as Flask's does.
+        if not session and not session.modified:
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
+        super().save_session(app, session, response)

@@ -70,3 +70,34 @@ def test_session_protection_hashes_only_a_session_that_holds_something(app, api,
     hashed.clear()
     assert client.get("/api/v1/me").status_code == 200
     assert len(hashed) == 1  # a session: still checked against the client it began with
+
+
+def test_flask_asks_once_per_hook_whether_it_is_a_coroutine(app, api, monkeypatch):
+    import flask.app
+
+    @app.get("/new-view")
+    def new_view():  # a function not seen yet is asked, once
+        return "x"
+
+    api.ok("GET", "admin1", "/me")  # every hook and the view asked once
+    asked = _counting(monkeypatch, flask.app, "iscoroutinefunction")
+    for _ in range(2):
+        api.ok("GET", "admin1", "/me")
+    assert asked == []  # before: 7 a request (the hooks, the view, the teardown)
+    assert app.test_client().get("/new-view").status_code == 200
+    assert app.test_client().get("/new-view").status_code == 200
+    assert [args[0] for args in asked] == [new_view]
+
+
+def test_an_empty_session_reads_no_cookie_setting_and_still_varies_on_cookie(app, api, monkeypatch):
+    from flask.sessions import SessionInterface
+    read = _counting(monkeypatch, SessionInterface, "get_cookie_domain")
+    answer = api.get("admin1", "/me")
+    assert read == []  # before: the seven cookie settings, read for a session with nothing to save
+    assert answer.headers.getlist("Vary") == ["Cookie"] and "Set-Cookie" not in answer.headers
+    client = app.test_client()  # a session that holds something, or is emptied, still sets or deletes its cookie
+    signed_in = client.post("/api/v1/login", json={"username": "admin1", "password": "demo"})
+    assert "session=" in signed_in.headers["Set-Cookie"] and len(read) == 1
+    signed_out = client.post("/api/v1/logout", json={})
+    assert signed_out.status_code < 400 and "session=;" in signed_out.headers["Set-Cookie"], signed_out.headers
+    assert client.get("/api/v1/me").status_code == 401
