@@ -88,9 +88,10 @@ CREDENTIALS = "cv"  # the user's credential_version when the session began (engi
 
 def me() -> Principal:
     """The signed-in user, or 401."""
-    if not current_user.is_authenticated:
+    actor = current_user._get_current_object()  # the proxy (five Python calls a use) looked up once
+    if not actor.is_authenticated:
         raise g.get("login_refusal") or Unauthorized("sign_in_required", N_("กรุณาเข้าสู่ระบบ"))
-    return current_user.user
+    return actor.user
 
 
 def require_capability(capability: str) -> Principal:

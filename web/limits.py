@@ -76,8 +76,9 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("PROCESS_UPLOAD_BYTES", PROCESS_UPLOAD_BYTES)
 
     def limit_body() -> None:
-        request.max_content_length = limit = cap(app.config, request.endpoint, request.mimetype)
-        if request.content_length is not None and request.content_length > limit:
+        asked = request._get_current_object()  # the proxy looked up once, not at each of five uses
+        asked.max_content_length = limit = cap(app.config, asked.endpoint, asked.mimetype)
+        if asked.content_length is not None and asked.content_length > limit:
             raise RequestEntityTooLarge()
 
     app.before_request_funcs.setdefault(None, []).insert(0, limit_body)

@@ -30,18 +30,20 @@ def _api_write_guard():
 
     Bearer and Basic callers send an Authorization header, which no other site's form can, so they pass.
     """
-    if request.headers.get("Authorization") or request.is_json or request.headers.get("X-Requested-With"):
+    asked = request._get_current_object()
+    if asked.headers.get("Authorization") or asked.is_json or asked.headers.get("X-Requested-With"):
         return None
     return jsonify({"error": i18n.tr(N_("ต้องส่งเป็น JSON หรือมีส่วนหัว X-Requested-With")),
                     "code": "json_or_header_required", "fields": {}}), 403
 
 
 def _check_csrf():
-    if request.path.startswith(TEST_ONLY_VENDOR):
+    asked = request._get_current_object()  # the proxy looked up once a request, not at each use
+    if asked.path.startswith(TEST_ONLY_VENDOR):
         abort(404)
-    if request.method in SAFE_METHODS:
+    if asked.method in SAFE_METHODS:
         return None
-    if request.path.startswith("/api/"):
+    if asked.path.startswith("/api/"):
         return _api_write_guard()
     csrf.protect()
     return None
@@ -57,8 +59,8 @@ def _headers(response):
     """Every response, page or API, says: no sniffing, no framing, no referrer to other sites, no inline script.
     A header the view set itself is kept. One pass over the response's headers: werkzeug's setdefault scans them
     all for each of the seven names."""
-    wanted = _API_HEADERS if request.path.startswith("/api/") else _PAGE_HEADERS
-    if current_app.config.get("SESSION_COOKIE_SECURE"):
+    wanted = _API_HEADERS if request._get_current_object().path.startswith("/api/") else _PAGE_HEADERS
+    if current_app._get_current_object().config.get("SESSION_COOKIE_SECURE"):
         wanted = (*wanted, HSTS)
     present = {name.lower() for name, _value in response.headers}
     response.headers.extend([(name, value) for name, value in wanted if name.lower() not in present])

@@ -101,3 +101,11 @@ def test_an_empty_session_reads_no_cookie_setting_and_still_varies_on_cookie(app
     signed_out = client.post("/api/v1/logout", json={})
     assert signed_out.status_code < 400 and "session=;" in signed_out.headers["Set-Cookie"], signed_out.headers
     assert client.get("/api/v1/me").status_code == 401
+
+
+def test_the_request_session_is_found_without_asking_g_each_time(app, api, monkeypatch):
+    from flask.ctx import _AppCtxGlobals
+    asked = _counting(monkeypatch, _AppCtxGlobals, "__contains__")
+    api.ok("GET", "admin1", "/me")
+    api.ok("GET", "clerk1", "/tasks?scope=group")
+    assert [name for _g, name in asked if name == "db_session"] == []  # before: at every db_session()
