@@ -6,7 +6,8 @@ per task in an answer, and a page of 50 tasks pays that 50 times. Here the field
 each object is dumped in one loop:
 
 - the value is read as marshmallow reads it: `getattr(obj, name, missing)` for an object that cannot be indexed (a
-  database row), marshmallow's own `_get_value_for_key` for one that can (a dict); a missing value takes the field's dump_default, and a value still missing leaves the key out;
+  database row), marshmallow's own `_get_value_for_key` for one that can (a dict); a missing value takes the
+  field's dump_default, and a value still missing leaves the key out;
 - an Integer (not as_string) and a String are formatted inline, as their `_serialize` does (`int(v)`, `str(v)`, a
   bytes value decoded as UTF-8, None stays None); a Function calls its function with the object; a Nested schema, or
   a List of one, is dumped by its own plan; every other field is formatted by its own `_serialize`, as marshmallow
