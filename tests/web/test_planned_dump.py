@@ -115,8 +115,16 @@ def test_a_schema_with_hooks_keeps_marshmallows_dump(app):
         def wrap(self, data, **kwargs):
             return {"wrapped": data}
 
+    class OwnDump(Schema):
+        n = fields.Integer()
+
+        def dump(self, obj, *, many=None):
+            return {"own": True}
+
     schema = Hooked()
     assert planned(schema) is schema and planned(schema).dump({"n": 1}) == {"wrapped": {"n": 1}}
+    own = OwnDump()
+    assert planned(own) is own and planned(own).dump({"n": 1}) == {"own": True}
 
 
 def _calls(dump, obj, many=None) -> int:

@@ -14,7 +14,7 @@ each object is dumped in one loop:
   calls it.
 
 A schema this cannot plan exactly keeps marshmallow's dump: one with pre_dump/post_dump hooks, or its own
-get_attribute, _serialize or dict_class. A field whose class changes serialize or get_value, or whose attribute is
+dump, get_attribute, _serialize or dict_class. A field whose class changes serialize or get_value, or whose attribute is
 a dotted path, is dumped by marshmallow's own `field.serialize`. A field of another class than these (a subclass
 of them too) is formatted by its own `_serialize`.
 """
@@ -29,7 +29,7 @@ def _plannable(schema: Schema) -> bool:
     kind = type(schema)
     return (not schema._hooks[PRE_DUMP] and not schema._hooks[POST_DUMP]
             and kind.get_attribute is Schema.get_attribute and kind._serialize is Schema._serialize
-            and schema.dict_class is dict)
+            and kind.dump is Schema.dump and schema.dict_class is dict)
 
 
 def _plain_nested(field) -> bool:
