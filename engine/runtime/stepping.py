@@ -8,6 +8,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.models import HumanTask, Network, ProcessInstance, ProcessVersion, School, User
@@ -27,6 +28,7 @@ from engine.runtime.connectors import connector_context, with_connectors
 from engine.runtime.incidents import StepFailed
 from engine.runtime.open_rows import hold_open_rows, read_open_rows
 from engine.runtime.waiting import next_timer_at, waiting_for
+from engine.runtime.writes import save_step
 from engine.trail import audit
 
 
@@ -170,13 +172,12 @@ def _advance(engine, session, instance, workflow, model, now, fresh, savepoint: 
     savepoint.writing = True
     with session.no_autoflush:  # everything the step changed is written by the one flush below
         created, calendar = _mirror_tasks(engine, session, instance, workflow, model, now, fresh)
-    instance.document = engine.codec.dumps(workflow)
-    instance.next_timer_at = next_timer_at(workflow)
-    instance.status = instance_status(workflow.completed, cancelled=False)
     finished = workflow.completed and instance.completed_at is None
-    if finished:
-        instance.completed_at = now
-    session.flush()  # the done task, the new tasks and the document (its version checked): StaleDataError if raced
+    # the document (its version checked: StaleDataError if raced) and the new tasks; then what else the step changed
+    save_step(session, instance, {"document": engine.codec.dumps(workflow), "next_timer_at": next_timer_at(workflow),
+                                  "status": instance_status(workflow.completed, cancelled=False),
+                                  "completed_at": now if finished else instance.completed_at}, created)
+    session.flush()
     _announce(engine, session, instance, created, calendar, now)
     if finished:
         _finish(engine, session, instance, workflow, now)
@@ -296,13 +297,13 @@ def eligible_assignee(user: User | None, step) -> int | None:
 def _new_task(engine, session, instance, task, step, model, calendar, now) -> HumanTask:
     starts_at, due_at = step.timing.resolve(instance.cycle_year, now, calendar, engine.tz)
     school = instance.school
-    row = HumanTask(instance=instance, root_instance_id=instance.parent_id or instance.id,
+    row = HumanTask(instance_id=instance.id, root_instance_id=instance.parent_id or instance.id,
                     process_id=instance.process_id, spiff_task_id=str(task.id), step_id=step.id,
                     name=step.name, role=step.role, assignee_id=_assignee_id(session, instance, task, step),
                     school_id=school.id if school else None, network_id=school.network_id if school else None,
                     cycle_year=instance.cycle_year, starts_at=starts_at, due_at=due_at, status="open",
-                    created_at=now, urgency=urgency_of(model, task.data))
-    session.add(row)
+                    created_at=now, urgency=urgency_of(model, task.data))  # written by writes.save_step
+    set_committed_value(row, "instance", instance)  # read by what plans its reminders; not a change to write
     notices.plan_reminders(engine, row, now)
     return row
 
