@@ -121,7 +121,9 @@ def save_step(session: Session, instance: ProcessInstance, values: dict, created
     work was a sixth of a completion's CPU, profiled); on PostgreSQL the instance and its new tasks in one statement.
 
     Afterwards the instance and the rows are the session's as if flushed: a savepoint rolled back since expires the
-    instance and drops the rows, as it would have."""
+    instance and drops the rows, as it would have. That takes the two Session methods the flush itself calls
+    (`_register_altered`, `_register_persistent`): private, SQLAlchemy pinned (setup.cfg); tests/engine/runtime/
+    test_step_writes.py fails if they change."""
     old = instance.lock_version
     params = {"instance_id": instance.id, "old_version": old, "new_version": old + 1,
               **{f"new_{key}": values[key] for key in STEP_COLUMNS}}
