@@ -33,10 +33,11 @@ def after(module, name: str) -> None:
 
 def on_statement(db_engine, moment: str, prefix: str) -> None:
     """Die before or after the first SQL statement that starts with `prefix` (e.g. 'INSERT INTO outbox'), or
-    carries it in a WITH clause (PostgreSQL sends some writes of a completion together: engine.runtime.writes)."""
+    carries it in a statement with a WITH clause (PostgreSQL sends some writes of a completion together:
+    engine.runtime.writes)."""
     def check(_conn, _cursor, statement, *_rest):
         text = " ".join(statement.split()).upper()
-        if text.startswith(prefix.upper()) or (text.startswith("WITH ") and f"({prefix.upper()}" in text):
+        if text.startswith(prefix.upper()) or (text.startswith("WITH ") and prefix.upper() in text):
             die()
     event.listen(db_engine, f"{moment}_cursor_execute", check)
 
@@ -45,7 +46,7 @@ def install(kill: str, services) -> None:
     """Arm the kill point named `kill`."""
     points = {
         "completed": lambda: after(tasks, "complete"),            # workflow document and task rows flushed
-        "outbox_queued": lambda: after(notify, "queue"),           # the first mail of the step after queued
+        "outbox_queued": lambda: after(notify, "tell"),            # the step's first task's mails after queued
         "audit_written": lambda: event.listen(services.db.sessions, "before_commit", die),  # after audit's own hook
         "commit_sent": lambda: event.listen(services.db.engine, "commit", die),  # just before the DBAPI COMMIT
         # after the real commit: a step's savepoint (engine.runtime.stepping.advance) fires after_commit too

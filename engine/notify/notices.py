@@ -6,14 +6,16 @@ when and engine.notify.recipients whom.
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from db.dialect import insert_many
+from db.dialect import dialect_of, insert_many
 from db.models import HumanTask, OutboxMail, User
+from db.round_trips import SEND_WITH_NEXT
 from engine.calendar.officehours import next_office_time
 from engine.core import Engine
 from engine.notify.mailtext import mail_about
-from engine.notify.outbox import queue
 from engine.notify.recipients import Directory, recipients
 from engine.notify.stages import stages
 
@@ -24,9 +26,20 @@ def tell(engine: Engine, session: Session, task: HumanTask, kind: str, users: li
     text = mail_about(engine, task, task.school.name if task.school else None,
                       task.assignee.full_name if task.assignee else None, kind, send_after, engine.tz)
     day = send_after.astimezone(engine.tz).date().isoformat()
+    statement = _TELL[dialect_of(session)]
     for user in users:
         key = f"{kind}:{task.id}:{user.id}" + (f":{day}" if day_key else "")
-        queue(session, key, kind, user, text, now, send_after, task_id=task.id)
+        session.execute(statement, dict(  # the row of outbox.queue: keep alike
+            key=key, kind=kind, user_id=user.id, to_addr=user.email, subject=text.subject, body_text=text.text,
+            body_html=text.html, task_id=task.id, digest=user.mail_digest, created_at=now, send_after=send_after,
+            status="queued", attempts=0))
+
+
+# outbox.queue's statement, its result unread: on PostgreSQL a mail waits to go with the next statement (the audit
+# head's bump, at a completion: db.round_trips), one round trip fewer per mail; `inline`: no RETURNING of its id.
+# Built once per dialect.
+_TELL = {name: make(OutboxMail.__table__).inline().on_conflict_do_nothing(index_elements=["key"])
+         .execution_options(**SEND_WITH_NEXT) for name, make in (("postgresql", pg_insert), ("sqlite", sqlite_insert))}
 
 
 def task_ready(engine: Engine, session: Session, task: HumanTask, now: datetime, calendar=None) -> None:

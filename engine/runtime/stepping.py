@@ -1,5 +1,6 @@
 """Running instances: start a cycle, step the workflow, mirror its ready user tasks, fan out per school."""
-from collections.abc import Sequence
+import copy
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -7,6 +8,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.models import HumanTask, Network, ProcessInstance, ProcessVersion, School, User
@@ -26,6 +28,7 @@ from engine.runtime.connectors import connector_context, with_connectors
 from engine.runtime.incidents import StepFailed
 from engine.runtime.open_rows import hold_open_rows, read_open_rows
 from engine.runtime.waiting import next_timer_at, waiting_for
+from engine.runtime.writes import save_step
 from engine.trail import audit
 
 
@@ -59,6 +62,14 @@ def new_instance(engine: Engine, session: Session, process_id: str, cycle_year: 
     workflow = BpmnWorkflow(model.spec, model.subprocess_specs, script_engine=SCRIPT_ENGINE)  # sandboxed
     workflow.script_engine = with_connectors(workflow.script_engine)  # service tasks call the engine's connectors
     workflow.task_tree.data.update({"cycle_year": cycle_year, **data})
+
+    given = copy.deepcopy(data)  # as given, whatever a step does to what it shares with the workflow's data
+
+    def before() -> str:  # the fresh workflow, built again only if its first automatic steps fail
+        fresh = BpmnWorkflow(model.spec, model.subprocess_specs, script_engine=SCRIPT_ENGINE)
+        fresh.task_tree.data.update({"cycle_year": cycle_year, **given})
+        return engine.codec.dumps(fresh)
+
     instance = ProcessInstance(process_version=version, process_id=process_id, cycle_year=cycle_year,
                                status=InstanceStatus.RUNNING, document="{}", data=data,
                                parent_id=parent.id if parent else None,
@@ -70,7 +81,7 @@ def new_instance(engine: Engine, session: Session, process_id: str, cycle_year: 
                  process_id=process_id, instance_id=instance.id,
                  detail={"cycle_year": cycle_year, "version": version.version, "data": data,
                          "parent_id": parent.id if parent else None, "school": school.code if school else None})
-    advance(engine, session, instance, workflow, model, now, fresh=True, lazy_savepoint=lazy_savepoint)
+    advance(engine, session, instance, workflow, model, now, fresh=True, lazy_savepoint=lazy_savepoint, before=before)
     return instance
 
 
@@ -100,7 +111,8 @@ class _Savepoint:
 
 
 def advance(engine: Engine, session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
-            model: ProcessModel, now: datetime, fresh: bool = False, lazy_savepoint: bool = False) -> None:
+            model: ProcessModel, now: datetime, fresh: bool = False, lazy_savepoint: bool = False,
+            before: Callable[[], str] | None = None) -> None:
     """Step the workflow until it waits on people; mirror its tasks; save its document (fresh: it has no rows yet).
 
     The automatic steps run in a savepoint: if one fails, what they did is rolled back and this instance
@@ -110,8 +122,13 @@ def advance(engine: Engine, session: Session, instance: ProcessInstance, workflo
     `lazy_savepoint` (a caller that rolls back its whole transaction on any error): the savepoint is taken only
     before a step that writes; a failure once this instance's own rows are being written is the caller's error
     (nothing is left half-written for an incident to keep), not an incident.
+
+    `before`: builds the document as it is now again, for an incident (a caller that can: the workflow's state is
+    dumped only if a step fails; a tenth of a completion's CPU was this dump, profiled). None: dumped now.
     """
-    before = engine.codec.dumps(workflow)
+    if before is None:
+        document = engine.codec.dumps(workflow)
+        before = lambda: document  # noqa: E731
     pending = audit.pending_mark(session)
     depth = session.info.get(_DEPTH, 0)
     session.info[_DEPTH] = depth + 1  # a child started inside a parent's step: deliver after the parent's step
@@ -126,7 +143,7 @@ def advance(engine: Engine, session: Session, instance: ProcessInstance, workflo
             messages.discard(session)
         if isinstance(err, (EngineError, StaleDataError)) or (savepoint.nested is None and savepoint.writing):
             raise
-        incidents.open_incident(engine, session, instance, before, err, now)
+        incidents.open_incident(engine, session, instance, before(), err, now)
         return
     finally:
         session.info[_DEPTH] = depth
@@ -155,13 +172,12 @@ def _advance(engine, session, instance, workflow, model, now, fresh, savepoint: 
     savepoint.writing = True
     with session.no_autoflush:  # everything the step changed is written by the one flush below
         created, calendar = _mirror_tasks(engine, session, instance, workflow, model, now, fresh)
-    instance.document = engine.codec.dumps(workflow)
-    instance.next_timer_at = next_timer_at(workflow)
-    instance.status = instance_status(workflow.completed, cancelled=False)
     finished = workflow.completed and instance.completed_at is None
-    if finished:
-        instance.completed_at = now
-    session.flush()  # the done task, the new tasks and the document (its version checked): StaleDataError if raced
+    # the document (its version checked: StaleDataError if raced) and the new tasks; then what else the step changed
+    save_step(session, instance, {"document": engine.codec.dumps(workflow), "next_timer_at": next_timer_at(workflow),
+                                  "status": instance_status(workflow.completed, cancelled=False),
+                                  "completed_at": now if finished else instance.completed_at}, created)
+    session.flush()
     _announce(engine, session, instance, created, calendar, now)
     if finished:
         _finish(engine, session, instance, workflow, now)
@@ -281,13 +297,13 @@ def eligible_assignee(user: User | None, step) -> int | None:
 def _new_task(engine, session, instance, task, step, model, calendar, now) -> HumanTask:
     starts_at, due_at = step.timing.resolve(instance.cycle_year, now, calendar, engine.tz)
     school = instance.school
-    row = HumanTask(instance=instance, root_instance_id=instance.parent_id or instance.id,
+    row = HumanTask(instance_id=instance.id, root_instance_id=instance.parent_id or instance.id,
                     process_id=instance.process_id, spiff_task_id=str(task.id), step_id=step.id,
                     name=step.name, role=step.role, assignee_id=_assignee_id(session, instance, task, step),
                     school_id=school.id if school else None, network_id=school.network_id if school else None,
                     cycle_year=instance.cycle_year, starts_at=starts_at, due_at=due_at, status="open",
-                    created_at=now, urgency=urgency_of(model, task.data))
-    session.add(row)
+                    created_at=now, urgency=urgency_of(model, task.data))  # written by writes.save_step
+    set_committed_value(row, "instance", instance)  # read by what plans its reminders; not a change to write
     notices.plan_reminders(engine, row, now)
     return row
 

@@ -191,9 +191,16 @@ def complete(engine: Engine, session: Session, user: Actor, task_id: int, data, 
                  instance_id=instance.id, task_id=task.id,
                  detail={"step": task.step_id, "name": task.name, "data": cleaned, "evidence": evidence_ids,
                          **behalf(user, task)})
+    document = instance.document
+
+    def before() -> str:  # the person's step done again on the document as read: only if an automatic step fails
+        again = engine.codec.loads(document, model)
+        run_step(again.get_task_from_id(UUID(task.spiff_task_id)), cleaned, now)
+        return engine.codec.dumps(again)
+
     try:
         # flushes, checking the instance's version; the caller rolls back on any error (the API, batch's savepoint)
-        advance(engine, session, instance, workflow, model, now, lazy_savepoint=True)
+        advance(engine, session, instance, workflow, model, now, lazy_savepoint=True, before=before)
     except StaleDataError:
         raise Conflict("changed_meanwhile", N_("มีผู้อื่นแก้ไขกระบวนงานนี้ก่อน")) from None
     incidents.raise_if_stopped(session, instance)
