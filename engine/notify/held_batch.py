@@ -15,7 +15,7 @@ HELD = Table("sweep_due", MetaData(), Column("id", Integer, primary_key=True, au
              Column("role", String), Column("school_id", Integer), Column("assignee_id", Integer),
              Column("process_version_id", Integer), Column("step_id", String), Column("process_id", String),
              Column("due_at", UTCDateTime()), Column("planned_from", UTCDateTime()), Column("last_mailed", String),
-             Column("suspended", Boolean),
+             Column("suspended", Boolean), Column("moment", UTCDateTime()),
              prefixes=["TEMPORARY"])
 _CREATE = CreateTable(HELD, if_not_exists=True)
 
