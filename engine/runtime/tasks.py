@@ -137,7 +137,8 @@ def assign(engine: Engine, session: Session, user: Actor, task_id: int, username
 
 
 def _require_evidence(session, task, step) -> list[int]:
-    ids = [row.id for row in evidence_rows.read_and_hold(session, task.id)]  # the answer shows these rows
+    # the answer shows these rows; the instance's open rows come with them, for the step's mirror
+    ids = [row.id for row in evidence_rows.read_with_open_rows(session, task)]
     if step.evidence and not ids:
         raise Invalid("evidence_required", N_("ต้องแนบหลักฐานก่อน"),
                       fields={"evidence": [N_("ต้องแนบ: %(what)s", what=Both(*step.evidence))]})

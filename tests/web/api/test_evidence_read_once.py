@@ -13,7 +13,7 @@ from tests.walk import do_step, fill, only, open_tasks
 def _evidence_reads(services) -> list[str]:
     sent: list[str] = []
     event.listen(services.db.engine, "before_cursor_execute",
-                 lambda *args: sent.append(args[2]) if "FROM evidence" in args[2] else None)
+                 lambda *args: sent.append(args[2]) if "FROM evidence" in args[2] or "JOIN evidence" in args[2] else None)
     return sent
 
 
