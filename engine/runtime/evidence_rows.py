@@ -30,8 +30,13 @@ _WITH_OPEN_ROWS = (select(HumanTask, Evidence)
 def read_and_hold(session: Session, task_id: int) -> list[Evidence]:
     """The task's evidence, oldest first, read and kept for this session's answer."""
     rows = list(session.scalars(_EVIDENCE_OF, {"task_id": task_id}))
-    session_held.hold(session, _HELD, task_id, rows)
+    hold(session, task_id, rows)
     return rows
+
+
+def hold(session: Session, task_id: int, rows: list[Evidence]) -> None:
+    """Keep the task's evidence, oldest first, as a statement that read it along with something else found it."""
+    session_held.hold(session, _HELD, task_id, rows)
 
 
 def read_with_open_rows(session: Session, task: HumanTask) -> list[Evidence]:
@@ -43,7 +48,7 @@ def read_with_open_rows(session: Session, task: HumanTask) -> list[Evidence]:
         tasks[row.id] = row
         if item is not None:
             evidence.append(item)
-    session_held.hold(session, _HELD, task.id, evidence)
+    hold(session, task.id, evidence)
     open_rows.read_ahead(session, task.instance_id, list(tasks.values()))
     return evidence
 

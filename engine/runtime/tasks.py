@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, contains_eager, joinedload, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from db.dialect import dialect_of
-from db.models import HumanTask, ProcessInstance, TaskDraft
+from db.models import Evidence, HumanTask, ProcessInstance, TaskDraft
 from engine.access import people
 from engine.access.policy import (
     Actor,
@@ -45,12 +45,27 @@ _TASK_LOCKING_INSTANCE = (select(HumanTask).join(HumanTask.instance).options(con
                           .where(HumanTask.id == bindparam("task_id")).with_for_update(of=ProcessInstance))
 
 
-def get_task(session: Session, user: Actor, task_id: int, *, lock_instance: bool = False) -> HumanTask:
+# A task shown with its evidence (its page, its GET): the evidence in the same statement, held for the answer.
+_TASK_WITH_EVIDENCE = (select(HumanTask, Evidence).join(HumanTask.instance)
+                       .options(contains_eager(HumanTask.instance))
+                       .outerjoin(Evidence, Evidence.task_id == HumanTask.id)
+                       .where(HumanTask.id == bindparam("task_id")).order_by(Evidence.id))
+
+
+def get_task(session: Session, user: Actor, task_id: int, *, lock_instance: bool = False,
+             with_evidence: bool = False) -> HumanTask:
     """A task the user may read: 404 if there is none, 403 if it is not theirs to see (`lock_instance`: its
-    instance's row taken for this transaction)."""
-    locking = lock_instance and dialect_of(session) != "sqlite"
-    task = session.scalars(_TASK_LOCKING_INSTANCE if locking else _TASK_WITH_INSTANCE,
-                           {"task_id": task_id}).unique().one_or_none()
+    instance's row taken for this transaction; `with_evidence`: its evidence read in the same statement and held
+    for the answer, attach.evidence_of)."""
+    if with_evidence:
+        rows = session.execute(_TASK_WITH_EVIDENCE, {"task_id": task_id}).all()
+        task = rows[0][0] if rows else None
+        if task is not None:
+            evidence_rows.hold(session, task_id, [item for _task, item in rows if item is not None])
+    else:
+        locking = lock_instance and dialect_of(session) != "sqlite"
+        task = session.scalars(_TASK_LOCKING_INSTANCE if locking else _TASK_WITH_INSTANCE,
+                               {"task_id": task_id}).unique().one_or_none()
     if task is None:
         raise NotFound("task_not_found", N_("ไม่พบงาน #%(task_id)s"), task_id=task_id)
     if not can_see_task(user, task):
