@@ -40,17 +40,29 @@ def _user_query(now) -> tuple[tuple, object, dict] | None:
 def begin(engine: Engine, session: Session, now) -> None:
     """Read the request's user and the caches' stamps in one statement; bring the caches up to date."""
     found = _user_query(now) if has_request_context() else None
-    row = None
-    if found is not None:
-        credential, statement, params = found
-        row = session.execute(statement, params).first()
-        if row is not None:
-            hold_roles(row[0], row[1])
-        g.setdefault(_FOUND, {})[credential] = row[0] if row else None
-    if row is None:
+    if found is None:
+        read_first(engine, session)
+        return
+    credential, statement, params = found
+    g.setdefault(_FOUND, {})[credential] = read_first(engine, session, statement, params)
+
+
+def read_first(engine: Engine, session: Session, statement=None, params=None) -> User | None:
+    """The first statement: the user `statement` finds (None: nobody asked for, or nobody found) with their roles
+    held, and the caches' stamps, the caches brought up to date."""
+    row = session.execute(statement, params).first() if statement is not None else None
+    if row is not None:
+        hold_roles(row[0], row[1])
+    else:
         row = (None, None, *session.execute(_STAMPS_ALONE).one())
     catalog_store.sync(engine, session, stamp=tuple(row[2:5]))
     remember_added_days(session, row[5])
+    return row[0]
+
+
+def read_cookie_user(engine: Engine, session: Session, user_id: int) -> User | None:
+    """What a request signed in by its session cookie reads first (bench.completion does the same, in-process)."""
+    return read_first(engine, session, _COOKIE_USER, {"user_id": user_id})
 
 
 NOT_READ = object()

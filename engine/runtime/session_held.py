@@ -25,14 +25,17 @@ def held(session: Session, kind: str, ident: int, columns: Iterable[str]) -> lis
     """The rows held of `kind` for `ident`, or None: none held, or one of them no longer persistent or with one
     of `columns` unloaded (expired by a rollback)."""
     rows = session.info.get(kind, {}).get(ident)
-    if rows is None:
-        return None
+    return rows if rows is not None and all_loaded(rows, columns) else None
+
+
+def all_loaded(rows: list, columns: Iterable[str]) -> bool:
+    """Every row still persistent with `columns` loaded (a rollback since they were read expires or takes them)."""
     needed = set(columns)
     for row in rows:
         state = inspect(row)
         if not state.persistent or state.unloaded & needed:
-            return None
-    return rows
+            return False
+    return True
 
 
 def forget(session: Session, kind: str, ident: int) -> None:

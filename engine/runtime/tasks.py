@@ -3,12 +3,14 @@ from datetime import datetime
 from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, delete, select
-from sqlalchemy.orm import Session, contains_eager, joinedload, object_session
+from sqlalchemy import and_, bindparam, delete, func, or_, select
+from sqlalchemy.orm import Session, aliased, contains_eager, joinedload, object_session
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.sql.elements import BindParameter
 
 from db.dialect import dialect_of
-from db.models import HumanTask, ProcessInstance, TaskDraft
+from db.models import Evidence, HumanTask, ProcessInstance, TaskDraft
 from engine.access import people
 from engine.access.policy import (
     Actor,
@@ -28,7 +30,7 @@ from engine.model.cycle_window import CycleWindow, cycle_window
 from engine.model.forms import FormDef, validate_form
 from engine.model.status import InstanceStatus, TaskStatus
 from engine.notify import notices
-from engine.runtime import evidence_rows, incidents, prior_results
+from engine.runtime import evidence_rows, incidents, open_rows, prior_results
 from engine.runtime.incidents import StepFailed
 from engine.runtime.person_step import run_step
 from engine.runtime.stepping import advance, load_workflow, schools_in_scope
@@ -45,12 +47,51 @@ _TASK_LOCKING_INSTANCE = (select(HumanTask).join(HumanTask.instance).options(con
                           .where(HumanTask.id == bindparam("task_id")).with_for_update(of=ProcessInstance))
 
 
-def get_task(session: Session, user: Actor, task_id: int, *, lock_instance: bool = False) -> HumanTask:
+# The first of a task's evidence rows, oldest first: the row that carries the task's instance (its document) in the
+# statements below, so a task with many items sends its instance once.
+_FIRST = aliased(Evidence)
+_FIRST_EVIDENCE = select(func.min(_FIRST.id)).where(_FIRST.task_id == HumanTask.id).scalar_subquery()
+# A task shown with its evidence (its page, its GET): the evidence in the same statement, held for the answer.
+_TASK_WITH_EVIDENCE = (select(HumanTask, ProcessInstance, Evidence).select_from(HumanTask)
+                       .outerjoin(Evidence, Evidence.task_id == HumanTask.id)
+                       .outerjoin(ProcessInstance, and_(ProcessInstance.id == HumanTask.instance_id,
+                                                        or_(Evidence.id.is_(None), Evidence.id == _FIRST_EVIDENCE)))
+                       .where(HumanTask.id == bindparam("task_id")).order_by(Evidence.id))
+# SQLite's completion (no row locks: one writer, the instance's version checked as it is written) reads in one
+# statement what PostgreSQL reads in two, before and after it holds the instance: the task, its instance, its
+# evidence (evidence_rows.read_with_open_rows) and the instance's other open rows (open_rows.read_ahead).
+_TASK_ID: BindParameter[int] = bindparam("task_id")
+_OWN = aliased(HumanTask)
+_TO_COMPLETE_ON_SQLITE = (
+    select(HumanTask, ProcessInstance, Evidence).select_from(HumanTask)
+    .outerjoin(Evidence, and_(Evidence.task_id == HumanTask.id, HumanTask.id == _TASK_ID))
+    .outerjoin(ProcessInstance, and_(ProcessInstance.id == HumanTask.instance_id, HumanTask.id == _TASK_ID,
+                                     or_(Evidence.id.is_(None), Evidence.id == _FIRST_EVIDENCE)))
+    .where(or_(HumanTask.id == _TASK_ID,
+               and_(HumanTask.instance_id == select(_OWN.instance_id).where(_OWN.id == _TASK_ID).scalar_subquery(),
+                    HumanTask.status == TaskStatus.OPEN)))
+    .order_by(HumanTask.id, Evidence.id))
+
+
+def get_task(session: Session, user: Actor, task_id: int, *, lock_instance: bool = False,
+             with_evidence: bool = False) -> HumanTask:
     """A task the user may read: 404 if there is none, 403 if it is not theirs to see (`lock_instance`: its
-    instance's row taken for this transaction)."""
-    locking = lock_instance and dialect_of(session) != "sqlite"
-    task = session.scalars(_TASK_LOCKING_INSTANCE if locking else _TASK_WITH_INSTANCE,
-                           {"task_id": task_id}).unique().one_or_none()
+    instance's row taken for this transaction; `with_evidence`: its evidence read in the same statement and held
+    for the answer, attach.evidence_of)."""
+    if with_evidence:
+        rows = session.execute(_TASK_WITH_EVIDENCE, {"task_id": task_id}).all()
+        task = rows[0][0] if rows else None
+        if task is not None:
+            set_committed_value(task, "instance", rows[0][1])  # kept with the task, as a joined load keeps it
+            evidence_rows.hold(session, task_id, [item for _task, _instance, item in rows if item is not None])
+    else:
+        locking = lock_instance and dialect_of(session) != "sqlite"
+        task = session.scalars(_TASK_LOCKING_INSTANCE if locking else _TASK_WITH_INSTANCE,
+                               {"task_id": task_id}).unique().one_or_none()
+    return _seen(user, task, task_id)
+
+
+def _seen(user: Actor, task: HumanTask | None, task_id: int) -> HumanTask:
     if task is None:
         raise NotFound("task_not_found", N_("ไม่พบงาน #%(task_id)s"), task_id=task_id)
     if not can_see_task(user, task):
@@ -76,10 +117,33 @@ def form_of(session: Session, step: StepDef, task: HumanTask) -> FormDef:
 
 
 def _open_task(session, user, task_id, lock_instance: bool = False) -> HumanTask:
-    task = get_task(session, user, task_id, lock_instance=lock_instance)
+    return _still_open(get_task(session, user, task_id, lock_instance=lock_instance))
+
+
+def _still_open(task: HumanTask) -> HumanTask:
     if task.status != TaskStatus.OPEN:
         raise Conflict("task_not_open", N_("งานนี้ไม่ได้เปิดอยู่แล้ว"))
     return task
+
+
+def _task_to_complete(session: Session, user: Actor, task_id: int) -> tuple[HumanTask, list[Evidence] | None]:
+    """The open task, its instance held (PostgreSQL: its row locked; its evidence and open rows are read once it
+    is, by _require_evidence: None); SQLite: with its evidence and the instance's open rows, in one statement."""
+    if dialect_of(session) != "sqlite":
+        return _open_task(session, user, task_id, lock_instance=True), None
+    task, rows, evidence = None, {}, []
+    for row, instance, item in session.execute(_TO_COMPLETE_ON_SQLITE, {"task_id": task_id}):
+        rows[row.id] = row
+        if row.id == task_id:
+            if task is None:
+                task = row
+                set_committed_value(task, "instance", instance)  # the first row carries it
+            if item is not None:
+                evidence.append(item)
+    task = _still_open(_seen(user, task, task_id))
+    evidence_rows.hold(session, task_id, evidence)
+    open_rows.read_ahead(session, task.instance_id, list(rows.values()))
+    return task, evidence
 
 
 def _not_suspended(task: HumanTask) -> None:
@@ -136,8 +200,9 @@ def assign(engine: Engine, session: Session, user: Actor, task_id: int, username
     return task
 
 
-def _require_evidence(session, task, step) -> list[int]:
-    ids = [row.id for row in evidence_rows.read_and_hold(session, task.id)]  # the answer shows these rows
+def _require_evidence(session, task, step, read: list[Evidence] | None) -> list[int]:
+    # the answer shows these rows; the instance's open rows come with them, for the step's mirror
+    ids = [row.id for row in (read if read is not None else evidence_rows.read_with_open_rows(session, task))]
     if step.evidence and not ids:
         raise Invalid("evidence_required", N_("ต้องแนบหลักฐานก่อน"),
                       fields={"evidence": [N_("ต้องแนบ: %(what)s", what=Both(*step.evidence))]})
@@ -160,13 +225,13 @@ _DROP_DRAFTS = delete(TaskDraft.__table__).where(TaskDraft.__table__.c.task_id =
 def complete(engine: Engine, session: Session, user: Actor, task_id: int, data, now: datetime) -> HumanTask:
     """Finish a task with its form data; the workflow moves on and the task's drafts go. Stale: 409, and
     nothing changes. The one path of the API, the pages and the tests."""
-    task = _open_task(session, user, task_id, lock_instance=True)
+    task, evidence = _task_to_complete(session, user, task_id)
     if not can_act(user, task, groups_of(engine.catalog)):
         raise Forbidden("task_not_yours", N_("งานนี้ไม่ใช่ของท่าน"))
     _not_suspended(task)
     step = step_of(engine, task)
     cleaned = validate_form(form_of(session, step, task), data, _window(engine, task))
-    evidence_ids = _require_evidence(session, task, step)
+    evidence_ids = _require_evidence(session, task, step, evidence)
     instance = task.instance
     workflow, model = load_workflow(engine, instance)
     spiff_task = workflow.get_task_from_id(UUID(task.spiff_task_id))

@@ -66,7 +66,7 @@ def list_tasks():
 @documented("One task with its form", response=TaskDetailOut)
 def get_task(task_id: int):
     """One task with its form and evidence requirement."""
-    return task_detail(tasks.get_task(db_session(), me(), task_id))
+    return task_detail(tasks.get_task(db_session(), me(), task_id, with_evidence=True))
 
 
 @bp.post("/tasks/<int:task_id>/claim")

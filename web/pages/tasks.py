@@ -74,15 +74,15 @@ def render_task(task, values: dict | None = None, errors: dict | None = None, st
     return render_template("task.html", **context), status
 
 
-def _task(task_id: int):
-    return tasks.get_task(db_session(), current_user.user, task_id)
+def _task(task_id: int, with_evidence: bool = False):
+    return tasks.get_task(db_session(), current_user.user, task_id, with_evidence=with_evidence)
 
 
 @bp.get("/tasks/<int:task_id>")
 @login_required
 def task_page(task_id: int):
     """One task (the link in every e-mail)."""
-    return render_task(_task(task_id))
+    return render_task(_task(task_id, with_evidence=True))
 
 
 def _uploads() -> list[taskwork.Upload]:

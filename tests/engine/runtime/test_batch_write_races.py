@@ -71,14 +71,14 @@ def test_a_batch_whose_first_item_has_read_takes_the_write_lock_instead_of_faili
             other.rollback()
             tries.append(database_refusal(err).code)
 
-    original_get = tasks.get_task
+    original_read = tasks._task_to_complete  # a completion's first read (SQLite: its only one)
 
-    def reading_then_racing(session, user, task_id, **kwargs):
-        task = original_get(session, user, task_id, **kwargs)
+    def reading_then_racing(session, user, task_id):
+        read = original_read(session, user, task_id)
         if session is not other and not tries:  # the batch's first item has read its task
             single_completion()
-        return task
-    monkeypatch.setattr("engine.runtime.tasks.get_task", reading_then_racing)
+        return read
+    monkeypatch.setattr("engine.runtime.tasks._task_to_complete", reading_then_racing)
     response = api.post("supervisor1", "/tasks/complete", json=batch)
     assert response.status_code == 200, response.get_json()
     assert [item["status"] for item in response.get_json()["items"]] == [200, 200, 200]

@@ -166,13 +166,13 @@ def test_a_single_completion_while_the_batch_has_read_the_task_waits_and_is_the_
 
     original_check = tasks._require_evidence
 
-    def racing(session, task, step):
+    def racing(session, task, step, read):
         if task.id == raced["id"] and not threads:
             threads.append(threading.Thread(target=single_completion))
             threads[0].start()
             threads[0].join(1.0)  # it waits on the instance's lock the batch holds
             assert threads[0].is_alive()
-        return original_check(session, task, step)
+        return original_check(session, task, step, read)
     monkeypatch.setattr("engine.runtime.tasks._require_evidence", racing)
     answer = api.ok("POST", "supervisor1", "/tasks/complete", json=items)
     threads[0].join(30)

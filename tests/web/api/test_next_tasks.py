@@ -18,7 +18,7 @@ def _instance_task_reads(services) -> list[str]:
     sent: list[str] = []
     event.listen(services.db.engine, "before_cursor_execute",
                  lambda *args: sent.append(args[2]) if args[2].startswith("SELECT human_tasks.id")
-                 and "WHERE human_tasks.instance_id" in args[2] else None)
+                 and "human_tasks.instance_id = " in args[2].split("WHERE", 1)[-1] else None)
     return sent
 
 
@@ -39,7 +39,7 @@ def test_open_and_next_tasks_are_the_rows_the_step_held(api, services):
     first, second = started["open_tasks"]
     reads.clear()
     done = _complete(api, first["id"])
-    assert len(reads) == 1  # the instance's open rows, read once as it steps; none after the commit
+    assert len(reads) == 1  # the instance's open rows, read once (with the task's evidence); none after the commit
     assert [t["id"] for t in done["next_tasks"]] == [second["id"]]
     assert done["next_tasks"] == api.ok("GET", "clerk1", f"/instances/{started['id']}")["open_tasks"]
 
