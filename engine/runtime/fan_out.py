@@ -34,6 +34,7 @@ from engine.model.urgency import urgency_fields, urgency_of
 from engine.notify import notices
 from engine.notify.stages import moments, rule_of
 from engine.processes.deployment import latest_version
+from engine.runtime.assignees import eligible_assignee
 from engine.runtime.clock import workflow_clock
 from engine.runtime.waiting import next_timer_at
 from engine.trail import audit
@@ -283,7 +284,7 @@ def _events(parent, version, children, tasks, now) -> list[dict]:
 
 
 class _Assignees:
-    """Who each school's step goes to by its `assign` rule, as stepping.ASSIGNERS decides, read for all schools
+    """Who each school's step goes to by its `assign` rule, as assignees.ASSIGNERS decides, read for all schools
     at once: the owner, the schools' first active accounts, the networks' supervisors (their roles with them)."""
 
     def __init__(self, session: Session, parent: ProcessInstance, schools: Sequence[School], steps: list):
@@ -310,8 +311,7 @@ class _Assignees:
         self.chosen: dict[tuple[str, int | None], int | None] = {}
 
     def of(self, step, school: School) -> int | None:
-        """The assignee's id for a school's step (None: the pool), by the same checks as stepping._assignee_id."""
-        from engine.runtime.stepping import eligible_assignee  # stepping starts the fan-out: imported when used
+        """The assignee's id for a school's step (None: the pool), by the same checks as assignees.assignee_id."""
         rule = step.assign.partition(":")[0]
         supervisor = self.supervisors.get(school.network_id)
         user = {"owner": self.owner, "school": self.school_accounts.get(school.id), "role": None,

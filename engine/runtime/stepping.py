@@ -11,18 +11,18 @@ from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
-from db.models import HumanTask, Network, ProcessInstance, ProcessVersion, School, User
+from db.models import HumanTask, Network, ProcessInstance, ProcessVersion, School
 from engine.access.policy import Actor
 from engine.core import Engine
 from engine.errors import N_, EngineError
 from engine.model.bpmn import ChildInstances, ProcessModel, is_person_step
-from engine.model.roles import is_office_role
 from engine.model.script_engine import SCRIPT_ENGINE
 from engine.model.status import InstanceStatus, instance_status
 from engine.model.urgency import urgency_of
 from engine.notify import notices
 from engine.processes.deployment import latest_version
 from engine.runtime import incidents, messages
+from engine.runtime.assignees import assignee_id
 from engine.runtime.clock import workflow_clock
 from engine.runtime.connectors import connector_context, with_connectors
 from engine.runtime.incidents import StepFailed
@@ -235,71 +235,12 @@ def _announce(engine, session, instance, created: list[HumanTask], calendar, now
                              "due_at": row.due_at.isoformat()})
 
 
-def _owner(session, instance, task, arg):
-    return instance.owner
-
-
-def _school_account(session, instance, task, arg):
-    if instance.school_id is None:
-        return None
-    return session.scalar(select(User).where(User.school_id == instance.school_id, User.active)
-                          .order_by(User.id).limit(1))
-
-
-def _network_supervisor(session, instance, task, arg):
-    return instance.school.network.supervisor if instance.school is not None else None
-
-
-def _school_supervisor(session, instance, task, arg):
-    """Main supervision: the school's network supervisor; joint supervision (no network): the co-supervisor."""
-    parent = instance.parent
-    joint = parent is not None and not (parent.data.get("scope") or {}).get("network")
-    return instance.owner if joint else _network_supervisor(session, instance, task, arg)
-
-
-def _performer(session, instance, task, step_id):
-    """Whoever last completed `step_id` in this instance (e.g. the clerk who sent the letter files it)."""
-    return session.scalar(select(User).join(HumanTask, HumanTask.completed_by_id == User.id).where(
-        HumanTask.instance_id == instance.id, HumanTask.step_id == step_id, HumanTask.status == "done")
-        .order_by(HumanTask.completed_at.desc()).limit(1))
-
-
-def _named_in_data(session, instance, task, field):
-    """The user whose username an earlier step's form put in `field` (e.g. the owner a head routed to)."""
-    username = task.data.get(field)
-    return session.scalar(select(User).where(User.username == username)) if username else None
-
-
-def _named_user(session, instance, task, username):
-    """The user Camunda's `assignee` names."""
-    return session.scalar(select(User).where(User.username == username))
-
-
-ASSIGNERS = {"owner": _owner, "user": _named_user, "school": _school_account, "network_supervisor": _network_supervisor,
-             "school_supervisor": _school_supervisor,
-             "performer": _performer, "var": _named_in_data, "role": lambda *args: None}
-
-
-def _assignee_id(session, instance, task, step) -> int | None:
-    """The person a step goes to by its `assign` rule, if they are active and hold its role (a lane's own role
-    or the starter's step: anyone named); else the pool."""
-    rule, _, arg = step.assign.partition(":")
-    return eligible_assignee(ASSIGNERS[rule](session, instance, task, arg), step)
-
-
-def eligible_assignee(user: User | None, step) -> int | None:
-    """The id of the person a rule named if they may have the step (active, holding an office step's role)."""
-    if user is None or not user.active or (is_office_role(step.role) and step.role not in user.roles):
-        return None
-    return user.id
-
-
 def _new_task(engine, session, instance, task, step, model, calendar, now) -> HumanTask:
     starts_at, due_at = step.timing.resolve(instance.cycle_year, now, calendar, engine.tz)
     school = instance.school
     row = HumanTask(instance_id=instance.id, root_instance_id=instance.parent_id or instance.id,
                     process_id=instance.process_id, spiff_task_id=str(task.id), step_id=step.id,
-                    name=step.name, role=step.role, assignee_id=_assignee_id(session, instance, task, step),
+                    name=step.name, role=step.role, assignee_id=assignee_id(session, instance, task, step),
                     school_id=school.id if school else None, network_id=school.network_id if school else None,
                     cycle_year=instance.cycle_year, starts_at=starts_at, due_at=due_at, status="open",
                     created_at=now, urgency=urgency_of(model, task.data))  # written by writes.save_step
