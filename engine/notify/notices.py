@@ -16,6 +16,7 @@ from db.round_trips import SEND_WITH_NEXT
 from engine.calendar.officehours import next_office_time
 from engine.core import Engine
 from engine.notify.mailtext import mail_about
+from engine.notify.outbox import mail_row
 from engine.notify.recipients import Directory, recipients
 from engine.notify.stages import stages
 
@@ -29,10 +30,7 @@ def tell(engine: Engine, session: Session, task: HumanTask, kind: str, users: li
     statement = _TELL[dialect_of(session)]
     for user in users:
         key = f"{kind}:{task.id}:{user.id}" + (f":{day}" if day_key else "")
-        session.execute(statement, dict(  # the row of outbox.queue: keep alike
-            key=key, kind=kind, user_id=user.id, to_addr=user.email, subject=text.subject, body_text=text.text,
-            body_html=text.html, task_id=task.id, digest=user.mail_digest, created_at=now, send_after=send_after,
-            status="queued", attempts=0))
+        session.execute(statement, mail_row(key, kind, user, text, now, send_after, task.id))
 
 
 # outbox.queue's statement, its result unread: on PostgreSQL a mail waits to go with the next statement (the audit
@@ -82,9 +80,6 @@ def announce_many(engine: Engine, session: Session, tasks: Sequence, school_name
         assignee = people.users.get(task.assignee_id)
         text = mail_about(engine, task, school_names.get(task.school_id),
                           assignee.full_name if assignee else None, kind, send_after, engine.tz)
-        rows.extend(dict(key=f"{kind}:{task.id}:{user.id}:{day}", kind=kind, user_id=user.id, to_addr=user.email,
-                         subject=text.subject, body_text=text.text, body_html=text.html, task_id=task.id,
-                         digest=user.mail_digest, created_at=now, send_after=send_after, status="queued",
-                         attempts=0)
+        rows.extend(mail_row(f"{kind}:{task.id}:{user.id}:{day}", kind, user, text, now, send_after, task.id)
                     for user in people.recipients(task))
-    insert_many(session, OutboxMail.__table__, rows, skip_existing=["key"])  # the rows of outbox.queue: keep alike
+    insert_many(session, OutboxMail.__table__, rows, skip_existing=["key"])

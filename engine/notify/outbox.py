@@ -39,10 +39,15 @@ class Place:
 def queue(session: Session, key: str, kind: str, user: User, text: MailText, now: datetime,
           send_after: datetime, task_id: int | None = None) -> None:
     """Queue a mail unless one with the same key exists (the database decides, not memory)."""
-    _QUEUE.run(session, dict(
-        key=key, kind=kind, user_id=user.id, to_addr=user.email, subject=text.subject, body_text=text.text,
-        body_html=text.html, task_id=task_id, digest=user.mail_digest, created_at=now, send_after=send_after,
-        status="queued", attempts=0))
+    _QUEUE.run(session, mail_row(key, kind, user, text, now, send_after, task_id))
+
+
+def mail_row(key: str, kind: str, user: User, text: MailText, now: datetime, send_after: datetime,
+             task_id: int | None = None) -> dict:
+    """The outbox row of one queued mail (queue's; notices writes the same rows by statements of its own)."""
+    return dict(key=key, kind=kind, user_id=user.id, to_addr=user.email, subject=text.subject, body_text=text.text,
+                body_html=text.html, task_id=task_id, digest=user.mail_digest, created_at=now, send_after=send_after,
+                status="queued", attempts=0)
 
 
 # Queued at every new task: built once per dialect.
