@@ -8,7 +8,7 @@ from engine.reporting import audit_search
 from engine.runtime import incidents, instances, repair
 from engine.runtime import operations as instance_ops
 from web.api.audit_schemas import AuditEventOut
-from web.api.common import PAGE, body, dumped, engine, query, shared
+from web.api.common import PAGE, body, dumped, engine, page, query, shared
 from web.api.instances_schemas import (
     CancelIn,
     InstanceCreateIn,
@@ -72,7 +72,7 @@ def list_instances():
     q = query(InstanceQuery)
     rows, total = instances.list_instances(db_session(), me(), q.get("process_id"), q.get("status"),
                                            q["limit"], q["offset"])
-    return {"items": [_out(r) for r in rows], "total": total}
+    return page(shared(InstanceOut), [instance_view(r) for r in rows], total)
 
 
 @bp.get("/instances/<int:instance_id>")

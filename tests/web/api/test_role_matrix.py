@@ -333,6 +333,7 @@ def test_a_school_sees_only_its_own_tasks_and_instances(app, api, services, cloc
     assert api.ok("GET", "school001", "/tasks?scope=all&school=S002")["total"] == 0
     listed = api.ok("GET", "school001", "/instances?limit=500")
     assert listed["total"] == len(listed["items"]) >= 1
+    assert listed["total_capped"] is False  # counted exactly, and said so as every page envelope does
     assert {i["school"] for i in listed["items"]} == {"S001"}
     assert world.instance["school001"] in {i["id"] for i in listed["items"]}
     office = api.ok("GET", "supervisor1", "/instances?limit=500")["items"]
