@@ -84,7 +84,9 @@ class EvidenceStore:
     """A folder of files named by their SHA-256."""
 
     def __init__(self, root: Path, max_bytes: int = DEFAULT_MAX_BYTES):
-        self.root = Path(root)
+        # Absolute from the start: the default folder (var/evidence) is relative to the working directory, and
+        # Flask's send_file would resolve a relative path against the web package instead.
+        self.root = Path(root).absolute()
         self.max_bytes = max_bytes
 
     def path_for(self, sha256: str) -> Path:
