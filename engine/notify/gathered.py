@@ -4,7 +4,7 @@ The sweep queues one row per person, kind and batch (engine.notify.addressees); 
 mail page, expands it into its tasks here. Tasks are read in slices: a head's late list can be 20,000 long, more
 than SQLite takes as parameters of one statement.
 """
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,18 +33,23 @@ def read_in_slices(ids: Iterable[int], read: Callable[[list[int]], Iterable]) ->
         yield from read(ordered[start:start + SLICE])
 
 
-def live_task_ids(session: Session, ids: Iterable[int]) -> set[int]:
-    """Of `ids`, the tasks still open whose instance is not paused: a mail is about those only."""
+def live_tasks(session: Session, ids: Iterable[int]) -> dict[int, int | None]:
+    """Of `ids`, the tasks still open whose instance is not paused (a mail is about those only), each with its
+    assignee."""
     def read(part: list[int]):
-        return session.scalars(select(HumanTask.id).join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+        return session.execute(select(HumanTask.id, HumanTask.assignee_id)
+                               .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
                                .where(HumanTask.id.in_(part), HumanTask.status == "open",
                                       ProcessInstance.status != InstanceStatus.SUSPENDED))
-    return set(read_in_slices(ids, read))
+    return dict(read_in_slices(ids, read))
 
 
-def keep_live(row: OutboxMail, live: set[int]) -> bool:
-    """Narrow a gathered row to its live tasks (what it is sent about, recorded with it); False: none is left."""
-    kept = [task_id for task_id in task_ids_of(row) if task_id in live]
+def keep_live(row: OutboxMail, live: Mapping[int, int | None]) -> bool:
+    """Narrow a gathered row to its live tasks (what it is sent about, recorded with it); False: none is left.
+
+    A task offered to a role's pool ("claimable") and claimed or assigned since is no longer anyone else's to take."""
+    kept = [task_id for task_id in task_ids_of(row)
+            if task_id in live and not (row.kind == "claimable" and live[task_id] is not None)]
     if row.task_ids and kept:
         row.task_ids = ",".join(map(str, kept))
     return bool(kept) or not task_ids_of(row)

@@ -13,7 +13,7 @@ from db.dialect import InsertOrIgnore
 from db.models import OutboxMail, User
 from engine.calendar.thai import BANGKOK
 from engine.notify.digest import digest_of
-from engine.notify.gathered import all_task_ids, keep_live, live_task_ids, task_ids_of
+from engine.notify.gathered import all_task_ids, keep_live, live_tasks, task_ids_of
 from engine.notify.mailtext import MailText, digest_mail
 from engine.notify.rowtext import texts_of
 
@@ -119,9 +119,10 @@ def _failed(rows: list[OutboxMail], error: Exception, now) -> None:
 
 
 def _drop_finished(session, rows: list[OutboxMail]) -> list[OutboxMail]:
-    """A mail about tasks all finished, cancelled or paused since it was queued is not sent; a gathered mail goes
-    out about those of its tasks still open (engine.notify.gathered)."""
-    live = live_task_ids(session, all_task_ids(rows))
+    """A mail about tasks all finished, cancelled or paused since it was queued (or, offering a task to its role's
+    pool, taken since) is not sent; a gathered mail goes out about those of its tasks still open
+    (engine.notify.gathered)."""
+    live = live_tasks(session, all_task_ids(rows))
     for row in rows:
         if not keep_live(row, live):
             row.status = "dropped"

@@ -1,0 +1,61 @@
+"""A "task your role can take" mail waits for office hours; a task claimed or assigned in the meantime is no longer
+anyone's to take, so the mail is not sent (it said "unclaimed" and sent every other holder of the role to a task
+they may not open any more)."""
+import io
+from collections import Counter
+from datetime import datetime
+
+from sqlalchemy import select
+
+from db.models import OutboxMail
+from engine.notify.transport import SmtpTransport
+
+POOL_PROCESS = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Definitions_1" targetNamespace="http://bpmn.io/schema/bpmn"
+    exporter="Camunda Modeler" exporterVersion="5.17.0">
+  <bpmn:process id="Process_pool" name="คำขอลา" isExecutable="true">
+    <bpmn:startEvent id="StartEvent_1"><bpmn:outgoing>Flow_1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:userTask id="Activity_approve" name="อนุมัติ" camunda:candidateGroups="supervisor">
+      <bpmn:extensionElements>
+        <camunda:formData><camunda:formField id="approved" label="Approved?" type="boolean" /></camunda:formData>
+      </bpmn:extensionElements>
+      <bpmn:incoming>Flow_1</bpmn:incoming><bpmn:outgoing>Flow_2</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:endEvent id="End_1"><bpmn:incoming>Flow_2</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="Flow_1" sourceRef="StartEvent_1" targetRef="Activity_approve" />
+    <bpmn:sequenceFlow id="Flow_2" sourceRef="Activity_approve" targetRef="End_1" />
+  </bpmn:process>
+</bpmn:definitions>
+"""
+NEW, OFFERED = "งานใหม่ถึงท่าน / New task for you", "มีงานรอผู้รับ / A task your role can take"
+SUPERVISORS = [f"supervisor{n}" for n in range(1, 9)]
+
+
+def _start(api) -> int:
+    """A new instance's one task, in the supervisors' pool."""
+    instance = api.ok("POST", "admin1", "/instances", 201, json={"process_id": "Process_pool"})
+    [task] = instance["open_tasks"]
+    assert task["assignee"] is None and task["role"] == "supervisor"
+    return task["id"]
+
+
+def test_a_task_taken_before_its_pool_mail_leaves_is_not_offered_to_the_pool(api, services, clock, smtp):
+    services.transport = SmtpTransport(smtp.url)
+    api.ok("POST", "admin1", "/processes", 201, content_type="multipart/form-data",
+           data={"files": [(io.BytesIO(POOL_PROCESS.encode()), "pool.bpmn")]})
+    clock.set("2027-04-01T18:30:00+07:00")  # after office hours: the mails wait for the morning
+    claimed, assigned, left = _start(api), _start(api), _start(api)
+    api.ok("POST", "supervisor1", f"/tasks/{claimed}/claim")
+    api.ok("POST", "head1", f"/tasks/{assigned}/assign", json={"user": "supervisor2"})
+    services.tick(datetime.fromisoformat("2027-04-02T08:30:00+07:00"))
+    told = [(m["To"].split("@")[0], m["Subject"].split(":")[0].removeprefix("[khumue] "),
+             m.get_body(("plain",)).get_content().split("/tasks/")[-1].split()[0]) for m in smtp.messages]
+    ours = {str(task_id) for task_id in (claimed, assigned, left)}  # not the tasks of cycles the tick starts
+    sent = Counter(mail for mail in told if mail[1] in (NEW, OFFERED) and mail[2] in ours)  # nor reminders
+    offered = {(user, OFFERED, str(left)): 1 for user in SUPERVISORS}
+    assert sent == {**offered, ("supervisor2", NEW, str(assigned)): 1}
+    with services.db.session() as s:
+        status = Counter(s.scalars(select(OutboxMail.status).where(OutboxMail.task_id.in_([claimed, assigned]),
+                                                                   OutboxMail.kind == "claimable")))
+    assert status == {"dropped": 2 * len(SUPERVISORS)}
