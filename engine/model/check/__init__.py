@@ -5,10 +5,12 @@ deployed, the others are. Warnings are said and the file deploys. The rules, by 
 xmlsafe (malformed, oversize, DTD and entities), parsed (what SpiffWorkflow refuses, the rules of every
 person's step, start forms), expressions (Python the sandbox accepts; JUEL and FEEL named), events (catch
 events nothing throws), references (duplicate process ids, unknown called processes, DMN decisions,
-service operators), and here: processes that are not executable.
+service operators), names (ids and names that fit where they are kept), and here: processes that are not
+executable.
 """
 from engine.model.check.events import check_catches, thrown
 from engine.model.check.expressions import check_expressions
+from engine.model.check.names import check_names
 from engine.model.check.parsed import UNREADABLE, check_parsed
 from engine.model.check.problem import ERROR, WARNING, Problem, at
 from engine.model.check.references import check_calls, check_decisions, check_duplicates, check_services, process_ids
@@ -45,6 +47,9 @@ def check_files(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes], owner
     problems.extend(check_duplicates(roots, owners))
     for name, root in roots.items():
         problems.extend(_executable(name, root, owners))
+        for process in process_ids(root):
+            if process.get("isExecutable") == "true":
+                problems.extend(check_names(name, process))
         problems.extend(check_parsed(name, bpmn_files[name], executable_ids(root), _lines(root), readable,
                                      form_files))
         problems.extend(check_expressions(name, root))

@@ -8,6 +8,7 @@ import json
 from SpiffWorkflow.spiff.specs.defaults import UserTask
 
 from engine.model.bpmn import ASSIGN_RULES, DEFAULT_STEP_DAYS, _valid_assign, step_assign, step_role_of
+from engine.model.check.names import role_too_long
 from engine.model.forms import parse_form
 from engine.model.timing import TimingError, parse_timing
 from engine.text import N_, Text
@@ -36,6 +37,9 @@ def step_problems(task_spec) -> list[Text]:
     if not task_spec.extensions.get("import_refused"):  # a refused form is said once
         found.extend(_form_problems(task_spec.extensions.get("form"), must))
     found.extend(_reminder_problems(props))
+    role, how = step_role_of(task_spec)
+    if how == "new":
+        found.extend(role_too_long(role))
     assign = step_assign(task_spec)
     if not _valid_assign(assign):
         found.append(N_("assign %(assign)r ต้องเป็น %(rules)s, performer:STEP หรือ var:FIELD", assign=assign,
