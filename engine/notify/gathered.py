@@ -45,11 +45,18 @@ def live_tasks(session: Session, ids: Iterable[int]) -> dict[int, int | None]:
 
 
 def keep_live(row: OutboxMail, live: Mapping[int, int | None]) -> bool:
-    """Narrow a gathered row to its live tasks (what it is sent about, recorded with it); False: none is left.
-
-    A task offered to a role's pool ("claimable") and claimed or assigned since is no longer anyone else's to take."""
-    kept = [task_id for task_id in task_ids_of(row)
-            if task_id in live and not (row.kind == "claimable" and live[task_id] is not None)]
+    """Narrow a gathered row to its live tasks (what it is sent about, recorded with it); False: none is left."""
+    kept = [task_id for task_id in task_ids_of(row) if task_id in live and _still_so(row, live[task_id])]
     if row.task_ids and kept:
         row.task_ids = ",".join(map(str, kept))
     return bool(kept) or not task_ids_of(row)
+
+
+def _still_so(row: OutboxMail, assignee_id: int | None) -> bool:
+    """What a new task's mail says is still so: offered to a role's pool ("claimable"), nobody has taken it;
+    given to the mail's addressee ("assigned"), it was not given to someone else since."""
+    if row.kind == "claimable":
+        return assignee_id is None
+    if row.kind == "assigned":
+        return assignee_id == row.user_id
+    return True

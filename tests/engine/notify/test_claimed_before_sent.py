@@ -1,6 +1,6 @@
-"""A "task your role can take" mail waits for office hours; a task claimed or assigned in the meantime is no longer
-anyone's to take, so the mail is not sent (it said "unclaimed" and sent every other holder of the role to a task
-they may not open any more)."""
+"""A new task's mail waits for office hours. A task claimed or assigned in the meantime is no longer anyone's to take,
+so its "task your role can take" mail is not sent (it said "unclaimed" and sent every other holder of the role to
+a task they may not open any more); a task given to someone else meanwhile is not announced to the first one."""
 import io
 from collections import Counter
 from datetime import datetime
@@ -40,22 +40,26 @@ def _start(api) -> int:
     return task["id"]
 
 
-def test_a_task_taken_before_its_pool_mail_leaves_is_not_offered_to_the_pool(api, services, clock, smtp):
+def test_a_new_task_mail_says_only_what_is_still_so_when_it_leaves(api, services, clock, smtp):
     services.transport = SmtpTransport(smtp.url)
     api.ok("POST", "admin1", "/processes", 201, content_type="multipart/form-data",
            data={"files": [(io.BytesIO(POOL_PROCESS.encode()), "pool.bpmn")]})
     clock.set("2027-04-01T18:30:00+07:00")  # after office hours: the mails wait for the morning
-    claimed, assigned, left = _start(api), _start(api), _start(api)
+    claimed, assigned, released, left = _start(api), _start(api), _start(api), _start(api)
     api.ok("POST", "supervisor1", f"/tasks/{claimed}/claim")
     api.ok("POST", "head1", f"/tasks/{assigned}/assign", json={"user": "supervisor2"})
+    api.ok("POST", "head1", f"/tasks/{assigned}/assign", json={"user": "supervisor3"})  # given to another after all
+    api.ok("POST", "supervisor4", f"/tasks/{released}/claim")
+    api.ok("POST", "supervisor4", f"/tasks/{released}/release")  # back in the pool: offered again
     services.tick(datetime.fromisoformat("2027-04-02T08:30:00+07:00"))
     told = [(m["To"].split("@")[0], m["Subject"].split(":")[0].removeprefix("[khumue] "),
              m.get_body(("plain",)).get_content().split("/tasks/")[-1].split()[0]) for m in smtp.messages]
-    ours = {str(task_id) for task_id in (claimed, assigned, left)}  # not the tasks of cycles the tick starts
+    ours = {str(task_id) for task_id in (claimed, assigned, released, left)}  # not the tasks of cycles the tick starts
     sent = Counter(mail for mail in told if mail[1] in (NEW, OFFERED) and mail[2] in ours)  # nor reminders
-    offered = {(user, OFFERED, str(left)): 1 for user in SUPERVISORS}
-    assert sent == {**offered, ("supervisor2", NEW, str(assigned)): 1}
+    offered = {(user, OFFERED, str(task)): 1 for user in SUPERVISORS for task in (released, left)}
+    assert sent == {**offered, ("supervisor3", NEW, str(assigned)): 1}
     with services.db.session() as s:
-        status = Counter(s.scalars(select(OutboxMail.status).where(OutboxMail.task_id.in_([claimed, assigned]),
-                                                                   OutboxMail.kind == "claimable")))
-    assert status == {"dropped": 2 * len(SUPERVISORS)}
+        status = Counter(tuple(row) for row in s.execute(select(OutboxMail.kind, OutboxMail.status)
+                                                         .where(OutboxMail.task_id.in_([claimed, assigned]))))
+    assert status == {("claimable", "dropped"): 2 * len(SUPERVISORS), ("assigned", "dropped"): 1,
+                      ("assigned", "sent"): 1}
