@@ -4,11 +4,12 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import bindparam, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import ProcessVersion
 from engine.core import Engine
-from engine.errors import N_, NotFound
+from engine.errors import N_, Conflict, NotFound
 from engine.model.catalog import load_catalog, read_catalog
 from engine.model.check import ERROR, Problem, check_files, executable_ids
 from engine.model.check.xmlsafe import read_xml
@@ -84,7 +85,11 @@ def _deploy_one(session, process_id, filename, xml, digest, now, decisions) -> P
                              bpmn_xml=xml.decode("utf-8"), deployed_at=now,
                              decisions=json.dumps(decisions, ensure_ascii=False) if decisions else None)
     session.add(version)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # a version deployed at the same moment took the number: a lost race, nothing kept
+        raise Conflict("deployed_meanwhile", N_("มีผู้ติดตั้งกระบวนงาน %(process_id)s รุ่นใหม่ในเวลาเดียวกัน "
+                                                "กรุณาตรวจรุ่นล่าสุดแล้วอัปโหลดอีกครั้ง"), process_id=process_id) from None
     return version
 
 
