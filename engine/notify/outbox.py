@@ -120,8 +120,8 @@ def _failed(rows: list[OutboxMail], error: Exception, now) -> None:
 
 def _drop_finished(session, rows: list[OutboxMail]) -> list[OutboxMail]:
     """A mail about tasks all finished, cancelled or paused since it was queued (or taken from the pool it was
-    offered to, or given to someone else than the mail's addressee) is not sent; a gathered mail goes out about those of its tasks still open
-    (engine.notify.gathered)."""
+    offered to, or given to someone else than the mail's addressee) is not sent; a gathered mail goes out about
+    those of its tasks still open (engine.notify.gathered)."""
     live = live_tasks(session, all_task_ids(rows))
     for row in rows:
         if not keep_live(row, live):

@@ -6,17 +6,25 @@ column too. SQLite keeps longer text than its column says, PostgreSQL refuses it
 deployed, and then every start of it failed there.
 """
 import unicodedata
+from typing import cast
 
-from db.incidents import Incident
-from db.models import HumanTask, ProcessVersion
+from sqlalchemy import Column, String
+
+from db.models import HumanTask, Incident, ProcessVersion
 from engine.model.check.problem import Problem, at
 from engine.model.check.vocabulary import BPMN, local
 from engine.text import N_, Text
 
-PROCESS_ID_WIDTH = ProcessVersion.__table__.c.process_id.type.length
-STEP_ID_WIDTH = min(HumanTask.__table__.c.step_id.type.length, Incident.__table__.c.step_id.type.length)
-STEP_NAME_WIDTH = min(HumanTask.__table__.c.name.type.length, Incident.__table__.c.step_name.type.length)
-ROLE_WIDTH = HumanTask.__table__.c.role.type.length
+
+def _width(*columns: Column) -> int:
+    """The characters the narrowest of these text columns keeps."""
+    return min(cast(String, column.type).length or 0 for column in columns)
+
+
+PROCESS_ID_WIDTH = _width(ProcessVersion.__table__.c.process_id)
+STEP_ID_WIDTH = _width(HumanTask.__table__.c.step_id, Incident.__table__.c.step_id)
+STEP_NAME_WIDTH = _width(HumanTask.__table__.c.name, Incident.__table__.c.step_name)
+ROLE_WIDTH = _width(HumanTask.__table__.c.role)
 _STEPS = ("task", "subProcess", "callActivity", "transaction")  # and every *Task, *Event, *Gateway
 
 
