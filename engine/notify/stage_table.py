@@ -1,16 +1,36 @@
-"""A sweep batch's stage table, sent with its statement as bound parameters, not as a VALUES list.
+"""A sweep batch's stage table, sent with its statements as bound parameters, not as a VALUES list.
 
 A VALUES list's rows are part of SQLAlchemy's cache key: the sweep's writing statement (the mails, the next
 moments, how far the sweep has looked) was compiled again for every batch, ~15–20 ms of Python each. Bound as
 one parameter per column (PostgreSQL: typed arrays, unnested) or one JSON text (SQLite: json_each), the
-statement's SQL is the same from batch to batch, whatever the table's size: compiled once per process, and no
+statements' SQL is the same from batch to batch, whatever the table's size: compiled once per process, and no
 limit on the rows per statement from SQLite's bound parameters.
+
+SQLite has no hash join: it joined each of a batch's 20,000 due tasks to the stage table by scanning the table
+(a CTE has no index, and SQLite guesses a table function too small to build one), ~30–45 ms per statement, in
+two statements per batch. There the rows go into a temporary table keyed by what decides a stage, emptied and
+filled per batch (as engine.notify.held_batch holds the due tasks): each task finds its stage by the key.
 """
 import json
 
-from sqlalchemy import Boolean, Integer, String, bindparam, cast, func, literal_column, select, type_coerce
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    select,
+    type_coerce,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session
+from sqlalchemy.schema import CreateTable
 
 from db.types import UTCDateTime
 
@@ -18,13 +38,23 @@ from db.types import UTCDateTime
 # it is mailed, and the group owning the process (for its heads).
 COLUMNS = (("version_id", Integer), ("step_id", String), ("process_id", String), ("due_at", UTCDateTime),
            ("kind", String), ("next_at", UTCDateTime), ("mail", Boolean), ("grp", String))
+KEY = ("version_id", "step_id", "process_id", "due_at")
+
+HELD = Table("sweep_stages", MetaData(), *(Column(name, kind()) for name, kind in COLUMNS), PrimaryKeyConstraint(*KEY),
+             prefixes=["TEMPORARY"])
+_CREATE = CreateTable(HELD, if_not_exists=True)
 
 
-def stage_table(rows: list[tuple], dialect: Dialect):
-    """The stage table of `rows` (tuples in the order of COLUMNS) as a CTE named stages."""
-    if dialect.name == "postgresql":
+def stage_table(session: Session, rows: list[tuple]):
+    """The stage table of `rows` (tuples in the order of COLUMNS), to join a batch's due tasks to: PostgreSQL a
+    CTE of the statement; SQLite the temporary table, filled here (in the batch's write transaction)."""
+    if session.get_bind().dialect.name == "postgresql":
         return _unnested(rows).cte("stages")
-    return _from_json(rows, dialect).cte("stages")
+    connection = session.connection()
+    connection.execute(_CREATE)
+    connection.execute(HELD.delete())
+    connection.execute(HELD.insert().from_select([name for name, _ in COLUMNS], _from_json(rows, connection.dialect)))
+    return HELD
 
 
 def _unnested(rows: list[tuple]):
@@ -36,7 +66,7 @@ def _unnested(rows: list[tuple]):
     return select(*(type_coerce(table.c[name], kind()).label(name) for name, kind in COLUMNS))
 
 
-def _from_json(rows: list[tuple], dialect: Dialect):
+def _from_json(rows: list[tuple], dialect):
     """SQLite: one JSON array of rows, each cell as the column's type stores it (a datetime as SQLite's text of it,
     so that it equals the stored due_at), read back by json_each."""
     processors = [kind().dialect_impl(dialect).bind_processor(dialect) for _, kind in COLUMNS]

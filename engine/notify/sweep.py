@@ -234,9 +234,8 @@ def _queue_and_plan(session: Session, rows: list[tuple], now: datetime, send_at:
     """Queue the mails of the batch's due tasks (`rows`: their stages) and move them on, and write how far the
     sweep has looked (engine.notify.sweep._looked_to); returns tasks moved on (PostgreSQL; 0 on SQLite, whose
     batch is all its own)."""
-    bind = session.get_bind().dialect
-    dialect = bind.name
-    batch = _batch(stage_table(rows, bind), due)
+    dialect = dialect_of(session)
+    batch = _batch(stage_table(session, rows), due)
     if dialect == "postgresql":
         # Only the tasks this statement moved on are mailed: two schedulers at once mail each task once.
         planned = _plan(pg_insert, batch, now).returning(_PLANS.c.task_id).cte("planned")
