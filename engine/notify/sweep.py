@@ -9,7 +9,7 @@ Per batch:
 1. one read: the distinct (version, step, process, due moment) of a batch of due tasks (few: due moments repeat),
    with their last moment and how many they are;
 2. in Python, each one's stage and next moment (engine.notify.stages: office mornings, the stale rule), a
-   small table sent back with the statement as bound parameters (engine.notify.stage_table);
+   small table sent back as bound parameters (engine.notify.stage_table: SQLite holds it in a keyed table);
 3. one INSERT … SELECT of the mails (engine.notify.addressees): one row per person and kind naming its tasks,
    without text: rendered when it is sent (engine.notify.outbox), expanded per task (engine.notify.gathered);
 4. one INSERT … ON CONFLICT DO UPDATE of each task's next moment into task_reminders;
@@ -185,7 +185,8 @@ def _batch(stages, due):
                    case((waits, due.c.planned_from), else_=stages.c.next_at).label("next_at"),
                    case((waits, false()), (mailed_before, false()), else_=stages.c.mail).label("mail"), stages.c.grp)
             # LEFT: the planners then count the batch's rows right and walk the batch, not the stage table
-            # (a task of no stage here has mail NULL and is left alone: see _queue_and_plan).
+            # (a task of no stage, on PostgreSQL one committed after the keys were read, has mail NULL and is left
+            # alone: see _plan).
             .select_from(due).outerjoin(stages, on_stage).cte("batch").prefix_with("MATERIALIZED"))
 
 
