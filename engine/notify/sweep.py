@@ -115,13 +115,31 @@ def _due(now: datetime, swept_to: datetime, limit: int):
             .order_by(due.c.moment, due.c.id).limit(limit))
 
 
+def _held_firsts(now: datetime, swept_to: datetime, limit: int) -> list:
+    """SQLite: each kind's first `limit` due tasks with their instance's columns, in its index's order (the
+    instance looked up on the way): engine.notify.held_batch holds them without sorting them again. PostgreSQL
+    keeps _due's form: there the instance join inside the new tasks' LIMIT let its planner, with task_reminders
+    just vacuumed empty, scan that table once per task (2.9 s for a catch-up morning's first batch)."""
+    new = _new(now, swept_to).join(_INSTANCES, _INSTANCES.c.id == _TASKS.c.instance_id)
+    return [_with_instance(query).order_by("moment", _TASKS.c.id).limit(limit) for query in (new, _looked_at(now))]
+
+
+def _with_instance(query):
+    """A due-task query's columns in the order of the held table, with its instance's."""
+    due = query.selected_columns
+    return query.with_only_columns(
+        due.id, due.role, due.school_id, due.assignee_id, _INSTANCES.c.process_version_id, due.step_id,
+        due.process_id, due.due_at, due.planned_from, due.last_mailed,
+        (_INSTANCES.c.status == InstanceStatus.SUSPENDED).label("suspended"), due.moment)
+
+
 def _found(session: Session, now: datetime, limit: int):
     """A batch of due tasks: on PostgreSQL the query itself (found again by the one writing statement); on SQLite
     held in a table, found once for the batch's three statements (inside its write transaction)."""
     if dialect_of(session) == "postgresql":
         return _due(now, _swept_to(session), limit).cte("due").prefix_with("MATERIALIZED")
     _begin_writing(session)
-    return hold(session, _due(now, _swept_to(session), limit))
+    return hold(session, _held_firsts(now, _swept_to(session), limit), limit)
 
 
 def _due_keys(session: Session, due) -> Sequence[Row]:
