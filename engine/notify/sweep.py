@@ -9,7 +9,7 @@ Per batch:
 1. one read: the distinct (version, step, process, due moment) of a batch of due tasks (few: due moments repeat),
    with their last moment and how many they are;
 2. in Python, each one's stage and next moment (engine.notify.stages: office mornings, the stale rule), a
-   small table sent back with the statement (a VALUES list);
+   small table sent back as bound parameters (engine.notify.stage_table: SQLite holds it in a keyed table);
 3. one INSERT … SELECT of the mails (engine.notify.addressees): one row per person and kind naming its tasks,
    without text: rendered when it is sent (engine.notify.outbox), expanded per task (engine.notify.gathered);
 4. one INSERT … ON CONFLICT DO UPDATE of each task's next moment into task_reminders;
@@ -25,14 +25,11 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import (
-    Boolean,
-    Integer,
     Row,
     String,
     and_,
     case,
     cast,
-    column,
     false,
     func,
     literal,
@@ -40,7 +37,6 @@ from sqlalchemy import (
     select,
     true,
     union_all,
-    values,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -55,10 +51,10 @@ from engine.model.status import InstanceStatus
 from engine.notify.addressees import mails_of, outbox_columns
 from engine.notify.held_batch import hold
 from engine.notify.recipients import group_of
+from engine.notify.stage_table import stage_table
 from engine.notify.stages import Rule, moments, rule_of, stage_at
 
 SWEEP_BATCH = 20_000
-STAGE_ROWS = 2000  # rows of the stage table per statement: 8 parameters each, under SQLite's 32,766
 # How far behind `now` a finished sweep marks what it has looked at: a task written by a transaction that began
 # before the sweep and committed after it (its moment may be a little before the sweep's now) is still new then.
 LOOK_BACK = timedelta(minutes=10)
@@ -119,13 +115,31 @@ def _due(now: datetime, swept_to: datetime, limit: int):
             .order_by(due.c.moment, due.c.id).limit(limit))
 
 
+def _held_firsts(now: datetime, swept_to: datetime, limit: int) -> list:
+    """SQLite: each kind's first `limit` due tasks with their instance's columns, in its index's order (the
+    instance looked up on the way): engine.notify.held_batch holds them without sorting them again. PostgreSQL
+    keeps _due's form: there the instance join inside the new tasks' LIMIT let its planner, with task_reminders
+    just vacuumed empty, scan that table once per task (2.9 s for a catch-up morning's first batch)."""
+    new = _new(now, swept_to).join(_INSTANCES, _INSTANCES.c.id == _TASKS.c.instance_id)
+    return [_with_instance(query).order_by("moment", _TASKS.c.id).limit(limit) for query in (new, _looked_at(now))]
+
+
+def _with_instance(query):
+    """A due-task query's columns in the order of the held table, with its instance's."""
+    due = query.selected_columns
+    return query.with_only_columns(
+        due.id, due.role, due.school_id, due.assignee_id, _INSTANCES.c.process_version_id, due.step_id,
+        due.process_id, due.due_at, due.planned_from, due.last_mailed,
+        (_INSTANCES.c.status == InstanceStatus.SUSPENDED).label("suspended"), due.moment)
+
+
 def _found(session: Session, now: datetime, limit: int):
     """A batch of due tasks: on PostgreSQL the query itself (found again by the one writing statement); on SQLite
     held in a table, found once for the batch's three statements (inside its write transaction)."""
     if dialect_of(session) == "postgresql":
         return _due(now, _swept_to(session), limit).cte("due").prefix_with("MATERIALIZED")
     _begin_writing(session)
-    return hold(session, _due(now, _swept_to(session), limit))
+    return hold(session, _held_firsts(now, _swept_to(session), limit), limit)
 
 
 def _due_keys(session: Session, due) -> Sequence[Row]:
@@ -173,18 +187,10 @@ class _Stages:
         return (version_id, step_id, process_id, due_at, kind, upcoming, mail, group_of(self.engine, process_id))
 
 
-def _stage_table(rows: list[tuple]):
-    return values(column("version_id", Integer), column("step_id", String), column("process_id", String),
-                  column("due_at", UTCDateTime()), column("kind", String), column("next_at", UTCDateTime()),
-                  column("mail", Boolean), column("grp", String), name="stages").data(rows).cte("stages")
-
-
-def _batch(stages, due, dialect: str):
+def _batch(stages, due):
     """A batch of due tasks (computed once) joined to their stage: what the mails and the next moments are made of."""
     # Materialized (PostgreSQL's CTE, SQLite's held table): computed once, before the moments it is ordered by
     # move on; the small stage table is joined to the batch, not the batch's search to the stage table.
-    # PostgreSQL reads a VALUES column of only NULLs (no next moment for any) as text: say what it is.
-    next_at = cast(stages.c.next_at, UTCDateTime()) if dialect == "postgresql" else stages.c.next_at
     on_stage = and_(stages.c.version_id == due.c.process_version_id, stages.c.step_id == due.c.step_id,
                     stages.c.process_id == due.c.process_id, stages.c.due_at == due.c.due_at)
     # A suspended instance's task gets no mail and keeps its moment: it is due again as soon as it resumes.
@@ -194,10 +200,11 @@ def _batch(stages, due, dialect: str):
     mailed_before = (literal(",") + func.coalesce(due.c.last_mailed, "")).like(literal("%,") + told + literal(",%"))
     return (select(due.c.id, due.c.role, due.c.school_id, due.c.assignee_id, due.c.planned_from, stages.c.kind,
                    told.label("told"), due.c.last_mailed,
-                   case((waits, due.c.planned_from), else_=next_at).label("next_at"),
+                   case((waits, due.c.planned_from), else_=stages.c.next_at).label("next_at"),
                    case((waits, false()), (mailed_before, false()), else_=stages.c.mail).label("mail"), stages.c.grp)
             # LEFT: the planners then count the batch's rows right and walk the batch, not the stage table
-            # (a task of no stage here has mail NULL and is left alone: see _queue_and_plan).
+            # (a task of no stage, on PostgreSQL one committed after the keys were read, has mail NULL and is left
+            # alone: see _plan).
             .select_from(due).outerjoin(stages, on_stage).cte("batch").prefix_with("MATERIALIZED"))
 
 
@@ -242,12 +249,12 @@ def _begin_writing(session: Session) -> None:
 
 
 def _queue_and_plan(session: Session, rows: list[tuple], now: datetime, send_at: datetime, due,
-                    looked_to: datetime | None) -> int:
-    """Queue the mails of the due tasks whose stage is among `rows` and move them on; returns tasks moved on
-    (PostgreSQL; 0 on SQLite, whose batch is all its own). With `looked_to`, the batch's last statement: how far
-    the sweep has looked is written too (engine.notify.sweep._looked_to)."""
+                    looked_to: datetime) -> int:
+    """Queue the mails of the batch's due tasks (`rows`: their stages) and move them on, and write how far the
+    sweep has looked (engine.notify.sweep._looked_to); returns tasks moved on (PostgreSQL; 0 on SQLite, whose
+    batch is all its own)."""
     dialect = dialect_of(session)
-    batch = _batch(_stage_table(rows), due, dialect)
+    batch = _batch(stage_table(session, rows), due)
     if dialect == "postgresql":
         # Only the tasks this statement moved on are mailed: two schedulers at once mail each task once.
         planned = _plan(pg_insert, batch, now).returning(_PLANS.c.task_id).cte("planned")
@@ -255,19 +262,17 @@ def _queue_and_plan(session: Session, rows: list[tuple], now: datetime, send_at:
         queued = (pg_insert(_OUTBOX).from_select(outbox_columns(), mails_of(claimed, now, send_at, dialect))
                   .on_conflict_do_nothing(index_elements=["key"]).cte("queued"))
         moved = select(func.count()).select_from(planned)
-        if looked_to is not None:
-            # After the moments are written (it waits for their count): the sweep's one row is locked last, when
-            # the statement holds every task row it writes; another scheduler's statement then cannot be
-            # holding one of them while waiting for this row.
-            looked = select(literal(1), literal(looked_to, UTCDateTime())).where(moved.scalar_subquery() >= 0)
-            moved = moved.add_cte(_swept(pg_insert, looked).cte("looked"))
+        # After the moments are written (it waits for their count): the sweep's one row is locked last, when the
+        # statement holds every task row it writes; another scheduler's statement then cannot be holding one of
+        # them while waiting for this row.
+        looked = select(literal(1), literal(looked_to, UTCDateTime())).where(moved.scalar_subquery() >= 0)
+        moved = moved.add_cte(_swept(pg_insert, looked).cte("looked"))
         return session.execute(moved.add_cte(queued)).scalar_one()
     # SQLite: the batch was found inside this write transaction, which no other writer enters: all its own.
     session.execute(sqlite_insert(_OUTBOX).from_select(outbox_columns(), mails_of(batch, now, send_at, dialect))
                     .on_conflict_do_nothing(index_elements=["key"]))
     session.execute(_plan(sqlite_insert, batch, now))
-    if looked_to is not None:
-        session.execute(_swept(sqlite_insert, select(literal(1), literal(looked_to, UTCDateTime()))))
+    session.execute(_swept(sqlite_insert, select(literal(1), literal(looked_to, UTCDateTime()))))
     return 0
 
 
@@ -302,9 +307,6 @@ def sweep_batch(engine: Engine, session: Session, now: datetime, limit: int) -> 
     send_at = next_office_time(now, engine.work_calendar(session), engine.tz)
     stages = _Stages(engine, session, now, send_at)
     rows = [stages.row(*key[:4]) for key in keys]
-    looked_to = _looked_to(now, keys[0][4])
-    starts = range(0, len(rows), STAGE_ROWS)
-    moved = sum(_queue_and_plan(session, rows[start:start + STAGE_ROWS], now, send_at, due,
-                                looked_to if start == starts[-1] else None) for start in starts)
+    moved = _queue_and_plan(session, rows, now, send_at, due, _looked_to(now, keys[0][4]))
     # SQLite: every task of the batch is moved on (its write transaction found them); PostgreSQL counts its own.
     return moved if dialect_of(session) == "postgresql" else keys[0][5]
