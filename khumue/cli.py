@@ -16,6 +16,7 @@ from khumue.accounts import token, users_group
 from khumue.checking import echo_problems, echo_refused
 from khumue.context import _app, _now, _services
 from khumue.transfers import export_command, import_group
+from web.config import remember_served_address
 
 
 def prepare(app, demo: bool) -> set[str]:
@@ -50,12 +51,13 @@ def listen_address(host: str, port: int) -> str:
 
 def base_url_from(host: str, port: int, demo: bool, env=None) -> list[str]:
     """Mail links start at KHUMUE_BASE_URL, or when it is unset at the address we listen on (set here, before the
-    app reads it); the lines to print at start: where to sign in, and a warning or the demo accounts."""
+    app reads it, and kept under var/ for the scheduler and tick processes); the lines to print at start: where to sign in, and a warning or the demo accounts."""
     import os
     env = os.environ if env is None else env
     lines = [f"khumue: {listen_address(host, port)}/"]
     if not env.get("KHUMUE_BASE_URL"):
         env["KHUMUE_BASE_URL"] = listen_address(host, port)
+        remember_served_address(env["KHUMUE_BASE_URL"], env)  # for a `khumue tick` or scheduler run apart
         if not demo:
             lines.append(f"warning: KHUMUE_BASE_URL is not set; links in mail use {env['KHUMUE_BASE_URL']} "
                          "(set it to the address people open, e.g. https://khumue.example.go.th)")
