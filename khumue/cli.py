@@ -51,7 +51,8 @@ def listen_address(host: str, port: int) -> str:
 
 def base_url_from(host: str, port: int, demo: bool, env=None) -> list[str]:
     """Mail links start at KHUMUE_BASE_URL, or when it is unset at the address we listen on (set here, before the
-    app reads it, and kept under var/ for the scheduler and tick processes); the lines to print at start: where to sign in, and a warning or the demo accounts."""
+    app reads it, and kept under var/ for the scheduler and tick processes); the lines to print at start: where
+    to sign in, and a warning or the demo accounts."""
     import os
     env = os.environ if env is None else env
     lines = [f"khumue: {listen_address(host, port)}/"]
