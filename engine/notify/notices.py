@@ -18,7 +18,7 @@ from engine.core import Engine
 from engine.notify.mailtext import mail_about
 from engine.notify.outbox import mail_row
 from engine.notify.recipients import Directory, recipients
-from engine.notify.stages import stages
+from engine.notify.stages import first_reminder, stages
 
 
 def tell(engine: Engine, session: Session, task: HumanTask, kind: str, users: list[User], now: datetime,
@@ -43,15 +43,16 @@ _TELL = {name: make(OutboxMail.__table__).inline().on_conflict_do_nothing(index_
 def task_ready(engine: Engine, session: Session, task: HumanTask, now: datetime, calendar=None) -> None:
     """A new or re-pooled task: tell its assignee, or everyone who may claim it; plan its reminders."""
     calendar = calendar or engine.work_calendar(session)
-    plan_reminders(engine, task, now)
+    plan_reminders(engine, task, now, calendar)
     session.flush()
     announce(engine, session, task, now, calendar)
 
 
-def plan_reminders(engine: Engine, task: HumanTask, now: datetime) -> None:
-    """When the task's first reminder is due (set before a new task is written: one INSERT, no UPDATE)."""
-    upcoming = [m for m in stages(engine, task, engine.tz) if m[0] > now]
-    task.next_reminder_at = upcoming[0][0] if upcoming else now
+def plan_reminders(engine: Engine, task: HumanTask, now: datetime, calendar=None) -> None:
+    """When the task's first reminder is due (set before a new task is written: one INSERT, no UPDATE). Given the
+    calendar, the task is being announced: no reminder before its "new task" mail goes out (office hours)."""
+    told_at = next_office_time(now, calendar, engine.tz) if calendar is not None else now
+    task.next_reminder_at = first_reminder(stages(engine, task, engine.tz), now, told_at)
 
 
 def announce(engine: Engine, session: Session, task: HumanTask, now: datetime, calendar) -> None:

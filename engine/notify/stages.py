@@ -45,6 +45,16 @@ def moments(rule: Rule, due_at: datetime, tz) -> list[tuple[datetime, str]]:
     return found
 
 
+def first_reminder(found: list[tuple[datetime, str]], now: datetime, told_at: datetime) -> datetime:
+    """A new task's first reminder moment: the first after its "new task" mail goes (`told_at`, the next office
+    time: a reminder that same morning would only repeat the mail), else the first after `now`, else `now`."""
+    for after in (told_at, now):
+        upcoming = [when for when, _ in found if when > after]
+        if upcoming:
+            return upcoming[0]
+    return now
+
+
 def current_stage(engine: Engine, task: HumanTask, now: datetime, tz) -> tuple[str | None, datetime | None]:
     """The newest stage that has come (older ones are stale) and when the next one comes."""
     rule = policy(engine, task)

@@ -26,13 +26,14 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from db.dialect import insert_returning
 from db.models import HumanTask, Network, ProcessInstance, School, User
+from engine.calendar.officehours import next_office_time
 from engine.core import Engine
 from engine.model.bpmn import ProcessModel, is_person_step
 from engine.model.script_engine import SCRIPT_ENGINE
 from engine.model.status import InstanceStatus
 from engine.model.urgency import urgency_fields, urgency_of
 from engine.notify import notices
-from engine.notify.stages import moments, rule_of
+from engine.notify.stages import first_reminder, moments, rule_of
 from engine.processes.deployment import latest_version
 from engine.runtime.assignees import eligible_assignee
 from engine.runtime.clock import workflow_clock
@@ -221,8 +222,8 @@ def _insert_children(engine, session, parent, call, version, template, schools, 
 def _when(engine, model, process_id, step, cycle_year, calendar, now) -> tuple[datetime, datetime, datetime]:
     """A step's start, due date and first reminder (as _new_task and plan_reminders set them): alike for all."""
     starts_at, due_at = step.timing.resolve(cycle_year, now, calendar, engine.tz)
-    upcoming = [m for m in moments(rule_of(engine, model, step.id, process_id), due_at, engine.tz) if m[0] > now]
-    return starts_at, due_at, upcoming[0][0] if upcoming else now
+    found = moments(rule_of(engine, model, step.id, process_id), due_at, engine.tz)
+    return starts_at, due_at, first_reminder(found, now, next_office_time(now, calendar, engine.tz))
 
 
 def _insert_tasks(engine, session, parent, model, process_id, template, children, assignees, calendar,

@@ -245,7 +245,7 @@ def _new_task(engine, session, instance, task, step, model, calendar, now) -> Hu
                     cycle_year=instance.cycle_year, starts_at=starts_at, due_at=due_at, status="open",
                     created_at=now, urgency=urgency_of(model, task.data))  # written by writes.save_step
     set_committed_value(row, "instance", instance)  # read by what plans its reminders; not a change to write
-    notices.plan_reminders(engine, row, now)
+    notices.plan_reminders(engine, row, now, calendar)
     return row
 
 

@@ -150,3 +150,16 @@ def test_an_admin_opens_a_mails_text_and_html_and_others_cannot(app, services, a
     assert Person(app, "supervisor1").get("/mail/1").status_code == 200  # the mail is theirs
     assert Person(app, "supervisor2").get("/mail/1").status_code == 404
     assert Person(app, "supervisor2").get("/mail/1.html").status_code == 404
+
+
+def test_a_task_told_of_next_morning_gets_no_reminder_that_same_morning(office, smtp, api):
+    """The cycle starts in the evening (Thursday 22 Apr, due Friday 30 Apr): its "new task" mail waits for the
+    office to open on Friday, the very morning of the 7-days-before reminder. One mail then, not two saying the
+    same; the next reminder the day before it is due."""
+    assert tick(office, "2027-04-22T20:00:00+07:00")["cycles_started"] == 1
+    for moment in ["2027-04-23T08:30:00+07:00", "2027-04-23T12:00:00+07:00", "2027-04-29T08:30:00+07:00"]:
+        tick(office, moment)
+    assert smtp.summary() == [
+        ("supervisor1", "[khumue] งานใหม่ถึงท่าน / New task for you"),
+        ("supervisor1", "[khumue] พรุ่งนี้ถึงกำหนด / Due tomorrow"),
+    ]
