@@ -164,4 +164,12 @@ def waiting_for(engine: Engine, session: Session, instance: ProcessInstance) -> 
             wait["task_id"] = rows.get(wait.pop("spiff_task_id"))
         elif wait["kind"] == "child":
             wait["open_children"] = children
+        elif wait["kind"] == "timer" and wait["at"]:
+            wait["at"] = _office_time(wait["at"], engine.tz)
     return waits
+
+
+def _office_time(moment: str, tz) -> str:
+    """SpiffWorkflow keeps a timer's moment in UTC; the API says every time in the office's zone."""
+    parsed = datetime.fromisoformat(moment)
+    return parsed.astimezone(tz).isoformat() if parsed.tzinfo else moment
