@@ -1,6 +1,6 @@
 """PostgreSQL: what need not be a round trip of its own goes with the next statement, in one pipeline.
 
-Each round trip wakes a backend that shares the cores with the web workers. Two kinds of them carried nothing
+Each round trip wakes a backend that shares the cores with the web workers. Three kinds of them carried nothing
 the application waits for:
 
 - **BEGIN.** psycopg sent it on its own before a transaction's first statement (7 of a task lifecycle's 60 round
@@ -12,10 +12,10 @@ the application waits for:
   with BEGIN; SQLAlchemy's commit and rollback end the transaction (psycopg sends COMMIT/ROLLBACK only for one
   that began: a request that only read ends with neither).
 - **A write whose result nobody reads** (`SEND_WITH_NEXT`: the audit events a commit appends, the last statement
-  before COMMIT). It is held and sent ahead of the next statement, or of the COMMIT. It is still inside the
-  transaction and still before the commit: if it fails, the COMMIT does not run (a pipeline stops at the first
-  error) and the commit raises its error; a rollback drops it unsent.
-
+  before COMMIT; a new task's mail; a hand start's claim of its cycle). It is held and sent ahead of the next
+  statement, or of the COMMIT; writes held one after another go together, in the order they were executed. They
+  are still inside the transaction and still before the commit: if one fails, the COMMIT does not run (a pipeline
+  stops at the first error) and the commit raises its error; a rollback drops them unsent.
 - **A read that belongs with the statement before it** (`read_along`/`READ_AS`: a completion's evidence and open
   rows, read once it holds its instance's row lock). It is sent in the same pipeline as that statement, on a cursor of
   its own, so it still starts after it (its snapshot is taken once the lock is held), and its rows wait on the
@@ -41,7 +41,7 @@ _ALONG = "khumue_read_along"
 READ_AS = "khumue_read_as"
 
 _AHEAD = "khumue_ahead"  # on an execution context: the commands to send before its statement, in its round trip
-_HELD = "khumue_held_write"  # on a pooled connection's info: (statement, parameters) not sent yet
+_HELD = "khumue_held_write"  # on a pooled connection's info: the (statement, parameters) not sent yet, in order
 _BEGIN = (b"BEGIN", None)
 _READ = "khumue_read"  # on a psycopg connection: (name, statement, parameters, cursor holding its rows) not taken yet
 _LEARNED = "khumue_reads_learned"  # on the dialect: name -> (statement, parameters) as SQLAlchemy last sent it
@@ -94,13 +94,13 @@ def _before_execute(conn, cursor, statement: str, _parameters, context, executem
         if not needs_transaction(statement) and not isinstance(cursor, ServerCursor) and not conn.info.get(_STRICT):
             return
         ahead = [_BEGIN]
-    elif _HELD not in conn.info:
+    elif _HELD not in conn.info or _held_too(context, executemany):
         return
     else:
         ahead = []
     if "isolation_level" in conn.get_execution_options():  # the caller chose its own: SQLAlchemy's as before
         return
-    ahead = ahead or [conn.info.pop(_HELD)]  # sent now, ahead of this statement
+    ahead = ahead or conn.info.pop(_HELD)  # sent now, ahead of this statement
     if context is None or executemany or isinstance(cursor, ServerCursor):  # not sent by _execute: their own trip
         _send(cursor.connection, ahead)
         return
@@ -124,9 +124,15 @@ def _execute(cursor, statement, parameters, context) -> bool:
         return True
     if options.get("khumue_send_with_next") and "isolation_level" not in options \
             and cursor.connection.pgconn.transaction_status == TransactionStatus.INTRANS:
-        context.root_connection.info[_HELD] = (statement, dict(parameters or {}))
+        context.root_connection.info.setdefault(_HELD, []).append((statement, dict(parameters or {})))
         return True  # nothing to read: SQLAlchemy sees a statement that returned no rows
     return False
+
+
+def _held_too(context, executemany: bool) -> bool:
+    """A write that may wait, after one already waiting: held after it (_execute), both sent with the next
+    statement or the COMMIT, in order."""
+    return context is not None and not executemany and "khumue_send_with_next" in context.execution_options
 
 
 def _along(dialect, options) -> tuple | None:
@@ -193,7 +199,7 @@ def _commit(connection, commit) -> None:
     if held is None:
         commit(connection)
         return
-    _send(connection.dbapi_connection, [held, (b"COMMIT", None)])  # one trip; no COMMIT after a failed write
+    _send(connection.dbapi_connection, [*held, (b"COMMIT", None)])  # one trip; no COMMIT after a failed write
 
 
 def _rollback(connection, rollback) -> None:
