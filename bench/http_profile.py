@@ -18,6 +18,7 @@ from bench.completion import BENCH_PROCESSES
 from bench.setup import START, database, office
 from db.models import User
 from engine.access.accounts import issue_token
+from tests.pg_round_trips import traced
 
 # (layer, marks in a function's file or name); third-party packages first (SQLAlchemy has an engine/ folder too)
 LAYERS = [("sign-in (flask_login)", ("flask_login",)), ("marshmallow", ("marshmallow",)),
@@ -78,6 +79,22 @@ def _app(url: str, token_user: str = "clerk1"):
                 os.environ[name] = value
 
 
+def _round_trips(engine, lifecycle: _Lifecycle) -> dict:
+    """PostgreSQL: round trips per request kind of one lifecycle, from libpq's trace (a statement sent with another
+    in one pipeline, db.round_trips, is no round trip of its own)."""
+    trips, since = Counter(), [0, None]
+    with traced(engine) as trace:
+        def record(kind_):
+            done = trace.round_trips()
+            if since[1]:
+                trips[since[1]] += done - since[0]
+            since[:] = [done, kind_]
+
+        lifecycle.run(record)
+    return {"start": trips["start"], "read task": trips["read task"] // 3, "complete": trips["complete"] // 3,
+            "lifecycle": sum(trips.values())}
+
+
 def run(kind: str, quick: bool) -> dict:
     """Statements per request kind and the profiled time's shares by layer."""
     url, drop = database(kind)
@@ -98,6 +115,7 @@ def run(kind: str, quick: bool) -> dict:
         for ended in ("commit", "rollback"):
             event.listen(engine, ended, count)
         lifecycle.run(lambda kind_: current.__setitem__(0, kind_))
+        trips = _round_trips(engine, lifecycle) if kind == "postgresql" else None
         profile, n = cProfile.Profile(), 10 if quick else 50
         profile.enable()
         for _ in range(n):
@@ -112,6 +130,7 @@ def run(kind: str, quick: bool) -> dict:
         return {"db": kind, "statements": {"start": counts["start"], "read task": counts["read task"] // 3,
                                            "complete": counts["complete"] // 3,
                                            "lifecycle": sum(counts.values())},
+                **({"round_trips": trips} if trips else {}),
                 "python_calls_per_lifecycle": round(stats.total_calls / n),
                 "shares_pct": {layer: round(own / total * 100, 1) for layer, own in by_layer.most_common()}}
     finally:

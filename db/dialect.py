@@ -6,6 +6,7 @@ list of ids is bound (PostgreSQL: one `= ANY(:array)` statement whatever the cou
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
+from types import MappingProxyType
 
 from sqlalchemy import Integer, Row, Table, TextClause, any_, bindparam, insert, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -30,9 +31,10 @@ def dialect_of(session: Session) -> str:
 class InsertOrIgnore:
     """INSERT that skips rows whose unique key exists (the database decides, not memory); built once per dialect."""
 
-    def __init__(self, table: Table, keys: Sequence[str]):
+    def __init__(self, table: Table, keys: Sequence[str], options: Mapping = MappingProxyType({})):
+        """`options`: the statements' execution options (db.round_trips.SEND_WITH_NEXT: nobody reads its result)."""
         self._statements = {name: insert(table).on_conflict_do_nothing(index_elements=list(keys))
-                            for name, insert in _INSERTS.items()}
+                            .execution_options(**options) for name, insert in _INSERTS.items()}
 
     def run(self, session: Session, rows: Mapping | Sequence[Mapping]) -> None:
         """Insert one row (a mapping) or many (a list: one executemany)."""

@@ -6,7 +6,7 @@ from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import round_trips
+from db import cursors, round_trips
 
 
 def _sqlite_pragmas(dbapi_connection, _record):
@@ -90,11 +90,17 @@ def end_transaction(session: Session) -> None:
 
 def make_engine(url: str, *, merge_round_trips: bool = False) -> Engine:
     """Create an engine for `url`; SQLite files get their folder and pragmas, server databases a ping after idling
-    (`merge_round_trips`: PostgreSQL sends BEGIN and a write nobody reads with the next statement, db.round_trips)."""
+    and cursors that describe their columns on demand (db.cursors) (`merge_round_trips`: PostgreSQL sends BEGIN and
+    a write nobody reads with the next statement, db.round_trips)."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    merged = merge_round_trips and url.startswith("postgresql")
-    engine = create_engine(url, isolation_level=round_trips.ISOLATION_LEVEL) if merged else create_engine(url)
+    options: dict = {}
+    if url.startswith("postgresql"):
+        options["connect_args"] = {"cursor_factory": cursors.Cursor}  # columns described only when read
+        if merge_round_trips:
+            options["isolation_level"] = round_trips.ISOLATION_LEVEL
+    merged = "isolation_level" in options
+    engine = create_engine(url, **options)
     if merged:
         round_trips.install(engine)
     if engine.dialect.name == "sqlite":

@@ -6,9 +6,10 @@ Nothing adds evidence to a task between the completion's read and its commit: th
 addition forgets what was held.
 """
 from sqlalchemy import and_, bindparam, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import BindParameter
 
+from db import round_trips
 from db.models import Evidence, HumanTask
 from engine.runtime import open_rows, session_held
 
@@ -18,13 +19,23 @@ _COLUMNS = frozenset(column.key for column in Evidence.__table__.columns)
 
 
 # A completion's one read once it holds the instance: its task's evidence and the instance's open rows (the task's
-# own row carries its evidence, the others none), for its check, its answer and its step's mirror.
+# own row carries its evidence, the others none), for its check, its answer and its step's mirror. Named by the task
+# alone (its instance by a subquery), so PostgreSQL sends it in the round trip of the locking read (along_with_lock).
 _TASK: BindParameter[int] = bindparam("task_id")
+_OWN = aliased(HumanTask)
 _WITH_OPEN_ROWS = (select(HumanTask, Evidence)
                    .outerjoin(Evidence, and_(Evidence.task_id == HumanTask.id, HumanTask.id == _TASK))
-                   .where(or_(and_(HumanTask.instance_id == bindparam("instance_id"), HumanTask.status == "open"),
+                   .where(or_(and_(HumanTask.instance_id == select(_OWN.instance_id).where(_OWN.id == _TASK)
+                                   .scalar_subquery(), HumanTask.status == "open"),
                               HumanTask.id == _TASK))
                    .order_by(HumanTask.id, Evidence.id))
+_READ_AS = {round_trips.READ_AS: "evidence_with_open_rows"}
+
+
+def along_with_lock(task_id: int) -> dict:
+    """Execution options for the completion's locking read of `task_id`: read_with_open_rows's statement goes in
+    its round trip (PostgreSQL; it still starts once the lock is held, so it sees what was committed meanwhile)."""
+    return round_trips.read_along(_READ_AS[round_trips.READ_AS], {"task_id": task_id})
 
 
 def read_and_hold(session: Session, task_id: int) -> list[Evidence]:
@@ -44,7 +55,7 @@ def read_with_open_rows(session: Session, task: HumanTask) -> list[Evidence]:
     (open_rows.read_ahead): one round trip less per completion."""
     tasks: dict[int, HumanTask] = {}
     evidence = []
-    for row, item in session.execute(_WITH_OPEN_ROWS, {"task_id": task.id, "instance_id": task.instance_id}):
+    for row, item in session.execute(_WITH_OPEN_ROWS, {"task_id": task.id}, execution_options=_READ_AS):
         tasks[row.id] = row
         if item is not None:
             evidence.append(item)

@@ -86,8 +86,9 @@ def get_task(session: Session, user: Actor, task_id: int, *, lock_instance: bool
             evidence_rows.hold(session, task_id, [item for _task, _instance, item in rows if item is not None])
     else:
         locking = lock_instance and dialect_of(session) != "sqlite"
-        task = session.scalars(_TASK_LOCKING_INSTANCE if locking else _TASK_WITH_INSTANCE,
-                               {"task_id": task_id}).unique().one_or_none()
+        task = session.scalars(_TASK_LOCKING_INSTANCE if locking else _TASK_WITH_INSTANCE, {"task_id": task_id},
+                               execution_options=evidence_rows.along_with_lock(task_id) if locking else {}
+                               ).unique().one_or_none()
     return _seen(user, task, task_id)
 
 

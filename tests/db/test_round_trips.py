@@ -118,6 +118,17 @@ def test_a_write_nobody_reads_goes_with_the_commit(db):
     assert _name(db) == "held"
 
 
+def test_writes_held_one_after_another_go_together_in_order(db):
+    with traced(db.engine) as trace, db.session() as session:
+        session.execute(_rename("first"))
+        session.execute(_held("second"))
+        session.execute(_held("third"))
+        assert trace.round_trips() == 1  # neither held write sent yet (before: the second went ahead of the third)
+        session.commit()
+        assert trace.round_trips() == 2 and trace.sent("second") == 1 and trace.sent("third") == 1
+    assert _name(db) == "third"
+
+
 def test_a_held_write_goes_ahead_of_the_next_statement(db):
     with traced(db.engine) as trace, db.session() as session:
         session.execute(_rename("first"))
