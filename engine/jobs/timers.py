@@ -11,6 +11,7 @@ from engine.core import Engine
 from engine.model.status import InstanceStatus
 from engine.runtime import incidents
 from engine.runtime.stepping import advance, load_workflow
+from engine.trail import audit
 
 log = logging.getLogger("khumue.scheduler")
 
@@ -43,5 +44,8 @@ def _fire(engine: Engine, session: Session, instance_id: int, now: datetime) -> 
     if instance.status != InstanceStatus.RUNNING:  # suspended or cancelled since the query: leave it be
         return 0
     workflow, model = load_workflow(engine, instance)
+    # what moved the instance on, in its history (dropped with the rollback if the step fails: then the incident)
+    audit.record(session, now, "system", "timer.fire", process_id=instance.process_id, instance_id=instance.id,
+                 detail={"due": instance.next_timer_at and instance.next_timer_at.astimezone(engine.tz).isoformat()})
     advance(engine, session, instance, workflow, model, now)  # a failed step: this instance's incident
     return 0 if instance.status == InstanceStatus.INCIDENT else 1

@@ -159,6 +159,9 @@ def _catch(engine, session, instance, kind, name, now, event, payload) -> bool:
         incidents.open_incident(engine, session, instance, before, StepFailed(name, name, err), now)
         return True
     if caught:
+        # in the instance's own history (message.send names the sender and every instance reached)
+        audit.record(session, now, "system", "message.receive" if kind == "message" else "signal.receive",
+                     process_id=instance.process_id, instance_id=instance.id, detail={"name": name})
         stepping.advance(engine, session, instance, workflow, model, now)
     return bool(caught)
 

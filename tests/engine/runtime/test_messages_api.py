@@ -57,6 +57,9 @@ def test_an_outside_message_reaches_only_the_instance_named(api):
     assert waits(api, second) == [("task", "Activity_file")]
     assert waits(api, first) == [("message", "letter_answered")]
     assert "message.send" in [e["action"] for e in api.ok("GET", "auditor1", "/audit?action=message.send")["items"]]
+    received = [(e["action"], e["detail"]) for e in api.ok("GET", "auditor1", f"/instances/{second}/history")]
+    assert ("message.receive", {"name": "letter_answered"}) in received  # the instance's own history shows it
+    assert "message.receive" not in [e["action"] for e in api.ok("GET", "auditor1", f"/instances/{first}/history")]
 
 
 def test_a_signal_reaches_every_waiting_instance(api):
@@ -65,6 +68,9 @@ def test_a_signal_reaches_every_waiting_instance(api):
     assert all(waits(api, i) == [("signal", "budget_approved")] for i in ids)
     assert sorted(api.ok("POST", "head1", "/signals", json={"name": "budget_approved"})["instances"]) == ids
     assert all(waits(api, i) == [("task", "Activity_plan")] for i in ids)
+    for instance_id in ids:
+        history = api.ok("GET", "auditor1", f"/instances/{instance_id}/history")
+        assert [e["detail"] for e in history if e["action"] == "signal.receive"] == [{"name": "budget_approved"}]
 
 
 def test_a_message_start_event_starts_an_instance(api):

@@ -152,6 +152,8 @@ def test_an_event_based_gateway_arms_its_timer_and_the_tick_fires_it(api, servic
     assert services.tick(due - timedelta(minutes=1))["timers_fired"] == 0
     assert services.tick(due + timedelta(seconds=1))["timers_fired"] == 1
     assert kinds(api, instance_id) == [("task", "Activity_after")]
+    fired = [e for e in api.ok("GET", "auditor1", f"/instances/{instance_id}/history") if e["action"] == "timer.fire"]
+    assert [(e["actor"], datetime.fromisoformat(e["detail"]["due"])) for e in fired] == [("system", due)]
 
 
 def test_a_call_to_a_process_with_no_person_completes_at_once(api, services):
