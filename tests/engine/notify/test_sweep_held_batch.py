@@ -3,12 +3,13 @@ by its own statement in its index's order (engine.notify.held_batch), not sorted
 and drops the later ones when both kinds together are more than the batch."""
 from datetime import timedelta
 
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import delete, select, update
 
 from db.models import HumanTask, ProcessInstance, ReminderSweep, TaskReminder
 from engine.model.status import InstanceStatus
 from engine.notify import sweep
 from tests.engine.notify.test_sweep_sets import NOW, _seed
+from tests.sql_seen import sent_with_parameters, sqlite_plan
 
 
 def _rows(session) -> dict:
@@ -60,13 +61,8 @@ def test_sqlite_holds_the_due_tasks_in_their_index_order_without_sorting_them(se
     engine = services.engine
     monkeypatch.setattr(sweep, "_real_now", lambda: NOW)
     _seed(session, engine, 100, seed=61)
-    sent = []
-    listen = lambda conn, cursor, statement, params, context, many: sent.append((statement, params))  # noqa: E731
-    event.listen(session.get_bind(), "before_cursor_execute", listen)
-    try:
+    with sent_with_parameters(session.get_bind()) as sent:
         assert sweep.sweep_batch(engine, session, NOW, 30) == 30
-    finally:
-        event.remove(session.get_bind(), "before_cursor_execute", listen)
     finding = [(statement, params) for statement, params in sent
                if "task_reminders.planned_from != human_tasks.next_reminder_at" in statement]
     if session.get_bind().dialect.name == "postgresql":  # no held table: a CTE of the keys query and the statement
@@ -75,6 +71,6 @@ def test_sqlite_holds_the_due_tasks_in_their_index_order_without_sorting_them(se
     assert len(finding) == 1
     statement, params = finding[0]
     assert statement.startswith("INSERT INTO sweep_due"), statement
-    plan = [row[-1] for row in session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params)]
+    plan = sqlite_plan(session, statement, params)
     assert any("USING COVERING INDEX ix_task_reminder" in step for step in plan), plan
     assert not any("TEMP B-TREE" in step for step in plan), plan

@@ -10,6 +10,7 @@ from sqlalchemy.engine.default import CACHE_HIT
 
 from engine.notify import sweep
 from tests.engine.notify.test_sweep_sets import NOW, _seed
+from tests.sql_seen import sent_with_parameters, sqlite_plan
 
 
 def _stage_statements(session, engine, limit: int) -> list:
@@ -45,19 +46,14 @@ def test_sqlite_finds_each_tasks_stage_by_its_key(services, session, monkeypatch
     engine = services.engine
     monkeypatch.setattr(sweep, "_real_now", lambda: NOW)
     _seed(session, engine, 200, seed=53)
-    sent = []
-    listen = lambda conn, cursor, statement, params, context, many: sent.append((statement, params))  # noqa: E731
-    event.listen(session.get_bind(), "before_cursor_execute", listen)
-    try:
+    with sent_with_parameters(session.get_bind()) as sent:
         assert sweep.sweep_batch(engine, session, NOW, 100) == 100
-    finally:
-        event.remove(session.get_bind(), "before_cursor_execute", listen)
     moments = [(statement, params) for statement, params in sent if "INSERT INTO task_reminders" in statement]
     assert len(moments) == 1
     statement, params = moments[0]
     if session.get_bind().dialect.name == "postgresql":  # a hash join: the stage rows unnested from arrays
         assert "unnest(" in statement and "VALUES" not in statement, statement
         return
-    plan = [row[-1] for row in session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", params)]
+    plan = sqlite_plan(session, statement, params)
     assert any(step.startswith("SEARCH sweep_stages USING INDEX") for step in plan), plan
     assert not any(step.startswith("SCAN sweep_stages") or step.startswith("SCAN stages") for step in plan), plan
