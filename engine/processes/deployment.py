@@ -12,7 +12,7 @@ from engine.core import Engine
 from engine.errors import N_, Conflict, NotFound
 from engine.model.catalog import load_catalog, read_catalog
 from engine.model.check import ERROR, Problem, check_files, executable_ids
-from engine.model.check.xmlsafe import read_xml
+from engine.model.check.xmlsafe import read_xml, utf8_text
 from engine.processes import catalog_store
 from engine.processes.decisions import content_hash, decisions_for
 from engine.trail import audit
@@ -82,7 +82,7 @@ def _deploy_one(session, process_id, filename, xml, digest, now, decisions) -> P
     number = (session.scalar(select(func.max(ProcessVersion.version))
                              .where(ProcessVersion.process_id == process_id)) or 0) + 1
     version = ProcessVersion(process_id=process_id, version=number, content_hash=digest, filename=filename,
-                             bpmn_xml=xml.decode("utf-8"), deployed_at=now,
+                             bpmn_xml=utf8_text(xml), deployed_at=now,
                              decisions=json.dumps(decisions, ensure_ascii=False) if decisions else None)
     session.add(version)
     try:

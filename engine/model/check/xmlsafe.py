@@ -34,3 +34,17 @@ def read_xml(data: bytes, filename: str) -> tuple[etree._Element | None, list[Pr
         return etree.fromstring(data, _parser()), []
     except etree.XMLSyntaxError as err:
         return None, [Problem(filename, err.lineno, "-", N_("XML ไม่ถูกต้อง: %(reason)s", reason=err.msg))]
+
+
+def utf8_text(data: bytes) -> str:
+    """A checked XML file as the text the office keeps of it: UTF-8 as uploaded, else re-written in UTF-8.
+
+    The kept text is read back as UTF-8 (the engine, the diagram viewer, the modeler), so a file saved as
+    TIS-620, windows-874 or UTF-16 (which lxml reads by its declaration or byte order mark) is written out
+    again by lxml with a UTF-8 declaration; a UTF-8 file is kept byte for byte, so its content hash and its
+    deployed version stay what they were.
+    """
+    root = etree.fromstring(data, _parser())
+    if (root.getroottree().docinfo.encoding or "UTF-8").upper() in ("UTF-8", "US-ASCII", "ASCII"):
+        return data.decode("utf-8")
+    return etree.tostring(root.getroottree(), encoding="UTF-8", xml_declaration=True).decode("utf-8")
