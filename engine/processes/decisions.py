@@ -6,8 +6,11 @@ from pathlib import Path
 
 from lxml import etree
 
+from engine.model.check.problem import Problem
+from engine.model.check.xmlsafe import utf8_text
 from engine.model.dialects import form_file_refs
 from engine.model.dmn import decision_ids, decision_refs
+from engine.text import N_
 
 
 def decisions_for(processes_dir: Path, bpmn_xml: bytes) -> dict[str, str]:
@@ -19,11 +22,31 @@ def decisions_for(processes_dir: Path, bpmn_xml: bytes) -> dict[str, str]:
     return decisions_among(dmn_files, bpmn_xml, forms)
 
 
+def form_text(data: bytes) -> str:
+    """A JSON form file's text: UTF-8 (JSON's own encoding), with or without the byte order mark Windows
+    editors write; UnicodeDecodeError for any other encoding (the check refuses such a file by name)."""
+    return data.decode("utf-8-sig")
+
+
+def read_forms(form_files: dict[str, bytes]) -> tuple[dict[str, str], list[Problem]]:
+    """The JSON form files as text for the check, and a problem naming each one not in UTF-8 (TIS-620, UTF-16):
+    read with replacement characters such a file passed the check, and deploying it then failed."""
+    texts, unreadable = {}, []
+    for name, data in sorted(form_files.items()):
+        try:
+            texts[name] = form_text(data)
+        except UnicodeDecodeError:
+            texts[name] = data.decode("utf-8", "replace")  # still read, so its other problems are found too
+            unreadable.append(Problem(name, None, "-", N_("ไฟล์ฟอร์ม JSON ต้องบันทึกเป็น UTF-8 "
+                                                           "(ไฟล์นี้ใช้รหัสอักษรอื่น เช่น TIS-620 หรือ UTF-16)")))
+    return texts, unreadable
+
+
 def decisions_among(dmn_files: dict[str, bytes], bpmn_xml: bytes,
                     form_files: dict[str, bytes] | None = None) -> dict[str, str]:
     """{file name: DMN XML} of these DMN files that define a decision the BPMN document calls, and
     {file name: JSON} of the form files (among `form_files`) it names."""
-    found = {name: form_files[name].decode("utf-8") for name in sorted(form_file_refs(bpmn_xml))
+    found = {name: form_text(form_files[name]) for name in sorted(form_file_refs(bpmn_xml))
              if form_files and name in form_files}
     wanted = decision_refs(bpmn_xml)
     if not wanted:
@@ -31,7 +54,7 @@ def decisions_among(dmn_files: dict[str, bytes], bpmn_xml: bytes,
     for name, xml in sorted(dmn_files.items()):
         try:
             if decision_ids(xml) & wanted:
-                found[name] = xml.decode("utf-8")
+                found[name] = utf8_text(xml)  # a DMN file in TIS-620 or UTF-16 is kept in UTF-8 too
         except etree.XMLSyntaxError:
             continue  # a broken DMN file defines nothing; the task calling it is reported by check
     return found

@@ -14,7 +14,7 @@ from engine.model.catalog import load_catalog, read_catalog
 from engine.model.check import ERROR, Problem, check_files, executable_ids
 from engine.model.check.xmlsafe import read_xml, utf8_text
 from engine.processes import catalog_store
-from engine.processes.decisions import content_hash, decisions_for
+from engine.processes.decisions import content_hash, decisions_for, read_forms
 from engine.trail import audit
 
 
@@ -31,10 +31,10 @@ def _files(engine: Engine, suffix: str) -> dict[str, bytes]:
 def check_all(engine: Engine) -> list[Problem]:
     """Every problem of every process file, errors and warnings (empty when all is well)."""
     owners = {entry.id: entry.file for entry in load_catalog(engine.processes_dir).values()}
-    forms = {name: data.decode("utf-8", "replace") for name, data in _files(engine, ".json").items()
-             if name != "catalog.json"}
+    forms, problems = read_forms({name: data for name, data in _files(engine, ".json").items()
+                                  if name != "catalog.json"})
     problems = check_files(_files(engine, ".bpmn"), _files(engine, ".dmn"), owners, frozenset(engine.connectors),
-                           form_files=forms)
+                           form_files=forms) + problems
     for process_id, key, message in read_catalog(engine.processes_dir)[1]:
         problems.append(Problem("catalog.json", None, f"{process_id}.{key}" if key else process_id, message))
     for entry in load_catalog(engine.processes_dir).values():

@@ -19,7 +19,7 @@ from engine.model.check import ERROR, Problem, check_files, executable_ids
 from engine.model.check.vocabulary import bpmn
 from engine.model.check.xmlsafe import read_xml
 from engine.processes import catalog_store
-from engine.processes.decisions import content_hash, decisions_among
+from engine.processes.decisions import content_hash, decisions_among, read_forms
 from engine.processes.deployment import _deploy_one
 from engine.trail import audit
 
@@ -50,8 +50,9 @@ def check_upload(engine: Engine, session: Session, files: dict[str, bytes]) -> l
         if root is not None and root.tag == bpmn("definitions"):
             owners.update(dict.fromkeys(executable_ids(root), name))
     deployed = frozenset(session.scalars(select(ProcessVersion.process_id).distinct()))
-    forms = {name: data.decode("utf-8", "replace") for name, data in form_files.items()}
-    return check_files(bpmn_files, dmn_files, owners, frozenset(engine.connectors), deployed, forms)
+    forms, unreadable = read_forms(form_files)
+    return check_files(bpmn_files, dmn_files, owners, frozenset(engine.connectors), deployed, forms) + unreadable
+
 
 
 def processes_of(files: dict[str, bytes]) -> list[tuple[str, str, str, bytes, dict[str, str]]]:
