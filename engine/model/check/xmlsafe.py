@@ -14,6 +14,7 @@ from engine.text import N_
 
 MAX_BYTES = 2 * 1024 * 1024  # the largest shipped model is under 40 kB
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+DOCTYPE_REFUSED = N_("ไฟล์มี DOCTYPE หรือ ENTITY ซึ่งไม่อนุญาต (อาจขยายตัวหรืออ่านไฟล์ภายนอก)")
 
 
 def _parser() -> etree.XMLParser:
@@ -28,12 +29,14 @@ def read_xml(data: bytes, filename: str) -> tuple[etree._Element | None, list[Pr
     found = _DOCTYPE.search(data)
     if found:
         line = data[:found.start()].count(b"\n") + 1
-        return None, [Problem(filename, line, "DOCTYPE",
-                              N_("ไฟล์มี DOCTYPE หรือ ENTITY ซึ่งไม่อนุญาต (อาจขยายตัวหรืออ่านไฟล์ภายนอก)"))]
+        return None, [Problem(filename, line, "DOCTYPE", DOCTYPE_REFUSED)]
     try:
-        return etree.fromstring(data, _parser()), []
+        root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as err:
         return None, [Problem(filename, err.lineno, "-", N_("XML ไม่ถูกต้อง: %(reason)s", reason=err.msg))]
+    if root.getroottree().docinfo.doctype:  # the search of the bytes misses it in UTF-16
+        return None, [Problem(filename, None, "DOCTYPE", DOCTYPE_REFUSED)]
+    return root, []
 
 
 def utf8_text(data: bytes) -> str:

@@ -108,3 +108,18 @@ def test_a_json_form_file_with_a_byte_order_mark_deploys(api):
     assert response.status_code == 201, response.get_json()
     task = api.ok("POST", "admin1", "/instances", 201, json={"process_id": "purchase_spiffarena"})["open_tasks"][0]
     assert "quantity" in [f["name"] for f in api.ok("GET", "admin1", f"/tasks/{task['id']}")["form"]["fields"]]
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "utf-16", "utf-16-be"])
+def test_a_doctype_is_refused_in_every_encoding(api, codec):
+    """The DOCTYPE was looked for in the bytes, so a UTF-16 file with entities passed the check (and deployed)."""
+    declared = "UTF-8" if codec == "utf-8" else "UTF-16"
+    xml = PROCESS.format(encoding=declared).replace(
+        "<definitions", '<!DOCTYPE definitions [<!ENTITY a "ลงนาม"><!ENTITY b "&a;&a;&a;&a;">]>\n<definitions', 1)
+    xml = xml.replace('<startEvent id="start"/>', '<startEvent id="start"><documentation>&b;</documentation>'
+                                                  '</startEvent>')
+    for path in ("/processes/preview", "/processes"):
+        response = _upload(api, xml.encode(codec), path)
+        errors = [(p["element"], p["severity"]) for p in response.get_json()["problems"] if p["severity"] == "error"]
+        assert errors == [("DOCTYPE", "error")], (path, response.get_json())
+    assert "encoded_letter" not in {p["id"] for p in api.ok("GET", "admin1", "/processes")}
