@@ -60,7 +60,7 @@ def add_note(engine: Engine, session: Session, user: Actor, task_id: int, note: 
     """Attach a written note."""
     task = _writable_task(engine, session, user, task_id)
     if not (note or "").strip() or len(note) > 20000:
-        raise Invalid("invalid_note", N_("บันทึกว่างหรือยาวเกินไป"), fields={"note": ["1–20000 characters"]})
+        raise Invalid("invalid_note", N_("บันทึกว่างหรือยาวเกินไป"), fields={"note": [N_("1–20000 ตัวอักษร")]})
     return _add(session, user, task, now, kind="note", note=note.strip())
 
 

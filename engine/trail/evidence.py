@@ -70,13 +70,13 @@ def _sniff(head: bytes, extension: str) -> str:
         except UnicodeDecodeError as err:
             if err.start < len(head) - 4:  # a multibyte letter cut at the end of the sample is fine
                 raise Invalid("not_utf8", N_("ไฟล์ข้อความต้องเป็น UTF-8"),
-                              fields={"file": ["not UTF-8 text"]}) from None
+                              fields={"file": [N_("บันทึกไฟล์เป็น UTF-8 แล้วแนบอีกครั้ง")]}) from None
         return "text/csv" if extension == "csv" else "text/plain"
     kind = filetype.guess(head)
     if kind is None or kind.mime not in allowed:
         raise Invalid("content_mismatch", N_("เนื้อไฟล์ไม่ตรงกับนามสกุล"),
-                      fields={"file": [f"expected .{extension}, content looks like "
-                                       f"{kind.mime if kind else 'unknown'}"]})
+                      fields={"file": [N_("นามสกุล .%(extension)s แต่เนื้อไฟล์เป็น %(found)s", extension=extension,
+                                          found=kind.mime if kind else "?")]})
     return next(iter(sorted(allowed - {"application/zip"})), kind.mime)
 
 
@@ -106,13 +106,13 @@ class EvidenceStore:
                     size += len(chunk)
                     if size > self.max_bytes:
                         raise TooLarge("file_too_large", N_("ไฟล์ใหญ่เกิน %(mb)s MB"),
-                                       fields={"file": [f"max {self.max_bytes} bytes"]},
+                                       fields={"file": [N_("ไม่เกิน %(bytes)s ไบต์", bytes=self.max_bytes)]},
                                        mb=self.max_bytes // (1024 * 1024))
                     head = head if len(head) >= 8192 else (head + chunk)[:8192]
                     digest.update(chunk)
                     out.write(chunk)
             if size == 0:
-                raise Invalid("file_empty", N_("ไฟล์ว่างเปล่า"), fields={"file": ["empty"]})
+                raise Invalid("file_empty", N_("ไฟล์ว่างเปล่า"), fields={"file": [N_("เลือกไฟล์ที่มีเนื้อหา")]})
             content_type = _sniff(head, extension)
             target = self.path_for(digest.hexdigest())
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -45,3 +45,30 @@ def test_errors_outside_the_engine_have_a_code_too(api):
     assert bad.get_json()["error"] == "Invalid input" and "nope" in bad.get_json()["fields"]
     missing = api.get("supervisor1", "/no-such-thing")
     assert missing.status_code == 404 and missing.get_json()["code"] == "not_found"
+
+
+def test_every_refused_evidence_says_why_in_the_readers_language(api, services):
+    """The field messages of a refused file or note were English on the Thai pages and API ("empty", "max 26214400
+    bytes", "expected .pdf, content looks like …", "not UTF-8 text", a blank note's "1–20000 characters")."""
+    start_p1(api)
+    task = open_tasks(api, "supervisor1")[0]
+    path = f"/tasks/{task['id']}/evidence"
+    limit = services.engine.evidence.max_bytes
+    files = {"empty.pdf": b"", "scan.pdf": b"MZ\x90\x00", "notes.txt": "บันทึก".encode("tis-620") * 10,
+             "big.txt": b"a" * (limit + 1)}
+    said = {}
+    for lang in ("th", "en"):
+        for name, data in files.items():
+            response = api.post("supervisor1", path, content_type="multipart/form-data",
+                                data={"file": (io.BytesIO(data), name)}, headers={"Accept-Language": lang})
+            said[lang, name] = response.get_json()["fields"]["file"]
+        said[lang, "note"] = api.post("supervisor1", path, json={"note": "   "},
+                                      headers={"Accept-Language": lang}).get_json()["fields"]["note"]
+    assert said == {
+        ("th", "empty.pdf"): ["เลือกไฟล์ที่มีเนื้อหา"], ("en", "empty.pdf"): ["Choose a file that has content"],
+        ("th", "scan.pdf"): ["นามสกุล .pdf แต่เนื้อไฟล์เป็น application/x-msdownload"],
+        ("en", "scan.pdf"): ["named .pdf, but the content is application/x-msdownload"],
+        ("th", "notes.txt"): ["บันทึกไฟล์เป็น UTF-8 แล้วแนบอีกครั้ง"],
+        ("en", "notes.txt"): ["Save the file as UTF-8 and attach it again"],
+        ("th", "big.txt"): [f"ไม่เกิน {limit} ไบต์"], ("en", "big.txt"): [f"at most {limit} bytes"],
+        ("th", "note"): ["1–20000 ตัวอักษร"], ("en", "note"): ["1–20000 characters"]}
