@@ -18,6 +18,7 @@ from engine.model import manual_text
 from engine.model.roles import ROLES
 from engine.reporting import audit_labels
 from engine.text import Text
+from web import validation_texts
 from web.services import now, services
 
 LANGS = ("th", "en")
@@ -42,9 +43,13 @@ def lang() -> str:
 
 
 def tr(value):
-    """A `Text` in the language of this request, inside lists and dicts too (field errors); others as they are."""
+    """A `Text` in the language of this request, inside lists and dicts too (field errors), and marshmallow's
+    messages (web/validation_texts.py); others as they are."""
     if isinstance(value, Text):
         return value.translate(gettext, lang())
+    if isinstance(value, str):  # marshmallow's own messages are English whatever the reader reads
+        known = validation_texts.known(value)
+        return known.translate(gettext, lang()) if isinstance(known, Text) else value
     if isinstance(value, dict):
         return {key: tr(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):

@@ -72,3 +72,20 @@ def test_every_refused_evidence_says_why_in_the_readers_language(api, services):
         ("en", "notes.txt"): ["Save the file as UTF-8 and attach it again"],
         ("th", "big.txt"): [f"ไม่เกิน {limit} ไบต์"], ("en", "big.txt"): [f"at most {limit} bytes"],
         ("th", "note"): ["1–20000 ตัวอักษร"], ("en", "note"): ["1–20000 characters"]}
+
+
+def test_the_schemas_own_messages_are_thai_by_default_and_unchanged_in_english(api):
+    """marshmallow's messages ("Missing data for required field.", "Not a valid date.", "Unknown field.",
+    "Length must be between …") were English beside the Thai error, in the API and on the Thai pages."""
+    bodies = {"missing": {}, "bad day": {"day": "31/12/2569", "name": "x"},
+              "unknown": {"day": "2026-12-31", "name": "x", "colour": "red"},
+              "too long": {"day": "2026-12-31", "name": "ว" * 201}}
+    thai = {case: api.post("admin1", "/holidays", json=body).get_json()["fields"] for case, body in bodies.items()}
+    english = {case: api.post("admin1", "/holidays", json=body, headers={"Accept-Language": "en"}).get_json()["fields"]
+               for case, body in bodies.items()}
+    assert thai == {"missing": {"day": ["ต้องกรอกข้อมูลนี้"]}, "bad day": {"day": ["ไม่ใช่วันที่ที่อ่านได้"]},
+                    "unknown": {"colour": ["ไม่รู้จักข้อมูลนี้"]},
+                    "too long": {"name": ["ความยาวต้องอยู่ระหว่าง 1 ถึง 200"]}}
+    assert english == {"missing": {"day": ["Missing data for required field."]},
+                       "bad day": {"day": ["Not a valid date."]}, "unknown": {"colour": ["Unknown field."]},
+                       "too long": {"name": ["Length must be between 1 and 200."]}}
