@@ -36,3 +36,10 @@ def test_add_and_remove_a_holiday(app, api):
     assert "ยังไม่มีวันหยุดเพิ่มเติม" in admin.html("/admin/holidays")
     actions = [e["action"] for e in api.ok("GET", "auditor1", "/audit/search?action=holiday.*&order=oldest")["items"]]
     assert actions == ["holiday.add", "holiday.remove"]
+
+
+def test_a_day_left_out_is_said_in_thai_on_the_thai_page(app):
+    """The empty form showed marshmallow's "Missing data for required field." beside the Thai error."""
+    admin = Person(app, "admin1")
+    html = admin.post("/admin/holidays", {"day": "", "name": ""}).get_data(as_text=True)
+    assert "วันที่ไม่ถูกต้อง: ต้องกรอกข้อมูลนี้" in html and "Missing data" not in html
