@@ -57,7 +57,7 @@ def write_task(session: Session, task: HumanTask, held_by: int | None, *, and_th
     params = {"written_id": task.id, "held_by": held_by, **{f"new_{key}": value for key, value in values.items()}}
     transaction = _innermost(session) if with_step else None
     if transaction is not None:
-        session.info[_HELD_TASK_WRITE] = _HeldTaskWrite(task, kind, params, transaction)
+        _hold(session, _HeldTaskWrite(task, kind, params, transaction))
     else:
         _send_task_write(session, task, kind, params)
     for key, value in values.items():
@@ -107,16 +107,35 @@ def send_held_task_write(session: Session) -> None:
         _send_task_write(session, held.task, held.kind, held.params)
 
 
+def _hold(session: Session, held: _HeldTaskWrite) -> None:
+    session.info[_HELD_TASK_WRITE] = held
+    # Listened to on this session only, while it may hold a write: a do_orm_execute listener on every session made
+    # every statement build its ORMExecuteState (~10 Python calls a statement, SQLite's too; profiled).
+    if not session.info.get(_LISTENING):
+        event.listen(session, "do_orm_execute", _before_statement)
+        session.info[_LISTENING] = True
+
+
+def _stop_listening(session: Session) -> None:
+    """Not from inside _before_statement's own event (its listeners must not change while they are called)."""
+    if session.info.pop(_LISTENING, False):
+        event.remove(session, "do_orm_execute", _before_statement)
+
+
+_LISTENING = "khumue_task_write_listening"
+
+
 def _take_held_task_write(session: Session, instance: ProcessInstance) -> _HeldTaskWrite | None:
     """The held task write of `instance`'s task, taken by its step's write; another instance's is sent first."""
     held = session.info.get(_HELD_TASK_WRITE)
     if held is None or held.task.instance_id != instance.id or not held.transaction.is_active:
         send_held_task_write(session)
+        _stop_listening(session)
         return None
+    _stop_listening(session)
     return session.info.pop(_HELD_TASK_WRITE)
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _before_statement(state) -> None:
     if _HELD_TASK_WRITE in state.session.info:  # whatever runs next may read the task, or write after it
         send_held_task_write(state.session)
@@ -132,6 +151,7 @@ def _before_flush(session: Session, _context, _instances) -> None:
 def _before_commit(session: Session) -> None:
     if _HELD_TASK_WRITE in session.info:  # a step that never wrote its instance: the write still happens, checked
         send_held_task_write(session)
+    _stop_listening(session)
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -139,6 +159,8 @@ def _after_rollback(session: Session, _previous) -> None:
     held = session.info.get(_HELD_TASK_WRITE)
     if held is not None and not held.transaction.is_active:  # rolled back with what it belonged to: never sent
         session.info.pop(_HELD_TASK_WRITE)
+    if _HELD_TASK_WRITE not in session.info:
+        _stop_listening(session)
 
 
 @cache

@@ -136,3 +136,15 @@ def test_a_rolled_back_task_write_is_never_sent(api, services):
         assert s.get(HumanTask, task["id"]).status == TaskStatus.OPEN
         s.commit()
         assert not any("UPDATE human_tasks" in statement for statement in sent)
+
+
+def test_only_a_session_holding_a_write_listens_to_its_statements(api, services):
+    """A do_orm_execute listener makes SQLAlchemy build an ORMExecuteState for each statement (SQLite's too): it is
+    on the one session that holds a write, until the write is taken, the commit or the rollback."""
+    task, _ = _first_task(api)
+    with services.db.session() as s:
+        assert not s.dispatch.do_orm_execute
+        _held(s, task["id"])
+        assert s.dispatch.do_orm_execute
+        s.commit()
+        assert not s.dispatch.do_orm_execute
