@@ -7,7 +7,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session, SessionTransaction, object_session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -28,7 +28,7 @@ from engine.runtime.connectors import connector_context, with_connectors
 from engine.runtime.incidents import StepFailed
 from engine.runtime.open_rows import hold_open_rows, read_open_rows
 from engine.runtime.waiting import next_timer_at, waiting_for
-from engine.runtime.writes import save_step
+from engine.runtime.writes import save_step, send_held_task_write
 from engine.trail import audit
 
 
@@ -99,14 +99,22 @@ _DEPTH = "khumue_advancing"
 class _Savepoint:
     """The savepoint the automatic steps run in: taken at once, or (lazy) only before the first step that writes
     (a connector, a fan-out to children). A step that writes nothing before it fails leaves nothing to roll back;
-    each taken savepoint is two round trips more to every completion."""
+    each taken savepoint is two round trips more to every completion.
+
+    A completion's task write held for the step's own write (writes.write_task's with_step) is sent and checked
+    first: it belongs outside the savepoint, and a completion that lost the race must not reach outside (a
+    connector's call) before its 409."""
 
     def __init__(self, session: Session, lazy: bool):
-        self.session, self.nested, self.writing = session, None if lazy else session.begin_nested(), False
+        self.session, self.writing = session, False
+        self.nested: SessionTransaction | None = None
+        if not lazy:
+            self.take()
 
     def take(self) -> None:
         """Take it now, if not yet."""
         if self.nested is None:
+            send_held_task_write(self.session)
             self.nested = self.session.begin_nested()
 
 

@@ -34,7 +34,7 @@ from engine.runtime import evidence_rows, incidents, open_rows, prior_results
 from engine.runtime.incidents import StepFailed
 from engine.runtime.person_step import run_step
 from engine.runtime.stepping import advance, load_workflow, schools_in_scope
-from engine.runtime.writes import hold_workable, write_task
+from engine.runtime.writes import hold_workable, send_held_task_write, write_task
 from engine.trail import audit
 
 # Whoever reads a task reads its instance next (its step, its status): one round trip, built once.
@@ -238,14 +238,17 @@ def complete(engine: Engine, session: Session, user: Actor, task_id: int, data, 
     spiff_task = workflow.get_task_from_id(UUID(task.spiff_task_id))
     if spiff_task is None or spiff_task.state != TaskState.READY:
         raise Conflict("task_already_done", N_("งานนี้ถูกดำเนินการไปแล้ว"))
-    merged = dialect_of(session) == "postgresql"  # everyone's drafts go with the task's own write: one round trip
-    write_task(session, task, task.assignee_id, and_then=_drop_drafts if merged else None,
+    # PostgreSQL: everyone's drafts go with the task's own write, and both with the step's write of the instance
+    # (one statement; sent and checked on its own first if anything else runs before it: writes.write_task)
+    merged = dialect_of(session) == "postgresql"
+    write_task(session, task, task.assignee_id, and_then=_drop_drafts if merged else None, with_step=merged,
                status=TaskStatus.DONE, completed_at=now, completed_by_id=user.id,
                assignee_id=task.assignee_id or user.id, data=cleaned)
     if not merged:
         session.execute(_DROP_DRAFTS, {"task_id": task.id})  # the step is done: everyone's drafts of it go
     hook = engine.step_hooks.get((task.process_id, task.step_id))
     if hook:  # what else the step does (a register entry): inside this transaction, its result in the history
+        send_held_task_write(session)  # whatever a hook does, it does for a completion that holds its task
         cleaned = {**cleaned, **hook(engine, session, user, task, {**spiff_task.data, **cleaned}, now)}
         task.data = cleaned
     try:

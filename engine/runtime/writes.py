@@ -6,23 +6,27 @@ person; the instance's lock version), changes exactly one row, or raises 409 say
 before the audit event is recorded, so a write that did not happen leaves no event.
 """
 from functools import cache
-from typing import cast
+from typing import NamedTuple, cast
 
 from sqlalchemy import (
     CursorResult,
     Executable,
+    Insert,
     Update,
     bindparam,
+    event,
+    exists,
     func,
     insert,
     inspect,
     literal_column,
+    null,
     select,
     true,
     union_all,
     update,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -35,39 +39,154 @@ from engine.model.status import InstanceStatus, TaskStatus
 WORKABLE = (InstanceStatus.RUNNING, InstanceStatus.ERROR)
 
 
-def write_task(session: Session, task: HumanTask, held_by: int | None, *, and_then=None, **values) -> None:
+def write_task(session: Session, task: HumanTask, held_by: int | None, *, and_then=None, with_step: bool = False,
+               **values) -> None:
     """Change `task` only if it is still open and held by `held_by` (None: in the pool); else 409.
 
     `and_then(written_ids)`: a second write for the task only if it changed, sent in the same statement
     (a data-modifying CTE: PostgreSQL only).
+
+    `with_step` (PostgreSQL, a completion about to step the task's instance): the write waits to go in the same
+    statement as the step's own write of the instance (save_step), which then writes the instance only if the task
+    changed. Anything the session does first sends it on its own and checks it: any statement, flush or commit
+    (the session's events below), and the step's savepoint, taken before an automatic step reaches outside
+    (a connector) or writes (a fan-out). So a completion that lost the race still gets its 409 before anything
+    leaves the transaction, and nothing reads the task as it was.
     """
-    statement = _task_write(tuple(sorted(values)), held_by is None, and_then)
+    kind = _TaskWriteKind(tuple(sorted(values)), held_by is None, and_then)
     params = {"written_id": task.id, "held_by": held_by, **{f"new_{key}": value for key, value in values.items()}}
-    if and_then is None:
+    transaction = _innermost(session) if with_step else None
+    if transaction is not None:
+        _hold(session, _HeldTaskWrite(task, kind, params, transaction))
+    else:
+        _send_task_write(session, task, kind, params)
+    for key, value in values.items():
+        set_committed_value(task, key, value)
+    session.expire(task, ["assignee"])
+
+
+def _send_task_write(session: Session, task: HumanTask, kind: "_TaskWriteKind", params: dict) -> None:
+    statement = _task_write(*kind)
+    if kind.and_then is None:
         # An UPDATE's result is a CursorResult (it has rowcount); Session.execute is typed for any statement.
         changed = cast(CursorResult, session.execute(statement, params)).rowcount
     else:
         changed = session.execute(statement, params).scalar_one()
     if changed != 1:
         raise Conflict("task_changed", what_changed(session, task.id))
-    for key, value in values.items():
-        set_committed_value(task, key, value)
-    session.expire(task, ["assignee"])
+
+
+class _TaskWriteKind(NamedTuple):
+    """What a conditional task write's statement is built from: the columns it sets, whether the task was in the
+    pool, the second write that goes with it."""
+
+    keys: tuple[str, ...]
+    pooled: bool
+    and_then: object
+
+
+class _HeldTaskWrite(NamedTuple):
+    task: HumanTask
+    kind: _TaskWriteKind
+    params: dict
+    transaction: SessionTransaction  # the transaction (or savepoint) it belongs to: a rollback of it drops it
+
+
+# On a session's info: the completion's task write waiting for its step's instance write (write_task's with_step).
+_HELD_TASK_WRITE = "khumue_task_write_held"
+
+
+def _innermost(session: Session) -> SessionTransaction | None:
+    return session.get_nested_transaction() or session.get_transaction()
+
+
+def send_held_task_write(session: Session) -> None:
+    """Send the task write held for the step (if any) on its own now, and check it (409 if the task changed)."""
+    held = session.info.pop(_HELD_TASK_WRITE, None)
+    if held is not None and held.transaction.is_active:
+        _send_task_write(session, held.task, held.kind, held.params)
+
+
+def _hold(session: Session, held: _HeldTaskWrite) -> None:
+    session.info[_HELD_TASK_WRITE] = held
+    # Listened to on this session only, while it may hold a write: a do_orm_execute listener on every session made
+    # every statement build its ORMExecuteState (~10 Python calls a statement, SQLite's too; profiled).
+    if not session.info.get(_LISTENING):
+        event.listen(session, "do_orm_execute", _before_statement)
+        session.info[_LISTENING] = True
+
+
+def _stop_listening(session: Session) -> None:
+    """Not from inside _before_statement's own event (its listeners must not change while they are called)."""
+    if session.info.pop(_LISTENING, False):
+        event.remove(session, "do_orm_execute", _before_statement)
+
+
+_LISTENING = "khumue_task_write_listening"
+
+
+def _take_held_task_write(session: Session, instance: ProcessInstance) -> _HeldTaskWrite | None:
+    """The held task write of `instance`'s task, taken by its step's write; another instance's is sent first."""
+    held = session.info.get(_HELD_TASK_WRITE)
+    if held is None or held.task.instance_id != instance.id or not held.transaction.is_active:
+        send_held_task_write(session)
+        _stop_listening(session)
+        return None
+    _stop_listening(session)
+    return session.info.pop(_HELD_TASK_WRITE)
+
+
+def _before_statement(state) -> None:
+    if _HELD_TASK_WRITE in state.session.info:  # whatever runs next may read the task, or write after it
+        send_held_task_write(state.session)
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, _context, _instances) -> None:
+    if _HELD_TASK_WRITE in session.info:
+        send_held_task_write(session)
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    if _HELD_TASK_WRITE in session.info:  # a step that never wrote its instance: the write still happens, checked
+        send_held_task_write(session)
+    _stop_listening(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, _previous) -> None:
+    held = session.info.get(_HELD_TASK_WRITE)
+    if held is not None and not held.transaction.is_active:  # rolled back with what it belonged to: never sent
+        session.info.pop(_HELD_TASK_WRITE)
+    if _HELD_TASK_WRITE not in session.info:
+        _stop_listening(session)
 
 
 @cache
 def _task_write(keys: tuple[str, ...], pooled: bool, and_then) -> Executable:
     """The conditional write of these columns, built once per kind: a statement built per call has its cache key
     worked out at each execution (a completion's costliest statement to send, profiled)."""
-    tasks = HumanTask.__table__  # the table, not the entity: the ORM would annotate a copy at each execution
-    held = tasks.c.assignee_id.is_(None) if pooled else tasks.c.assignee_id == bindparam("held_by")
-    statement = (update(tasks).where(tasks.c.id == bindparam("written_id"), tasks.c.status == TaskStatus.OPEN, held)
-                 .values({key: bindparam(f"new_{key}", type_=tasks.c[key].type) for key in keys}))
+    statement = _task_update(keys, pooled, "")
     if and_then is None:
         return statement
-    written = statement.returning(tasks.c.id).cte("task_written")
-    second = and_then(select(written.c.id)).cte("and_then")
+    written, second = _task_ctes(statement, and_then)
     return select(func.count()).select_from(written).add_cte(second)
+
+
+def _task_update(keys: tuple[str, ...], pooled: bool, prefix: str) -> Update:
+    """The UPDATE of the task's columns where it is still open and held as read (its parameters' names `prefix`ed)."""
+    tasks = HumanTask.__table__  # the table, not the entity: the ORM would annotate a copy at each execution
+    held = tasks.c.assignee_id.is_(None) if pooled else tasks.c.assignee_id == bindparam(f"{prefix}held_by")
+    return (update(tasks).where(tasks.c.id == bindparam(f"{prefix}written_id"), tasks.c.status == TaskStatus.OPEN,
+                                held)
+            .values({key: bindparam(f"{prefix}new_{key}", type_=tasks.c[key].type) for key in keys}))
+
+
+def _task_ctes(statement: Update, and_then) -> tuple:
+    """The task's write as a CTE returning its id, and the second write (if any) for the task only if it changed."""
+    written = statement.returning(HumanTask.__table__.c.id).cte("task_written")
+    return written, (and_then(select(written.c.id)).cte("and_then") if and_then is not None else None)
 
 
 def what_changed(session: Session, task_id: int) -> Text:
@@ -125,12 +244,17 @@ def save_step(session: Session, instance: ProcessInstance, values: dict, created
     (`_register_altered`, `_register_persistent`): private, SQLAlchemy pinned (setup.cfg); tests/engine/runtime/
     test_step_writes.py fails if they change."""
     old = instance.lock_version
-    params = {"instance_id": instance.id, "old_version": old, "new_version": old + 1,
+    # no parameter named as a column of human_tasks: one given to an UPDATE of that table would be SET too
+    params = {"stepped_id": instance.id, "old_version": old, "new_version": old + 1,
               **{f"new_{key}": values[key] for key in STEP_COLUMNS}}
     tasks = [{name: getattr(row, name) for name in NEW_TASK_COLUMNS} for row in created]
-    if created and dialect_of(session) == "postgresql":
-        params.update({f"{name}_{i}": task[name] for i, task in enumerate(tasks) for name in NEW_TASK_COLUMNS})
-        ids: dict[str, int] = dict(tuple(row) for row in session.execute(_instance_and_tasks(len(tasks)), params))
+    held = _take_held_task_write(session, instance) if dialect_of(session) == "postgresql" else None
+    ids: dict[str, int]
+    if held is not None:
+        ids = _write_task_and_step(session, instance, held, params, tasks)
+    elif created and dialect_of(session) == "postgresql":
+        params.update(_task_params(tasks))
+        ids = dict(tuple(row) for row in session.execute(_instance_and_tasks(len(tasks)), params))
         if len(ids) != len(tasks):  # the instance's version moved on: nothing inserted
             raise StaleDataError(_STALE % instance.id)
     else:
@@ -151,6 +275,25 @@ def save_step(session: Session, instance: ProcessInstance, values: dict, created
     session._register_persistent({inspect(row) for row in created})
 
 
+def _task_params(tasks: list[dict]) -> dict:
+    return {f"{name}_{i}": task[name] for i, task in enumerate(tasks) for name in NEW_TASK_COLUMNS}
+
+
+def _write_task_and_step(session: Session, instance: ProcessInstance, held: _HeldTaskWrite, params: dict,
+                         tasks: list[dict]) -> dict[str, int]:
+    """PostgreSQL: the completed task's conditional write, the step's instance write and its new tasks in one
+    statement (the instance written only if the task was, the tasks only if the instance was); 409 if the task
+    changed since it was read, StaleDataError if the instance did. The new tasks' ids by their spiff_task_id."""
+    params.update(_task_params(tasks), **{f"task_{key}": value for key, value in held.params.items()})
+    rows = session.execute(_task_and_step(held.kind, len(tasks)), params).all()
+    task_written, step_written = rows[0][:2]
+    if task_written != 1:
+        raise Conflict("task_changed", what_changed(session, held.task.id))
+    if step_written != 1:
+        raise StaleDataError(_STALE % instance.id)
+    return {spiff_task_id: task_id for _task, _step, spiff_task_id, task_id in rows if task_id is not None}
+
+
 _STALE = "UPDATE statement on table 'process_instances' expected to update 1 row(s); 0 were matched (instance %s)."
 
 
@@ -158,7 +301,7 @@ _STALE = "UPDATE statement on table 'process_instances' expected to update 1 row
 def _instance_write() -> Update:
     instances = ProcessInstance.__table__
     return (update(instances)
-            .where(instances.c.id == bindparam("instance_id"), instances.c.lock_version == bindparam("old_version"))
+            .where(instances.c.id == bindparam("stepped_id"), instances.c.lock_version == bindparam("old_version"))
             .values({"lock_version": bindparam("new_version"),
                      **{key: bindparam(f"new_{key}", type_=instances.c[key].type) for key in STEP_COLUMNS}}))
 
@@ -174,12 +317,36 @@ def _task_insert() -> Executable:
 def _instance_and_tasks(count: int) -> Executable:
     """PostgreSQL: the instance's write and `count` new tasks in one statement, built once per count; the tasks are
     inserted only if the instance was (its version as read), in their order (ids as the flush gave them)."""
-    tasks = HumanTask.__table__
     written = _instance_write().returning(ProcessInstance.__table__.c.id).cte("instance_written")
+    return _tasks_insert(count, written).add_cte(written)
+
+
+def _tasks_insert(count: int, written) -> Insert:
+    """INSERT of `count` new tasks (parameters `<column>_<i>`), in their order, only if the CTE `written` has a row."""
+    tasks = HumanTask.__table__
     each = [select(*[bindparam(f"{name}_{i}", type_=tasks.c[name].type).label(name) for name in NEW_TASK_COLUMNS],
                    literal_column(str(i)).label("n")) for i in range(count)]
     rows = union_all(*each).subquery("t") if count > 1 else each[0].subquery("t")
     in_order = select(*[rows.c[name] for name in NEW_TASK_COLUMNS]).select_from(rows.join(written, true())) \
         .order_by(rows.c.n)
-    return insert(tasks).from_select(list(NEW_TASK_COLUMNS), in_order) \
-        .returning(tasks.c.spiff_task_id, tasks.c.id).add_cte(written)
+    return insert(tasks).from_select(list(NEW_TASK_COLUMNS), in_order).returning(tasks.c.spiff_task_id, tasks.c.id)
+
+
+@cache
+def _task_and_step(kind: _TaskWriteKind, count: int) -> Executable:
+    """PostgreSQL: a completed task's conditional write (parameters `task_`-prefixed), with its second write, then
+    its instance's step write only if the task changed, then `count` new tasks only if the instance was written;
+    one row per new task (at least one): (tasks written, instances written, spiff_task_id, id). Built once per
+    kind and count."""
+    written, second = _task_ctes(_task_update(kind.keys, kind.pooled, "task_"), kind.and_then)
+    step = (_instance_write().where(exists(select(written.c.id))).returning(ProcessInstance.__table__.c.id)
+            .cte("instance_written"))
+    counts = [select(func.count()).select_from(cte).scalar_subquery() for cte in (written, step)]
+    if count:
+        inserted = _tasks_insert(count, step).cte("tasks_inserted")
+        one = select(literal_column("1").label("one")).subquery("one")
+        statement = select(*counts, inserted.c.spiff_task_id, inserted.c.id) \
+            .select_from(one.outerjoin(inserted, true()))
+    else:
+        statement = select(*counts, null(), null())
+    return statement.add_cte(second) if second is not None else statement
