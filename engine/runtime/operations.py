@@ -162,7 +162,7 @@ def handover(engine: Engine, session: Session, actor: Actor, username: str, to: 
     owned = _hand_over_ownership(session, actor, leaver, target, now)
     session.flush()  # instances before tasks, the order cancel takes its rows in
     for task in tasks:
-        write_task(session, task, leaver.id, assignee_id=target.id)
+        write_task(session, task, leaver.id, same_role=True, assignee_id=target.id)
         audit.record(session, now, actor.username, "task.handover", process_id=task.process_id,
                      instance_id=task.instance_id, task_id=task.id,
                      detail={"from": leaver.username, "to": target.username, "step": task.step_id})

@@ -165,7 +165,7 @@ def claim(engine: Engine, session: Session, user: Actor, task_id: int, now: date
     if task.assignee_id is not None:
         raise Conflict("already_claimed", N_("มีผู้รับงานนี้แล้ว"))
     hold_workable(session, task.instance)  # a suspension committed since it was read: refused, not recorded after it
-    write_task(session, task, None, assignee_id=user.id)
+    write_task(session, task, None, same_role=True, assignee_id=user.id)
     audit.record(session, now, user.username, "task.claim", process_id=task.process_id,
                  instance_id=task.instance_id, task_id=task.id)
     return task
@@ -194,7 +194,7 @@ def assign(engine: Engine, session: Session, user: Actor, task_id: int, username
                       fields={"user": [N_("ต้องเป็นผู้มีบทบาท %(role)s", role=task.role)]})
     require_receiver(target, "user", task.school_id)
     held_by = task.assignee_id
-    write_task(session, task, held_by, assignee_id=target.id)
+    write_task(session, task, held_by, same_role=True, assignee_id=target.id)
     audit.record(session, now, user.username, "task.assign", process_id=task.process_id,
                  instance_id=task.instance_id, task_id=task.id, detail={"from": held_by, "to": target.username})
     notices.task_ready(engine, session, task, now)

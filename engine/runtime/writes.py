@@ -40,8 +40,11 @@ WORKABLE = (InstanceStatus.RUNNING, InstanceStatus.ERROR)
 
 
 def write_task(session: Session, task: HumanTask, held_by: int | None, *, and_then=None, with_step: bool = False,
-               **values) -> None:
+               same_role: bool = False, **values) -> None:
     """Change `task` only if it is still open and held by `held_by` (None: in the pool); else 409.
+
+    `same_role`: and only if its role is still the one read (a claim, an assignment, a hand-over checked the
+    person against it; a migration committed since may have given the step to another role).
 
     `and_then(written_ids)`: a second write for the task only if it changed, sent in the same statement
     (a data-modifying CTE: PostgreSQL only).
@@ -53,8 +56,9 @@ def write_task(session: Session, task: HumanTask, held_by: int | None, *, and_th
     (a connector) or writes (a fan-out). So a completion that lost the race still gets its 409 before anything
     leaves the transaction, and nothing reads the task as it was.
     """
-    kind = _TaskWriteKind(tuple(sorted(values)), held_by is None, and_then)
-    params = {"written_id": task.id, "held_by": held_by, **{f"new_{key}": value for key, value in values.items()}}
+    kind = _TaskWriteKind(tuple(sorted(values)), held_by is None, and_then, same_role)
+    params = {"written_id": task.id, "held_by": held_by, **({"role_read": task.role} if same_role else {}),
+              **{f"new_{key}": value for key, value in values.items()}}
     transaction = _innermost(session) if with_step else None
     if transaction is not None:
         _hold(session, _HeldTaskWrite(task, kind, params, transaction))
@@ -73,16 +77,17 @@ def _send_task_write(session: Session, task: HumanTask, kind: "_TaskWriteKind", 
     else:
         changed = session.execute(statement, params).scalar_one()
     if changed != 1:
-        raise Conflict("task_changed", what_changed(session, task.id))
+        raise Conflict("task_changed", what_changed(session, task.id, task.role if kind.same_role else None))
 
 
 class _TaskWriteKind(NamedTuple):
     """What a conditional task write's statement is built from: the columns it sets, whether the task was in the
-    pool, the second write that goes with it."""
+    pool, the second write that goes with it, whether its role must be the one read."""
 
     keys: tuple[str, ...]
     pooled: bool
     and_then: object
+    same_role: bool = False
 
 
 class _HeldTaskWrite(NamedTuple):
@@ -164,22 +169,24 @@ def _after_rollback(session: Session, _previous) -> None:
 
 
 @cache
-def _task_write(keys: tuple[str, ...], pooled: bool, and_then) -> Executable:
+def _task_write(keys: tuple[str, ...], pooled: bool, and_then, same_role: bool = False) -> Executable:
     """The conditional write of these columns, built once per kind: a statement built per call has its cache key
     worked out at each execution (a completion's costliest statement to send, profiled)."""
-    statement = _task_update(keys, pooled, "")
+    statement = _task_update(keys, pooled, "", same_role)
     if and_then is None:
         return statement
     written, second = _task_ctes(statement, and_then)
     return select(func.count()).select_from(written).add_cte(second)
 
 
-def _task_update(keys: tuple[str, ...], pooled: bool, prefix: str) -> Update:
-    """The UPDATE of the task's columns where it is still open and held as read (its parameters' names `prefix`ed)."""
+def _task_update(keys: tuple[str, ...], pooled: bool, prefix: str, same_role: bool = False) -> Update:
+    """The UPDATE of the task's columns where it is still open and held as read (its parameters' names `prefix`ed)
+    and, if `same_role`, still of the role read."""
     tasks = HumanTask.__table__  # the table, not the entity: the ORM would annotate a copy at each execution
     held = tasks.c.assignee_id.is_(None) if pooled else tasks.c.assignee_id == bindparam(f"{prefix}held_by")
+    role = [tasks.c.role == bindparam(f"{prefix}role_read")] if same_role else []
     return (update(tasks).where(tasks.c.id == bindparam(f"{prefix}written_id"), tasks.c.status == TaskStatus.OPEN,
-                                held)
+                                held, *role)
             .values({key: bindparam(f"{prefix}new_{key}", type_=tasks.c[key].type) for key in keys}))
 
 
@@ -189,13 +196,16 @@ def _task_ctes(statement: Update, and_then) -> tuple:
     return written, (and_then(select(written.c.id)).cte("and_then") if and_then is not None else None)
 
 
-def what_changed(session: Session, task_id: int) -> Text:
-    """The 409's message: the task is no longer open, or someone else now holds it."""
-    status, holder = session.execute(
-        select(HumanTask.status, User.username).outerjoin(User, User.id == HumanTask.assignee_id)
+def what_changed(session: Session, task_id: int, role_read: str | None = None) -> Text:
+    """The 409's message: the task is no longer open, its step now belongs to another role (when the write asked
+    for the role read), or someone else now holds it."""
+    status, holder, role = session.execute(
+        select(HumanTask.status, User.username, HumanTask.role).outerjoin(User, User.id == HumanTask.assignee_id)
         .where(HumanTask.id == task_id)).one()
     if status != TaskStatus.OPEN:
         return N_("งานนี้ไม่ได้เปิดอยู่แล้ว (%(status)s)", status=str(status))
+    if role_read is not None and role != role_read:
+        return N_("ขั้นตอนนี้ย้ายไปเป็นงานของบทบาทอื่นก่อน (ตอนนี้: %(role)s)", role=role)
     return N_("มีผู้อื่นเปลี่ยนผู้ถืองานนี้ก่อน (ตอนนี้: %(holder)s)", holder=holder or "-")
 
 
@@ -338,7 +348,7 @@ def _task_and_step(kind: _TaskWriteKind, count: int) -> Executable:
     its instance's step write only if the task changed, then `count` new tasks only if the instance was written;
     one row per new task (at least one): (tasks written, instances written, spiff_task_id, id). Built once per
     kind and count."""
-    written, second = _task_ctes(_task_update(kind.keys, kind.pooled, "task_"), kind.and_then)
+    written, second = _task_ctes(_task_update(kind.keys, kind.pooled, "task_", kind.same_role), kind.and_then)
     step = (_instance_write().where(exists(select(written.c.id))).returning(ProcessInstance.__table__.c.id)
             .cte("instance_written"))
     counts = [select(func.count()).select_from(cte).scalar_subquery() for cte in (written, step)]
