@@ -1,5 +1,6 @@
-"""One message for one person's gathered mails: a table of every task (school, step, due day, days late, link),
-rendered when it is sent from the tasks as they are then, grouped by reason (late first)."""
+"""One message for one person's mails about tasks: a table of every task (school, step, due day, days late, link),
+rendered when it is sent from the tasks as they are then, grouped by reason (late first). Used for the sweep's
+gathered reminders and for every mail about tasks one person would get from one sending (engine.notify.outbox)."""
 from datetime import datetime
 
 from sqlalchemy import select
@@ -16,6 +17,11 @@ _REASONS = (("late", "เลยกำหนด / Overdue"), ("due", "ใกล�
 # Lines shown per reason: a head's late list gathered by the sweep can be thousands long, which no one reads in a
 # mail; the rest are counted and the inbox (which pages them) is linked. Most days late come first, so they show.
 LINES_SHOWN = 100
+
+
+def tabled(kind: str) -> bool:
+    """A mail about tasks (new for you, your role can take, due, late): one line of a person's table."""
+    return kind.startswith(tuple(key for key, _ in _REASONS))
 
 
 def _reason(kind: str) -> str:
@@ -60,12 +66,21 @@ def digest_of(session: Session, rows: list[OutboxMail], now: datetime, tz, base_
         text += [_more_text(more, base_url), ""] if more > 0 else [""]
         html.append(f"<h3>{escape(heading)} ({len(lines)})</h3>" + _table(shown)
                     + (_more_html(more, base_url) if more > 0 else ""))
-    late = len(groups.get("late", []))
-    subject = (f"[khumue] งาน {count} รายการต้องติดตาม" + (f" เลยกำหนด {late}" if late else "")
-               + f" / {count} tasks need attention" + (f", {late} overdue" if late else ""))
     columns = "สถานศึกษา · ขั้นตอน · กำหนดเสร็จ / School · Step · Due"
-    return MailText(subject, "\n".join([columns, "", *text, "— khumue (คู่มือ)"]),
+    return MailText(_subject(count, groups), "\n".join([columns, "", *text, "— khumue (คู่มือ)"]),
                     "".join(html) + "<p>— khumue (คู่มือ)</p>")
+
+
+# What the subject counts besides the whole, in its order: (reason, Thai, English).
+_COUNTED = (("late", "เลยกำหนด", "overdue"), ("assigned", "งานใหม่", "new for you"),
+            ("claimable", "รอผู้รับ", "your role can take"))
+
+
+def _subject(count: int, groups: dict) -> str:
+    """How many tasks, and of them how many are late, new for the person or theirs to take (when any)."""
+    counted = [(th, en, len(groups[key])) for key, th, en in _COUNTED if groups.get(key)]
+    return (f"[khumue] งาน {count} รายการต้องติดตาม" + "".join(f" {th} {n}" for th, _en, n in counted)
+            + f" / {count} tasks need attention" + "".join(f", {n} {en}" for _th, en, n in counted))
 
 
 def _more_text(more: int, base_url: str) -> str:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from db.dialect import InsertOrIgnore
 from db.models import OutboxMail, User
 from engine.calendar.thai import BANGKOK
-from engine.notify.digest import digest_of
+from engine.notify.digest import digest_of, tabled
 from engine.notify.gathered import all_task_ids, keep_live, live_tasks, task_ids_of
 from engine.notify.mailtext import MailText, digest_mail
 from engine.notify.rowtext import texts_of
@@ -130,13 +130,25 @@ def _drop_finished(session, rows: list[OutboxMail]) -> list[OutboxMail]:
 
 
 def _batches(due: Sequence[Row]) -> list[list[int]]:
-    """Ids of each message: single mails one by one; a digest user's mails together, one message."""
-    singles = [[mail_id] for mail_id, _user, digest in due if not digest]
-    digests: dict[int, list[int]] = {}
-    for mail_id, user_id, digest in due:
-        if digest:
-            digests.setdefault(user_id, []).append(mail_id)
-    return singles + list(digests.values())
+    """Ids of each message, in the order of their first mail. What one person would get from this sending goes out
+    together: their mails about tasks (new, to take, due, late) as one message; a person who chose the daily
+    digest, every mail of theirs. A process's own mail (its designer's words) and an incident (an alarm to
+    admins) go alone: neither is a line of a task table."""
+    messages: dict[tuple, list[int]] = {}
+    for mail_id, user_id, digest, kind in due:
+        messages.setdefault(_message_of(mail_id, user_id, digest, kind), []).append(mail_id)
+    return list(messages.values())
+
+
+def _message_of(mail_id: int, user_id: int | None, digest: bool, kind: str) -> tuple:
+    """Which message a mail goes out in (mails with the same answer go together)."""
+    if user_id is None:
+        return ("alone", mail_id)
+    if digest:
+        return ("digest", user_id)
+    if tabled(kind):
+        return ("tasks", user_id)
+    return ("alone", mail_id)
 
 
 def _gathered(row: OutboxMail) -> bool:
@@ -145,13 +157,15 @@ def _gathered(row: OutboxMail) -> bool:
 
 
 def _text(session, rows: list[OutboxMail], now, place: Place) -> MailText:
-    """One message's words: a mail alone as queued; reminders and escalations as one table of every task;
-    a person's chosen daily digest as the day's mails one after another."""
-    if len(rows) == 1 and len(task_ids_of(rows[0])) <= 1 and (not rows[0].digest or _gathered(rows[0])):
-        return texts_of(session, rows, place)[rows[0].id]
-    if all(_gathered(row) for row in rows):
-        return digest_of(session, rows, now, place.tz, place.base_url)
-    return digest_mail([(r.subject, r.body_text) for r in rows], now.date())
+    """One message's words: a mail alone as queued (a reminder rendered now); a person's mails about tasks, or a
+    reminder gathered by the sweep, as one table of every task by reason; a person's chosen daily digest as the
+    day's mails one after another (reminders alone: their table)."""
+    first = rows[0]
+    if len(rows) == 1 and len(task_ids_of(first)) <= 1 and (not first.digest or _gathered(first)):
+        return texts_of(session, rows, place)[first.id]
+    if first.digest and not all(_gathered(row) for row in rows):
+        return digest_mail([(r.subject, r.body_text) for r in rows], now.date())
+    return digest_of(session, rows, now, place.tz, place.base_url)
 
 
 def _send(session, transport, mail_from: str, rows: list[OutboxMail], now, place: Place) -> str:
@@ -172,7 +186,7 @@ def send_outbox(session: Session, transport, mail_from: str, now: datetime, limi
     """Send every queued mail whose time has come, claiming one message at a time on one connection (when the
     transport has batches); counts of sent and failed. `clock` measures the leases."""
     _requeue_stuck(session, clock())
-    due = session.execute(select(OutboxMail.id, OutboxMail.user_id, OutboxMail.digest)
+    due = session.execute(select(OutboxMail.id, OutboxMail.user_id, OutboxMail.digest, OutboxMail.kind)
                           .where(OutboxMail.status == "queued", OutboxMail.send_after <= now)
                           .order_by(OutboxMail.id).limit(limit)).all()
     counts = {"sent": 0, "failed": 0}
