@@ -28,6 +28,11 @@ def _reason(kind: str) -> str:
     return next((key for key, _ in _REASONS if kind.startswith(key)), "assigned")
 
 
+def _rank(row: OutboxMail) -> int:
+    """Where a row's reason comes in a digest (late first)."""
+    return [key for key, _ in _REASONS].index(_reason(row.kind))
+
+
 def _tasks(session: Session, rows: list[OutboxMail]) -> dict:
     query = (select(HumanTask.id, HumanTask.name, HumanTask.due_at, School.name.label("school"))
              .outerjoin(School, School.id == HumanTask.school_id))
@@ -51,9 +56,13 @@ def digest_of(session: Session, rows: list[OutboxMail], now: datetime, tz, base_
     """One mail listing every task of `rows` (one person's), by reason, late first."""
     tasks = _tasks(session, rows)
     groups: dict[str, list] = {}
-    for row in rows:  # a line per task of a gathered row (the sweep's), else per row
-        each: list[int | None] = list(task_ids_of(row)) or [None]
-        for task_id in each:
+    listed: set[int] = set()
+    for row in sorted(rows, key=_rank):  # a line per task of a gathered row (the sweep's), else per row
+        # A task once, under its most pressing reason: late and still nobody's to take is one line, under late.
+        ids = task_ids_of(row)
+        fresh = [task_id for task_id in ids if task_id not in listed]
+        listed.update(fresh)
+        for task_id in fresh if ids else [None]:
             groups.setdefault(_reason(row.kind), []).append(_line(tasks.get(task_id), row, now, tz, base_url))
     count = sum(len(lines) for lines in groups.values())
     text, html = [], []

@@ -130,25 +130,13 @@ def _drop_finished(session, rows: list[OutboxMail]) -> list[OutboxMail]:
 
 
 def _batches(due: Sequence[Row]) -> list[list[int]]:
-    """Ids of each message, in the order of their first mail. What one person would get from this sending goes out
-    together: their mails about tasks (new, to take, due, late) as one message; a person who chose the daily
-    digest, every mail of theirs. A process's own mail (its designer's words) and an incident (an alarm to
-    admins) go alone: neither is a line of a task table."""
+    """Ids of each message, in the order of their first mail: what one person would get from this sending goes out
+    together (one message when there are several), the rest alone."""
     messages: dict[tuple, list[int]] = {}
     for mail_id, user_id, digest, kind in due:
-        messages.setdefault(_message_of(mail_id, user_id, digest, kind), []).append(mail_id)
+        together = user_id is not None and (digest or tabled(kind))
+        messages.setdefault(("person", user_id) if together else ("alone", mail_id), []).append(mail_id)
     return list(messages.values())
-
-
-def _message_of(mail_id: int, user_id: int | None, digest: bool, kind: str) -> tuple:
-    """Which message a mail goes out in (mails with the same answer go together)."""
-    if user_id is None:
-        return ("alone", mail_id)
-    if digest:
-        return ("digest", user_id)
-    if tabled(kind):
-        return ("tasks", user_id)
-    return ("alone", mail_id)
 
 
 def _gathered(row: OutboxMail) -> bool:
@@ -156,15 +144,24 @@ def _gathered(row: OutboxMail) -> bool:
     return row.kind.startswith(("due", "late"))
 
 
+def _chose_digest(row: OutboxMail) -> bool:
+    """Queued for a person who chose the daily digest (the sweep's reminders are marked `digest` whoever they are
+    for: engine.notify.addressees)."""
+    return row.digest and not _gathered(row)
+
+
 def _text(session, rows: list[OutboxMail], now, place: Place) -> MailText:
-    """One message's words: a mail alone as queued (a reminder rendered now); a person's mails about tasks, or a
-    reminder gathered by the sweep, as one table of every task by reason; a person's chosen daily digest as the
-    day's mails one after another (reminders alone: their table)."""
+    """One message's words. Together are a person's mails about tasks (new for you, to take, due, late: one table
+    by reason, engine.notify.digest) and, for a person who chose the daily digest, every mail of theirs (the day's
+    mails one after another). A process's own mail (its designer's words) and an incident (an alarm to admins)
+    are not lines of a task table: they go alone unless the person chose the digest. A mail alone goes as queued
+    (a reminder rendered now)."""
     first = rows[0]
-    if len(rows) == 1 and len(task_ids_of(first)) <= 1 and (not first.digest or _gathered(first)):
+    if len(rows) == 1 and len(task_ids_of(first)) <= 1 and not _chose_digest(first):
         return texts_of(session, rows, place)[first.id]
-    if first.digest and not all(_gathered(row) for row in rows):
-        return digest_mail([(r.subject, r.body_text) for r in rows], now.date())
+    if any(_chose_digest(row) for row in rows):
+        texts = texts_of(session, rows, place)
+        return digest_mail([(texts[row.id].subject, texts[row.id].text) for row in rows], now.date())
     return digest_of(session, rows, now, place.tz, place.base_url)
 
 

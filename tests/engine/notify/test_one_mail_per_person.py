@@ -171,3 +171,49 @@ def test_two_senders_at_once_send_each_row_once_one_message_per_person(api, serv
     rows = _rows(services)
     assert Counter(status for _to, _t, status, _mid, _n in rows) == {"sent": len(SUPERVISORS) * len(tasks)}
     assert len({mid for *_, mid, _n in rows}) == len(SUPERVISORS)
+
+
+def _new_tasks_and_a_reminder_one_morning(api, services, pool, smtp) -> None:
+    """Two pool tasks and supervisor1's own P1 step (due 30 April) told of in the evening of 1 April; the scheduler
+    does not run again until 23 April, 7 days before that step is due: the new tasks' mails and the reminder
+    (the sweep's row) leave in the same sending."""
+    pool(), pool()
+    api.ok("POST", "supervisor1", "/instances", 201, json={"process_id": "qa_annual_cycle"})
+    services.transport = SmtpTransport(smtp.url)
+    services.tick(datetime.fromisoformat("2027-04-23T08:30:00+07:00"))
+
+
+def test_new_tasks_and_a_reminder_of_the_same_sending_are_one_message(api, services, pool, smtp):
+    _new_tasks_and_a_reminder_one_morning(api, services, pool, smtp)
+    [mail] = smtp.to("supervisor1@demo.example")
+    text = _text(mail)
+    assert "ใกล้ถึงกำหนด / Due soon (1)" in text and "งานรอผู้รับ / Tasks your role can take (2)" in text
+    assert "งานใหม่ถึงท่าน / New tasks for you (" in text and "/ " in mail["Subject"]
+
+
+def test_a_daily_digest_shows_the_reminders_it_gathers_in_their_words(api, services, pool, smtp):
+    with services.db.session() as s:
+        s.execute(update(User).where(User.username == "supervisor1").values(mail_digest=True))
+        s.commit()
+    _new_tasks_and_a_reminder_one_morning(api, services, pool, smtp)
+    [mail] = smtp.to("supervisor1@demo.example")
+    assert mail["Subject"].endswith("รายการ) / Daily digest")
+    text = _text(mail)
+    assert "[khumue] อีก 7 วันถึงกำหนด / Due in 7 days: 1. " in text and "งานนี้จะถึงกำหนดในอีก 7 วัน" in text
+    assert "• \n" not in text  # no item without words
+
+
+def test_a_task_late_and_still_to_take_is_one_line_under_late(api, services, pool, smtp):
+    """Its "your role can take" mail and the escalation leave together: the task is listed once, as late."""
+    task = pool()
+    with services.db.session() as s:
+        head = s.scalars(select(User).where(User.username == "supervisor2")).one()
+        s.add(OutboxMail(key="late-test", kind="late3", user_id=head.id, to_addr=head.email, subject="", body_text="",
+                         body_html="", task_ids=str(task), digest=True, created_at=MORNING, send_after=MORNING,
+                         status="queued", attempts=0))  # as the sweep writes an escalation (engine.notify.addressees)
+        s.commit()
+    _send(services, SmtpTransport(smtp.url))
+    [mail] = smtp.to("supervisor2@demo.example")
+    text = _text(mail)
+    assert text.count(f"/tasks/{task}\n") == 1 and "เลยกำหนด / Overdue (1)" in text and "รอผู้รับ" not in text
+    assert mail["Subject"].startswith("[khumue] งาน 1 รายการต้องติดตาม เลยกำหนด 1 / ")
