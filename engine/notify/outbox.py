@@ -162,7 +162,7 @@ def _text(session, rows: list[OutboxMail], now, place: Place) -> MailText:
     if any(_chose_digest(row) for row in rows):
         texts = texts_of(session, rows, place)
         return digest_mail([(texts[row.id].subject, texts[row.id].text) for row in rows], now.date())
-    return digest_of(session, rows, now, place.tz, place.base_url)
+    return digest_of(session, rows, now, place)
 
 
 def _send(session, transport, mail_from: str, rows: list[OutboxMail], now, place: Place) -> str:

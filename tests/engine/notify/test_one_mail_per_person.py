@@ -64,9 +64,11 @@ def test_a_persons_mails_of_one_sending_are_one_message_by_reason(api, services,
     assert "งานใหม่ถึงท่าน / New tasks for you (1)" in text and "งานรอผู้รับ / Tasks your role can take (3)" in text
     assert text.index(f"/tasks/{new}\n") < min(text.index(f"/tasks/{task}\n") for task in offered)
     assert all(f"http://127.0.0.1:5000/tasks/{task}\n" in text for task in [new, *offered])
-    assert "อนุมัติ" in text and "2570" in text  # the step, and its due day in the Buddhist era
+    # each line: the step, its process (a supervisor's "1. …" steps of several processes tell apart), the due day
+    assert "• — · อนุมัติ · คำขอลา · " in text and "2570" in text
     html = mail.get_body(("html",)).get_content()
     assert html.count("<table>") == 2 and html.count('href="http://127.0.0.1:5000/tasks/') == 4
+    assert "<th align='left'>กระบวนงาน / Process</th>" in html and "<td>คำขอลา</td>" in html
     [other] = smtp.to("supervisor2@demo.example")
     assert other["Subject"] == ("[khumue] งาน 3 รายการต้องติดตาม รอผู้รับ 3"
                                 " / 3 tasks need attention, 3 your role can take")
