@@ -60,11 +60,22 @@ def digest_mail(items: list[tuple[str, str]], day) -> MailText:
     return MailText(subject, text, html)
 
 
+def root_entry_of(catalog, process_id: str):
+    """The catalog entry a mail names a task's process by: its parent's for a child process (a school's part)."""
+    entry = catalog.get(process_id)
+    root = entry.child_of if entry and entry.child_of else process_id
+    return catalog.get(root, entry)
+
+
+def process_name(catalog, process_id: str) -> str:
+    """The name a mail gives a task's process."""
+    entry = root_entry_of(catalog, process_id)
+    return entry.name if entry else process_id
+
+
 def mail_about(engine, task, school: str | None, assignee: str | None, kind: str, when, tz) -> MailText:
     """A task's mail from its plain columns (a HumanTask or a sweep row alike); "days late" as of `when`."""
-    entry = engine.catalog.get(task.process_id)
-    root = entry.child_of if entry and entry.child_of else task.process_id
-    root_entry = engine.catalog.get(root, entry)
+    root_entry = root_entry_of(engine.catalog, task.process_id)
     days_late = max(0, (when.astimezone(tz).date() - task.due_at.astimezone(tz).date()).days)
     return task_mail("late" if kind.startswith("late") else kind, step=task.name,
                      process=root_entry.name if root_entry else task.process_id,

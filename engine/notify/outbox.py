@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from db.dialect import InsertOrIgnore
 from db.models import OutboxMail, User
 from engine.calendar.thai import BANGKOK
-from engine.notify.digest import digest_of
+from engine.notify.digest import digest_of, tabled
 from engine.notify.gathered import all_task_ids, keep_live, live_tasks, task_ids_of
 from engine.notify.mailtext import MailText, digest_mail
 from engine.notify.rowtext import texts_of
@@ -130,13 +130,13 @@ def _drop_finished(session, rows: list[OutboxMail]) -> list[OutboxMail]:
 
 
 def _batches(due: Sequence[Row]) -> list[list[int]]:
-    """Ids of each message: single mails one by one; a digest user's mails together, one message."""
-    singles = [[mail_id] for mail_id, _user, digest in due if not digest]
-    digests: dict[int, list[int]] = {}
-    for mail_id, user_id, digest in due:
-        if digest:
-            digests.setdefault(user_id, []).append(mail_id)
-    return singles + list(digests.values())
+    """Ids of each message, in the order of their first mail: what one person would get from this sending goes out
+    together (one message when there are several), the rest alone."""
+    messages: dict[tuple, list[int]] = {}
+    for mail_id, user_id, digest, kind in due:
+        together = user_id is not None and (digest or tabled(kind))
+        messages.setdefault(("person", user_id) if together else ("alone", mail_id), []).append(mail_id)
+    return list(messages.values())
 
 
 def _gathered(row: OutboxMail) -> bool:
@@ -144,14 +144,25 @@ def _gathered(row: OutboxMail) -> bool:
     return row.kind.startswith(("due", "late"))
 
 
+def _chose_digest(row: OutboxMail) -> bool:
+    """Queued for a person who chose the daily digest (the sweep's reminders are marked `digest` whoever they are
+    for: engine.notify.addressees)."""
+    return row.digest and not _gathered(row)
+
+
 def _text(session, rows: list[OutboxMail], now, place: Place) -> MailText:
-    """One message's words: a mail alone as queued; reminders and escalations as one table of every task;
-    a person's chosen daily digest as the day's mails one after another."""
-    if len(rows) == 1 and len(task_ids_of(rows[0])) <= 1 and (not rows[0].digest or _gathered(rows[0])):
-        return texts_of(session, rows, place)[rows[0].id]
-    if all(_gathered(row) for row in rows):
-        return digest_of(session, rows, now, place.tz, place.base_url)
-    return digest_mail([(r.subject, r.body_text) for r in rows], now.date())
+    """One message's words. Together are a person's mails about tasks (new for you, to take, due, late: one table
+    by reason, engine.notify.digest) and, for a person who chose the daily digest, every mail of theirs (the day's
+    mails one after another). A process's own mail (its designer's words) and an incident (an alarm to admins)
+    are not lines of a task table: they go alone unless the person chose the digest. A mail alone goes as queued
+    (a reminder rendered now)."""
+    first = rows[0]
+    if len(rows) == 1 and len(task_ids_of(first)) <= 1 and not _chose_digest(first):
+        return texts_of(session, rows, place)[first.id]
+    if any(_chose_digest(row) for row in rows):
+        texts = texts_of(session, rows, place)
+        return digest_mail([(texts[row.id].subject, texts[row.id].text) for row in rows], now.date())
+    return digest_of(session, rows, now, place)
 
 
 def _send(session, transport, mail_from: str, rows: list[OutboxMail], now, place: Place) -> str:
@@ -172,7 +183,7 @@ def send_outbox(session: Session, transport, mail_from: str, now: datetime, limi
     """Send every queued mail whose time has come, claiming one message at a time on one connection (when the
     transport has batches); counts of sent and failed. `clock` measures the leases."""
     _requeue_stuck(session, clock())
-    due = session.execute(select(OutboxMail.id, OutboxMail.user_id, OutboxMail.digest)
+    due = session.execute(select(OutboxMail.id, OutboxMail.user_id, OutboxMail.digest, OutboxMail.kind)
                           .where(OutboxMail.status == "queued", OutboxMail.send_after <= now)
                           .order_by(OutboxMail.id).limit(limit)).all()
     counts = {"sent": 0, "failed": 0}

@@ -55,5 +55,5 @@ def texts_of(session: Session, rows: Sequence[OutboxMail], place) -> dict[int, M
     several = [row for row in rows if not row.body_text and len(task_ids_of(row)) > 1]
     texts = {row.id: text for row, text in lines_of(session, [row for row in rows if row not in several], place)}
     for row in several:
-        texts[row.id] = digest_of(session, [row], row.send_after, place.tz, place.base_url)
+        texts[row.id] = digest_of(session, [row], row.send_after, place)
     return texts

@@ -1,7 +1,7 @@
 """The scheduler killed mid-send (SIGKILL of `khumue tick`): nothing already sent is sent again, the rest goes out.
 
-Seventeen mails are due (as in test_two_schedulers), ten messages (the eight escalations are
-one). A child `khumue tick` is killed while sending the
+Seventeen mails are due (as in test_two_schedulers), nine messages (the eight escalations are
+one; supervisor1's two notices are one). A child `khumue tick` is killed while sending the
 sixth: before handing it to SMTP, inside its SMTP DATA, or right after the server accepted the fifth and
 before the outbox recorded it. A second tick at the same moment sends everything not yet claimed and nothing
 already sent; a tick with a later --now alone does not take the dead sender's claim (leases run on the real
@@ -28,8 +28,11 @@ MOMENT = "2027-04-01T09:00:00+07:00"
 AFTER_LEASE = (datetime.fromisoformat(MOMENT) + SENDING_TIMEOUT + timedelta(minutes=1)).isoformat()
 SENT_BEFORE_KILL, DUE = 5, 10
 # 9 notices, one row each, and the 8 escalations to the group head as one outbox row naming the 8 tasks (the
-# sweep gathers them: engine.notify.gathered), sent as one message (issue 17): 10 messages.
-MESSAGES = 10
+# sweep gathers them: engine.notify.gathered), sent as one message (issue 17); supervisor1's two notices (last
+# year's instance and this year's start) one message too (issue 16): 9 messages. supervisor1's goes first (its
+# first row is the oldest), so the first SENT_BEFORE_KILL messages are one row more.
+MESSAGES = 10 - 1
+ROWS_IN_FIRST_MESSAGES = SENT_BEFORE_KILL + 1
 
 
 @pytest.fixture
@@ -72,7 +75,7 @@ def test_a_killed_tick_resends_nothing_already_sent(app, services, api, smtp, da
                json={"process_id": "qa_annual_cycle", "data": {"cycle_year": 2569}})
     assert tick(services, database_url, smtp, tmp_path, MOMENT, kill) == -signal.SIGKILL
     assert len(smtp.messages) == SENT_BEFORE_KILL
-    marked = SENT_BEFORE_KILL - (kill == "accepted")  # accepted by the server, not yet recorded as sent
+    marked = ROWS_IN_FIRST_MESSAGES - (kill == "accepted")  # the last accepted by the server, not yet recorded
     assert outbox(services) == {"sent": marked, "sending": 1, "queued": DUE - marked - 1}
 
     assert tick(services, database_url, smtp, tmp_path, MOMENT) == 0      # the same moment: the lease holds
