@@ -19,7 +19,7 @@ statement moved on (4 writes only rows not moved on since the batch was found, a
 once-only guard: two schedulers sweeping at once mail a task at a stage once (the outbox row, one per person and
 kind, can no longer refuse a task twice by its key). On SQLite 1, 3, 4 and 5 run in one write transaction (opened
 here: see _begin_writing), which no other writer can enter between them, and the batch's due tasks are found
-once for all three (engine.notify.held_batch).
+once for all three and joined to their stages once for 3 and 4 (engine.notify.held_batch).
 """
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -49,7 +49,7 @@ from engine.calendar.officehours import next_office_time
 from engine.core import Engine
 from engine.model.status import InstanceStatus
 from engine.notify.addressees import mails_of, outbox_columns
-from engine.notify.held_batch import hold
+from engine.notify.held_batch import hold, hold_joined
 from engine.notify.recipients import group_of
 from engine.notify.stage_table import stage_table
 from engine.notify.stages import Rule, moments, rule_of, stage_at
@@ -188,9 +188,10 @@ class _Stages:
 
 
 def _batch(stages, due):
-    """A batch of due tasks (computed once) joined to their stage: what the mails and the next moments are made of."""
-    # Materialized (PostgreSQL's CTE, SQLite's held table): computed once, before the moments it is ordered by
-    # move on; the small stage table is joined to the batch, not the batch's search to the stage table.
+    """A batch of due tasks (computed once) joined to their stage: what the mails and the next moments are made of,
+    as a select (held once per batch: see _joined)."""
+    # The due tasks are materialized (PostgreSQL's CTE, SQLite's held table): computed once, before the moments
+    # they are ordered by move on; the small stage table is joined to the batch, not the batch's search to it.
     on_stage = and_(stages.c.version_id == due.c.process_version_id, stages.c.step_id == due.c.step_id,
                     stages.c.process_id == due.c.process_id, stages.c.due_at == due.c.due_at)
     # A suspended instance's task gets no mail and keeps its moment: it is due again as soon as it resumes.
@@ -205,7 +206,7 @@ def _batch(stages, due):
             # LEFT: the planners then count the batch's rows right and walk the batch, not the stage table
             # (a task of no stage, on PostgreSQL one committed after the keys were read, has mail NULL and is left
             # alone: see _plan).
-            .select_from(due).outerjoin(stages, on_stage).cte("batch").prefix_with("MATERIALIZED"))
+            .select_from(due).outerjoin(stages, on_stage))
 
 
 def _told(kind, assignee_id):
@@ -237,6 +238,15 @@ def _plan(insert, batch, now: datetime):
         "planned_from": excluded.planned_from, "next_at": excluded.next_at, "mailed": excluded.mailed})
 
 
+def _joined(session: Session, batch):
+    """The batch joined to its stages, built once for the mails and the next moments: PostgreSQL a materialized
+    CTE of the one writing statement; SQLite a temporary table (engine.notify.held_batch), as its two statements
+    would each build the CTE again."""
+    if dialect_of(session) == "postgresql":
+        return batch.cte("batch").prefix_with("MATERIALIZED")
+    return hold_joined(session, batch)
+
+
 def _begin_writing(session: Session) -> None:
     """On SQLite, open the write transaction both statements run in, unless one is open already.
 
@@ -254,7 +264,7 @@ def _queue_and_plan(session: Session, rows: list[tuple], now: datetime, send_at:
     sweep has looked (engine.notify.sweep._looked_to); returns tasks moved on (PostgreSQL; 0 on SQLite, whose
     batch is all its own)."""
     dialect = dialect_of(session)
-    batch = _batch(stage_table(session, rows), due)
+    batch = _joined(session, _batch(stage_table(session, rows), due))
     if dialect == "postgresql":
         # Only the tasks this statement moved on are mailed: two schedulers at once mail each task once.
         planned = _plan(pg_insert, batch, now).returning(_PLANS.c.task_id).cte("planned")
@@ -269,7 +279,11 @@ def _queue_and_plan(session: Session, rows: list[tuple], now: datetime, send_at:
         moved = moved.add_cte(_swept(pg_insert, looked).cte("looked"))
         return session.execute(moved.add_cte(queued)).scalar_one()
     # SQLite: the batch was found inside this write transaction, which no other writer enters: all its own.
-    session.execute(sqlite_insert(_OUTBOX).from_select(outbox_columns(), mails_of(batch, now, send_at, dialect))
+    # The mails read the held join through a materialized copy: a CTE's row count is known to SQLite's planner, a
+    # temporary table's is not, and with the table itself it looked the batch up once per school account (127
+    # scans of 20,000 rows: 255 ms a batch, against 43 ms with the copy).
+    copied = select(batch).cte("batch").prefix_with("MATERIALIZED")
+    session.execute(sqlite_insert(_OUTBOX).from_select(outbox_columns(), mails_of(copied, now, send_at, dialect))
                     .on_conflict_do_nothing(index_elements=["key"]))
     session.execute(_plan(sqlite_insert, batch, now))
     session.execute(_swept(sqlite_insert, select(literal(1), literal(looked_to, UTCDateTime()))))
