@@ -1,11 +1,19 @@
-"""SQLite: a sweep batch's due tasks found once and held in a temporary table for the batch's statements.
+"""A sweep batch's due tasks found once and held in a temporary table for the batch's statements.
 
 SQLite has no data-modifying CTEs, so a batch is three statements (its stage keys, its mails, its next moments),
 and each one found the due tasks again: three walks of the due index, each task looked up three times. Held
 here, inside the batch's write transaction, they are found once. The table is the connection's own (TEMP) and
 emptied before each batch.
 
-Each kind of due task (new, looked at) is held by its own statement, in the order its index gives: the batch is
+PostgreSQL's batch is two statements: its stage keys and one writing statement (data-modifying CTEs). The second
+found the due tasks again (a walk of 20,000 index entries, each task's task_reminders row looked up, its instance
+joined, sorted: about a third of that statement). Here the keys' statement holds them as it reads them (an INSERT
+… RETURNING in its CTE) and the writing statement reads the table. What it mails and moves on is still decided by
+task_reminders' upsert, whose rows it waits for (engine.notify.sweep._plan): a task another scheduler moved on
+in between is not its own. A task closed in between is mailed about as if it had closed just after: a mail
+names only the tasks still open when it is sent (engine.notify.gathered).
+
+SQLite: each kind of due task (new, looked at) is held by its own statement, in the order its index gives: the batch is
 not sorted. As one statement (the first `limit` of their UNION ALL), SQLite sorted each kind again after looking
 up its instances (~25 ms a batch of 20,000), not knowing that a subquery's rows come out in order. When both
 kinds together are more than the batch, the later ones are dropped: rarely (a catch-up morning's looked-at tasks
@@ -19,10 +27,11 @@ into an ephemeral table), twice per batch. Keyed by the task, its rows come out 
 next moments go into task_reminders (keyed by the task too) in that order: one walk along its tree, not 20,000
 jumps (that statement took half the time).
 """
-from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, select
+from sqlalchemy import Boolean, Column, Integer, MetaData, String, Table, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateTable
 
+from db.round_trips import SEND_WITH_NEXT
 from db.types import UTCDateTime
 
 HELD = Table("sweep_due", MetaData(), Column("id", Integer),
@@ -44,12 +53,30 @@ JOINED = Table("sweep_batch", MetaData(), Column("id", Integer, primary_key=True
 _CREATE_JOINED = CreateTable(JOINED, if_not_exists=True)
 
 
+def hold_returning(session: Session, due):
+    """PostgreSQL: hold the rows of `due` (a select of HELD's columns, in order): the statement that holds them, as
+    a CTE returning them (the batch's keys are read from it in the same statement)."""
+    _emptied(session.connection())
+    return HELD.insert().from_select(_NAMES, due).returning(*HELD.columns).cte("held")
+
+
+def _emptied(connection) -> None:
+    """HELD, created if need be and emptied. PostgreSQL: truncated, as a temporary table is never vacuumed (deleted
+    rows would stay in it as long as the connection lives); both sent with the statement that fills it, in its round
+    trip (db.round_trips)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(_CREATE, execution_options=SEND_WITH_NEXT)
+        connection.execute(text(f"TRUNCATE {HELD.name}"), execution_options=SEND_WITH_NEXT)
+        return
+    connection.execute(_CREATE)
+    connection.execute(HELD.delete())
+
+
 def hold(session: Session, firsts: list, limit: int) -> Table:
     """Hold the first `limit` in (moment, id) order of the rows of `firsts` (selects of HELD's columns, in order,
     each giving its first `limit` in that order): the table, for the batch's statements."""
     connection = session.connection()
-    connection.execute(_CREATE)
-    connection.execute(HELD.delete())
+    _emptied(connection)
     held = sum(connection.execute(HELD.insert().from_select(_NAMES, first)).rowcount for first in firsts)
     if held > limit:
         first_ones = select(HELD.c.id).order_by(HELD.c.moment, HELD.c.id).limit(limit)

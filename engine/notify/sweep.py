@@ -7,7 +7,8 @@ task's present next_reminder_at (planning a task again voids the row). So the du
   - looked-at ones: a row in force with next_at <= now (its own narrow index).
 Per batch:
 1. one read: the distinct (version, step, process, due moment) of a batch of due tasks (few: due moments repeat),
-   with their last moment and how many they are;
+   with their last moment and how many they are; the due tasks are found once, held in a temporary table for the
+   writes (engine.notify.held_batch; on PostgreSQL by this read itself);
 2. in Python, each one's stage and next moment (engine.notify.stages: office mornings, the stale rule), a
    small table sent back as bound parameters (engine.notify.stage_table: SQLite holds it in a keyed table);
 3. one INSERT … SELECT of the mails (engine.notify.addressees): one row per person and kind naming its tasks,
@@ -15,11 +16,12 @@ Per batch:
 4. one INSERT … ON CONFLICT DO UPDATE of each task's next moment into task_reminders;
 5. how far the sweep has looked: to just before the batch's last moment (_looked_to), where the next batch starts.
 On PostgreSQL 3, 4 and 5 are one statement (data-modifying CTEs): the tasks mailed are exactly those whose row the
-statement moved on (4 writes only rows not moved on since the batch was found, and returns them). That is the
+statement moved on (4 writes only rows not moved on since the batch was found, waiting for those another
+statement is writing, and returns them). That is the
 once-only guard: two schedulers sweeping at once mail a task at a stage once (the outbox row, one per person and
 kind, can no longer refuse a task twice by its key). On SQLite 1, 3, 4 and 5 run in one write transaction (opened
-here: see _begin_writing), which no other writer can enter between them, and the batch's due tasks are found
-once for all three and joined to their stages once for 3 and 4 (engine.notify.held_batch).
+here: see _begin_writing), which no other writer can enter between them; the batch's due tasks are joined to
+their stages once for 3 and 4 (engine.notify.held_batch).
 """
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -49,7 +51,7 @@ from engine.calendar.officehours import next_office_time
 from engine.core import Engine
 from engine.model.status import InstanceStatus
 from engine.notify.addressees import mails_of, outbox_columns
-from engine.notify.held_batch import hold, hold_joined
+from engine.notify.held_batch import HELD, hold, hold_joined, hold_returning
 from engine.notify.recipients import group_of
 from engine.notify.stage_table import stage_table
 from engine.notify.stages import Rule, moments, rule_of, stage_at
@@ -134,10 +136,11 @@ def _with_instance(query):
 
 
 def _found(session: Session, now: datetime, limit: int):
-    """A batch of due tasks: on PostgreSQL the query itself (found again by the one writing statement); on SQLite
-    held in a table, found once for the batch's three statements (inside its write transaction)."""
+    """A batch of due tasks, found once and held (engine.notify.held_batch) for the batch's statements: on SQLite
+    the held table (inside the batch's write transaction); on PostgreSQL the statement holding them, which the
+    keys are read from."""
     if dialect_of(session) == "postgresql":
-        return _due(now, _swept_to(session), limit).cte("due").prefix_with("MATERIALIZED")
+        return hold_returning(session, _due(now, _swept_to(session), limit))
     _begin_writing(session)
     return hold(session, _held_firsts(now, _swept_to(session), limit), limit)
 
@@ -321,6 +324,6 @@ def sweep_batch(engine: Engine, session: Session, now: datetime, limit: int) -> 
     send_at = next_office_time(now, engine.work_calendar(session), engine.tz)
     stages = _Stages(engine, session, now, send_at)
     rows = [stages.row(*key[:4]) for key in keys]
-    moved = _queue_and_plan(session, rows, now, send_at, due, _looked_to(now, keys[0][4]))
+    moved = _queue_and_plan(session, rows, now, send_at, HELD, _looked_to(now, keys[0][4]))
     # SQLite: every task of the batch is moved on (its write transaction found them); PostgreSQL counts its own.
     return moved if dialect_of(session) == "postgresql" else keys[0][5]
