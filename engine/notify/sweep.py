@@ -233,7 +233,9 @@ def _plan(insert, batch, now: datetime):
     statement's own to mail (another scheduler's statement, waiting on the row, then finds it moved on)."""
     mailed = case((batch.c.mail.is_(True), func.coalesce(batch.c.last_mailed, literal("")) + batch.c.told
                    + literal(",")), else_=batch.c.last_mailed)
-    rows = select(batch.c.id, batch.c.planned_from, batch.c.next_at, mailed).where(batch.c.mail.is_not(None))
+    # In the tasks' order, task_reminders' key: SQLite then inserts along its tree instead of jumping about it.
+    rows = (select(batch.c.id, batch.c.planned_from, batch.c.next_at, mailed).where(batch.c.mail.is_not(None))
+            .order_by(batch.c.id))
     statement = insert(_PLANS).from_select(["task_id", "planned_from", "next_at", "mailed"], rows)
     excluded = statement.excluded
     still_due = or_(_PLANS.c.planned_from != excluded.planned_from, _PLANS.c.next_at <= now)

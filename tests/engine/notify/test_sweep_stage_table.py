@@ -78,10 +78,9 @@ def test_the_batch_is_joined_to_its_stages_once(services, session, monkeypatch):
     # SQLite: the mails and the moments read the held join; neither looks a stage up again.
     assert len(writing) == 2 and all("sweep_batch" in s and "sweep_stages" not in s for s in writing), writing
     assert len([statement for statement, _ in sent if "FROM sweep_due LEFT OUTER JOIN sweep_stages" in statement]) == 1
-    # Held keyed by the task (its rowid), the join comes out in the tasks' order, unsorted: task_reminders, keyed by
-    # the task too, is written along its tree (the batch comes in moment order: 20,000 jumps).
+    # task_reminders, keyed by the task, is written in the tasks' order, along its tree (the batch comes in moment
+    # order: 20,000 jumps).
     statement, params = next((s, p) for s, p in sent if "INSERT INTO task_reminders" in s)
-    assert sqlite_plan(session, statement, params) == ["SCAN sweep_batch"]
-    keys = {row[1]: row[5] for row in session.connection().exec_driver_sql("PRAGMA temp.table_info(sweep_batch)")}
-    assert keys["id"] == 1
+    assert sqlite_plan(session, statement, params) == ["SCAN sweep_batch", "USE TEMP B-TREE FOR ORDER BY"]
+    assert statement.rstrip().split("ON CONFLICT")[0].rstrip().endswith("ORDER BY sweep_batch.id"), statement
 
