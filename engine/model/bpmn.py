@@ -9,6 +9,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.parser.task_spec import CallActivityParser
 from SpiffWorkflow.spiff.specs.defaults import CallActivity, ManualTask, NoneTask, UserTask
 
+from engine.model.dialect_zeebe import FORM_SUFFIX
 from engine.model.dialects import KhumueUserTaskParser, assign_of
 from engine.model.dmn import SAFE_PARSER, DecisionTaskParser, add_decisions
 from engine.model.forms import FormDef, parse_form
@@ -68,8 +69,8 @@ class KhumueCallActivityParser(CallActivityParser):
 
 
 class KhumueParser(SpiffBpmnParser):
-    """SpiffWorkflow's parser with per-school call activities and user tasks as Camunda 7 and SpiffArena
-    write them (`form_files`: the JSON-Schema form files uploaded beside the BPMN file)."""
+    """SpiffWorkflow's parser with per-school call activities and user tasks as Camunda 7 and 8 and SpiffArena
+    write them (`form_files`: the JSON-Schema and Camunda Forms files uploaded beside the BPMN file)."""
 
     form_files: dict[str, str] = {}
 
@@ -215,9 +216,9 @@ def executable_process_ids(xml: bytes) -> list[str]:
 
 
 def split_attached(attached: dict[str, str] | None) -> tuple[dict[str, str], dict[str, str]]:
-    """The files deployed with a BPMN file, as (DMN files, JSON form files)."""
+    """The files deployed with a BPMN file, as (DMN files, form files: SpiffArena's JSON, Camunda 8's .form)."""
     attached = attached or {}
-    forms = {name: text for name, text in attached.items() if name.endswith(".json")}
+    forms = {name: text for name, text in attached.items() if name.endswith((".json", FORM_SUFFIX))}
     return {name: text for name, text in attached.items() if name not in forms}, forms
 
 
@@ -233,8 +234,8 @@ def _parser_for(xml: bytes, filename: str, decisions: dict[str, str] | None = No
 
 def load_model(xml: bytes, filename: str, process_id: str, decisions: dict[str, str] | None = None,
                default_days: int = DEFAULT_STEP_DAYS) -> ProcessModel:
-    """Parse one process of a BPMN document (with the DMN documents it calls and the JSON form files its
-    tasks name, `decisions` by file name) into a ProcessModel; `default_days`: the catalog's default timing."""
+    """Parse one process of a BPMN document (with the DMN documents it calls and the form files its tasks
+    name or link, `decisions` by file name) into a ProcessModel; `default_days`: the catalog's default timing."""
     parser = _parser_for(xml, filename, decisions)
     spec = parser.get_spec(process_id)
     subprocess_specs = parser.get_subprocess_specs(process_id)

@@ -1,10 +1,14 @@
-"""What Camunda Modeler 7 and SpiffArena write on a user task, read into khumue's own step markup.
+"""What Camunda Modeler 7 and 8 and SpiffArena write on a user task, read into khumue's own step markup.
 
 A user task's parser (`KhumueUserTaskParser`) leaves SpiffWorkflow's extensions as they are and adds:
 - Camunda 7: `camunda:formField`s (read by SpiffWorkflow's own Camunda parser, with their enum values and
   `required` constraint) become the step's form; `camunda:properties` join the step's properties (khumue's
   own `spiffworkflow:property` wins); `candidateGroups`, `candidateUsers` and `assignee` are kept under
   `extensions["camunda"]` for the role and assignment (engine.model.bpmn.read_step).
+- Camunda 8 (Zeebe): `zeebe:assignmentDefinition` is kept under `extensions["camunda"]` as Camunda 7's
+  attributes are, `zeebe:properties` join the step's properties, and the Camunda Forms form (embedded
+  `zeebe:userTaskForm` or a linked `.form` file uploaded beside the BPMN) becomes the step's form
+  (engine.model.dialect_zeebe).
 - SpiffArena: `formJsonSchemaFilename` (and `formUiSchemaFilename`) name JSON files uploaded beside the
   BPMN file; the JSON-Schema form becomes the step's form.
 What cannot be imported is listed in `extensions["import_refused"]` as (code, detail) pairs, which the check
@@ -16,6 +20,8 @@ import json
 from lxml import etree
 from SpiffWorkflow.camunda.parser.task_spec import UserTaskParser as CamundaUserTaskParser
 from SpiffWorkflow.spiff.parser.task_spec import UserTaskParser
+
+from engine.model.dialect_zeebe import linked_form_ids, zeebe_assignment, zeebe_form, zeebe_properties
 
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -119,15 +125,24 @@ def spiff_json_form(props: dict, files: dict[str, str]) -> tuple[str | None, lis
         return None, [("json_type", str(err))]
 
 
+def _root(bpmn_xml: bytes):
+    return etree.fromstring(bpmn_xml, etree.XMLParser(resolve_entities=False, no_network=True))
+
+
+def zeebe_form_ids(bpmn_xml: bytes) -> set[str]:
+    """The ids of the Camunda Forms `.form` files a BPMN document's tasks link (Camunda 8's formId)."""
+    return linked_form_ids(_root(bpmn_xml))
+
+
 def form_file_refs(bpmn_xml: bytes) -> set[str]:
     """The JSON form files a BPMN document's tasks name (SpiffArena's schema and uiSchema files)."""
-    root = etree.fromstring(bpmn_xml, etree.XMLParser(resolve_entities=False, no_network=True))
+    root = _root(bpmn_xml)
     return {str(node.get("value")) for node in root.iter(f"{{{SPIFF_NS}}}property")
             if node.get("name") in (SCHEMA_FILE, UI_FILE) and node.get("value")}
 
 
 class KhumueUserTaskParser(UserTaskParser):
-    """SpiffWorkflow's user task parser that also reads what Camunda Modeler 7 and SpiffArena write."""
+    """SpiffWorkflow's user task parser that also reads what Camunda Modeler 7 and 8 and SpiffArena write."""
 
     nsmap: dict[str, str]
 
@@ -145,22 +160,35 @@ class KhumueUserTaskParser(UserTaskParser):
         refused: list[tuple[str, str]] = []
         camunda_props = {p.get("name"): p.get("value") for p in
                          self.xpath("./bpmn:extensionElements/camunda:properties/camunda:property")}
-        props = extensions["properties"] = {**camunda_props, **extensions.get("properties", {})}
-        extensions["camunda"] = {a: v for a in CAMUNDA_ASSIGN_ATTRS if (v := self.attribute(a, "camunda"))}
+        props = extensions["properties"] = {**zeebe_properties(self.node), **camunda_props,
+                                            **extensions.get("properties", {})}
+        zeebe_assign, refused_assign = zeebe_assignment(self.node)
+        refused.extend(refused_assign)
+        extensions["camunda"] = {**zeebe_assign, **{a: v for a in CAMUNDA_ASSIGN_ATTRS
+                                                    if (v := self.attribute(a, "camunda"))}}
         if self.attribute("formKey", "camunda"):
             refused.append(("form_key", self.attribute("formKey", "camunda")))
         if not extensions.get("form"):
-            form, refused_fields = camunda_form(self.get_form())
-            refused.extend(refused_fields)
-            if form is None:
-                files = getattr(self.process_parser.parser, "form_files", {})
-                form, refused_json = spiff_json_form(props, files)
-                refused.extend(refused_json)
+            form, refused_form = self._imported_form(props)
+            refused.extend(refused_form)
             if form is not None:
                 extensions["form"] = form
         if refused:
             extensions["import_refused"] = refused
         return extensions
+
+    def _imported_form(self, props: dict) -> tuple[str | None, list[tuple[str, str]]]:
+        """The form another modeler drew, read in turn: Camunda 7's formFields, Camunda 8's Camunda Forms,
+        SpiffArena's JSON-Schema file."""
+        form, refused = camunda_form(self.get_form())
+        files = getattr(self.process_parser.parser, "form_files", {})
+        if form is None:
+            form, refused_zeebe = zeebe_form(self.node, files)
+            refused.extend(refused_zeebe)
+        if form is None:
+            form, refused_json = spiff_json_form(props, files)
+            refused.extend(refused_json)
+        return form, refused
 
 
 def assign_of(camunda: dict) -> str | None:

@@ -13,6 +13,7 @@ from engine.errors import N_, Conflict, NotFound
 from engine.model.catalog import load_catalog, read_catalog
 from engine.model.check import ERROR, Problem, check_files, executable_ids
 from engine.model.check.xmlsafe import read_xml, utf8_text
+from engine.model.dialect_zeebe import FORM_SUFFIX
 from engine.processes import catalog_store
 from engine.processes.decisions import content_hash, decisions_for, read_forms
 from engine.trail import audit
@@ -31,7 +32,8 @@ def _files(engine: Engine, suffix: str) -> dict[str, bytes]:
 def check_all(engine: Engine) -> list[Problem]:
     """Every problem of every process file, errors and warnings (empty when all is well)."""
     owners = {entry.id: entry.file for entry in load_catalog(engine.processes_dir).values()}
-    forms, problems = read_forms({name: data for name, data in _files(engine, ".json").items()
+    forms, problems = read_forms({name: data for name, data in
+                                  {**_files(engine, ".json"), **_files(engine, FORM_SUFFIX)}.items()
                                   if name != "catalog.json"})
     problems = check_files(_files(engine, ".bpmn"), _files(engine, ".dmn"), owners, frozenset(engine.connectors),
                            form_files=forms) + problems

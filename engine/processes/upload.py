@@ -1,6 +1,7 @@
 """Processes the office uploads: checked whole, deployed all or nothing, each version with its metadata.
 
-An upload is one or more BPMN files, the DMN files they call and the JSON form files their tasks name.
+An upload is one or more BPMN files, the DMN files they call and the form files their tasks name (SpiffArena's
+JSON) or link (Camunda 8's `.form`).
 Every problem of every file is found at once (engine.model.check: unsafe XML, DOCTYPE and entities
 included); one error anywhere and nothing is deployed. A process that comes without metadata keeps its
 newest version's, else gets the defaults (engine.model.catalog.default_entry) and can be started at once.
@@ -18,6 +19,7 @@ from engine.model.catalog import CatalogEntry, default_entry, entry_from
 from engine.model.check import ERROR, Problem, check_files, executable_ids
 from engine.model.check.vocabulary import bpmn
 from engine.model.check.xmlsafe import read_xml
+from engine.model.dialect_zeebe import FORM_SUFFIX
 from engine.processes import catalog_store
 from engine.processes.decisions import content_hash, decisions_among, read_forms
 from engine.processes.deployment import _deploy_one
@@ -27,15 +29,15 @@ MAX_FILES = 20  # files in one upload
 
 
 def split(files: dict[str, bytes]) -> tuple[dict[str, bytes], dict[str, bytes], dict[str, bytes]]:
-    """The BPMN, DMN and JSON form files of an upload (SpiffArena's JSON-Schema forms travel beside the
-    BPMN); any other name is refused."""
+    """The BPMN, DMN and form files of an upload (SpiffArena's JSON-Schema forms and Camunda 8's `.form`
+    files travel beside the BPMN); any other name is refused."""
     bpmn_files = {n: d for n, d in files.items() if n.lower().endswith(".bpmn")}
     dmn_files = {n: d for n, d in files.items() if n.lower().endswith(".dmn")}
-    form_files = {n: d for n, d in files.items() if n.lower().endswith(".json")}
+    form_files = {n: d for n, d in files.items() if n.lower().endswith((".json", FORM_SUFFIX))}
     others = sorted(set(files) - set(bpmn_files) - set(dmn_files) - set(form_files))
     if not files or others or not bpmn_files:
-        raise Invalid("upload_files", N_("ส่งไฟล์ .bpmn อย่างน้อยหนึ่งไฟล์ (และไฟล์ .dmn หรือแบบฟอร์ม .json ได้) เท่านั้น: %(names)s",
-                                         names=", ".join(others) or "-"))
+        raise Invalid("upload_files", N_("ส่งไฟล์ .bpmn อย่างน้อยหนึ่งไฟล์ (และไฟล์ .dmn หรือแบบฟอร์ม .json หรือ .form ได้) "
+                                         "เท่านั้น: %(names)s", names=", ".join(others) or "-"))
     if len(files) > MAX_FILES:
         raise Invalid("upload_count", N_("ส่งได้ครั้งละไม่เกิน %(most)s ไฟล์", most=MAX_FILES))
     return bpmn_files, dmn_files, form_files

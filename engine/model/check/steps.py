@@ -21,6 +21,18 @@ REFUSED = {
     "json_missing": N_("ไม่มีไฟล์ฟอร์ม JSON %(detail)r อัปโหลดมาคู่กับไฟล์ BPMN"),
     "json_bad": N_("อ่านไฟล์ฟอร์ม JSON ไม่ได้: %(detail)s"),
     "json_type": N_("ช่องฟอร์ม JSON Schema ชนิดที่นำเข้าไม่ได้: %(detail)s"),
+    "zeebe_expression": N_("การมอบหมายของ Camunda 8 เป็นนิพจน์ FEEL ที่นำเข้าไม่ได้ (%(detail)s): "
+                           "ใช้ชื่อกลุ่มหรือชื่อผู้ใช้ตรง ๆ รายการข้อความ หรือชื่อตัวแปร เช่น =approver"),
+    "zeebe_form_key": N_("zeebe:formDefinition %(detail)r ใช้ไม่ได้: ฟอร์มภายนอกของ Camunda 8 นำเข้าไม่ได้ "
+                         "ให้ใช้ Camunda Forms (ฝังในไฟล์หรือไฟล์ .form)"),
+    "zeebe_form_missing": N_("ไม่มีฟอร์ม %(detail)s ในไฟล์ BPMN"),
+    "zeebe_form_file_missing": N_("ไม่มีไฟล์ฟอร์ม .form ที่มี id %(detail)r อัปโหลดมาคู่กับไฟล์ BPMN"),
+    "zeebe_form_file_twice": N_("ไฟล์ฟอร์ม .form มี id ซ้ำกัน (%(detail)s): ให้เหลือไฟล์เดียว"),
+    "zeebe_form_bad": N_("อ่านฟอร์ม Camunda Forms ไม่ได้: %(detail)s"),
+    "zeebe_component": N_("ช่องฟอร์ม Camunda Forms ชนิดที่นำเข้าไม่ได้ (%(detail)s): ใช้ textfield, textarea, number, "
+                          "checkbox, select, radio, checklist, taglist หรือ datetime แบบวันที่"),
+    "zeebe_dynamic": N_("ตัวเลือกของช่องฟอร์ม Camunda Forms มาจากตัวแปรหรือนิพจน์ นำเข้าไม่ได้ (%(detail)s): "
+                        "ให้ระบุตัวเลือกไว้ในฟอร์ม"),
 }
 
 

@@ -75,7 +75,8 @@ def test_spiffarena_import():
 
 
 def test_check_names_refusals_and_warnings(processes_dir, tmp_path):
-    problems = check_all(Engine(processes_dir, EvidenceStore(tmp_path / "e")))
+    problems = [p for p in check_all(Engine(processes_dir, EvidenceStore(tmp_path / "e")))
+                if not p.file.startswith("camunda8")]  # Camunda 8's files: test_camunda8
     xml = (FILES / "camunda7_form_key.bpmn").read_text(encoding="utf-8")
     line = xml[:xml.index('id="Activity_embedded"')].count("\n") + 1
     errors = [str(p) for p in problems if p.severity == "error"]
