@@ -19,7 +19,8 @@ ASSIGN_ATTRS = ("candidateGroups", "candidateUsers", "assignee")
 # Camunda Forms components with a khumue field type; the others with input are refused by name.
 COMPONENT_TYPES = {"textfield": "text", "textarea": "textarea", "number": "number", "checkbox": "boolean",
                    "select": "choice", "radio": "choice", "checklist": "multichoice", "taglist": "multichoice"}
-# Components that only show something (or submit the form): nothing to fill in, left out.
+# Components that only show something (or submit the form): nothing to fill in, left out (so are fields
+# locked for good, which only show a variable).
 STATIC_TYPES = {"text", "html", "image", "spacer", "separator", "button"}
 # Components that only hold others: their header is left out, their fields read in order.
 CONTAINER_TYPES = {"group"}
@@ -121,11 +122,35 @@ def _field(component: dict) -> tuple[dict | None, Refused]:
     return (None if refused else out), refused
 
 
+def _display_only(component: dict) -> bool:
+    """A component that only shows something: static, or a field locked for good (`disabled`, `readonly`:
+    Camunda shows a process variable there, nobody fills it in)."""
+    return component.get("type") in STATIC_TYPES or component.get("disabled") is True or \
+        component.get("readonly") is True
+
+
+def _conditional(component: dict) -> str | None:
+    """What makes the component hidden or locked at run time (a FEEL expression), khumue showing it always."""
+    key = component.get("key") or component.get("id") or "-"
+    if (component.get("conditional") or {}).get("hide"):
+        return f"{key}: conditional.hide {component['conditional']['hide']}"
+    for name in ("readonly", "disabled"):
+        if isinstance(component.get(name), str) and component[name].startswith("="):
+            return f"{key}: {name} {component[name]}"
+    return None
+
+
 def _components(components: list) -> tuple[list[dict], Refused]:
     fields: list[dict] = []
     refused: Refused = []
     for component in components:
-        if not isinstance(component, dict) or component.get("type") in STATIC_TYPES:
+        if not isinstance(component, dict):
+            continue
+        condition = _conditional(component)
+        if condition:
+            refused.append(("zeebe_condition", condition))
+            continue
+        if _display_only(component):
             continue
         if component.get("type") in CONTAINER_TYPES:
             inner, inner_refused = _components(component.get("components") or [])

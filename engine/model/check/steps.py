@@ -31,6 +31,8 @@ REFUSED = {
     "zeebe_form_bad": N_("อ่านฟอร์ม Camunda Forms ไม่ได้: %(detail)s"),
     "zeebe_component": N_("ช่องฟอร์ม Camunda Forms ชนิดที่นำเข้าไม่ได้ (%(detail)s): ใช้ textfield, textarea, number, "
                           "checkbox, select, radio, checklist, taglist หรือ datetime แบบวันที่"),
+    "zeebe_condition": N_("ช่องฟอร์ม Camunda Forms ที่ซ่อนหรือล็อกตามเงื่อนไข (นิพจน์ FEEL) นำเข้าไม่ได้ (%(detail)s): "
+                          "ลบเงื่อนไขออก"),
     "zeebe_dynamic": N_("ตัวเลือกของช่องฟอร์ม Camunda Forms มาจากตัวแปรหรือนิพจน์ นำเข้าไม่ได้ (%(detail)s): "
                         "ให้ระบุตัวเลือกไว้ในฟอร์ม"),
 }

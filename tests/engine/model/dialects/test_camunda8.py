@@ -163,3 +163,19 @@ def test_linked_form_files_by_their_id():
         None, [("zeebe_form_key", "https://forms.example/leave")])
     assert zeebe_form(_node('<zeebe:formDefinition formKey="camunda-forms:bpmn:gone"/>'), files) == (
         None, [("zeebe_form_missing", "zeebe:userTaskForm gone")])
+
+
+def test_locked_fields_only_show_and_conditions_are_refused():
+    form, refused = camunda_forms_form({"components": [
+        {"type": "textfield", "key": "requester", "label": "ผู้ขอ", "disabled": True},
+        {"type": "number", "key": "total", "label": "รวม", "readonly": True},
+        {"type": "textfield", "key": "note", "label": "หมายเหตุ"},
+    ]})
+    assert ([f["name"] for f in json.loads(form or "{}")["fields"]], refused) == (["note"], [])
+    form, refused = camunda_forms_form({"components": [
+        {"type": "textfield", "key": "reason", "conditional": {"hide": "=kind = \"sick\""}},
+        {"type": "textfield", "key": "amount", "readonly": "=approved"},
+    ]})
+    assert form is None
+    assert refused == [("zeebe_condition", 'reason: conditional.hide =kind = "sick"'),
+                       ("zeebe_condition", "amount: readonly =approved")]
