@@ -193,6 +193,19 @@ def _embedded(node, form_id: str) -> tuple[dict | None, Refused]:
     return _load(found.text or "", f"zeebe:userTaskForm {form_id}")
 
 
+def form_file_problem(text: str) -> str | None:
+    """Why a `.form` file is no Camunda Forms document a task could link (None: it is one)."""
+    try:
+        document = json.loads(text)
+    except ValueError as err:
+        return str(err)
+    if not isinstance(document, dict):
+        return "not a JSON object"
+    if not isinstance(document.get("id"), str) or not document["id"]:
+        return 'no "id"'
+    return None
+
+
 def form_file_ids(form_files: dict[str, str]) -> dict[str, list[str]]:
     """{form id: the `.form` files that carry it} of the files uploaded beside a BPMN (unreadable ones: none)."""
     ids: dict[str, list[str]] = {}

@@ -9,7 +9,7 @@ from lxml import etree
 
 from engine.model.check.problem import Problem
 from engine.model.check.xmlsafe import utf8_text
-from engine.model.dialect_zeebe import FORM_SUFFIX, form_file_ids
+from engine.model.dialect_zeebe import FORM_SUFFIX, form_file_ids, form_file_problem
 from engine.model.dialects import form_file_refs, zeebe_form_ids
 from engine.model.dmn import decision_ids, decision_refs
 from engine.text import N_
@@ -33,7 +33,8 @@ def form_text(data: bytes) -> str:
 
 def read_forms(form_files: dict[str, bytes]) -> tuple[dict[str, str], list[Problem]]:
     """The JSON form files as text for the check, and a problem naming each one not in UTF-8 (TIS-620, UTF-16):
-    read with replacement characters such a file passed the check, and deploying it then failed."""
+    read with replacement characters such a file passed the check, and deploying it then failed; and each
+    `.form` file that is no Camunda Forms document with an id (no task could link it: said of the file)."""
     texts, unreadable = {}, []
     for name, data in sorted(form_files.items()):
         try:
@@ -42,6 +43,11 @@ def read_forms(form_files: dict[str, bytes]) -> tuple[dict[str, str], list[Probl
             texts[name] = data.decode("utf-8", "replace")  # still read, so its other problems are found too
             unreadable.append(Problem(name, None, "-", N_("ไฟล์ฟอร์ม JSON ต้องบันทึกเป็น UTF-8 "
                                                            "(ไฟล์นี้ใช้รหัสอักษรอื่น เช่น TIS-620 หรือ UTF-16)")))
+            continue
+        reason = form_file_problem(texts[name]) if name.lower().endswith(FORM_SUFFIX) else None
+        if reason:
+            unreadable.append(Problem(name, None, "-", N_("ไฟล์ฟอร์ม .form ต้องเป็น Camunda Forms ที่มี id: %(reason)s",
+                                                           reason=reason)))
     return texts, unreadable
 
 

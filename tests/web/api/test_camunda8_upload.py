@@ -105,3 +105,14 @@ def test_only_known_kinds_of_file_are_taken(api):
     assert refused.status_code == 422
     assert refused.get_json()["error"] == ("Send at least one .bpmn file (and .dmn files or .json or .form forms) "
                                            "only: leave.forms")
+
+
+@pytest.mark.parametrize(("data", "reason"), [(b"{not json", "Expecting property name enclosed in double quotes: "
+                                                            "line 1 column 2 (char 1)"),
+                                             (b"[]", "not a JSON object"), (b'{"components": []}', 'no "id"')],
+                         ids=["not json", "a list", "no id"])
+def test_a_form_file_no_task_could_link_is_named(api, data, reason):
+    body = _post(api, {**_files(), "broken.form": data}).get_json()
+    assert [(p["file"], p["severity"], p["message"]) for p in body["problems"] if p["file"] == "broken.form"] == [
+        ("broken.form", "error", f"A .form file must be a Camunda Forms document with an id: {reason}")]
+    assert "leave_camunda8" not in {p["id"] for p in api.ok("GET", "admin1", "/processes")}
