@@ -9,8 +9,8 @@ from sqlalchemy import delete, select, update
 from db.models import HumanTask, ProcessInstance, ReminderSweep, TaskReminder
 from engine.model.status import InstanceStatus
 from engine.notify import sweep
-from tests.engine.notify.test_sweep_sets import NOW, _seed
-from tests.sql_seen import sent_with_parameters, sqlite_plan
+from tests.engine.notify.test_sweep_sets import NOW, _seed, sent_by_one_batch
+from tests.sql_seen import sqlite_plan
 
 
 def _rows(session) -> dict:
@@ -59,11 +59,7 @@ def test_a_batch_of_new_and_looked_at_tasks_is_the_first_of_both(services, sessi
 
 
 def test_sqlite_holds_the_due_tasks_in_their_index_order_without_sorting_them(services, session, monkeypatch):
-    engine = services.engine
-    monkeypatch.setattr(sweep, "_real_now", lambda: NOW)
-    _seed(session, engine, 100, seed=61)
-    with sent_with_parameters(session.get_bind()) as sent:
-        assert sweep.sweep_batch(engine, session, NOW, 30) == 30
+    sent = sent_by_one_batch(services, session, monkeypatch, 100, seed=61, limit=30)
     finding = [(statement, params) for statement, params in sent
                if "task_reminders.planned_from != human_tasks.next_reminder_at" in statement]
     assert len(finding) == 1

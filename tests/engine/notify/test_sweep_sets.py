@@ -14,6 +14,7 @@ from engine.notify.gathered import task_ids_of
 from engine.notify.outbox import Place
 from engine.notify.rowtext import lines_of, texts_of
 from tests.engine.notify import reference_sweep
+from tests.sql_seen import sent_with_parameters
 
 NOW = datetime(2027, 6, 9, 1, 30, tzinfo=UTC)  # 08:30 in Bangkok, a Wednesday
 ROLES = ["supervisor", "school", "clerk", "group_head", "secretary", "nobody_holds_this"]
@@ -49,6 +50,15 @@ def _seed(session, engine, n_tasks: int, seed: int = 7, any_hour: bool = True) -
                          next_reminder_at=due - timedelta(days=rng.choice([30, 7, 1, 0]))))
     session.execute(insert(HumanTask.__table__), rows)
     session.commit()
+
+
+def sent_by_one_batch(services, session, monkeypatch, n_tasks: int, seed: int, limit: int) -> list[tuple]:
+    """(statement, parameters) of everything one batch of `limit` sends, over `n_tasks` seeded tasks, at NOW."""
+    monkeypatch.setattr(sweep, "_real_now", lambda: NOW)
+    _seed(session, services.engine, n_tasks, seed=seed)
+    with sent_with_parameters(session.get_bind()) as sent:
+        assert sweep.sweep_batch(services.engine, session, NOW, limit) == limit
+    return sent
 
 
 def _override(engine, session, monkeypatch) -> None:

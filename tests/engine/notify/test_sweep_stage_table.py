@@ -11,8 +11,8 @@ from sqlalchemy import event
 from sqlalchemy.engine.default import CACHE_HIT
 
 from engine.notify import sweep
-from tests.engine.notify.test_sweep_sets import NOW, _seed
-from tests.sql_seen import sent_with_parameters, sqlite_plan
+from tests.engine.notify.test_sweep_sets import NOW, _seed, sent_by_one_batch
+from tests.sql_seen import sqlite_plan
 
 
 def _stage_statements(session, engine, limit: int) -> list:
@@ -45,11 +45,7 @@ def test_the_batch_after_the_first_reuses_its_compiled_statements(services, sess
 
 
 def test_sqlite_finds_each_tasks_stage_by_its_key(services, session, monkeypatch):
-    engine = services.engine
-    monkeypatch.setattr(sweep, "_real_now", lambda: NOW)
-    _seed(session, engine, 200, seed=53)
-    with sent_with_parameters(session.get_bind()) as sent:
-        assert sweep.sweep_batch(engine, session, NOW, 100) == 100
+    sent = sent_by_one_batch(services, session, monkeypatch, 200, seed=53, limit=100)
     postgresql = session.get_bind().dialect.name == "postgresql"
     # PostgreSQL: its one writing statement; SQLite: the statement joining the batch to its stages, once a batch.
     joining = [(statement, params) for statement, params in sent
@@ -65,11 +61,7 @@ def test_sqlite_finds_each_tasks_stage_by_its_key(services, session, monkeypatch
 
 
 def test_the_batch_is_joined_to_its_stages_once(services, session, monkeypatch):
-    engine = services.engine
-    monkeypatch.setattr(sweep, "_real_now", lambda: NOW)
-    _seed(session, engine, 200, seed=59)
-    with sent_with_parameters(session.get_bind()) as sent:
-        assert sweep.sweep_batch(engine, session, NOW, 100) == 100
+    sent = sent_by_one_batch(services, session, monkeypatch, 200, seed=59, limit=100)
     writing = [statement for statement, _ in sent if "INSERT INTO outbox" in statement
                or "INSERT INTO task_reminders" in statement]
     if session.get_bind().dialect.name == "postgresql":  # one statement: the batch one materialized CTE of it
